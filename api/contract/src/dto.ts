@@ -1,0 +1,130 @@
+/**
+ * Shapes of the HTTP API (contract.md). Types only: the API builds them, the tab and the bot read them.
+ */
+import type { CheckCode, CheckId, CheckStatus } from "./checks.js";
+import type { Cloud, InputProblem } from "./inputs.schema.js";
+
+/** One check of a validation run. */
+export interface Check {
+  id: CheckId;
+  status: CheckStatus;
+  code?: CheckCode;
+  /** What happened, for the operator. */
+  message: string;
+  /** What to do about it. */
+  remedy?: string;
+  /** Technical facts: AADSTS number, HTTP status, correlation id, network cause, timings. Never a secret. */
+  detail?: Record<string, unknown>;
+  durationMs: number;
+}
+
+/** The customer tenant as read during validation. */
+export interface TenantInfo {
+  id: string;
+  displayName: string;
+  domains: string[];
+  initialDomain: string;
+  defaultDomain?: string;
+}
+
+/** What was learnt of the entered secret. */
+export interface SecretInfo {
+  /** First three characters of the secret, as Graph calls it. */
+  hint: string;
+  keyId?: string;
+  expiresAt?: string;
+  daysUntilExpire?: number;
+}
+
+/** Permissions seen in the app-only Graph token. */
+export interface PermissionsInfo {
+  granted: string[];
+  missing: string[];
+  /** Names (or ids, when unknown) of directory roles assigned to the app. */
+  directoryRoles: string[];
+  /** Link the customer admin opens to grant admin consent. */
+  adminConsentUrl?: string;
+}
+
+/** The result of one validation run. `ok` when no check is `fail` or `unknown`. */
+export interface ValidationReport {
+  ok: boolean;
+  checks: Check[];
+  cloud: Cloud;
+  tenant?: TenantInfo;
+  secret?: SecretInfo;
+  permissions?: PermissionsInfo;
+  startedAt: string;
+  durationMs: number;
+}
+
+/** Events of `POST /api/validation` with `Accept: text/event-stream`. */
+export type ValidationEvent = { event: "check"; data: Check } | { event: "report"; data: ValidationReport };
+
+/** A customer of the provider. */
+export interface Customer {
+  id: string;
+  name: string;
+  contactEmail?: string;
+  note?: string;
+  createdAt: string;
+}
+
+/** Status of a service, derived from its last validation and its secret's expiry. */
+export type ServiceStatus = "connected" | "expiring" | "auth_failed" | "not_validated";
+
+/** A Direct Routing service of a customer. */
+export interface Service {
+  id: string;
+  type: "direct-routing";
+  customerId: string;
+  customerName: string;
+  shortName: string;
+  fullName?: string;
+  licenseType: "hosted-essentials-plus" | "hosted-pro";
+  licensedUsers: number;
+  status: ServiceStatus;
+  createdAt: string;
+  createdBy: string;
+  m365: {
+    cloud: Cloud;
+    tenantId: string;
+    tenantName?: string;
+    clientId: string;
+    secretHint: string;
+    secretExpiresAt?: string;
+    daysUntilExpire?: number;
+    userName: string;
+    lastValidatedAt?: string;
+    lastValidationOk?: boolean;
+  };
+  directRouting?: { m365Domain?: string; sbcRegion?: string; sbcFqdn?: string };
+}
+
+/** Answer of GET /api/health. */
+export interface Health {
+  status: "ok";
+  mode: "sandbox" | "live";
+  version: string;
+}
+
+/** An RFC 9457 problem document as the API sends it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code:
+    | "validation_failed"
+    | "name_taken"
+    | "not_found"
+    | "unauthenticated"
+    | "forbidden"
+    | "credentials_invalid"
+    | "rate_limited"
+    | "payload_too_large"
+    | "unsupported_media_type"
+    | "internal";
+  errors?: InputProblem[];
+  report?: ValidationReport;
+}

@@ -1,0 +1,4 @@
+/** Shared contract of the API, the tab and the bot: input schemas, check ids and codes, DTO types. */
+export * from "./checks.js";
+export type * from "./dto.js";
+export * from "./inputs.schema.js";

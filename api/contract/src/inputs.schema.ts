@@ -1,0 +1,262 @@
+/**
+ * Input rules of product.md section 2: one zod schema per field, shared by the tab, the bot and the API.
+ * Every refusal carries a stable `code` (in the issue's `params.code`) and a message that names the field and the fix.
+ */
+import { z } from "zod";
+
+/** A problem with one value: a stable machine word and an operator-facing sentence. */
+export interface FieldProblem {
+  code: string;
+  message: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const GUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+/** A DNS name of at least two labels: letters, digits and inner hyphens, a letter-only top-level label. */
+const DNS_NAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+/** Characters that Windows and the reference portal forbid in a short name. */
+export const SHORT_NAME_FORBIDDEN = ["\\", "/", ":", "*", "?", '"', "<", ">", "|"] as const;
+/** Short names nobody may take, compared case-insensitively. */
+export const RESERVED_SHORT_NAMES = ["audit"] as const;
+/** Tenant words that name no tenant (msal and Entra treat them as multi-tenant aliases). */
+export const RESERVED_TENANTS = ["common", "organizations", "consumers"] as const;
+
+/** True when the value has the 8-4-4-4-12 hex shape of a GUID. */
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
+
+/** Rules of the service short name except uniqueness (which needs the database). Empty list = acceptable. */
+export function shortNameProblems(value: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (value.length === 0) {
+    return [{ code: "required", message: "Short name: enter 3 to 15 characters." }];
+  }
+  if (value.length < 3) {
+    problems.push({ code: "too_short", message: "Short name: use at least 3 characters." });
+  }
+  if (value.length > 15) {
+    problems.push({ code: "too_long", message: "Short name: use at most 15 characters." });
+  }
+  if (/\s/.test(value)) {
+    problems.push({ code: "whitespace", message: "Short name: remove spaces and other whitespace." });
+  }
+  // Printable ASCII is 0x21-0x7E once whitespace is reported on its own.
+  if (/[^\x20-\x7e]/.test(value.replace(/\s/g, ""))) {
+    problems.push({
+      code: "not_ascii",
+      message:
+        "Short name: use printable ASCII letters, digits and symbols only (no accents, emoji or control characters).",
+    });
+  }
+  const forbidden = SHORT_NAME_FORBIDDEN.filter((c) => value.includes(c));
+  if (forbidden.length > 0) {
+    problems.push({
+      code: "forbidden_character",
+      message: `Short name: remove ${forbidden.join(" ")} (the characters \\ / : * ? " < > | are not allowed).`,
+    });
+  }
+  if (value.includes(".")) {
+    problems.push({ code: "dot", message: "Short name: remove the dot (.)." });
+  }
+  if ((RESERVED_SHORT_NAMES as readonly string[]).includes(value.toLowerCase())) {
+    problems.push({ code: "reserved_word", message: `Short name: "${value}" is reserved; choose another name.` });
+  }
+  return problems;
+}
+
+/** The normalised form under which short names must be unique (case-insensitive). */
+export function normaliseShortName(value: string): string {
+  return value.toLowerCase();
+}
+
+/** Outcome of reading a tenant field. */
+export type TenantParse = { ok: true; value: string; kind: "guid" | "domain" } | { ok: false; problem: FieldProblem };
+
+/**
+ * Reads a Tenant ID: a GUID, a tenant domain, or a pasted URL (portal or login link) containing a GUID.
+ * GUIDs and domains come back in lower case.
+ */
+export function parseTenantId(raw: string): TenantParse {
+  const value = raw.trim();
+  if (value.length === 0) {
+    return {
+      ok: false,
+      problem: {
+        code: "invalid_tenant_format",
+        message: "Tenant ID: enter the Directory (tenant) ID from the customer's Entra ID overview page.",
+      },
+    };
+  }
+  if (isGuid(value)) return { ok: true, value: value.toLowerCase(), kind: "guid" };
+  if ((RESERVED_TENANTS as readonly string[]).includes(value.toLowerCase())) {
+    return {
+      ok: false,
+      problem: {
+        code: "invalid_tenant_format",
+        message: `Tenant ID: "${value.toLowerCase()}" is not a tenant; enter the customer's own Directory (tenant) ID or domain.`,
+      },
+    };
+  }
+  if (DNS_NAME.test(value)) return { ok: true, value: value.toLowerCase(), kind: "domain" };
+  const inside = GUID_ANYWHERE.exec(value);
+  if (inside && value.length <= 2048) return { ok: true, value: inside[0].toLowerCase(), kind: "guid" };
+  return {
+    ok: false,
+    problem: {
+      code: "invalid_tenant_format",
+      message:
+        "Tenant ID: enter a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47 or a domain such as contoso.onmicrosoft.com.",
+    },
+  };
+}
+
+/** Reads an Application (client) ID: a GUID, lower-cased. */
+export function parseClientId(raw: string): { ok: true; value: string } | { ok: false; problem: FieldProblem } {
+  const value = raw.trim();
+  if (isGuid(value)) return { ok: true, value: value.toLowerCase() };
+  return {
+    ok: false,
+    problem: {
+      code: "invalid_client_id",
+      message:
+        'Application (client) ID: paste the GUID shown as "Application (client) ID" on the app registration\'s overview page.',
+    },
+  };
+}
+
+/** Rules of the client secret. The secret itself never appears in a message. Empty list = acceptable. */
+export function clientSecretProblems(value: string): FieldProblem[] {
+  if (value.length === 0) {
+    return [{ code: "secret_missing", message: "Client secret: paste the secret's Value." }];
+  }
+  if (value.length > 1024) {
+    return [
+      { code: "secret_too_long", message: "Client secret: at most 1024 characters; paste only the secret's Value." },
+    ];
+  }
+  if (value.trim() !== value) {
+    return [
+      {
+        code: "secret_whitespace",
+        message: "Client secret: remove the spaces or line breaks before or after the value.",
+      },
+    ];
+  }
+  if (isGuid(value)) {
+    return [
+      {
+        code: "secret_id_not_value",
+        message:
+          "Client secret: this is the Secret ID, not its Value. Copy the Value column (shown only when the secret was created); if it was lost, create a new secret.",
+      },
+    ];
+  }
+  return [];
+}
+
+/** Adds problems to a zod refinement context, keeping their codes in `params.code`. */
+function report(ctx: z.RefinementCtx, problems: FieldProblem[]): void {
+  for (const p of problems) {
+    ctx.addIssue({ code: "custom", message: p.message, params: { code: p.code } });
+  }
+}
+
+/** Short name of a service (without the uniqueness rule). */
+export const shortNameSchema = z.string().superRefine((v, ctx) => report(ctx, shortNameProblems(v)));
+
+/** Optional full name of a service, up to 64 characters. */
+export const fullNameSchema = z.string().max(64, { message: "Full name: use at most 64 characters." });
+
+/** Licence types sold with the service. */
+export const LICENSE_TYPES = ["hosted-essentials-plus", "hosted-pro"] as const;
+/** Licence type of a service. */
+export const licenseTypeSchema = z.enum(LICENSE_TYPES, {
+  message: "Licence type: choose Hosted Essentials+ (hosted-essentials-plus) or Hosted Pro (hosted-pro).",
+});
+/** Most users one service may license. */
+export const MAX_LICENSED_USERS = 500;
+/** Number of licensed users: a whole number 1..500. */
+export const licensedUsersSchema = z
+  .number({ message: "Licensed users: enter a whole number from 1 to 500." })
+  .int({ message: "Licensed users: enter a whole number from 1 to 500." })
+  .min(1, { message: "Licensed users: enter at least 1." })
+  .max(MAX_LICENSED_USERS, {
+    message: "Licensed users: at most 500 per service; split larger customers into several services.",
+  });
+
+/** Tenant ID field: accepts a GUID, a domain or a URL with a GUID; yields the normalised value. */
+export const tenantIdSchema = z.string().transform((v, ctx) => {
+  const parsed = parseTenantId(v);
+  if (parsed.ok) return parsed.value;
+  report(ctx, [parsed.problem]);
+  return z.NEVER;
+});
+
+/** Application (client) ID field; yields the lower-case GUID. */
+export const clientIdSchema = z.string().transform((v, ctx) => {
+  const parsed = parseClientId(v);
+  if (parsed.ok) return parsed.value;
+  report(ctx, [parsed.problem]);
+  return z.NEVER;
+});
+
+/** Client secret field. */
+export const clientSecretSchema = z.string().superRefine((v, ctx) => report(ctx, clientSecretProblems(v)));
+
+/** Microsoft clouds a customer tenant can live in. */
+export const CLOUDS = ["global", "usgov-gcchigh", "usgov-dod", "china"] as const;
+/** One of the Microsoft clouds. */
+export type Cloud = (typeof CLOUDS)[number];
+/** Cloud field, `global` when absent. */
+export const cloudSchema = z
+  .enum(CLOUDS, { message: "Cloud: choose global, usgov-gcchigh, usgov-dod or china." })
+  .default("global");
+
+/** The credential fields as typed by the operator (strings, not yet checked against the rules). */
+export const credentialsShape = {
+  tenantId: z.string({ message: "tenantId: required, a string (the Directory (tenant) ID)." }).max(2048),
+  clientId: z.string({ message: "clientId: required, a string (the Application (client) ID)." }).max(2048),
+  clientSecret: z.string({ message: "clientSecret: required, a string (the secret's Value)." }).max(4096),
+  cloud: cloudSchema,
+};
+
+/**
+ * Body of POST /api/validation. Only the types are enforced here: the product rules run as the report's
+ * `format` check, so the operator sees every check in one place.
+ */
+export const validationRequestSchema = z.strictObject(credentialsShape);
+/** Body of POST /api/validation after parsing. */
+export type ValidationRequest = z.infer<typeof validationRequestSchema>;
+
+/** The credentials with every product rule applied (used where a rule break is an input error). */
+export const credentialsSchema = z.strictObject({
+  tenantId: tenantIdSchema,
+  clientId: clientIdSchema,
+  clientSecret: clientSecretSchema,
+  cloud: cloudSchema,
+});
+/** Credentials after every rule passed. */
+export type Credentials = z.infer<typeof credentialsSchema>;
+
+/** One problem of a request body, as it appears in problem+json `errors`. */
+export interface InputProblem {
+  /** Dotted path of the field, e.g. `m365.tenantId`; empty for the body itself. */
+  path: string;
+  code: string;
+  message: string;
+}
+
+/** Turns a zod error into problems with the field path, a stable code and the message. */
+export function problemsFromZodError(error: z.ZodError): InputProblem[] {
+  return error.issues.map((issue) => {
+    const params = (issue as { params?: { code?: unknown } }).params;
+    const code = typeof params?.code === "string" ? params.code : issue.code;
+    const path = issue.path.map(String).join(".");
+    let message = issue.message;
+    if (issue.code === "unrecognized_keys") {
+      message = `Remove the unknown field(s): ${issue.keys.join(", ")}.`;
+    }
+    return { path, code, message };
+  });
+}
