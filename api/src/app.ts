@@ -1,0 +1,96 @@
+/**
+ * The composition root: wires configuration, the validator (with the sandbox emulator in sandbox mode) and the
+ * HTTP server. `main.ts` calls it; tests call it too, so they drive the same server the product runs.
+ */
+import { readFileSync } from "node:fs";
+import type { FastifyInstance } from "fastify";
+import { pino } from "pino";
+import type { Config } from "./config.js";
+import { buildServer } from "./http/server.js";
+import { createEmulator, type Emulator } from "./m365/emulator/emulator.core.js";
+import { SANDBOX, sandboxTenants } from "./m365/emulator/emulator.fixtures.js";
+import { createEmulatorTls, startEmulatorServer } from "./m365/emulator/emulator.server.js";
+import { createUndiciDispatch } from "./m365/http/undici.dispatch.js";
+import { createValidator } from "./m365/validator.js";
+
+/** The product's version, from the root package.json. */
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
+/** A started product. */
+export interface RunningApp {
+  app: FastifyInstance;
+  /** http://host:port the server listens on. */
+  url: string;
+  /** In sandbox mode: the emulator and its HTTPS URL. */
+  sandbox?: { emulator: Emulator; url: string; credentials: typeof SANDBOX };
+  close(): Promise<void>;
+}
+
+/** Options for tests: a destination for log lines. */
+export interface StartOptions {
+  logDestination?: { write(line: string): void };
+}
+
+/** Starts the product on the configured host and port. */
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  const logger = pino(
+    {
+      level: config.logLevel,
+      redact: {
+        paths: [
+          "req.headers.authorization",
+          "req.headers.cookie",
+          "req.body",
+          "*.clientSecret",
+          "*.client_secret",
+          "*.access_token",
+        ],
+        censor: "[redacted]",
+      },
+    },
+    options.logDestination ?? process.stdout,
+  );
+  const closers: (() => Promise<void>)[] = [];
+  let overrides = { loginUrl: config.m365.loginUrl, graphUrl: config.m365.graphUrl };
+  const extraCaPem: string[] = [];
+  let sandbox: RunningApp["sandbox"];
+  if (config.m365.mode === "sandbox") {
+    // Sandbox: the emulator answers over real HTTPS on loopback, trusted through its own generated CA.
+    const emulator = await createEmulator({ tenants: sandboxTenants() });
+    const server = await startEmulatorServer({ emulator, tls: await createEmulatorTls() });
+    closers.push(() => server.close());
+    overrides = { loginUrl: server.url, graphUrl: server.url };
+    extraCaPem.push(server.caPem);
+    sandbox = { emulator, url: server.url, credentials: SANDBOX };
+  }
+  const outbound = createUndiciDispatch({
+    extraCaPem,
+    ...(config.m365.proxyUrl ? { proxyUrl: config.m365.proxyUrl } : {}),
+  });
+  closers.push(outbound.close);
+  const validator = createValidator({
+    dispatch: outbound.dispatch,
+    timeoutMs: config.m365.timeoutMs,
+    retryBudgetMs: config.m365.retryBudgetMs,
+    requiredPermissions: config.m365.requiredPermissions,
+    overrides: {
+      ...(overrides.loginUrl ? { loginUrl: overrides.loginUrl } : {}),
+      ...(overrides.graphUrl ? { graphUrl: overrides.graphUrl } : {}),
+    },
+    logger,
+  });
+  const app = await buildServer({ logger, validator, mode: config.m365.mode, version: VERSION });
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace("[::1]", "localhost");
+  return {
+    app,
+    url,
+    ...(sandbox ? { sandbox } : {}),
+    async close() {
+      await app.close();
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The only reader of process.env: one zod schema with units in the names and defaults (contract.md,
+ * "Configuration"). A bad value stops start-up with a message naming the variable.
+ */
+import { z } from "zod";
+
+const httpsUrl = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const url = new URL(v);
+        return url.protocol === "https:" && url.search === "" && url.hash === "";
+      } catch {
+        return false;
+      }
+    }, `${name} must be an https:// URL without query, e.g. https://127.0.0.1:8443`)
+    .transform((v) => v.replace(/\/+$/, ""));
+
+const positiveInt = (name: string, max: number) =>
+  z.coerce
+    .number({ message: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be at least 1`)
+    .max(max, `${name} must be at most ${max}`);
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const schema = z
+  .object({
+    NODE_ENV: z.string().optional(),
+    /** TCP port of the one server (tab, API, bot). Default 3978. */
+    PORT: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ message: "PORT must be a whole number" }).int().min(0).max(65535).default(3978),
+    ),
+    /** Interface the server listens on. Default 127.0.0.1. */
+    HOST: z.preprocess(emptyToUndefined, z.string().min(1).default("127.0.0.1")),
+    /** Folder for the embedded database, the generated key file and the sandbox CA. Default ./data. */
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().min(1).default("./data")),
+    /** postgres://... selects PostgreSQL; unset selects SQLite in DATA_DIR. */
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
+        .optional(),
+    ),
+    /** sandbox (built-in emulator) or live (Microsoft, or the override URLs). */
+    M365_MODE: z.preprocess(
+      emptyToUndefined,
+      z.enum(["sandbox", "live"], { message: "M365_MODE must be sandbox or live" }).optional(),
+    ),
+    /** Replaces the cloud's login base URL. */
+    M365_LOGIN_URL: z.preprocess(emptyToUndefined, httpsUrl("M365_LOGIN_URL").optional()),
+    /** Replaces the cloud's Graph base URL. */
+    M365_GRAPH_URL: z.preprocess(emptyToUndefined, httpsUrl("M365_GRAPH_URL").optional()),
+    /** Timeout of each outbound request, ms. Default 10000. */
+    M365_TIMEOUT_MS: z.preprocess(emptyToUndefined, positiveInt("M365_TIMEOUT_MS", 120_000).default(10_000)),
+    /** Most ms one outbound request may wait on Retry-After (429/503) before reporting throttling. Default 5000. */
+    M365_RETRY_BUDGET_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(0).max(60_000).default(5_000),
+    ),
+    /** Comma-separated application permissions the permissions check requires. */
+    M365_REQUIRED_PERMISSIONS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default("Organization.Read.All,Application.Read.All")
+        .transform((v) =>
+          v
+            .split(",")
+            .map((p) => p.trim())
+            .filter(Boolean),
+        )
+        .refine((list) => list.every((p) => /^[A-Za-z0-9.]+$/.test(p)), {
+          message: "M365_REQUIRED_PERMISSIONS must be comma-separated names like Organization.Read.All",
+        }),
+    ),
+    /** Outbound proxy for Microsoft calls (HTTPS_PROXY). */
+    HTTPS_PROXY: z.preprocess(emptyToUndefined, z.url({ message: "HTTPS_PROXY must be a URL" }).optional()),
+    /** dev (x-dev-user header / DEV_OPERATOR) or entra (Teams SSO tokens). Default dev. */
+    AUTH_MODE: z.preprocess(emptyToUndefined, z.enum(["dev", "entra"]).default("dev")),
+    /** Operator name in dev auth mode when no x-dev-user header is sent. */
+    DEV_OPERATOR: z.preprocess(emptyToUndefined, z.string().max(256).default("dev.operator@provider.example")),
+    AUTH_TENANT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+    AUTH_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+    MicrosoftAppId: z.preprocess(emptyToUndefined, z.string().optional()),
+    MicrosoftAppPassword: z.preprocess(emptyToUndefined, z.string().optional()),
+    MicrosoftAppTenantId: z.preprocess(emptyToUndefined, z.string().optional()),
+    MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(["SingleTenant", "MultiTenant", "UserAssignedMSI"]).optional()),
+    /** Validations per minute per operator and per target tenant. Default 20. */
+    VALIDATION_RATE_LIMIT: z.preprocess(emptyToUndefined, positiveInt("VALIDATION_RATE_LIMIT", 100_000).default(20)),
+    /** base64 256-bit key for stored secrets; unset: a 0600 key file in DATA_DIR. */
+    SECRET_KEY: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .refine((v) => Buffer.from(v, "base64").length === 32, "SECRET_KEY must be 32 bytes, base64-encoded")
+        .optional(),
+    ),
+    /** The provider's SBC base domain. */
+    SBC_BASE_DOMAIN: z.preprocess(emptyToUndefined, z.string().default("sbc.sandbox.provider.example")),
+    /** Comma-separated SBC regions. */
+    SBC_REGIONS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default("eu-west,eu-north,us-east")
+        .transform((v) =>
+          v
+            .split(",")
+            .map((r) => r.trim())
+            .filter(Boolean),
+        ),
+    ),
+    /** pino level. Default info (silent in tests when set so). */
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    const production = env.NODE_ENV === "production";
+    if (production && env.M365_MODE === undefined) {
+      ctx.addIssue({ code: "custom", path: ["M365_MODE"], message: "M365_MODE must be set when NODE_ENV=production" });
+    }
+    if (production && env.AUTH_MODE === "dev") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_MODE"],
+        message: "AUTH_MODE=dev is refused when NODE_ENV=production; use entra",
+      });
+    }
+    if (production && env.M365_MODE === "sandbox") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["M365_MODE"],
+        message: "M365_MODE=sandbox is refused when NODE_ENV=production",
+      });
+    }
+    if (env.M365_MODE === "sandbox" && (env.M365_LOGIN_URL || env.M365_GRAPH_URL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["M365_MODE"],
+        message: "M365_LOGIN_URL / M365_GRAPH_URL apply to live mode; set M365_MODE=live to use them",
+      });
+    }
+    if (env.AUTH_MODE === "entra" && (!env.AUTH_TENANT_ID || !env.AUTH_CLIENT_ID)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_MODE"],
+        message: "AUTH_MODE=entra needs AUTH_TENANT_ID and AUTH_CLIENT_ID",
+      });
+    }
+  });
+
+/** The validated configuration, in the product's own names. */
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  m365: {
+    mode: "sandbox" | "live";
+    loginUrl: string | undefined;
+    graphUrl: string | undefined;
+    timeoutMs: number;
+    retryBudgetMs: number;
+    requiredPermissions: string[];
+    proxyUrl: string | undefined;
+  };
+  auth: {
+    mode: "dev" | "entra";
+    devOperator: string;
+    tenantId: string | undefined;
+    clientId: string | undefined;
+  };
+  bot: { appId: string | undefined; appPassword: string | undefined; appTenantId: string | undefined; appType: string | undefined };
+  validationRateLimitPerMinute: number;
+  secretKeyBase64: string | undefined;
+  sbc: { baseDomain: string; regions: string[] };
+  logLevel: string;
+}
+
+/** Thrown when the environment is invalid; the message lists every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Reads and validates the environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "environment"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    production: e.NODE_ENV === "production",
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    m365: {
+      mode: e.M365_MODE ?? "sandbox",
+      loginUrl: e.M365_LOGIN_URL,
+      graphUrl: e.M365_GRAPH_URL,
+      timeoutMs: e.M365_TIMEOUT_MS,
+      retryBudgetMs: e.M365_RETRY_BUDGET_MS,
+      requiredPermissions: e.M365_REQUIRED_PERMISSIONS,
+      proxyUrl: e.HTTPS_PROXY,
+    },
+    auth: { mode: e.AUTH_MODE, devOperator: e.DEV_OPERATOR, tenantId: e.AUTH_TENANT_ID, clientId: e.AUTH_CLIENT_ID },
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appTenantId: e.MicrosoftAppTenantId,
+      appType: e.MicrosoftAppType,
+    },
+    validationRateLimitPerMinute: e.VALIDATION_RATE_LIMIT,
+    secretKeyBase64: e.SECRET_KEY,
+    sbc: { baseDomain: e.SBC_BASE_DOMAIN, regions: e.SBC_REGIONS },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Builds the one Fastify app: /api/* now, the tab and /api/messages as later parts arrive.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Validator } from "../m365/validator.js";
+import { registerHealthRoutes } from "./health.routes.js";
+import { installProblemHandler } from "./problem.handler.js";
+import { registerValidationRoutes } from "./validation.routes.js";
+
+/** Largest accepted JSON body, bytes. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** What the app needs from the composition root. */
+export interface ServerDeps {
+  logger: FastifyBaseLogger;
+  validator: Validator;
+  mode: "sandbox" | "live";
+  version: string;
+}
+
+/** Creates the app with every route registered; the caller listens. */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Bodies are never logged: they can hold a client secret.
+    disableRequestLogging: false,
+    requestTimeout: 120_000,
+  });
+  installProblemHandler(app);
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("x-content-type-options", "nosniff");
+    reply.removeHeader("x-powered-by");
+  });
+  registerHealthRoutes(app, { mode: deps.mode, version: deps.version });
+  registerValidationRoutes(app, { validator: deps.validator });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,161 @@
+/**
+ * What Entra's answers mean for the operator (entra-facts section 3). Classified by the numeric AADSTS code and
+ * the OAuth `error`, never by the description text, which Microsoft changes.
+ */
+import type { CheckCode, CheckStatus } from "@dr/contract";
+
+/** How one Entra answer is reported. */
+export interface Classification {
+  status: CheckStatus;
+  code: CheckCode;
+  message: string;
+  remedy: string;
+}
+
+const TRANSIENT: Classification = {
+  status: "unknown",
+  code: "throttled",
+  message: "Microsoft Entra ID is throttling requests or is temporarily unavailable.",
+  remedy: "Wait a minute and validate again. Nothing is wrong with the credentials as far as we know.",
+};
+
+const BY_AADSTS: Record<number, Classification> = {
+  90002: {
+    status: "fail",
+    code: "tenant_not_found",
+    message: "No tenant with this ID exists in the chosen cloud.",
+    remedy:
+      "Re-copy the Directory (tenant) ID from the customer's Entra ID overview page, or choose the cloud the tenant lives in.",
+  },
+  900023: {
+    status: "fail",
+    code: "tenant_not_found",
+    message: "Entra ID did not accept the tenant identifier.",
+    remedy: "Re-copy the Directory (tenant) ID from the customer's Entra ID overview page.",
+  },
+  90038: {
+    status: "fail",
+    code: "wrong_cloud",
+    message: "The tenant belongs to another Microsoft cloud.",
+    remedy: "Choose the tenant's cloud (GCC High, DoD or China) and use an app registered in that cloud.",
+  },
+  700016: {
+    status: "fail",
+    code: "app_not_found",
+    message: "The Application (client) ID was not found in this tenant.",
+    remedy:
+      "Use the Application (client) ID from the app registration's overview (not the Object ID), check that the tenant is right and that the app was not deleted.",
+  },
+  7000112: {
+    status: "fail",
+    code: "app_disabled",
+    message: "The application is disabled in the customer's tenant.",
+    remedy: "A tenant admin re-enables it under Entra ID > Enterprise applications > the app > Properties.",
+  },
+  7000215: {
+    status: "fail",
+    code: "invalid_secret",
+    message: "Entra ID refused the client secret.",
+    remedy:
+      "Paste the secret's Value (shown once when it was created), not its Secret ID. If the Value was lost, create a new secret.",
+  },
+  7000222: {
+    status: "fail",
+    code: "secret_expired",
+    message: "The client secret has expired.",
+    remedy: "Ask the customer admin to create a new client secret on the app registration and enter its Value.",
+  },
+  7000218: {
+    status: "fail",
+    code: "token_rejected",
+    message: "Entra ID received no client secret.",
+    remedy: "Enter the client secret again. If this persists, report it to the provider's support.",
+  },
+  53003: {
+    status: "fail",
+    code: "blocked_by_policy",
+    message: "A Conditional Access policy in the customer's tenant blocked the sign-in.",
+    remedy:
+      "Give the correlation ID to the customer's tenant admin: a workload-identity or location policy blocks this app.",
+  },
+  50196: TRANSIENT,
+  90033: TRANSIENT,
+  90055: TRANSIENT,
+  50000: TRANSIENT,
+  1002012: {
+    status: "fail",
+    code: "token_rejected",
+    message: "Entra ID refused the requested scope.",
+    remedy: "Report this to the provider's support: the product requested a scope Entra ID does not accept.",
+  },
+  70011: {
+    status: "fail",
+    code: "token_rejected",
+    message: "Entra ID refused the requested scope for this cloud.",
+    remedy: "Check that the chosen cloud is the tenant's cloud.",
+  },
+  500011: {
+    status: "fail",
+    code: "token_rejected",
+    message: "Microsoft Graph is not available as a resource in this tenant.",
+    remedy: "Check that the chosen cloud is the tenant's cloud; otherwise the tenant admin should contact Microsoft support.",
+  },
+};
+// Same meaning, other numbers.
+BY_AADSTS[900432] = BY_AADSTS[90038] as Classification;
+BY_AADSTS[900382] = BY_AADSTS[90038] as Classification;
+BY_AADSTS[530032] = BY_AADSTS[53003] as Classification;
+BY_AADSTS[530035] = BY_AADSTS[53003] as Classification;
+
+/** What Entra said, as read from msal's ServerError or a raw error body. */
+export interface EntraAnswer {
+  /** HTTP status, when known (msal's local throttle has none). */
+  status?: number;
+  /** OAuth `error`. */
+  error?: string;
+  /** First AADSTS number. */
+  aadsts?: number;
+}
+
+/** Classifies a token-endpoint failure. */
+export function classifyTokenError(answer: EntraAnswer): Classification {
+  if (answer.aadsts !== undefined) {
+    const known = BY_AADSTS[answer.aadsts];
+    if (known) return known;
+  }
+  if (answer.status === 429 || (answer.status !== undefined && answer.status >= 500)) return TRANSIENT;
+  if (answer.error === "temporarily_unavailable") return TRANSIENT;
+  return {
+    status: "fail",
+    code: "token_rejected",
+    message: `Entra ID refused the token request${answer.aadsts ? ` (AADSTS${answer.aadsts})` : answer.error ? ` (${answer.error})` : ""}.`,
+    remedy: "Look up the AADSTS code in Microsoft's error reference, or give the correlation ID to the customer's admin.",
+  };
+}
+
+/** Reads the first AADSTS number from an `error_codes` array, an msal `errorNo`, or a message. */
+export function readAadsts(errorNo: unknown, errorCodes?: unknown, message?: unknown): number | undefined {
+  if (Array.isArray(errorCodes) && errorCodes.length > 0 && Number.isFinite(Number(errorCodes[0]))) {
+    return Number(errorCodes[0]);
+  }
+  if (errorNo !== undefined && errorNo !== null && errorNo !== "" && Number.isFinite(Number(errorNo))) {
+    return Number(errorNo);
+  }
+  if (typeof message === "string") {
+    const match = /AADSTS(\d+)/.exec(message);
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
+
+/** Directory role template ids worth naming (entra-facts section 10). */
+export const DIRECTORY_ROLE_NAMES: Readonly<Record<string, string>> = {
+  "69091246-20e8-4a56-aa4d-066075b2a7a8": "Teams Administrator",
+  "baf37b3a-610e-45da-9e62-d9d1e5e8914b": "Teams Communications Administrator",
+  "75941009-915a-4869-abe7-691bff18279e": "Skype for Business Administrator",
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "f2ef992c-3afb-46b9-b7cf-a126ee74c451": "Global Reader",
+};
+
+/** The implicit role id on every app-only token; not an assignable role. */
+export const IMPLICIT_APP_ROLE_ID = "0997a1d0-0d1d-4acb-b408-d5ca73121e90";

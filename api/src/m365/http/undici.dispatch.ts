@@ -1,0 +1,65 @@
+/**
+ * The production Dispatch: HTTPS through undici with a keep-alive pool, an optional proxy and optional extra CAs.
+ * Without `ca`, Node's default trust store applies, which includes NODE_EXTRA_CA_CERTS (read by Node at start-up).
+ */
+import { rootCertificates } from "node:tls";
+import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
+import type { Dispatch } from "./dispatch.types.js";
+
+/** Options of {@link createUndiciDispatch}. */
+export interface UndiciDispatchOptions {
+  /** Extra CA certificates (PEM) trusted besides the system ones, e.g. the sandbox emulator's CA. */
+  extraCaPem?: string[];
+  /** `https://` or `http://` proxy URL for outbound calls (HTTPS_PROXY). */
+  proxyUrl?: string;
+  /** Connect timeout in ms; the transport's overall timeout still applies. */
+  connectTimeoutMs?: number;
+  /** Largest body read, in bytes. Default 2 MiB. */
+  maxBodyBytes?: number;
+}
+
+/** Creates the undici-based dispatch and a `close()` that releases its pool. */
+export function createUndiciDispatch(options: UndiciDispatchOptions = {}): {
+  dispatch: Dispatch;
+  close: () => Promise<void>;
+} {
+  const extraCa = options.extraCaPem ?? [];
+  const connect = {
+    ...(extraCa.length > 0 ? { ca: [...rootCertificates, ...extraCa] } : {}),
+    timeout: options.connectTimeoutMs ?? 10_000,
+  };
+  const dispatcher: Dispatcher = options.proxyUrl
+    ? new ProxyAgent({ uri: options.proxyUrl, requestTls: connect })
+    : new Agent({ connect, keepAliveTimeout: 10_000 });
+  const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
+
+  const dispatch: Dispatch = async (req, signal) => {
+    const response = await request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal,
+      dispatcher,
+      // The transport owns the overall timeout; these only stop undici's own 300 s defaults from mattering.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > maxBodyBytes) {
+        response.body.destroy();
+        break;
+      }
+      chunks.push(buffer);
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+    }
+    return { status: response.statusCode, headers, body: Buffer.concat(chunks).toString("utf8") };
+  };
+  return { dispatch, close: () => dispatcher.close() };
+}

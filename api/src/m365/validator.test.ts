@@ -1,0 +1,274 @@
+/**
+ * The validator against the in-process emulator: every sandbox scenario, the format rules, the round trips,
+ * and the secret never leaving through a report or a log line.
+ */
+import type { CheckId, ValidationReport } from "@dr/contract";
+import { describe, expect, it } from "vitest";
+import { createEmulator, type Emulator } from "./emulator/emulator.core.js";
+import { emulatorDispatch } from "./emulator/emulator.dispatch.js";
+import { SANDBOX, sandboxTenants } from "./emulator/emulator.fixtures.js";
+import type { Dispatch } from "./http/dispatch.types.js";
+import { createValidator, permissionCovered, type ValidatorOptions } from "./validator.js";
+
+const BASE = "https://login.emulator.test";
+
+/** Expected outcome per scenario: check id -> "status" or "status:code". */
+export const EXPECTED: Record<string, { ok: boolean; checks: Partial<Record<CheckId, string>> }> = {
+  valid: {
+    ok: true,
+    checks: {
+      format: "pass",
+      tenant: "pass",
+      token: "pass",
+      permissions: "pass",
+      graph: "pass",
+      secret_expiry: "pass",
+    },
+  },
+  "missing-consent": {
+    ok: false,
+    checks: {
+      token: "pass",
+      permissions: "fail:permissions_missing",
+      graph: "fail:graph_denied",
+      secret_expiry: "warn:expiry_unreadable",
+    },
+  },
+  "partial-consent": {
+    ok: false,
+    checks: { permissions: "fail:permissions_missing", graph: "pass", secret_expiry: "warn:expiry_unreadable" },
+  },
+  expiring: { ok: true, checks: { permissions: "pass", graph: "pass", secret_expiry: "warn:secret_expiring" } },
+  expired: { ok: false, checks: { tenant: "pass", token: "fail:secret_expired", permissions: "skipped" } },
+  disabled: { ok: false, checks: { token: "fail:app_disabled", graph: "skipped" } },
+  "blocked-by-policy": { ok: false, checks: { token: "fail:blocked_by_policy" } },
+  "gcc-high": { ok: false, checks: { tenant: "fail:wrong_cloud", token: "skipped" } },
+  "graph-denied": { ok: false, checks: { permissions: "pass", graph: "fail:graph_denied", secret_expiry: "pass" } },
+  "multi-tenant-app": { ok: true, checks: { graph: "pass", secret_expiry: "warn:expiry_unreadable" } },
+  "secret-rotated": { ok: true, checks: { graph: "pass", secret_expiry: "warn:secret_not_found" } },
+  "throttled-once": { ok: true, checks: { token: "pass", secret_expiry: "pass" } },
+  throttled: { ok: false, checks: { token: "unknown:throttled", permissions: "skipped" } },
+  "graph-unavailable": {
+    ok: false,
+    checks: { permissions: "pass", graph: "unknown:graph_unavailable", secret_expiry: "unknown:graph_unavailable" },
+  },
+  slow: { ok: false, checks: { tenant: "unknown:entra_timeout", token: "skipped" } },
+  "token-hang": { ok: false, checks: { tenant: "pass", token: "unknown:entra_timeout" } },
+  "html-502": { ok: false, checks: { tenant: "pass", token: "unknown:entra_unreachable" } },
+  reset: { ok: false, checks: { tenant: "unknown:entra_unreachable", token: "skipped" } },
+  "graph-html-502": { ok: false, checks: { graph: "unknown:graph_unavailable", secret_expiry: "pass" } },
+  "unknown-tenant": { ok: false, checks: { tenant: "fail:tenant_not_found", token: "skipped" } },
+};
+
+/** "status" or "status:code" of a check in a report. */
+export function outcome(report: ValidationReport, id: CheckId): string {
+  const check = report.checks.find((c) => c.id === id);
+  if (!check) return "missing";
+  return check.code && check.status !== "pass" && check.status !== "skipped"
+    ? `${check.status}:${check.code}`
+    : check.status;
+}
+
+/** Short timeouts keep the hanging scenarios quick; the retry budget allows the 1-second Retry-After. */
+async function setup(
+  overrides: Partial<ValidatorOptions> = {},
+  wrap?: (d: Dispatch) => Dispatch,
+): Promise<{ emulator: Emulator; validate: ReturnType<typeof createValidator>["validate"]; logs: string[] }> {
+  const emulator = await createEmulator({ tenants: sandboxTenants() });
+  const dispatch = emulatorDispatch(emulator);
+  const logs: string[] = [];
+  const logger = {
+    info: (obj: object, msg?: string) => logs.push(JSON.stringify({ ...obj, msg })),
+    warn: (obj: object, msg?: string) => logs.push(JSON.stringify({ ...obj, msg })),
+  };
+  const validator = createValidator({
+    dispatch: wrap ? wrap(dispatch) : dispatch,
+    timeoutMs: 400,
+    retryBudgetMs: 3000,
+    requiredPermissions: ["Organization.Read.All", "Application.Read.All"],
+    overrides: { loginUrl: BASE, graphUrl: BASE },
+    logger,
+    ...overrides,
+  });
+  return { emulator, validate: validator.validate, logs };
+}
+
+describe("validator over the in-process emulator", () => {
+  it("has an expectation for every sandbox scenario", () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(Object.keys(SANDBOX).sort());
+  });
+
+  for (const [scenario, expected] of Object.entries(EXPECTED)) {
+    it(`scenario ${scenario}`, async () => {
+      const { validate, logs } = await setup();
+      const creds = SANDBOX[scenario];
+      if (!creds) throw new Error(`no credentials for ${scenario}`);
+      const events: string[] = [];
+      const report = await validate(
+        { tenantId: creds.tenantId, clientId: creds.clientId, clientSecret: creds.clientSecret, cloud: "global" },
+        { onCheck: (c) => events.push(c.id) },
+      );
+      for (const [id, want] of Object.entries(expected.checks)) {
+        expect(`${id}=${outcome(report, id as CheckId)}`).toBe(`${id}=${want}`);
+      }
+      expect(report.ok).toBe(expected.ok);
+      expect(report.checks.map((c) => c.id)).toEqual([
+        "format",
+        "tenant",
+        "token",
+        "permissions",
+        "graph",
+        "secret_expiry",
+      ]);
+      expect(events).toEqual(report.checks.map((c) => c.id));
+      for (const check of report.checks) {
+        expect(check.message.length).toBeGreaterThan(5);
+        if (check.status === "fail" || check.status === "unknown") expect(check.remedy).toBeTruthy();
+      }
+      const everything = JSON.stringify(report) + logs.join("\n");
+      expect(everything).not.toContain(creds.clientSecret);
+    });
+  }
+
+  it("reads the tenant, the domains and the secret's expiry for the valid tenant", async () => {
+    const { validate } = await setup();
+    const c = SANDBOX.valid;
+    if (!c) throw new Error("no valid scenario");
+    const report = await validate({ tenantId: c.tenantDomain, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    expect(report.ok).toBe(true);
+    expect(report.tenant?.id).toBe(c.tenantId);
+    expect(report.tenant?.initialDomain).toBe(c.tenantDomain);
+    expect(report.tenant?.domains).toContain("contoso-sandbox.example");
+    expect(report.secret?.hint).toBe(c.clientSecret.slice(0, 3));
+    expect(report.secret?.daysUntilExpire).toBe(300);
+    expect(report.permissions?.granted).toEqual(expect.arrayContaining(["Organization.Read.All", "Application.Read.All"]));
+    expect(report.permissions?.directoryRoles).toContain("Teams Administrator");
+    expect(report.checks.find((x) => x.id === "tenant")?.message).toContain(c.tenantId);
+  });
+
+  it("lists exactly what is missing and gives the admin-consent link", async () => {
+    const { validate } = await setup();
+    const c = SANDBOX["partial-consent"];
+    if (!c) throw new Error("no scenario");
+    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    expect(report.permissions?.missing).toEqual(["Application.Read.All"]);
+    expect(report.permissions?.adminConsentUrl).toBe(`${BASE}/${c.tenantId}/adminconsent?client_id=${c.clientId}`);
+    const check = report.checks.find((x) => x.id === "permissions");
+    expect(check?.message).toContain("Application.Read.All");
+    expect(check?.message).not.toContain("Organization.Read.All");
+  });
+
+  it("reports the days left of an expiring secret", async () => {
+    const { validate } = await setup();
+    const c = SANDBOX.expiring;
+    if (!c) throw new Error("no scenario");
+    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    expect(report.secret?.daysUntilExpire).toBe(5);
+    expect(report.checks.find((x) => x.id === "secret_expiry")?.message).toContain("5 days");
+  });
+
+  it("classifies a wrong secret, an unknown app and a pasted secret ID", async () => {
+    const { validate } = await setup();
+    const c = SANDBOX.valid;
+    if (!c) throw new Error("no scenario");
+    const wrong = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: "xyz8Q~WrongWrongWrongWrongWrongWrongWrong", cloud: "global" });
+    expect(outcome(wrong, "token")).toBe("fail:invalid_secret");
+    expect(wrong.checks.find((x) => x.id === "token")?.detail?.aadsts).toBe(7000215);
+    const noApp = await validate({ tenantId: c.tenantId, clientId: "11111111-2222-3333-4444-555555555555", clientSecret: c.clientSecret, cloud: "global" });
+    expect(outcome(noApp, "token")).toBe("fail:app_not_found");
+    const secretId = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: "6a3f1c2e-7b8d-4e9f-a0b1-c2d3e4f5a6b7", cloud: "global" });
+    expect(outcome(secretId, "format")).toBe("fail:secret_id_not_value");
+    expect(secretId.checks.slice(1).every((x) => x.status === "skipped")).toBe(true);
+  });
+
+  it("refuses bad formats offline, naming each field, and sends nothing", async () => {
+    let requests = 0;
+    const { validate } = await setup({ onRequest: () => requests++ });
+    const report = await validate({ tenantId: "common", clientId: "not-a-guid", clientSecret: " padded ", cloud: "global" });
+    expect(outcome(report, "format")).toBe("fail:invalid_tenant_format");
+    const errors = report.checks[0]?.detail?.errors as { path: string; code: string }[];
+    expect(errors.map((e) => `${e.path}:${e.code}`)).toEqual([
+      "tenantId:invalid_tenant_format",
+      "clientId:invalid_client_id",
+      "clientSecret:secret_whitespace",
+    ]);
+    expect(report.ok).toBe(false);
+    expect(requests).toBe(0);
+  });
+
+  it("notices the wrong cloud the other way round: a global tenant validated as GCC High", async () => {
+    const { validate } = await setup();
+    const c = SANDBOX.valid;
+    if (!c) throw new Error("no scenario");
+    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "usgov-gcchigh" });
+    expect(outcome(report, "tenant")).toBe("fail:wrong_cloud");
+  });
+
+  it("uses two round trips: tenant beside token, then the Graph reads side by side", async () => {
+    const seen: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const { validate } = await setup({}, (inner) => async (request, signal) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      seen.push(`${request.method} ${new URL(request.url).pathname}`);
+      try {
+        return await inner(request, signal);
+      } finally {
+        inFlight--;
+      }
+    });
+    const c = SANDBOX.valid;
+    if (!c) throw new Error("no scenario");
+    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    expect(report.ok).toBe(true);
+    expect(seen).toHaveLength(4);
+    expect(seen.slice(0, 2).sort()).toEqual([
+      `GET /${c.tenantId}/v2.0/.well-known/openid-configuration`,
+      `POST /${c.tenantId}/oauth2/v2.0/token`,
+    ]);
+    expect(seen.slice(2).sort()).toEqual([`GET /v1.0/applications(appId='${c.clientId}')`, "GET /v1.0/organization"]);
+    expect(maxInFlight).toBe(2);
+  });
+
+  it("stays within its timeout when the login endpoint hangs", async () => {
+    const { validate } = await setup({ timeoutMs: 300 });
+    const c = SANDBOX.slow;
+    if (!c) throw new Error("no scenario");
+    const started = Date.now();
+    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(outcome(report, "tenant")).toBe("unknown:entra_timeout");
+  });
+
+  it("waits out a Retry-After of 1 s and then succeeds", async () => {
+    const { validate } = await setup();
+    const c = SANDBOX["throttled-once"];
+    if (!c) throw new Error("no scenario");
+    const started = Date.now();
+    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(report.ok).toBe(true);
+    expect(report.checks.find((x) => x.id === "token")?.detail?.attempts).toBe(2);
+  });
+
+  it("does not wait a Retry-After beyond its budget", async () => {
+    const { validate } = await setup();
+    const c = SANDBOX.throttled;
+    if (!c) throw new Error("no scenario");
+    const started = Date.now();
+    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(report.checks.find((x) => x.id === "token")?.detail?.retryAfterSeconds).toBe(120);
+  });
+});
+
+describe("permission coverage", () => {
+  it("accepts the permission itself, its ReadWrite form and Directory.* umbrellas", () => {
+    expect(permissionCovered("Application.Read.All", ["Application.Read.All"])).toBe(true);
+    expect(permissionCovered("Application.Read.All", ["Application.ReadWrite.All"])).toBe(true);
+    expect(permissionCovered("Organization.Read.All", ["Directory.Read.All"])).toBe(true);
+    expect(permissionCovered("Organization.Read.All", ["Application.Read.All"])).toBe(false);
+    expect(permissionCovered("Organization.Read.All", [])).toBe(false);
+  });
+});
