@@ -28,6 +28,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     requestTimeout: 120_000,
   });
   installProblemHandler(app);
+  // JSON only: any other body type is answered 415 rather than parsed as a string.
+  app.removeContentTypeParser("text/plain");
   app.addHook("onSend", async (_request, reply) => {
     reply.header("x-content-type-options", "nosniff");
     reply.removeHeader("x-powered-by");

@@ -2,8 +2,9 @@
  * The validator against the in-process emulator: every sandbox scenario, the format rules, the round trips,
  * and the secret never leaving through a report or a log line.
  */
-import type { CheckId, ValidationReport } from "@dr/contract";
+import type { CheckId } from "@dr/contract";
 import { describe, expect, it } from "vitest";
+import { EXPECTED, outcome } from "../../test/scenarios.js";
 import { createEmulator, type Emulator } from "./emulator/emulator.core.js";
 import { emulatorDispatch } from "./emulator/emulator.dispatch.js";
 import { SANDBOX, sandboxTenants } from "./emulator/emulator.fixtures.js";
@@ -11,63 +12,6 @@ import type { Dispatch } from "./http/dispatch.types.js";
 import { createValidator, permissionCovered, type ValidatorOptions } from "./validator.js";
 
 const BASE = "https://login.emulator.test";
-
-/** Expected outcome per scenario: check id -> "status" or "status:code". */
-export const EXPECTED: Record<string, { ok: boolean; checks: Partial<Record<CheckId, string>> }> = {
-  valid: {
-    ok: true,
-    checks: {
-      format: "pass",
-      tenant: "pass",
-      token: "pass",
-      permissions: "pass",
-      graph: "pass",
-      secret_expiry: "pass",
-    },
-  },
-  "missing-consent": {
-    ok: false,
-    checks: {
-      token: "pass",
-      permissions: "fail:permissions_missing",
-      graph: "fail:graph_denied",
-      secret_expiry: "warn:expiry_unreadable",
-    },
-  },
-  "partial-consent": {
-    ok: false,
-    checks: { permissions: "fail:permissions_missing", graph: "pass", secret_expiry: "warn:expiry_unreadable" },
-  },
-  expiring: { ok: true, checks: { permissions: "pass", graph: "pass", secret_expiry: "warn:secret_expiring" } },
-  expired: { ok: false, checks: { tenant: "pass", token: "fail:secret_expired", permissions: "skipped" } },
-  disabled: { ok: false, checks: { token: "fail:app_disabled", graph: "skipped" } },
-  "blocked-by-policy": { ok: false, checks: { token: "fail:blocked_by_policy" } },
-  "gcc-high": { ok: false, checks: { tenant: "fail:wrong_cloud", token: "skipped" } },
-  "graph-denied": { ok: false, checks: { permissions: "pass", graph: "fail:graph_denied", secret_expiry: "pass" } },
-  "multi-tenant-app": { ok: true, checks: { graph: "pass", secret_expiry: "warn:expiry_unreadable" } },
-  "secret-rotated": { ok: true, checks: { graph: "pass", secret_expiry: "warn:secret_not_found" } },
-  "throttled-once": { ok: true, checks: { token: "pass", secret_expiry: "pass" } },
-  throttled: { ok: false, checks: { token: "unknown:throttled", permissions: "skipped" } },
-  "graph-unavailable": {
-    ok: false,
-    checks: { permissions: "pass", graph: "unknown:graph_unavailable", secret_expiry: "unknown:graph_unavailable" },
-  },
-  slow: { ok: false, checks: { tenant: "unknown:entra_timeout", token: "skipped" } },
-  "token-hang": { ok: false, checks: { tenant: "pass", token: "unknown:entra_timeout" } },
-  "html-502": { ok: false, checks: { tenant: "pass", token: "unknown:entra_unreachable" } },
-  reset: { ok: false, checks: { tenant: "unknown:entra_unreachable", token: "skipped" } },
-  "graph-html-502": { ok: false, checks: { graph: "unknown:graph_unavailable", secret_expiry: "pass" } },
-  "unknown-tenant": { ok: false, checks: { tenant: "fail:tenant_not_found", token: "skipped" } },
-};
-
-/** "status" or "status:code" of a check in a report. */
-export function outcome(report: ValidationReport, id: CheckId): string {
-  const check = report.checks.find((c) => c.id === id);
-  if (!check) return "missing";
-  return check.code && check.status !== "pass" && check.status !== "skipped"
-    ? `${check.status}:${check.code}`
-    : check.status;
-}
 
 /** Short timeouts keep the hanging scenarios quick; the retry budget allows the 1-second Retry-After. */
 async function setup(
@@ -134,14 +78,21 @@ describe("validator over the in-process emulator", () => {
     const { validate } = await setup();
     const c = SANDBOX.valid;
     if (!c) throw new Error("no valid scenario");
-    const report = await validate({ tenantId: c.tenantDomain, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    const report = await validate({
+      tenantId: c.tenantDomain,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      cloud: "global",
+    });
     expect(report.ok).toBe(true);
     expect(report.tenant?.id).toBe(c.tenantId);
     expect(report.tenant?.initialDomain).toBe(c.tenantDomain);
     expect(report.tenant?.domains).toContain("contoso-sandbox.example");
     expect(report.secret?.hint).toBe(c.clientSecret.slice(0, 3));
     expect(report.secret?.daysUntilExpire).toBe(300);
-    expect(report.permissions?.granted).toEqual(expect.arrayContaining(["Organization.Read.All", "Application.Read.All"]));
+    expect(report.permissions?.granted).toEqual(
+      expect.arrayContaining(["Organization.Read.All", "Application.Read.All"]),
+    );
     expect(report.permissions?.directoryRoles).toContain("Teams Administrator");
     expect(report.checks.find((x) => x.id === "tenant")?.message).toContain(c.tenantId);
   });
@@ -150,7 +101,12 @@ describe("validator over the in-process emulator", () => {
     const { validate } = await setup();
     const c = SANDBOX["partial-consent"];
     if (!c) throw new Error("no scenario");
-    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    const report = await validate({
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      cloud: "global",
+    });
     expect(report.permissions?.missing).toEqual(["Application.Read.All"]);
     expect(report.permissions?.adminConsentUrl).toBe(`${BASE}/${c.tenantId}/adminconsent?client_id=${c.clientId}`);
     const check = report.checks.find((x) => x.id === "permissions");
@@ -162,7 +118,12 @@ describe("validator over the in-process emulator", () => {
     const { validate } = await setup();
     const c = SANDBOX.expiring;
     if (!c) throw new Error("no scenario");
-    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    const report = await validate({
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      cloud: "global",
+    });
     expect(report.secret?.daysUntilExpire).toBe(5);
     expect(report.checks.find((x) => x.id === "secret_expiry")?.message).toContain("5 days");
   });
@@ -171,12 +132,27 @@ describe("validator over the in-process emulator", () => {
     const { validate } = await setup();
     const c = SANDBOX.valid;
     if (!c) throw new Error("no scenario");
-    const wrong = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: "xyz8Q~WrongWrongWrongWrongWrongWrongWrong", cloud: "global" });
+    const wrong = await validate({
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      clientSecret: "xyz8Q~WrongWrongWrongWrongWrongWrongWrong",
+      cloud: "global",
+    });
     expect(outcome(wrong, "token")).toBe("fail:invalid_secret");
     expect(wrong.checks.find((x) => x.id === "token")?.detail?.aadsts).toBe(7000215);
-    const noApp = await validate({ tenantId: c.tenantId, clientId: "11111111-2222-3333-4444-555555555555", clientSecret: c.clientSecret, cloud: "global" });
+    const noApp = await validate({
+      tenantId: c.tenantId,
+      clientId: "11111111-2222-3333-4444-555555555555",
+      clientSecret: c.clientSecret,
+      cloud: "global",
+    });
     expect(outcome(noApp, "token")).toBe("fail:app_not_found");
-    const secretId = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: "6a3f1c2e-7b8d-4e9f-a0b1-c2d3e4f5a6b7", cloud: "global" });
+    const secretId = await validate({
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      clientSecret: "6a3f1c2e-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
+      cloud: "global",
+    });
     expect(outcome(secretId, "format")).toBe("fail:secret_id_not_value");
     expect(secretId.checks.slice(1).every((x) => x.status === "skipped")).toBe(true);
   });
@@ -184,7 +160,12 @@ describe("validator over the in-process emulator", () => {
   it("refuses bad formats offline, naming each field, and sends nothing", async () => {
     let requests = 0;
     const { validate } = await setup({ onRequest: () => requests++ });
-    const report = await validate({ tenantId: "common", clientId: "not-a-guid", clientSecret: " padded ", cloud: "global" });
+    const report = await validate({
+      tenantId: "common",
+      clientId: "not-a-guid",
+      clientSecret: " padded ",
+      cloud: "global",
+    });
     expect(outcome(report, "format")).toBe("fail:invalid_tenant_format");
     const errors = report.checks[0]?.detail?.errors as { path: string; code: string }[];
     expect(errors.map((e) => `${e.path}:${e.code}`)).toEqual([
@@ -200,7 +181,12 @@ describe("validator over the in-process emulator", () => {
     const { validate } = await setup();
     const c = SANDBOX.valid;
     if (!c) throw new Error("no scenario");
-    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "usgov-gcchigh" });
+    const report = await validate({
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      cloud: "usgov-gcchigh",
+    });
     expect(outcome(report, "tenant")).toBe("fail:wrong_cloud");
   });
 
@@ -220,7 +206,12 @@ describe("validator over the in-process emulator", () => {
     });
     const c = SANDBOX.valid;
     if (!c) throw new Error("no scenario");
-    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    const report = await validate({
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      cloud: "global",
+    });
     expect(report.ok).toBe(true);
     expect(seen).toHaveLength(4);
     expect(seen.slice(0, 2).sort()).toEqual([
@@ -236,7 +227,12 @@ describe("validator over the in-process emulator", () => {
     const c = SANDBOX.slow;
     if (!c) throw new Error("no scenario");
     const started = Date.now();
-    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    const report = await validate({
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      cloud: "global",
+    });
     expect(Date.now() - started).toBeLessThan(1500);
     expect(outcome(report, "tenant")).toBe("unknown:entra_timeout");
   });
@@ -246,7 +242,12 @@ describe("validator over the in-process emulator", () => {
     const c = SANDBOX["throttled-once"];
     if (!c) throw new Error("no scenario");
     const started = Date.now();
-    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    const report = await validate({
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      cloud: "global",
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(report.ok).toBe(true);
     expect(report.checks.find((x) => x.id === "token")?.detail?.attempts).toBe(2);
@@ -257,7 +258,12 @@ describe("validator over the in-process emulator", () => {
     const c = SANDBOX.throttled;
     if (!c) throw new Error("no scenario");
     const started = Date.now();
-    const report = await validate({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" });
+    const report = await validate({
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      cloud: "global",
+    });
     expect(Date.now() - started).toBeLessThan(1500);
     expect(report.checks.find((x) => x.id === "token")?.detail?.retryAfterSeconds).toBe(120);
   });

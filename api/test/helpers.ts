@@ -1,0 +1,91 @@
+/** Test support: start the real server in-process or as a child process, and talk to it over HTTP. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { type RunningApp, startApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+
+/** Repository root. */
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** An app started in this process with its log lines captured. */
+export interface TestApp extends RunningApp {
+  logs: string[];
+}
+
+/** Starts the real server (sandbox mode unless env says otherwise) on a free loopback port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const logs: string[] = [];
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "debug", M365_TIMEOUT_MS: "600", ...env });
+  const running = await startApp(config, { logDestination: { write: (line: string) => logs.push(line) } });
+  return Object.assign(running, { logs });
+}
+
+/** POSTs JSON and returns status, headers and the parsed body (or text). */
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; contentType: string; json: unknown; text: string }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, contentType: response.headers.get("content-type") ?? "", json, text };
+}
+
+/** A server started as `npm start` would: a child process running api/src/main.ts. */
+export interface SpawnedServer {
+  url: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Spawns the product's entry with `env` and waits for the line that says where it listens. */
+export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<SpawnedServer> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "api/src/main.ts"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), timeoutMs);
+    const look = () => {
+      const match = /running at (http:\/\/[^\s]+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on("data", look);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      }),
+  };
+}

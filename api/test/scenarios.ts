@@ -1,0 +1,59 @@
+/** What each sandbox scenario must show, shared by the in-process and the end-to-end tests. */
+import type { CheckId, ValidationReport } from "@dr/contract";
+
+/** Expected outcome per scenario: check id -> "status" or "status:code". */
+export const EXPECTED: Record<string, { ok: boolean; checks: Partial<Record<CheckId, string>> }> = {
+  valid: {
+    ok: true,
+    checks: {
+      format: "pass",
+      tenant: "pass",
+      token: "pass",
+      permissions: "pass",
+      graph: "pass",
+      secret_expiry: "pass",
+    },
+  },
+  "missing-consent": {
+    ok: false,
+    checks: {
+      token: "pass",
+      permissions: "fail:permissions_missing",
+      graph: "fail:graph_denied",
+      secret_expiry: "warn:expiry_unreadable",
+    },
+  },
+  "partial-consent": {
+    ok: false,
+    checks: { permissions: "fail:permissions_missing", graph: "pass", secret_expiry: "warn:expiry_unreadable" },
+  },
+  expiring: { ok: true, checks: { permissions: "pass", graph: "pass", secret_expiry: "warn:secret_expiring" } },
+  expired: { ok: false, checks: { tenant: "pass", token: "fail:secret_expired", permissions: "skipped" } },
+  disabled: { ok: false, checks: { token: "fail:app_disabled", graph: "skipped" } },
+  "blocked-by-policy": { ok: false, checks: { token: "fail:blocked_by_policy" } },
+  "gcc-high": { ok: false, checks: { tenant: "fail:wrong_cloud", token: "skipped" } },
+  "graph-denied": { ok: false, checks: { permissions: "pass", graph: "fail:graph_denied", secret_expiry: "pass" } },
+  "multi-tenant-app": { ok: true, checks: { graph: "pass", secret_expiry: "warn:expiry_unreadable" } },
+  "secret-rotated": { ok: true, checks: { graph: "pass", secret_expiry: "warn:secret_not_found" } },
+  "throttled-once": { ok: true, checks: { token: "pass", secret_expiry: "pass" } },
+  throttled: { ok: false, checks: { token: "unknown:throttled", permissions: "skipped" } },
+  "graph-unavailable": {
+    ok: false,
+    checks: { permissions: "pass", graph: "unknown:graph_unavailable", secret_expiry: "unknown:graph_unavailable" },
+  },
+  slow: { ok: false, checks: { tenant: "unknown:entra_timeout", token: "skipped" } },
+  "token-hang": { ok: false, checks: { tenant: "pass", token: "unknown:entra_timeout" } },
+  "html-502": { ok: false, checks: { tenant: "pass", token: "unknown:entra_unreachable" } },
+  reset: { ok: false, checks: { tenant: "unknown:entra_unreachable", token: "skipped" } },
+  "graph-html-502": { ok: false, checks: { graph: "unknown:graph_unavailable", secret_expiry: "pass" } },
+  "unknown-tenant": { ok: false, checks: { tenant: "fail:tenant_not_found", token: "skipped" } },
+};
+
+/** "status" or "status:code" of a check in a report. */
+export function outcome(report: ValidationReport, id: CheckId): string {
+  const check = report.checks.find((c) => c.id === id);
+  if (!check) return "missing";
+  return check.code && check.status !== "pass" && check.status !== "skipped"
+    ? `${check.status}:${check.code}`
+    : check.status;
+}
