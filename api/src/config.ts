@@ -59,10 +59,7 @@ const schema = z
     /** Timeout of each outbound request, ms. Default 10000. */
     M365_TIMEOUT_MS: z.preprocess(emptyToUndefined, positiveInt("M365_TIMEOUT_MS", 120_000).default(10_000)),
     /** Most ms one outbound request may wait on Retry-After (429/503) before reporting throttling. Default 5000. */
-    M365_RETRY_BUDGET_MS: z.preprocess(
-      emptyToUndefined,
-      z.coerce.number().int().min(0).max(60_000).default(5_000),
-    ),
+    M365_RETRY_BUDGET_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60_000).default(5_000)),
     /** Comma-separated application permissions the permissions check requires. */
     M365_REQUIRED_PERMISSIONS: z.preprocess(
       emptyToUndefined,
@@ -90,7 +87,10 @@ const schema = z
     MicrosoftAppId: z.preprocess(emptyToUndefined, z.string().optional()),
     MicrosoftAppPassword: z.preprocess(emptyToUndefined, z.string().optional()),
     MicrosoftAppTenantId: z.preprocess(emptyToUndefined, z.string().optional()),
-    MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(["SingleTenant", "MultiTenant", "UserAssignedMSI"]).optional()),
+    MicrosoftAppType: z.preprocess(
+      emptyToUndefined,
+      z.enum(["SingleTenant", "MultiTenant", "UserAssignedMSI"]).optional(),
+    ),
     /** Validations per minute per operator and per target tenant. Default 20. */
     VALIDATION_RATE_LIMIT: z.preprocess(emptyToUndefined, positiveInt("VALIDATION_RATE_LIMIT", 100_000).default(20)),
     /** base64 256-bit key for stored secrets; unset: a 0600 key file in DATA_DIR. */
@@ -179,7 +179,12 @@ export interface Config {
     tenantId: string | undefined;
     clientId: string | undefined;
   };
-  bot: { appId: string | undefined; appPassword: string | undefined; appTenantId: string | undefined; appType: string | undefined };
+  bot: {
+    appId: string | undefined;
+    appPassword: string | undefined;
+    appTenantId: string | undefined;
+    appType: string | undefined;
+  };
   validationRateLimitPerMinute: number;
   secretKeyBase64: string | undefined;
   sbc: { baseDomain: string; regions: string[] };

@@ -150,9 +150,8 @@ describe("POST /api/validation in sandbox mode (real HTTP, real HTTPS emulator)"
     const report = json as ValidationReport;
     expect(report.ok).toBe(false);
     expect(outcome(report, "format")).toBe("fail:invalid_tenant_format");
-    const paths = (report.checks[0]?.detail?.errors as { path: string; code: string }[]).map(
-      (e) => `${e.path}:${e.code}`,
-    );
+    const errors = (report.checks[0]?.detail?.errors ?? []) as { path: string; code: string }[];
+    const paths = errors.map((e) => `${e.path}:${e.code}`);
     expect(paths).toEqual([
       "tenantId:invalid_tenant_format",
       "clientId:invalid_client_id",

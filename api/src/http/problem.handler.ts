@@ -33,7 +33,8 @@ function fromFastifyError(error: FastifyError): Problem | undefined {
     };
   }
   if (status !== undefined && status >= 400 && status < 500) {
-    const jsonProblem = error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || error instanceof SyntaxError || /JSON/.test(error.message);
+    const jsonProblem =
+      error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || error instanceof SyntaxError || /JSON/.test(error.message);
     return {
       type: `${PROBLEM_BASE}validation_failed`,
       title: "The request could not be read",

@@ -98,7 +98,8 @@ const BY_AADSTS: Record<number, Classification> = {
     status: "fail",
     code: "token_rejected",
     message: "Microsoft Graph is not available as a resource in this tenant.",
-    remedy: "Check that the chosen cloud is the tenant's cloud; otherwise the tenant admin should contact Microsoft support.",
+    remedy:
+      "Check that the chosen cloud is the tenant's cloud; otherwise the tenant admin should contact Microsoft support.",
   },
 };
 // Same meaning, other numbers.
@@ -129,7 +130,8 @@ export function classifyTokenError(answer: EntraAnswer): Classification {
     status: "fail",
     code: "token_rejected",
     message: `Entra ID refused the token request${answer.aadsts ? ` (AADSTS${answer.aadsts})` : answer.error ? ` (${answer.error})` : ""}.`,
-    remedy: "Look up the AADSTS code in Microsoft's error reference, or give the correlation ID to the customer's admin.",
+    remedy:
+      "Look up the AADSTS code in Microsoft's error reference, or give the correlation ID to the customer's admin.",
   };
 }
 

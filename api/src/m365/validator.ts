@@ -6,8 +6,8 @@ import { randomUUID } from "node:crypto";
 import {
   AuthError,
   ConfidentialClientApplication,
-  InteractionRequiredAuthError,
   type INetworkModule,
+  InteractionRequiredAuthError,
   LogLevel,
   type NetworkRequestOptions,
   type NetworkResponse,
@@ -93,12 +93,7 @@ const USUAL_SECRET = /^[A-Za-z0-9~._\-+/=]{32,48}$/;
 /** Permissions that include another one (a granted key satisfies each listed value). */
 const IMPLIES: Readonly<Record<string, readonly string[]>> = {
   "Directory.Read.All": ["Organization.Read.All", "Application.Read.All", "Domain.Read.All"],
-  "Directory.ReadWrite.All": [
-    "Directory.Read.All",
-    "Organization.Read.All",
-    "Application.Read.All",
-    "Domain.Read.All",
-  ],
+  "Directory.ReadWrite.All": ["Directory.Read.All", "Organization.Read.All", "Application.Read.All", "Domain.Read.All"],
 };
 
 /** True when `granted` covers `required` directly, through ReadWrite, or through Directory.*. */
@@ -190,20 +185,13 @@ export function createValidator(options: ValidatorOptions): Validator {
     const correlationId = randomUUID();
     const checks: Check[] = [];
     const emit = (id: CheckId, result: CheckResult, since: number) => {
-      const check: Check = redactDeep(
-        { id, ...result, durationMs: Math.round(performance.now() - since) },
-        [secret],
-      );
+      const check: Check = redactDeep({ id, ...result, durationMs: Math.round(performance.now() - since) }, [secret]);
       checks.push(check);
       runOptions.onCheck?.(check);
     };
     const skipAfter = (ids: CheckId[], cause: string) => {
       for (const id of ids) {
-        emit(
-          id,
-          { status: "skipped", code: "prerequisite_failed", message: `Not run: ${cause}.` },
-          performance.now(),
-        );
+        emit(id, { status: "skipped", code: "prerequisite_failed", message: `Not run: ${cause}.` }, performance.now());
       }
     };
     const finish = (extra: Partial<ValidationReport>): ValidationReport => {
@@ -251,7 +239,10 @@ export function createValidator(options: ValidatorOptions): Validator {
         },
         formatStarted,
       );
-      skipAfter(["tenant", "token", "permissions", "graph", "secret_expiry"], "the entered values break the input rules");
+      skipAfter(
+        ["tenant", "token", "permissions", "graph", "secret_expiry"],
+        "the entered values break the input rules",
+      );
       return finish({});
     }
     const tenant = tenantParse.value;
@@ -640,7 +631,11 @@ async function checkOrganization(
     response = await transport.send({
       method: "GET",
       url: `${endpoints.graphUrl}/v1.0/organization?$select=id,displayName,verifiedDomains`,
-      headers: { authorization: `Bearer ${accessToken}`, accept: "application/json", "client-request-id": correlationId },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: "application/json",
+        "client-request-id": correlationId,
+      },
     });
   } catch (error) {
     if (error instanceof TransportError) return { result: networkResult(error, "Microsoft Graph") };
@@ -705,7 +700,11 @@ async function checkSecretExpiry(
     response = await transport.send({
       method: "GET",
       url: `${endpoints.graphUrl}/v1.0/applications(appId='${clientId}')?$select=id,appId,displayName,passwordCredentials`,
-      headers: { authorization: `Bearer ${accessToken}`, accept: "application/json", "client-request-id": correlationId },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: "application/json",
+        "client-request-id": correlationId,
+      },
     });
   } catch (error) {
     if (error instanceof TransportError) return { result: networkResult(error, "Microsoft Graph") };
