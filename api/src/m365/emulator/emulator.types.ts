@@ -93,3 +93,54 @@ export type EmulatorResponse =
   | { kind: "response"; status: number; headers: Record<string, string>; body: string; delayMs?: number }
   | { kind: "hang" }
   | { kind: "reset" };
+
+/** Options of {@link Emulator} creation. */
+export interface EmulatorOptions {
+  /** The tenants the emulated directory holds. */
+  tenants: TenantFixture[];
+  /**
+   * The emulator clock. Secret dates are anchored to its value when the emulator is created, so a test that
+   * moves the clock forward sees secrets expire.
+   */
+  now?: () => Date;
+  /** Added to every answer (`delayMs`), for benchmarks that need a realistic round trip. */
+  latencyMs?: number;
+  /** The Graph resource (token `aud`); default "https://graph.microsoft.com". */
+  graphResource?: string;
+}
+
+/** A public signing key as published in a JWKS document. */
+export interface EmulatorJwk {
+  kty: string;
+  use: "sig";
+  kid: string;
+  alg: string;
+  n: string;
+  e: string;
+}
+
+/** The emulator: a pure request -> response function over fixtures, plus its signing key. */
+export interface Emulator {
+  /** Answers one request as Entra ID or Microsoft Graph would. */
+  handle(req: EmulatorRequest): Promise<EmulatorResponse>;
+  /** The public half of the signing key, as served on the `discovery/v2.0/keys` route. */
+  jwks(): { keys: EmulatorJwk[] };
+  /** Signs `claims` with the emulator key (RS256, `kid` header); `iat`/`exp` are filled when absent. */
+  signToken(claims: Record<string, unknown>, opts?: { expiresInSeconds?: number }): Promise<string>;
+  /** The fixtures the emulator serves (the same objects that were passed in). */
+  readonly tenants: TenantFixture[];
+  /** Total requests handled since creation or the last {@link Emulator.resetCounters}. */
+  readonly requestCount: number;
+  /** Zeroes `requestCount` and the throttle/unavailable fault counters. */
+  resetCounters(): void;
+}
+
+/** PEM material of the emulator's HTTPS server: a private CA and a loopback leaf certificate it signed. */
+export interface EmulatorTls {
+  /** The CA certificate clients must trust. */
+  caPem: string;
+  /** The server's leaf certificate. */
+  certPem: string;
+  /** The server's private key (PKCS#8). */
+  keyPem: string;
+}

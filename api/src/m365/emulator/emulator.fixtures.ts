@@ -1,0 +1,340 @@
+/**
+ * The sandbox scenarios: one fictitious tenant per behaviour the operator can meet, with fixed ids and secrets so
+ * that the README, the sandbox banner and the tests can name them. Nothing here is a real credential.
+ */
+import type { AppFixture, Fault, FaultRoute, SecretFixture, TenantFixture } from "./emulator.types.js";
+
+/** Microsoft Graph application permissions the validator asks for. */
+const ORG_READ = "Organization.Read.All";
+const APP_READ = "Application.Read.All";
+const BOTH_ROLES = [ORG_READ, APP_READ];
+/** Teams Administrator directory role template id (needed for Teams PowerShell app-only). */
+const TEAMS_ADMIN = "69091246-20e8-4a56-aa4d-066075b2a7a8";
+
+/** What tests, the README and the sandbox banner need to try one scenario. */
+export interface SandboxCredentials {
+  tenantId: string;
+  /** The initial `*.onmicrosoft.com` domain (accepted instead of the GUID). */
+  tenantDomain: string;
+  clientId: string;
+  /** The secret Value to paste (the newest one where the app has several). */
+  clientSecret: string;
+  /** What the operator sees. */
+  description: string;
+}
+
+interface ScenarioSpec {
+  scenario: string;
+  description: string;
+  tenantId: string;
+  /** Domain label: `<name>.onmicrosoft.com`. */
+  name: string;
+  displayName: string;
+  appId: string;
+  appName: string;
+  secrets: SecretFixture[];
+  roles?: string[];
+  cloud?: TenantFixture["cloud"];
+  regionScope?: string;
+  initialDomainSuffix?: string;
+  extraDomain?: string;
+  app?: Partial<AppFixture>;
+  faults?: Partial<Record<FaultRoute, Fault>>;
+}
+
+/** A secret valid for a year that started `365 - endDays` days ago, the common portal default. */
+function secret(value: string, keyId: string, endDays: number, extra: Partial<SecretFixture> = {}): SecretFixture {
+  return { keyId, value, startDays: endDays - 365, endDays, displayName: "dr-onboarding", ...extra };
+}
+
+const SPECS: ScenarioSpec[] = [
+  {
+    scenario: "valid",
+    description: "Everything in order: token, both Graph permissions, Teams Administrator role, secret valid 300 days",
+    tenantId: "1d32fcbd-b1f0-4f2c-bc76-1743f2280450",
+    name: "contoso",
+    displayName: "Contoso",
+    appId: "0e31a3f6-6014-4fc5-af6e-955d20a996ef",
+    appName: "Contoso Direct Routing",
+    extraDomain: "contoso-sandbox.example",
+    secrets: [
+      secret("gQQ8Q~X_LQeLik2.hDOPLGeXC981GdVz3VgZolOe", "58e64cf3-93a9-4262-abd6-81fad5ba4b6b", 300),
+      // An older secret still valid: the validator must pick the pasted one by its hint, not the first listed.
+      secret("ZZ48Q~wt2HaKy~hwv96y40mL6Y_AgNqiIBr6Diik", "f17873fb-1422-42c9-a027-5defc7c6657a", 20, {
+        displayName: "dr-onboarding-old",
+      }),
+    ],
+  },
+  {
+    scenario: "missing-consent",
+    description: "Token issued but without roles: admin consent for the Graph permissions is missing",
+    tenantId: "952a2e7f-fee7-4053-a787-34ea951289ea",
+    name: "fabrikam",
+    displayName: "Fabrikam",
+    appId: "b55e4b0c-a9b2-4ad8-b738-256fe6c5bd21",
+    appName: "Fabrikam Direct Routing",
+    regionScope: "EU",
+    roles: [],
+    app: { directoryRoles: [] },
+    secrets: [secret("BTu8Q~foBy-gcpCU_tDJcdZii8WBC_WZzR222cHz", "f690fc68-05f7-4e23-876b-e4f8de49ed65", 200)],
+  },
+  {
+    scenario: "partial-consent",
+    description: "Only Organization.Read.All is consented: Application.Read.All is missing, secret expiry unknown",
+    tenantId: "1b538c29-d1d0-45a5-9fb7-5610f1e1ba08",
+    name: "northwind",
+    displayName: "Northwind Traders",
+    appId: "836029f3-4cba-41f8-9eee-3b3327a87319",
+    appName: "Northwind Direct Routing",
+    roles: [ORG_READ],
+    secrets: [secret("1ED8Q~UllHO2a7C7UP2~10FWd~scr8CRRsI5KqTd", "6c45c058-a124-4c4c-b5a4-70a69cb7f296", 180)],
+  },
+  {
+    scenario: "expiring",
+    description: "Secret expires in 5 days: validation passes with a warning",
+    tenantId: "99dda98f-2c01-46cc-8e8c-bde686ba1794",
+    name: "tailspin",
+    displayName: "Tailspin Toys",
+    appId: "bd04c08f-1521-49fc-8a95-00918ab7aee2",
+    appName: "Tailspin Direct Routing",
+    secrets: [secret("JbW8Q~EEXNEtW-c5Nt~9CjSyjuU~1egOFGgRpOGk", "fa3a3365-ebd8-41bf-80b2-2e2301029885", 5)],
+  },
+  {
+    scenario: "expired",
+    description: "Secret expired 3 days ago: no token (AADSTS7000222), create a new secret",
+    tenantId: "4f5d0cf5-6f52-4a8b-b0ea-c9a623eb500a",
+    name: "adatum",
+    displayName: "Adatum Corporation",
+    appId: "bad4b80a-980f-4b35-9cae-8c1c4d0b58fd",
+    appName: "Adatum Direct Routing",
+    secrets: [secret("Z928Q~9hXYbCVeCocCyxmASEuPXvPlYp4JIycCYb", "0520f65c-2778-479f-a641-58d882bcf28f", -3)],
+  },
+  {
+    scenario: "disabled",
+    description: "The enterprise application is disabled: no token (AADSTS7000112)",
+    tenantId: "fbb6a8ad-51aa-4a14-aaee-5a1dfa55d32b",
+    name: "litware",
+    displayName: "Litware",
+    appId: "6ad99f2e-9ddc-4f18-a1d6-81c9af4f7b28",
+    appName: "Litware Direct Routing",
+    app: { enabled: false },
+    secrets: [secret("zlp8Q~qkOP834bzt8zsWLmj5JZvZjY5040c5C_xs", "1070d886-840a-4061-b70d-ebdeab5eb770", 250)],
+  },
+  {
+    scenario: "blocked-by-policy",
+    description: "A Conditional Access policy blocks the app: no token (AADSTS53003), ask the tenant admin",
+    tenantId: "68f9c85e-34d4-463b-8ce2-2502ea2d8bee",
+    name: "woodgrove",
+    displayName: "Woodgrove Bank",
+    appId: "865a2ae8-bd5e-4eea-85fa-b5afb2581fd3",
+    appName: "Woodgrove Direct Routing",
+    app: { blockedByPolicy: true },
+    secrets: [secret("Ory8Q~HpK_lc65TCQYx6ko7DqcxwNhmSq.ExSgO3", "fb298f0a-929c-480b-9227-14dbd7b956af", 220)],
+  },
+  {
+    scenario: "gcc-high",
+    description:
+      "The tenant lives in US Gov (GCC High): choose the GCC High cloud (AADSTS900432 from the global cloud)",
+    tenantId: "1cedf368-c002-4703-aae8-c3a21e977b2e",
+    name: "contosogov",
+    // GCC High tenants get an onmicrosoft.us initial domain.
+    initialDomainSuffix: "onmicrosoft.us",
+    displayName: "Contoso Gov",
+    appId: "5abae567-4c31-472f-86c4-8cec035bfbc3",
+    appName: "Contoso Gov Direct Routing",
+    cloud: "usgov-gcchigh",
+    regionScope: "USGov",
+    secrets: [secret("HXz8Q~H_K06QeXosBpkUfHD5uN7rXiwTQ3Hdj7Gg", "d3e6e242-eac6-428d-997c-1c541042b482", 270)],
+  },
+  {
+    scenario: "graph-denied",
+    description: "Roles consented, but Graph refuses /organization (403 Authorization_RequestDenied)",
+    tenantId: "3e55b140-e79b-46ba-91d1-d871c3376712",
+    name: "proseware",
+    displayName: "Proseware",
+    appId: "46899001-478e-4f93-98ac-b9da1255a801",
+    appName: "Proseware Direct Routing",
+    app: { organizationDenied: true },
+    secrets: [secret("zRD8Q~Un9zKY9yLnUMdo_-yX~poT1E8K~NyQ2MEu", "46d23ca9-e158-47a1-812b-ea1869fd104e", 240)],
+  },
+  {
+    scenario: "multi-tenant-app",
+    description: "The app is registered in another tenant: everything passes but the secret expiry cannot be read",
+    tenantId: "4ca1dac9-e40a-4004-a5dc-f2849d493c35",
+    name: "relecloud",
+    displayName: "Relecloud",
+    appId: "4a8ec059-5265-4994-8310-446509cc8d0a",
+    appName: "Relecloud Direct Routing",
+    app: { registeredHere: false },
+    secrets: [secret("T4U8Q~pAbI_lNKPH6iQQYzvKsx4F3FWzN2jPSt60", "64053b7d-30a0-4ed8-a0d3-69036f36144d", 150)],
+  },
+  {
+    scenario: "secret-rotated",
+    description: "The pasted secret is not among the app's listed secrets (rotated?): expiry unknown, with a warning",
+    tenantId: "904e18cc-7e6a-45ee-bb2b-9411f47e6c94",
+    name: "wingtip",
+    displayName: "Wingtip Toys",
+    appId: "32a2f732-77bc-4e2c-823d-8932b0c192cb",
+    appName: "Wingtip Direct Routing",
+    // Graph lists a hint that does not match the value's first 3 characters ("VLP").
+    secrets: [
+      secret("VLP8Q~cNEI402PeCk3Ic1Q5HITDY-ObCxTbM6_~o", "fa6f66d5-5b90-417a-b687-6722ab6ff48b", 190, { hint: "q7R" }),
+    ],
+  },
+  {
+    scenario: "throttled-once",
+    description: "The first token request is throttled (429, Retry-After 1 s), the retry succeeds",
+    tenantId: "4c45bf02-5036-4397-9a35-0ae3976afbda",
+    name: "alpineskihouse",
+    displayName: "Alpine Ski House",
+    appId: "b04a433c-e352-404d-b437-184e551f19a2",
+    appName: "Alpine Direct Routing",
+    faults: { token: { kind: "throttle", retryAfterSeconds: 1, times: 1 } },
+    secrets: [secret("8GY8Q~kWQZOivA7mypYCUVTNQV6XF-H_c~nzBudW", "d77e8852-7dad-40d0-b582-d0e35ff86eee", 210)],
+  },
+  {
+    scenario: "throttled",
+    description: "Every token request is throttled (429, Retry-After 120 s): result unknown, try later",
+    tenantId: "ac9ba145-524c-4576-8a27-040e94196569",
+    name: "cohowinery",
+    displayName: "Coho Winery",
+    appId: "9918b2ad-9918-4d46-b195-7d078582f54b",
+    appName: "Coho Direct Routing",
+    faults: { token: { kind: "throttle", retryAfterSeconds: 120, times: Number.POSITIVE_INFINITY } },
+    secrets: [secret("qAy8Q~g0.0-lsxFM3enacgVynW1Rkjs_N9o7O8xa", "d8589e8b-3f03-46b3-a9ce-c822cbb9d8da", 230)],
+  },
+  {
+    scenario: "graph-unavailable",
+    description: "Token issued, but Graph answers 503 (Retry-After 120 s): Graph checks unknown, try later",
+    tenantId: "71b05c37-de7a-4106-afb2-d903c024170f",
+    name: "margiestravel",
+    displayName: "Margie's Travel",
+    appId: "6806f0a1-962d-48f0-853e-016f580b0fa5",
+    appName: "Margie's Travel Direct Routing",
+    faults: {
+      organization: { kind: "unavailable", retryAfterSeconds: 120, times: Number.POSITIVE_INFINITY },
+      applications: { kind: "unavailable", retryAfterSeconds: 120, times: Number.POSITIVE_INFINITY },
+    },
+    secrets: [secret("Zf98Q~6JbXFFSCkFjFXS.FzxdgehtRTdo7~0qJGW", "6332e548-e726-40dd-868b-26e37ccec355", 260)],
+  },
+  {
+    scenario: "slow",
+    description: "The tenant discovery never answers: the check times out and reports unknown",
+    tenantId: "c150f224-ce98-4e7f-93c7-0f4767ecf68f",
+    name: "lucernepublishing",
+    displayName: "Lucerne Publishing",
+    appId: "fcae5b79-f29d-4058-9656-af754d6b834f",
+    appName: "Lucerne Direct Routing",
+    faults: { openid: { kind: "hang" } },
+    secrets: [secret("yRn8Q~bVD1ryCt~sDnsJohsH3At1qnoXqdjBmaDl", "425400b8-0dae-4267-bc3f-ae34dcdf0c3a", 280)],
+  },
+  {
+    scenario: "token-hang",
+    description: "The token endpoint never answers: the token check times out and reports unknown",
+    tenantId: "d24f7865-1bd0-4d33-8704-1d70a7ad273a",
+    name: "treyresearch",
+    displayName: "Trey Research",
+    appId: "4e76f812-6ecf-462f-9743-e8506dac0f41",
+    appName: "Trey Direct Routing",
+    faults: { token: { kind: "hang" } },
+    secrets: [secret("k5g8Q~wrNTFB41zc6g28jeRrDw1dmR9z.teYC9RO", "bc8cc46d-9383-4614-a92f-116ff3158254", 290)],
+  },
+  {
+    scenario: "html-502",
+    description: "A proxy answers the token request with an HTML 502 page: reported as unknown, not as bad credentials",
+    tenantId: "9688495e-7418-44b7-a678-35aca0d81492",
+    name: "fourthcoffee",
+    displayName: "Fourth Coffee",
+    appId: "87d197ff-8688-4517-af02-d7b3be390756",
+    appName: "Fourth Coffee Direct Routing",
+    faults: { token: { kind: "html502" } },
+    secrets: [secret("X918Q~ivpCtyNJJrwKU_K4JY9Lh9CdmCyyXfESgg", "a42afb20-aabd-444c-980f-c0d4ce172d71", 310)],
+  },
+  {
+    scenario: "reset",
+    description: "The connection is reset during tenant discovery: network error, reported as unknown",
+    tenantId: "f7a5a585-849c-4008-b895-6600d4323612",
+    name: "humongousinsurance",
+    displayName: "Humongous Insurance",
+    appId: "1765fac2-3d0e-4ff7-8e1a-c0eb9d66e631",
+    appName: "Humongous Direct Routing",
+    faults: { openid: { kind: "reset" } },
+    secrets: [secret("V7k8Q~rdQYCK0OHSc3w25ZadsYI6eMitbxsZ8M2k", "31b14c3c-f2d8-4b83-9d99-a5fc35991176", 320)],
+  },
+  {
+    scenario: "graph-html-502",
+    description: "Token issued, but a proxy answers Graph /organization with an HTML 502 page: Graph check unknown",
+    tenantId: "7ad89109-b0d7-4170-8252-1c42a747fce4",
+    name: "vanarsdel",
+    displayName: "VanArsdel",
+    appId: "8ac31a2a-d051-47ca-bd1a-168a0fa8746e",
+    appName: "VanArsdel Direct Routing",
+    faults: { organization: { kind: "html502" } },
+    secrets: [secret("3i48Q~nQSNsE64g0E7CwYNphgiDlGLk0LTEzg3H-", "9ef24593-5d08-4ac7-9363-ff9933621531", 330)],
+  },
+];
+
+function toFixture(spec: ScenarioSpec): TenantFixture {
+  const initial = `${spec.name}.${spec.initialDomainSuffix ?? "onmicrosoft.com"}`;
+  const domains = [{ name: initial, isDefault: spec.extraDomain === undefined, isInitial: true }];
+  if (spec.extraDomain !== undefined) domains.push({ name: spec.extraDomain, isDefault: true, isInitial: false });
+  const app: AppFixture = {
+    appId: spec.appId,
+    displayName: spec.appName,
+    enabled: true,
+    registeredHere: true,
+    secrets: spec.secrets.map((s) => ({ ...s })),
+    graphRoles: [...(spec.roles ?? BOTH_ROLES)],
+    directoryRoles: [TEAMS_ADMIN],
+    ...spec.app,
+  };
+  const fixture: TenantFixture = {
+    scenario: spec.scenario,
+    description: spec.description,
+    id: spec.tenantId,
+    displayName: spec.displayName,
+    domains,
+    cloud: spec.cloud ?? "global",
+    regionScope: spec.regionScope ?? "NA",
+    apps: [app],
+  };
+  if (spec.faults !== undefined) fixture.faults = { ...spec.faults };
+  return fixture;
+}
+
+/**
+ * The sandbox tenants, freshly built on every call so that a caller may mutate its copy (e.g. to disable an app
+ * in a test) without affecting others.
+ */
+export function sandboxTenants(): TenantFixture[] {
+  return SPECS.map(toFixture);
+}
+
+/** Credentials to try each scenario, keyed by scenario name (the names are a contract with the rest of the team). */
+export const SANDBOX: Readonly<Record<string, SandboxCredentials>> = Object.freeze({
+  ...Object.fromEntries(
+    SPECS.map((spec) => {
+      const first = spec.secrets[0];
+      if (first === undefined) throw new Error(`scenario ${spec.scenario} has no secret`);
+      const creds: SandboxCredentials = {
+        tenantId: spec.tenantId,
+        tenantDomain: `${spec.name}.${spec.initialDomainSuffix ?? "onmicrosoft.com"}`,
+        clientId: spec.appId,
+        clientSecret: first.value,
+        description: spec.description,
+      };
+      return [spec.scenario, Object.freeze(creds)];
+    }),
+  ),
+  // Exists nowhere: no fixture holds these ids, so discovery answers AADSTS90002.
+  "unknown-tenant": Object.freeze({
+    tenantId: "cd5936e5-8182-49f2-906d-beebbcc85feb",
+    tenantDomain: "nosuchtenant.onmicrosoft.com",
+    clientId: "3742bc72-53aa-404c-8307-0dc491c26d61",
+    clientSecret: "2F78Q~cuLsvHKcqvmWM5Nvb.dLv4nie7steik47U",
+    description: "The tenant does not exist (AADSTS90002): check the Directory (tenant) ID or the cloud",
+  }),
+});
+
+/** The scenario names, in display order. */
+export const SANDBOX_SCENARIOS: readonly string[] = Object.freeze(Object.keys(SANDBOX));
