@@ -163,10 +163,14 @@ function report(ctx: z.RefinementCtx, problems: FieldProblem[]): void {
 }
 
 /** Short name of a service (without the uniqueness rule). */
-export const shortNameSchema = z.string().superRefine((v, ctx) => report(ctx, shortNameProblems(v)));
+export const shortNameSchema = z
+  .string({ message: "Short name: enter 3 to 15 characters." })
+  .superRefine((v, ctx) => report(ctx, shortNameProblems(v)));
 
 /** Optional full name of a service, up to 64 characters. */
-export const fullNameSchema = z.string().max(64, { message: "Full name: use at most 64 characters." });
+export const fullNameSchema = z
+  .string({ message: "Full name: enter text of at most 64 characters, or leave it out." })
+  .max(64, { message: "Full name: use at most 64 characters." });
 
 /** Licence types sold with the service. */
 export const LICENSE_TYPES = ["hosted-essentials-plus", "hosted-pro"] as const;
@@ -186,23 +190,29 @@ export const licensedUsersSchema = z
   });
 
 /** Tenant ID field: accepts a GUID, a domain or a URL with a GUID; yields the normalised value. */
-export const tenantIdSchema = z.string().transform((v, ctx) => {
-  const parsed = parseTenantId(v);
-  if (parsed.ok) return parsed.value;
-  report(ctx, [parsed.problem]);
-  return z.NEVER;
-});
+export const tenantIdSchema = z
+  .string({ message: "Tenant ID: enter the Directory (tenant) ID from the customer's Entra ID overview page." })
+  .transform((v, ctx) => {
+    const parsed = parseTenantId(v);
+    if (parsed.ok) return parsed.value;
+    report(ctx, [parsed.problem]);
+    return z.NEVER;
+  });
 
 /** Application (client) ID field; yields the lower-case GUID. */
-export const clientIdSchema = z.string().transform((v, ctx) => {
-  const parsed = parseClientId(v);
-  if (parsed.ok) return parsed.value;
-  report(ctx, [parsed.problem]);
-  return z.NEVER;
-});
+export const clientIdSchema = z
+  .string({ message: "Application (client) ID: paste the GUID from the app registration's overview page." })
+  .transform((v, ctx) => {
+    const parsed = parseClientId(v);
+    if (parsed.ok) return parsed.value;
+    report(ctx, [parsed.problem]);
+    return z.NEVER;
+  });
 
 /** Client secret field. */
-export const clientSecretSchema = z.string().superRefine((v, ctx) => report(ctx, clientSecretProblems(v)));
+export const clientSecretSchema = z
+  .string({ message: "Client secret: paste the secret's Value." })
+  .superRefine((v, ctx) => report(ctx, clientSecretProblems(v)));
 
 /** Microsoft clouds a customer tenant can live in. */
 export const CLOUDS = ["global", "usgov-gcchigh", "usgov-dod", "china"] as const;
@@ -215,9 +225,15 @@ export const cloudSchema = z
 
 /** The credential fields as typed by the operator (strings, not yet checked against the rules). */
 export const credentialsShape = {
-  tenantId: z.string({ message: "tenantId: required, a string (the Directory (tenant) ID)." }).max(2048),
-  clientId: z.string({ message: "clientId: required, a string (the Application (client) ID)." }).max(2048),
-  clientSecret: z.string({ message: "clientSecret: required, a string (the secret's Value)." }).max(4096),
+  tenantId: z
+    .string({ message: "tenantId: required, a string (the Directory (tenant) ID)." })
+    .max(2048, { message: "tenantId: at most 2048 characters; paste only the Directory (tenant) ID." }),
+  clientId: z
+    .string({ message: "clientId: required, a string (the Application (client) ID)." })
+    .max(2048, { message: "clientId: at most 2048 characters; paste only the Application (client) ID." }),
+  clientSecret: z
+    .string({ message: "clientSecret: required, a string (the secret's Value)." })
+    .max(4096, { message: "clientSecret: at most 4096 characters; paste only the secret's Value." }),
   cloud: cloudSchema,
 };
 

@@ -269,6 +269,89 @@ describe("validator over the in-process emulator", () => {
   });
 });
 
+describe("validator codes that no sandbox scenario shows", () => {
+  const c = SANDBOX.valid;
+  if (!c) throw new Error("no valid scenario");
+  const input = { tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" as const };
+
+  it("token_rejected: Entra refuses the resource (AADSTS500011), classified by number", async () => {
+    const emulator = await createEmulator({ tenants: sandboxTenants(), graphResource: "https://graph.example.test" });
+    const validator = createValidator({
+      dispatch: emulatorDispatch(emulator),
+      timeoutMs: 1000,
+      requiredPermissions: ["Organization.Read.All"],
+      overrides: { loginUrl: BASE, graphUrl: BASE },
+    });
+    const report = await validator.validate(input);
+    expect(outcome(report, "token")).toBe("fail:token_rejected");
+    expect(report.checks.find((x) => x.id === "token")?.detail?.aadsts).toBe(500011);
+  });
+
+  it("token_mismatch: a token issued for another tenant is not taken for this one", async () => {
+    const emulator = await createEmulator({ tenants: sandboxTenants() });
+    const inner = emulatorDispatch(emulator);
+    const foreign = await emulator.signToken({
+      tid: "00000000-0000-0000-0000-000000000001",
+      appid: c.clientId,
+      roles: [],
+    });
+    // A man-in-the-middle that swaps the issued token: the claims check must notice.
+    const validator = createValidator({
+      dispatch: async (request, signal) => {
+        const response = await inner(request, signal);
+        if (!request.url.includes("/oauth2/v2.0/token") || response.status !== 200) return response;
+        const body = JSON.parse(response.body) as Record<string, unknown>;
+        return { ...response, body: JSON.stringify({ ...body, access_token: foreign }) };
+      },
+      timeoutMs: 1000,
+      requiredPermissions: ["Organization.Read.All"],
+      overrides: { loginUrl: BASE, graphUrl: BASE },
+    });
+    const report = await validator.validate(input);
+    expect(outcome(report, "permissions")).toBe("fail:token_mismatch");
+    expect(report.ok).toBe(false);
+  });
+
+  it("secret_unusual: an odd-looking secret is a warning, not a refusal", async () => {
+    const { validate } = await setup();
+    const report = await validate({ ...input, clientSecret: "short!secret" });
+    expect(outcome(report, "format")).toBe("warn:secret_unusual");
+    expect(outcome(report, "token")).toBe("fail:invalid_secret");
+  });
+
+  it("secret_missing and secret_too_long are format failures", async () => {
+    const { validate } = await setup();
+    expect(outcome(await validate({ ...input, clientSecret: "" }), "format")).toBe("fail:secret_missing");
+    expect(outcome(await validate({ ...input, clientSecret: "a".repeat(1025) }), "format")).toBe(
+      "fail:secret_too_long",
+    );
+  });
+
+  it("secret_expired on the expiry check when Graph lists the matching secret as past its end", async () => {
+    // Entra refuses an expired secret (7000222) before Graph is asked, so only a clock skew between Entra and
+    // us shows this: the emulator's clock says the secret is valid, ours says it ended.
+    const now = new Date();
+    const emulator = await createEmulator({ tenants: sandboxTenants(), now: () => now });
+    const validator = createValidator({
+      dispatch: emulatorDispatch(emulator),
+      timeoutMs: 1000,
+      requiredPermissions: ["Organization.Read.All", "Application.Read.All"],
+      overrides: { loginUrl: BASE, graphUrl: BASE },
+      now: () => new Date(now.getTime() + 301 * 86_400_000),
+    });
+    const report = await validator.validate(input);
+    expect(outcome(report, "secret_expiry")).toBe("fail:secret_expired");
+  });
+
+  it("reads a domain as the tenant and a pasted portal URL as its GUID", async () => {
+    const { validate } = await setup();
+    const url = `https://portal.azure.com/#view/Microsoft_AAD_IAM/TenantOverview/tenantId/${c.tenantId.toUpperCase()}`;
+    const report = await validate({ ...input, tenantId: url });
+    expect(report.ok).toBe(true);
+    expect(report.tenant?.id).toBe(c.tenantId);
+  });
+});
+
 describe("permission coverage", () => {
   it("accepts the permission itself, its ReadWrite form and Directory.* umbrellas", () => {
     expect(permissionCovered("Application.Read.All", ["Application.Read.All"])).toBe(true);

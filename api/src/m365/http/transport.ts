@@ -63,7 +63,13 @@ export interface TransportOptions {
   /** Injectable sleep for tests. */
   sleep?: (ms: number) => Promise<void>;
   /** Called once per attempt, for counting and logging; gets no body. */
-  onAttempt?: (info: { method: string; url: string; status?: number; cause?: NetworkCause; durationMs: number }) => void;
+  onAttempt?: (info: {
+    method: string;
+    url: string;
+    status?: number;
+    cause?: NetworkCause;
+    durationMs: number;
+  }) => void;
 }
 
 /** Sends requests with timeouts, retries and classified failures. */
@@ -168,10 +174,11 @@ export function createTransport(options: TransportOptions): Transport {
       for (let attempts = 1; ; attempts++) {
         const response = await attempt(request);
         const retryAfterSeconds =
-          response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers["retry-after"]) : undefined;
+          response.status === 429 || response.status === 503
+            ? parseRetryAfter(response.headers["retry-after"])
+            : undefined;
         const waitMs = retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000;
-        const canRetry =
-          waitMs !== undefined && attempts < maxAttempts && waited + waitMs <= retryBudgetMs;
+        const canRetry = waitMs !== undefined && attempts < maxAttempts && waited + waitMs <= retryBudgetMs;
         if (!canRetry) {
           return {
             status: response.status,
