@@ -6,12 +6,18 @@ import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import type { Config } from "./config.js";
+import { createDevActorResolver } from "./http/actor.js";
 import { buildServer } from "./http/server.js";
 import { createEmulator, type Emulator } from "./m365/emulator/emulator.core.js";
 import { SANDBOX, sandboxTenants } from "./m365/emulator/emulator.fixtures.js";
 import { createEmulatorTls, startEmulatorServer } from "./m365/emulator/emulator.server.js";
 import { createUndiciDispatch } from "./m365/http/undici.dispatch.js";
 import { createValidator } from "./m365/validator.js";
+import { createOnboardingService } from "./onboarding/onboarding.service.js";
+import { createRateLimiter } from "./onboarding/rate-limiter.js";
+import { createLocalSecretStore } from "./secrets/local-secret-store.js";
+import { openDatabase } from "./storage/database.js";
+import { createKyselyRepository } from "./storage/kysely.repository.js";
 
 /** The product's version, from the root package.json. */
 export const VERSION: string = (
@@ -28,9 +34,14 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Options for tests: a destination for log lines. */
+/** Options for tests. */
 export interface StartOptions {
+  /** Where log lines go (default stdout). */
   logDestination?: { write(line: string): void };
+  /** PostgreSQL schema to use (test isolation); default public. */
+  databaseSchema?: string;
+  /** Injectable clock for the onboarding rules. */
+  now?: () => Date;
 }
 
 /** Starts the product on the configured host and port. */
@@ -81,7 +92,34 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     },
     logger,
   });
-  const app = await buildServer({ logger, validator, mode: config.m365.mode, version: VERSION });
+  const database = await openDatabase({
+    dataDir: config.dataDir,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+    logger,
+  });
+  closers.push(database.close);
+  const repo = createKyselyRepository(database.db, database.engine);
+  const secrets = await createLocalSecretStore({
+    dataDir: config.dataDir,
+    ...(config.secretKeyBase64 ? { keyBase64: config.secretKeyBase64 } : {}),
+  });
+  const onboarding = createOnboardingService({
+    repo,
+    secrets,
+    validator,
+    rateLimiter: createRateLimiter({ limit: config.validationRateLimitPerMinute }),
+    sbc: config.sbc,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const app = await buildServer({
+    logger,
+    validator,
+    onboarding,
+    actor: createDevActorResolver(config.auth.devOperator),
+    mode: config.m365.mode,
+    version: VERSION,
+  });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace("[::1]", "localhost");
   return {

@@ -1,7 +1,10 @@
 /** Test support: start the real server in-process or as a child process, and talk to it over HTTP. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type RunningApp, startApp } from "../src/app.js";
+import { type RunningApp, type StartOptions, startApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 
 /** Repository root. */
@@ -13,10 +16,21 @@ export interface TestApp extends RunningApp {
 }
 
 /** Starts the real server (sandbox mode unless env says otherwise) on a free loopback port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: Omit<StartOptions, "logDestination"> = {},
+): Promise<TestApp> {
   const logs: string[] = [];
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "debug", M365_TIMEOUT_MS: "600", ...env });
-  const running = await startApp(config, { logDestination: { write: (line: string) => logs.push(line) } });
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), "dr-app-"));
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "debug",
+    M365_TIMEOUT_MS: "600",
+    ...env,
+    DATA_DIR: dataDir,
+  });
+  const running = await startApp(config, { ...options, logDestination: { write: (line: string) => logs.push(line) } });
   return Object.assign(running, { logs });
 }
 

@@ -22,7 +22,7 @@ async function validate(body: Record<string, unknown>, headers: Record<string, s
 }
 
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ VALIDATION_RATE_LIMIT: "10000" });
 });
 
 afterAll(async () => {

@@ -98,7 +98,46 @@ export interface Service {
     lastValidatedAt?: string;
     lastValidationOk?: boolean;
   };
-  directRouting?: { m365Domain?: string; sbcRegion?: string; sbcFqdn?: string };
+  directRouting?: { m365Domain?: string; sbcRegion?: string; sbcFqdn?: string; subdomainLabel?: string };
+}
+
+/** A validation run as listed in a service's history. */
+export interface ValidationSummary {
+  id: string;
+  at: string;
+  actor: string;
+  /** create | manual | secret_replace | scheduled */
+  trigger: string;
+  ok: boolean;
+  checks: { id: string; status: string; code?: string }[];
+  durationMs: number;
+}
+
+/** GET /api/services/{id}/m365: the M365 Configuration page. */
+export type M365Settings = Service["m365"] & {
+  tenantDomains: string[];
+  secretKeyId?: string;
+  lastValidatedBy?: string;
+  permissions: { granted: string[]; missing: string[]; directoryRoles: string[] };
+  history: ValidationSummary[];
+};
+
+/** An audit event (never a secret). */
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  serviceId?: string;
+  outcome: string;
+  detail?: Record<string, unknown>;
+}
+
+/** GET /api/services/name-check. */
+export interface NameCheck {
+  name: string;
+  ok: boolean;
+  problems: { code: string; message: string }[];
 }
 
 /** Answer of GET /api/health. */

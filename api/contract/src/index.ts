@@ -2,3 +2,4 @@
 export * from "./checks.js";
 export type * from "./dto.js";
 export * from "./inputs.schema.js";
+export * from "./onboarding.schema.js";

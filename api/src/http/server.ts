@@ -3,8 +3,12 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Validator } from "../m365/validator.js";
+import type { OnboardingService } from "../onboarding/onboarding.service.js";
+import type { ActorResolver } from "./actor.js";
+import { registerCustomerRoutes } from "./customers.routes.js";
 import { registerHealthRoutes } from "./health.routes.js";
 import { installProblemHandler } from "./problem.handler.js";
+import { registerServiceRoutes } from "./services.routes.js";
 import { registerValidationRoutes } from "./validation.routes.js";
 
 /** Largest accepted JSON body, bytes. */
@@ -14,6 +18,8 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export interface ServerDeps {
   logger: FastifyBaseLogger;
   validator: Validator;
+  onboarding: OnboardingService;
+  actor: ActorResolver;
   mode: "sandbox" | "live";
   version: string;
 }
@@ -23,8 +29,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    // Bodies are never logged: they can hold a client secret.
-    disableRequestLogging: false,
     requestTimeout: 120_000,
   });
   installProblemHandler(app);
@@ -35,7 +39,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.removeHeader("x-powered-by");
   });
   registerHealthRoutes(app, { mode: deps.mode, version: deps.version });
-  registerValidationRoutes(app, { validator: deps.validator });
+  registerValidationRoutes(app, {
+    validator: deps.validator,
+    actor: deps.actor,
+    admitValidation: deps.onboarding.admitValidation,
+  });
+  registerCustomerRoutes(app, { onboarding: deps.onboarding, actor: deps.actor });
+  registerServiceRoutes(app, { onboarding: deps.onboarding, actor: deps.actor });
   await app.ready();
   return app;
 }

@@ -1,0 +1,112 @@
+/** The service routes of contract.md: list, name check, create, read, update, delete, M365, validate, secret, audit. */
+import {
+  createServiceSchema,
+  idSchema,
+  nameCheckQuerySchema,
+  replaceSecretSchema,
+  serviceListQuerySchema,
+  updateServiceSchema,
+} from "@dr/contract";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { OnboardingService } from "../onboarding/onboarding.service.js";
+import type { ActorResolver } from "./actor.js";
+import { InputError } from "./errors.js";
+import { parseWith } from "./parse.js";
+import { answerValidation } from "./sse.js";
+
+/** Reads the `{id}` path parameter. */
+function serviceId(request: FastifyRequest): string {
+  const id = (request.params as { id?: unknown }).id;
+  const parsed = idSchema.safeParse(id);
+  if (!parsed.success) {
+    throw new InputError("The service id in the path is not a UUID.", [
+      { path: "id", code: "invalid_id", message: "id: use the service id (a UUID) the API returned." },
+    ]);
+  }
+  return parsed.data;
+}
+
+/** Reads an optional Idempotency-Key header. */
+function idempotencyKey(request: FastifyRequest): string | undefined {
+  const header = request.headers["idempotency-key"];
+  if (header === undefined) return undefined;
+  const value = (Array.isArray(header) ? header[0] : header) ?? "";
+  if (!/^[\x21-\x7e]{1,255}$/.test(value)) {
+    throw new InputError("Idempotency-Key must be 1 to 255 printable characters without spaces.", [
+      { path: "Idempotency-Key", code: "invalid_idempotency_key", message: "Send a UUID as Idempotency-Key." },
+    ]);
+  }
+  return value;
+}
+
+/** Registers the service routes. */
+export function registerServiceRoutes(
+  app: FastifyInstance,
+  deps: { onboarding: OnboardingService; actor: ActorResolver },
+): void {
+  const { onboarding } = deps;
+
+  app.get("/api/services", async (request) => {
+    deps.actor(request);
+    const query = parseWith(serviceListQuerySchema, request.query, "query");
+    return { items: await onboarding.listServices(query.status) };
+  });
+
+  app.get("/api/services/name-check", async (request) => {
+    deps.actor(request);
+    const query = parseWith(nameCheckQuerySchema, request.query, "query");
+    return onboarding.nameCheck(query.name);
+  });
+
+  app.post("/api/services", async (request, reply) => {
+    const actor = deps.actor(request);
+    const key = idempotencyKey(request);
+    const input = parseWith(createServiceSchema, request.body);
+    const result = await onboarding.createService(input, actor, key);
+    return reply.code(result.status).send(result.body);
+  });
+
+  app.get("/api/services/:id", async (request) => {
+    deps.actor(request);
+    return onboarding.getService(serviceId(request));
+  });
+
+  app.patch("/api/services/:id", async (request) => {
+    const actor = deps.actor(request);
+    const id = serviceId(request);
+    return onboarding.updateService(id, parseWith(updateServiceSchema, request.body), actor);
+  });
+
+  app.delete("/api/services/:id", async (request, reply) => {
+    const actor = deps.actor(request);
+    await onboarding.deleteService(serviceId(request), actor);
+    return reply.code(204).send();
+  });
+
+  app.get("/api/services/:id/m365", async (request) => {
+    deps.actor(request);
+    return onboarding.getM365Settings(serviceId(request));
+  });
+
+  app.post("/api/services/:id/m365/validate", async (request, reply) => {
+    const actor = deps.actor(request);
+    const id = serviceId(request);
+    return answerValidation(request, reply, (onCheck) =>
+      onboarding.validateService(id, actor, onCheck ? { onCheck } : {}),
+    );
+  });
+
+  app.put("/api/services/:id/m365/secret", async (request, reply) => {
+    const actor = deps.actor(request);
+    const id = serviceId(request);
+    const { clientSecret } = parseWith(replaceSecretSchema, request.body);
+    return answerValidation(request, reply, (onCheck) =>
+      onboarding.replaceSecret(id, clientSecret, actor, onCheck ? { onCheck } : {}),
+    );
+  });
+
+  app.get("/api/services/:id/audit", async (request) => {
+    deps.actor(request);
+    return { items: await onboarding.listAudit(serviceId(request)) };
+  });
+}

@@ -1,0 +1,587 @@
+/**
+ * The onboarding rules: customers, Direct Routing services, their Microsoft 365 credentials, Validate
+ * Authentication, secret replacement and the audit trail. Built by a factory over its ports (repository, secret
+ * store, validator); routes and the bot call it, so no rule is written twice.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import {
+  type AuditEvent,
+  type Check,
+  type CreateCustomerInput,
+  type CreateServiceInput,
+  type Customer,
+  defaultSubdomainLabel,
+  type M365Settings,
+  type NameCheck,
+  normaliseShortName,
+  type Service,
+  type ServiceStatus,
+  shortNameProblems,
+  type UpdateServiceInput,
+  type ValidationReport,
+  type ValidationSummary,
+} from "@dr/contract";
+import { ConflictError, CredentialsInvalidError, InputError, NotFoundError, RateLimitedError } from "../http/errors.js";
+import type { Validator } from "../m365/validator.js";
+import type { SecretStore } from "../secrets/secret-store.types.js";
+import {
+  type AuditRecord,
+  type CustomerRecord,
+  type M365Record,
+  type Repository,
+  type ServiceRecord,
+  UniqueViolationError,
+  type ValidationRecord,
+} from "../storage/repository.types.js";
+import type { RateLimiter } from "./rate-limiter.js";
+import { byAttention, daysUntil, deriveStatus } from "./status.js";
+
+/** Ports and settings of the onboarding service. */
+export interface OnboardingDeps {
+  repo: Repository;
+  secrets: SecretStore;
+  validator: Validator;
+  /** Limits validations per operator and per target tenant. */
+  rateLimiter: RateLimiter;
+  /** The provider's SBC base domain and regions (wizard step 10). */
+  sbc: { baseDomain: string; regions: string[] };
+  now?: () => Date;
+  /** How many validation runs the M365 page lists. Default 20. */
+  historyLength?: number;
+}
+
+/** Options of a validation that streams its checks. */
+export interface StreamOptions {
+  onCheck?: (check: Check) => void;
+}
+
+/** What the onboarding service offers. */
+export interface OnboardingService {
+  listCustomers(): Promise<Customer[]>;
+  createCustomer(input: CreateCustomerInput, actor: string): Promise<Customer>;
+  nameCheck(name: string): Promise<NameCheck>;
+  listServices(status?: ServiceStatus): Promise<Service[]>;
+  getService(id: string): Promise<Service>;
+  /** Validates the credentials again, then writes the service and its sealed secret in one transaction. */
+  createService(
+    input: CreateServiceInput,
+    actor: string,
+    idempotencyKey?: string,
+  ): Promise<{ status: number; body: Service }>;
+  updateService(id: string, patch: UpdateServiceInput, actor: string): Promise<Service>;
+  deleteService(id: string, actor: string): Promise<void>;
+  getM365Settings(id: string): Promise<M365Settings>;
+  /** Validate Authentication: re-runs every check with the stored secret and records the outcome. */
+  validateService(id: string, actor: string, options?: StreamOptions): Promise<ValidationReport>;
+  /** Validates a new secret; replaces the stored one only when the report is ok. */
+  replaceSecret(id: string, clientSecret: string, actor: string, options?: StreamOptions): Promise<ValidationReport>;
+  listAudit(id: string): Promise<AuditEvent[]>;
+  /** Admits one validation by `actor` against `tenant`, or throws RateLimitedError. */
+  admitValidation(actor: string, tenant: string): void;
+}
+
+const SECRET_AAD = (serviceId: string, version: number) => `service:${serviceId}:v${version}`;
+
+/** A copy of the record with the M365 fields a report taught us. */
+function applyReport(
+  m365: M365Record,
+  report: ValidationReport,
+  actor: string,
+  at: string,
+  options: { newSecretHint?: string } = {},
+): M365Record {
+  const expiryRead = report.secret?.expiresAt !== undefined;
+  return {
+    ...m365,
+    tenantId: report.tenant?.id ?? m365.tenantId,
+    tenantName: report.tenant?.displayName ?? m365.tenantName,
+    tenantDomains: report.tenant?.domains ?? m365.tenantDomains,
+    secretHint: options.newSecretHint ?? m365.secretHint,
+    // A new secret's expiry is only known when Graph told it; never carry the old secret's date over to it.
+    secretKeyId: expiryRead
+      ? (report.secret?.keyId ?? null)
+      : options.newSecretHint !== undefined
+        ? null
+        : m365.secretKeyId,
+    secretExpiresAt: expiryRead
+      ? (report.secret?.expiresAt ?? null)
+      : options.newSecretHint !== undefined
+        ? null
+        : m365.secretExpiresAt,
+    secretCheckedAt: expiryRead ? at : options.newSecretHint !== undefined ? null : m365.secretCheckedAt,
+    lastValidatedAt: at,
+    lastValidationOk: report.ok,
+    lastValidatedBy: actor,
+    permissions: report.permissions
+      ? {
+          granted: report.permissions.granted,
+          missing: report.permissions.missing,
+          directoryRoles: report.permissions.directoryRoles,
+        }
+      : m365.permissions,
+  };
+}
+
+function summarise(report: ValidationReport): ValidationRecord["checks"] {
+  return report.checks.map((c) => ({ id: c.id, status: c.status, ...(c.code ? { code: c.code } : {}) }));
+}
+
+/** Creates the onboarding service. */
+export function createOnboardingService(deps: OnboardingDeps): OnboardingService {
+  const now = deps.now ?? (() => new Date());
+  const historyLength = deps.historyLength ?? 20;
+
+  const toCustomer = (c: CustomerRecord): Customer => ({
+    id: c.id,
+    name: c.name,
+    ...(c.contactEmail ? { contactEmail: c.contactEmail } : {}),
+    ...(c.note ? { note: c.note } : {}),
+    createdAt: c.createdAt,
+  });
+
+  const toService = (r: ServiceRecord, at: Date): Service => {
+    const m = r.m365;
+    const dr = r.directRouting;
+    const hasDr = dr.m365Domain !== null || dr.sbcRegion !== null || dr.subdomainLabel !== null;
+    return {
+      id: r.id,
+      type: "direct-routing",
+      customerId: r.customerId,
+      customerName: r.customerName,
+      shortName: r.shortName,
+      ...(r.fullName ? { fullName: r.fullName } : {}),
+      licenseType: r.licenseType,
+      licensedUsers: r.licensedUsers,
+      status: deriveStatus(r, at),
+      createdAt: r.createdAt,
+      createdBy: r.createdBy,
+      m365: {
+        cloud: m.cloud,
+        tenantId: m.tenantId,
+        ...(m.tenantName ? { tenantName: m.tenantName } : {}),
+        clientId: m.clientId,
+        secretHint: m.secretHint,
+        ...(m.secretExpiresAt
+          ? { secretExpiresAt: m.secretExpiresAt, daysUntilExpire: daysUntil(m.secretExpiresAt, at) }
+          : {}),
+        userName: m.userName,
+        ...(m.lastValidatedAt ? { lastValidatedAt: m.lastValidatedAt } : {}),
+        ...(m.lastValidationOk !== null ? { lastValidationOk: m.lastValidationOk } : {}),
+      },
+      ...(hasDr
+        ? {
+            directRouting: {
+              ...(dr.m365Domain ? { m365Domain: dr.m365Domain } : {}),
+              ...(dr.sbcRegion ? { sbcRegion: dr.sbcRegion } : {}),
+              ...(dr.subdomainLabel
+                ? { subdomainLabel: dr.subdomainLabel, sbcFqdn: `${dr.subdomainLabel}.${deps.sbc.baseDomain}` }
+                : {}),
+            },
+          }
+        : {}),
+    };
+  };
+
+  const toSummary = (v: ValidationRecord): ValidationSummary => ({
+    id: v.id,
+    at: v.at,
+    actor: v.actor,
+    trigger: v.trigger,
+    ok: v.ok,
+    checks: v.checks,
+    durationMs: v.durationMs,
+  });
+
+  const toAuditEvent = (a: AuditRecord): AuditEvent => ({
+    id: a.id,
+    at: a.at,
+    actor: a.actor,
+    action: a.action,
+    ...(a.serviceId ? { serviceId: a.serviceId } : {}),
+    outcome: a.outcome,
+    ...(a.detail ? { detail: a.detail } : {}),
+  });
+
+  const audit = (
+    repo: Repository,
+    actor: string,
+    action: string,
+    outcome: "success" | "failure",
+    serviceId: string | null,
+    detail: Record<string, unknown> | null = null,
+  ) => repo.insertAudit({ id: randomUUID(), at: now().toISOString(), actor, action, serviceId, outcome, detail });
+
+  const validationRecord = (
+    serviceId: string,
+    actor: string,
+    trigger: string,
+    report: ValidationReport,
+  ): ValidationRecord => ({
+    id: randomUUID(),
+    serviceId,
+    at: report.startedAt,
+    actor,
+    trigger,
+    ok: report.ok,
+    checks: summarise(report),
+    durationMs: report.durationMs,
+  });
+
+  const reportDetail = (report: ValidationReport) => ({
+    ok: report.ok,
+    failed: report.checks.filter((c) => c.status === "fail" || c.status === "unknown").map((c) => c.code ?? c.id),
+  });
+
+  const mustGetService = async (id: string): Promise<ServiceRecord> => {
+    const service = await deps.repo.getService(id);
+    if (!service) throw new NotFoundError(`No service with id ${id}.`);
+    return service;
+  };
+
+  const service: OnboardingService = {
+    admitValidation(actor, tenant) {
+      const decision = deps.rateLimiter.take([
+        `operator:${actor.toLowerCase()}`,
+        `tenant:${tenant.trim().toLowerCase()}`,
+      ]);
+      if (!decision.ok) {
+        const who = decision.key.startsWith("tenant:") ? "this tenant" : "you";
+        throw new RateLimitedError(
+          `Too many validations for ${who} in the last minute; wait ${decision.retryAfterSeconds} s and try again.`,
+          decision.retryAfterSeconds,
+        );
+      }
+    },
+
+    async listCustomers() {
+      return (await deps.repo.listCustomers()).map(toCustomer);
+    },
+
+    async createCustomer(input, actor) {
+      const record: CustomerRecord = {
+        id: randomUUID(),
+        name: input.name,
+        contactEmail: input.contactEmail ?? null,
+        note: input.note ?? null,
+        createdAt: now().toISOString(),
+        createdBy: actor,
+      };
+      await deps.repo.transaction(async (tx) => {
+        await tx.insertCustomer(record);
+        await audit(tx, actor, "customer.create", "success", null, { customerId: record.id, name: record.name });
+      });
+      return toCustomer(record);
+    },
+
+    async nameCheck(name) {
+      const problems = shortNameProblems(name);
+      if (problems.length === 0 && (await deps.repo.shortNameTaken(name))) {
+        problems.push({ code: "name_taken", message: `Short name: "${name}" is already used by another service.` });
+      }
+      return { name, ok: problems.length === 0, problems };
+    },
+
+    async listServices(status) {
+      const at = now();
+      const records = (await deps.repo.listServices()).sort(byAttention(at));
+      const services = records.map((r) => toService(r, at));
+      return status ? services.filter((s) => s.status === status) : services;
+    },
+
+    async getService(id) {
+      return toService(await mustGetService(id), now());
+    },
+
+    async createService(input, actor, idempotencyKey) {
+      const scope = "POST /api/services";
+      const { clientSecret, ...m365WithoutSecret } = input.m365;
+      // The hash binds the key to the request; it leaves the secret out so no function of it is stored.
+      const requestHash = createHash("sha256")
+        .update(JSON.stringify({ ...input, m365: m365WithoutSecret }))
+        .digest("hex");
+      const replay = async (): Promise<{ status: number; body: Service } | undefined> => {
+        if (!idempotencyKey) return undefined;
+        const previous = await deps.repo.getIdempotency(actor, idempotencyKey);
+        if (!previous) return undefined;
+        if (previous.scope !== scope || previous.requestHash !== requestHash) {
+          throw new InputError("This Idempotency-Key was already used with another request; send a new key.", [
+            { path: "Idempotency-Key", code: "idempotency_key_reused", message: "Use a new Idempotency-Key." },
+          ]);
+        }
+        return { status: previous.status, body: previous.body as Service };
+      };
+      const earlier = await replay();
+      if (earlier) return earlier;
+
+      const customer = await deps.repo.getCustomer(input.customerId);
+      if (!customer) {
+        throw new InputError("The customer does not exist.", [
+          { path: "customerId", code: "not_found", message: "Customer: choose an existing customer or create one." },
+        ]);
+      }
+      const dr = input.directRouting ?? {};
+      if (dr.sbcRegion !== undefined && !deps.sbc.regions.includes(dr.sbcRegion)) {
+        throw new InputError("Unknown SBC region.", [
+          {
+            path: "directRouting.sbcRegion",
+            code: "unknown_region",
+            message: `SBC region: choose one of ${deps.sbc.regions.join(", ")}.`,
+          },
+        ]);
+      }
+      if (await deps.repo.shortNameTaken(input.shortName)) {
+        throw new ConflictError(`The short name "${input.shortName}" is already taken.`, [
+          {
+            path: "shortName",
+            code: "name_taken",
+            message: "Short name: already used by another service; choose another.",
+          },
+        ]);
+      }
+
+      service.admitValidation(actor, input.m365.tenantId);
+      const report = await deps.validator.validate({
+        tenantId: input.m365.tenantId,
+        clientId: input.m365.clientId,
+        clientSecret,
+        cloud: input.m365.cloud,
+      });
+      if (!report.ok || !report.tenant) {
+        await audit(deps.repo, actor, "service.create", "failure", null, {
+          shortName: input.shortName,
+          tenantId: input.m365.tenantId,
+          reason: "credentials_invalid",
+          ...reportDetail(report),
+        });
+        throw new CredentialsInvalidError(
+          "The credentials did not validate against the customer tenant; fix them and try again.",
+          report,
+        );
+      }
+      if (dr.m365Domain !== undefined && !report.tenant.domains.includes(dr.m365Domain.toLowerCase())) {
+        throw new InputError("The M365 domain is not a verified domain of the tenant.", [
+          {
+            path: "directRouting.m365Domain",
+            code: "unknown_domain",
+            message: `M365 domain: choose one of ${report.tenant.domains.join(", ")}.`,
+          },
+        ]);
+      }
+
+      const at = now().toISOString();
+      const id = randomUUID();
+      const record: ServiceRecord = {
+        id,
+        customerId: customer.id,
+        customerName: customer.name,
+        shortName: input.shortName,
+        fullName: input.fullName ?? null,
+        licenseType: input.licenseType,
+        licensedUsers: input.licensedUsers,
+        createdAt: at,
+        createdBy: actor,
+        updatedAt: at,
+        version: 1,
+        m365: applyReport(
+          {
+            cloud: input.m365.cloud,
+            tenantId: report.tenant.id,
+            tenantName: null,
+            tenantDomains: [],
+            clientId: input.m365.clientId,
+            secretHint: clientSecret.slice(0, 3),
+            secretKeyId: null,
+            secretExpiresAt: null,
+            secretCheckedAt: null,
+            userName: actor,
+            lastValidatedAt: null,
+            lastValidationOk: null,
+            lastValidatedBy: null,
+            permissions: null,
+          },
+          report,
+          actor,
+          at,
+        ),
+        directRouting: {
+          m365Domain: dr.m365Domain?.toLowerCase() ?? report.tenant.initialDomain ?? null,
+          sbcRegion: dr.sbcRegion ?? deps.sbc.regions[0] ?? null,
+          subdomainLabel: dr.subdomainLabel ?? defaultSubdomainLabel(input.shortName),
+        },
+      };
+      const body = toService(record, now());
+      try {
+        await deps.repo.transaction(async (tx) => {
+          await tx.insertService(record);
+          await tx.putServiceSecret({
+            serviceId: id,
+            sealed: deps.secrets.seal(clientSecret, SECRET_AAD(id, record.version)),
+            sealedAtVersion: record.version,
+          });
+          await tx.insertValidation(validationRecord(id, actor, "create", report));
+          await audit(tx, actor, "service.create", "success", id, {
+            shortName: record.shortName,
+            tenantId: record.m365.tenantId,
+            clientId: record.m365.clientId,
+            secretHint: record.m365.secretHint,
+          });
+          if (idempotencyKey) {
+            await tx.insertIdempotency({
+              actor,
+              key: idempotencyKey,
+              scope,
+              requestHash,
+              status: 201,
+              body,
+              createdAt: at,
+            });
+          }
+        });
+      } catch (error) {
+        if (error instanceof UniqueViolationError) {
+          // A concurrent request with the same key may have won; answer as it did.
+          const again = await replay();
+          if (again) return again;
+          if (error.constraint === "service_short_name") {
+            throw new ConflictError(`The short name "${input.shortName}" is already taken.`, [
+              {
+                path: "shortName",
+                code: "name_taken",
+                message: "Short name: already used by another service; choose another.",
+              },
+            ]);
+          }
+        }
+        throw error;
+      }
+      return { status: 201, body };
+    },
+
+    async updateService(id, patch, actor) {
+      const updated = await deps.repo.transaction(async (tx) => {
+        const current = await tx.getService(id);
+        if (!current) throw new NotFoundError(`No service with id ${id}.`);
+        const next: ServiceRecord = {
+          ...current,
+          ...(patch.fullName !== undefined ? { fullName: patch.fullName === "" ? null : patch.fullName } : {}),
+          ...(patch.licenseType !== undefined ? { licenseType: patch.licenseType } : {}),
+          ...(patch.licensedUsers !== undefined ? { licensedUsers: patch.licensedUsers } : {}),
+          version: current.version + 1,
+          updatedAt: now().toISOString(),
+        };
+        await tx.updateService(next);
+        await audit(tx, actor, "service.update", "success", id, { changed: Object.keys(patch) });
+        return next;
+      });
+      return toService(updated, now());
+    },
+
+    async deleteService(id, actor) {
+      await deps.repo.transaction(async (tx) => {
+        const current = await tx.getService(id);
+        if (!current) throw new NotFoundError(`No service with id ${id}.`);
+        await tx.deleteService(id);
+        await audit(tx, actor, "service.delete", "success", id, { shortName: current.shortName });
+      });
+    },
+
+    async getM365Settings(id) {
+      const record = await mustGetService(id);
+      const history = await deps.repo.listValidations(id, historyLength);
+      const m = record.m365;
+      return {
+        ...toService(record, now()).m365,
+        tenantDomains: m.tenantDomains,
+        ...(m.secretKeyId ? { secretKeyId: m.secretKeyId } : {}),
+        ...(m.lastValidatedBy ? { lastValidatedBy: m.lastValidatedBy } : {}),
+        permissions: m.permissions ?? { granted: [], missing: [], directoryRoles: [] },
+        history: history.map(toSummary),
+      };
+    },
+
+    async validateService(id, actor, options = {}) {
+      const record = await mustGetService(id);
+      const stored = await deps.repo.getServiceSecret(id);
+      if (!stored) throw new NotFoundError(`The service ${id} has no stored secret.`);
+      service.admitValidation(actor, record.m365.tenantId);
+      const secret = deps.secrets.open(stored.sealed, SECRET_AAD(id, stored.sealedAtVersion));
+      const report = await deps.validator.validate(
+        {
+          tenantId: record.m365.tenantId,
+          clientId: record.m365.clientId,
+          clientSecret: secret,
+          cloud: record.m365.cloud,
+        },
+        options,
+      );
+      const at = now().toISOString();
+      await deps.repo.transaction(async (tx) => {
+        const current = await tx.getService(id);
+        if (!current) throw new NotFoundError(`No service with id ${id}.`);
+        await tx.updateService({ ...current, m365: applyReport(current.m365, report, actor, at), updatedAt: at });
+        await tx.insertValidation(validationRecord(id, actor, "manual", report));
+        await audit(tx, actor, "service.validate", report.ok ? "success" : "failure", id, reportDetail(report));
+      });
+      return report;
+    },
+
+    async replaceSecret(id, clientSecret, actor, options = {}) {
+      const record = await mustGetService(id);
+      service.admitValidation(actor, record.m365.tenantId);
+      const report = await deps.validator.validate(
+        { tenantId: record.m365.tenantId, clientId: record.m365.clientId, clientSecret, cloud: record.m365.cloud },
+        options,
+      );
+      const at = now().toISOString();
+      if (!report.ok) {
+        await deps.repo.transaction(async (tx) => {
+          await tx.insertValidation(validationRecord(id, actor, "secret_replace", report));
+          await audit(tx, actor, "service.secret_replace", "failure", id, {
+            newSecretHint: clientSecret.slice(0, 3),
+            ...reportDetail(report),
+          });
+        });
+        throw new CredentialsInvalidError(
+          "The new secret did not validate; the old secret was kept and still works as before.",
+          report,
+        );
+      }
+      await deps.repo.transaction(async (tx) => {
+        const current = await tx.getService(id);
+        if (!current) throw new NotFoundError(`No service with id ${id}.`);
+        const version = current.version + 1;
+        const next: ServiceRecord = {
+          ...current,
+          version,
+          updatedAt: at,
+          m365: {
+            ...applyReport(current.m365, report, actor, at, { newSecretHint: clientSecret.slice(0, 3) }),
+            userName: actor,
+          },
+        };
+        await tx.updateService(next);
+        await tx.putServiceSecret({
+          serviceId: id,
+          sealed: deps.secrets.seal(clientSecret, SECRET_AAD(id, version)),
+          sealedAtVersion: version,
+        });
+        await tx.insertValidation(validationRecord(id, actor, "secret_replace", report));
+        await audit(tx, actor, "service.secret_replace", "success", id, {
+          oldSecretHint: current.m365.secretHint,
+          newSecretHint: clientSecret.slice(0, 3),
+        });
+      });
+      return report;
+    },
+
+    async listAudit(id) {
+      await mustGetService(id).catch(async (error: unknown) => {
+        // A deleted service keeps its audit trail: answer it when events exist.
+        const events = await deps.repo.listAudit(id, 1);
+        if (events.length === 0) throw error;
+      });
+      return (await deps.repo.listAudit(id, 500)).map(toAuditEvent);
+    },
+  };
+  return service;
+}

@@ -1,0 +1,111 @@
+/**
+ * Row shapes of the tables as Kysely sees them, identical on SQLite and PostgreSQL. Times are ISO 8601 UTC text on
+ * both engines so text ordering is time ordering; booleans are integers 0/1 on both so one mapping serves both; JSON
+ * is text, parsed by the repository, because SQLite has no JSON column type and jsonb would make the engines differ.
+ * Only storage/ imports this file.
+ */
+
+/** A 0/1 integer that stands for a boolean (see the module comment). */
+export type IntBool = 0 | 1;
+
+/** `customers`. */
+export interface CustomersTable {
+  id: string;
+  name: string;
+  contact_email: string | null;
+  note: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** `services`: a service with its Microsoft 365 connection flattened into `m365_*` columns. */
+export interface ServicesTable {
+  id: string;
+  customer_id: string;
+  short_name: string;
+  /** Lower-cased short name; its unique index is what enforces uniqueness. */
+  short_name_norm: string;
+  full_name: string | null;
+  license_type: string;
+  licensed_users: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  version: number;
+  m365_cloud: string;
+  m365_tenant_id: string;
+  m365_tenant_name: string | null;
+  /** JSON array of strings. */
+  m365_tenant_domains: string;
+  m365_client_id: string;
+  m365_secret_hint: string;
+  m365_secret_key_id: string | null;
+  m365_secret_expires_at: string | null;
+  m365_secret_checked_at: string | null;
+  m365_user_name: string;
+  m365_last_validated_at: string | null;
+  m365_last_validation_ok: IntBool | null;
+  m365_last_validated_by: string | null;
+  /** JSON of PermissionsRecord. */
+  m365_permissions: string | null;
+  dr_m365_domain: string | null;
+  dr_sbc_region: string | null;
+  dr_subdomain_label: string | null;
+}
+
+/** `service_secrets`: one sealed secret per service. */
+export interface ServiceSecretsTable {
+  service_id: string;
+  kek_id: string;
+  /** JSON of SealedSecret. */
+  envelope: string;
+  sealed_at_version: number;
+  updated_at: string;
+}
+
+/** `validations`. */
+export interface ValidationsTable {
+  id: string;
+  service_id: string;
+  at: string;
+  actor: string;
+  trigger: string;
+  ok: IntBool;
+  /** JSON array of `{ id, status, code? }`. */
+  checks: string;
+  duration_ms: number;
+}
+
+/** `audit_events`; `service_id` has no foreign key on purpose: the trail outlives a deleted service. */
+export interface AuditEventsTable {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  service_id: string | null;
+  outcome: string;
+  /** JSON object or null. */
+  detail: string | null;
+}
+
+/** `idempotency_keys`, primary key (actor, key). */
+export interface IdempotencyKeysTable {
+  actor: string;
+  key: string;
+  scope: string;
+  request_hash: string;
+  status: number;
+  /** JSON of the remembered answer body. */
+  body: string;
+  created_at: string;
+}
+
+/** The whole schema, as the type parameter of `Kysely<Database>`. */
+export interface Database {
+  customers: CustomersTable;
+  services: ServicesTable;
+  service_secrets: ServiceSecretsTable;
+  validations: ValidationsTable;
+  audit_events: AuditEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

@@ -1,0 +1,407 @@
+/**
+ * The Repository over Kysely, one implementation for SQLite and PostgreSQL. Rows map to records here and only here:
+ * JSON text columns are parsed, 0/1 integers become booleans, nulls stay null. Unique violations of either engine
+ * become `UniqueViolationError` with the domain's constraint name, so the domain never reads a driver error.
+ */
+
+import type { Cloud } from "@dr/contract";
+import { normaliseShortName } from "@dr/contract";
+import type { Insertable, Kysely, Selectable } from "kysely";
+import type { SealedSecret } from "../secrets/secret-store.types.js";
+import type { AuditEventsTable, Database, IntBool, ServicesTable, ValidationsTable } from "./database.types.js";
+import { CONSTRAINTS } from "./migrations.js";
+import {
+  type AuditRecord,
+  type CustomerRecord,
+  type IdempotencyRecord,
+  type PermissionsRecord,
+  type Repository,
+  type ServiceRecord,
+  type ServiceSecretRecord,
+  UniqueViolationError,
+  type ValidationRecord,
+} from "./repository.types.js";
+
+/**
+ * A repository over `db` (a Kysely instance or a transaction). `engine` is kept for engine-specific behaviour and is
+ * handed on to transaction-bound repositories.
+ */
+export function createKyselyRepository(db: Kysely<Database>, engine: "sqlite" | "postgres"): Repository {
+  const serviceColumns = [
+    "services.id",
+    "services.customer_id",
+    "services.short_name",
+    "services.short_name_norm",
+    "services.full_name",
+    "services.license_type",
+    "services.licensed_users",
+    "services.created_at",
+    "services.created_by",
+    "services.updated_at",
+    "services.version",
+    "services.m365_cloud",
+    "services.m365_tenant_id",
+    "services.m365_tenant_name",
+    "services.m365_tenant_domains",
+    "services.m365_client_id",
+    "services.m365_secret_hint",
+    "services.m365_secret_key_id",
+    "services.m365_secret_expires_at",
+    "services.m365_secret_checked_at",
+    "services.m365_user_name",
+    "services.m365_last_validated_at",
+    "services.m365_last_validation_ok",
+    "services.m365_last_validated_by",
+    "services.m365_permissions",
+    "services.dr_m365_domain",
+    "services.dr_sbc_region",
+    "services.dr_subdomain_label",
+  ] as const;
+
+  const selectServices = () =>
+    db
+      .selectFrom("services")
+      .innerJoin("customers", "customers.id", "services.customer_id")
+      .select(serviceColumns)
+      .select("customers.name as customer_name");
+
+  const repo: Repository = {
+    async transaction<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {
+      // Already inside one: nest by joining it, so a domain helper can open a transaction whoever calls it.
+      if (db.isTransaction) return fn(repo);
+      return db.transaction().execute((trx) => fn(createKyselyRepository(trx, engine)));
+    },
+
+    async listCustomers() {
+      const rows = await db.selectFrom("customers").selectAll().orderBy("name").orderBy("id").execute();
+      return rows.map(toCustomer);
+    },
+
+    async getCustomer(id) {
+      const row = await db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
+      return row && toCustomer(row);
+    },
+
+    async insertCustomer(c) {
+      await write(
+        db
+          .insertInto("customers")
+          .values({
+            id: c.id,
+            name: c.name,
+            contact_email: c.contactEmail,
+            note: c.note,
+            created_at: c.createdAt,
+            created_by: c.createdBy,
+          })
+          .execute(),
+      );
+    },
+
+    async listServices(filter = {}) {
+      let query = selectServices().orderBy("services.created_at", "desc").orderBy("services.id");
+      if (filter.customerId !== undefined) query = query.where("services.customer_id", "=", filter.customerId);
+      return (await query.execute()).map(toService);
+    },
+
+    async getService(id) {
+      const row = await selectServices().where("services.id", "=", id).executeTakeFirst();
+      return row && toService(row);
+    },
+
+    async shortNameTaken(shortName) {
+      const row = await db
+        .selectFrom("services")
+        .select("id")
+        .where("short_name_norm", "=", normaliseShortName(shortName))
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async insertService(s) {
+      await write(db.insertInto("services").values(fromService(s)).execute());
+    },
+
+    async updateService(s) {
+      const { id, customer_id, short_name, short_name_norm, created_at, created_by, ...mutable } = fromService(s);
+      await write(db.updateTable("services").set(mutable).where("id", "=", id).execute());
+    },
+
+    async deleteService(id) {
+      // Secret and validations go by ON DELETE CASCADE; audit_events has no foreign key and stays.
+      const result = await db.deleteFrom("services").where("id", "=", id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+
+    async getServiceSecret(serviceId) {
+      const row = await db
+        .selectFrom("service_secrets")
+        .selectAll()
+        .where("service_id", "=", serviceId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        serviceId: row.service_id,
+        sealed: JSON.parse(row.envelope) as SealedSecret,
+        sealedAtVersion: row.sealed_at_version,
+      };
+    },
+
+    async putServiceSecret(secret: ServiceSecretRecord) {
+      const values = {
+        service_id: secret.serviceId,
+        kek_id: secret.sealed.kekId,
+        envelope: JSON.stringify(secret.sealed),
+        sealed_at_version: secret.sealedAtVersion,
+        updated_at: new Date().toISOString(),
+      };
+      await write(
+        db
+          .insertInto("service_secrets")
+          .values(values)
+          .onConflict((oc) =>
+            oc.column("service_id").doUpdateSet({
+              kek_id: values.kek_id,
+              envelope: values.envelope,
+              sealed_at_version: values.sealed_at_version,
+              updated_at: values.updated_at,
+            }),
+          )
+          .execute(),
+      );
+    },
+
+    async insertValidation(v) {
+      const row: Insertable<ValidationsTable> = {
+        id: v.id,
+        service_id: v.serviceId,
+        at: v.at,
+        actor: v.actor,
+        trigger: v.trigger,
+        ok: toInt(v.ok),
+        checks: JSON.stringify(v.checks),
+        duration_ms: v.durationMs,
+      };
+      await write(db.insertInto("validations").values(row).execute());
+    },
+
+    async listValidations(serviceId, limit) {
+      const rows = await db
+        .selectFrom("validations")
+        .selectAll()
+        .where("service_id", "=", serviceId)
+        .orderBy("at", "desc")
+        .orderBy("id", "desc")
+        .limit(limit)
+        .execute();
+      return rows.map(toValidation);
+    },
+
+    async insertAudit(e) {
+      const row: Insertable<AuditEventsTable> = {
+        id: e.id,
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        service_id: e.serviceId,
+        outcome: e.outcome,
+        detail: e.detail === null ? null : JSON.stringify(e.detail),
+      };
+      await write(db.insertInto("audit_events").values(row).execute());
+    },
+
+    async listAudit(serviceId, limit) {
+      let query = db.selectFrom("audit_events").selectAll().orderBy("at", "desc").orderBy("id", "desc").limit(limit);
+      if (serviceId !== undefined) query = query.where("service_id", "=", serviceId);
+      return (await query.execute()).map(toAudit);
+    },
+
+    async getIdempotency(actor, key) {
+      const row = await db
+        .selectFrom("idempotency_keys")
+        .selectAll()
+        .where("actor", "=", actor)
+        .where("key", "=", key)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        actor: row.actor,
+        key: row.key,
+        scope: row.scope,
+        requestHash: row.request_hash,
+        status: row.status,
+        body: JSON.parse(row.body) as unknown,
+        createdAt: row.created_at,
+      };
+    },
+
+    async insertIdempotency(r: IdempotencyRecord) {
+      await write(
+        db
+          .insertInto("idempotency_keys")
+          .values({
+            actor: r.actor,
+            key: r.key,
+            scope: r.scope,
+            request_hash: r.requestHash,
+            status: r.status,
+            // `undefined` has no JSON text; store null so the column stays NOT NULL and the read gives null back.
+            body: JSON.stringify(r.body ?? null),
+            created_at: r.createdAt,
+          })
+          .execute(),
+      );
+    },
+
+    async close() {
+      // A transaction-bound repository does not own the connection; its creator closes the database.
+      if (!db.isTransaction) await db.destroy();
+    },
+  };
+  return repo;
+}
+
+/** Awaits a write and turns a unique violation into `UniqueViolationError`. */
+async function write<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    const constraint = uniqueViolation(error);
+    throw constraint === undefined ? error : new UniqueViolationError(constraint);
+  }
+}
+
+// SQLite names no constraint, only "UNIQUE constraint failed: table.col[, table.col]"; PostgreSQL names the index
+// or constraint. Both spellings of each domain constraint are listed so the mapping does not depend on the engine.
+const DOMAIN_CONSTRAINTS: Record<string, string> = {
+  [CONSTRAINTS.serviceShortName]: "service_short_name",
+  "services.short_name_norm": "service_short_name",
+  [CONSTRAINTS.idempotencyKey]: "idempotency_key",
+  "idempotency_keys.actor, idempotency_keys.key": "idempotency_key",
+};
+
+/**
+ * The domain name of the unique constraint `error` violated, or undefined when it is not a unique violation.
+ * Constraints without a domain name (e.g. a reused id) keep the engine's name.
+ */
+export function uniqueViolation(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, constraint, message } = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  if (code === "23505" && typeof constraint === "string") return DOMAIN_CONSTRAINTS[constraint] ?? constraint;
+  if ((code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") && typeof message === "string") {
+    const columns = message.replace(/^UNIQUE constraint failed: /, "");
+    return DOMAIN_CONSTRAINTS[columns] ?? columns;
+  }
+  return undefined;
+}
+
+function toInt(value: boolean): IntBool {
+  return value ? 1 : 0;
+}
+
+function toCustomer(row: Selectable<Database["customers"]>): CustomerRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    contactEmail: row.contact_email,
+    note: row.note,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
+}
+
+function fromService(s: ServiceRecord): Insertable<ServicesTable> {
+  return {
+    id: s.id,
+    customer_id: s.customerId,
+    short_name: s.shortName,
+    short_name_norm: normaliseShortName(s.shortName),
+    full_name: s.fullName,
+    license_type: s.licenseType,
+    licensed_users: s.licensedUsers,
+    created_at: s.createdAt,
+    created_by: s.createdBy,
+    updated_at: s.updatedAt,
+    version: s.version,
+    m365_cloud: s.m365.cloud,
+    m365_tenant_id: s.m365.tenantId,
+    m365_tenant_name: s.m365.tenantName,
+    m365_tenant_domains: JSON.stringify(s.m365.tenantDomains),
+    m365_client_id: s.m365.clientId,
+    m365_secret_hint: s.m365.secretHint,
+    m365_secret_key_id: s.m365.secretKeyId,
+    m365_secret_expires_at: s.m365.secretExpiresAt,
+    m365_secret_checked_at: s.m365.secretCheckedAt,
+    m365_user_name: s.m365.userName,
+    m365_last_validated_at: s.m365.lastValidatedAt,
+    m365_last_validation_ok: s.m365.lastValidationOk === null ? null : toInt(s.m365.lastValidationOk),
+    m365_last_validated_by: s.m365.lastValidatedBy,
+    m365_permissions: s.m365.permissions === null ? null : JSON.stringify(s.m365.permissions),
+    dr_m365_domain: s.directRouting.m365Domain,
+    dr_sbc_region: s.directRouting.sbcRegion,
+    dr_subdomain_label: s.directRouting.subdomainLabel,
+  };
+}
+
+function toService(row: Selectable<ServicesTable> & { customer_name: string }): ServiceRecord {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    customerName: row.customer_name,
+    shortName: row.short_name,
+    fullName: row.full_name,
+    // Written only from a ServiceRecord, so the stored text is one of the union's values.
+    licenseType: row.license_type as ServiceRecord["licenseType"],
+    licensedUsers: row.licensed_users,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    version: row.version,
+    m365: {
+      cloud: row.m365_cloud as Cloud,
+      tenantId: row.m365_tenant_id,
+      tenantName: row.m365_tenant_name,
+      tenantDomains: JSON.parse(row.m365_tenant_domains) as string[],
+      clientId: row.m365_client_id,
+      secretHint: row.m365_secret_hint,
+      secretKeyId: row.m365_secret_key_id,
+      secretExpiresAt: row.m365_secret_expires_at,
+      secretCheckedAt: row.m365_secret_checked_at,
+      userName: row.m365_user_name,
+      lastValidatedAt: row.m365_last_validated_at,
+      lastValidationOk: row.m365_last_validation_ok === null ? null : row.m365_last_validation_ok === 1,
+      lastValidatedBy: row.m365_last_validated_by,
+      permissions: row.m365_permissions === null ? null : (JSON.parse(row.m365_permissions) as PermissionsRecord),
+    },
+    directRouting: {
+      m365Domain: row.dr_m365_domain,
+      sbcRegion: row.dr_sbc_region,
+      subdomainLabel: row.dr_subdomain_label,
+    },
+  };
+}
+
+function toValidation(row: Selectable<ValidationsTable>): ValidationRecord {
+  return {
+    id: row.id,
+    serviceId: row.service_id,
+    at: row.at,
+    actor: row.actor,
+    trigger: row.trigger,
+    ok: row.ok === 1,
+    checks: JSON.parse(row.checks) as ValidationRecord["checks"],
+    durationMs: row.duration_ms,
+  };
+}
+
+function toAudit(row: Selectable<AuditEventsTable>): AuditRecord {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    serviceId: row.service_id,
+    outcome: row.outcome,
+    detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
+  };
+}
