@@ -4,6 +4,7 @@ import {
   idSchema,
   nameCheckQuerySchema,
   replaceSecretSchema,
+  type Service,
   serviceListQuerySchema,
   updateServiceSchema,
 } from "@dr/contract";
@@ -46,10 +47,19 @@ export function registerServiceRoutes(
 ): void {
   const { onboarding } = deps;
 
-  app.get("/api/services", async (request) => {
+  // The list is the hottest read (every tab load); its JSON is kept as long as the onboarding service hands back
+  // the same (unchanged) array.
+  const serialized = new WeakMap<readonly Service[], string>();
+  app.get("/api/services", async (request, reply) => {
     deps.actor(request);
     const query = parseWith(serviceListQuerySchema, request.query, "query");
-    return { items: await onboarding.listServices(query.status) };
+    const items = await onboarding.listServices(query.status);
+    let body = serialized.get(items);
+    if (body === undefined) {
+      body = JSON.stringify({ items });
+      serialized.set(items, body);
+    }
+    return reply.type("application/json; charset=utf-8").send(body);
   });
 
   app.get("/api/services/name-check", async (request) => {

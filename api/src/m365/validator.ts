@@ -473,9 +473,9 @@ async function acquireToken(
         networkClient,
         loggerOptions: {
           piiLoggingEnabled: false,
-          logLevel: LogLevel.Warning,
+          logLevel: LogLevel.Error,
           loggerCallback: (level, message) => {
-            if (level <= LogLevel.Warning) logger?.warn({ source: "msal" }, redactText(message, [secret]));
+            if (level <= LogLevel.Error) logger?.warn({ source: "msal" }, redactText(message, [secret]));
           },
         },
       },

@@ -34,7 +34,7 @@ import {
   type ValidationRecord,
 } from "../storage/repository.types.js";
 import type { RateLimiter } from "./rate-limiter.js";
-import { byAttention, daysUntil, deriveStatus } from "./status.js";
+import { byAttention, daysUntil, deriveStatus, nextDerivedChange } from "./status.js";
 
 /** Ports and settings of the onboarding service. */
 export interface OnboardingDeps {
@@ -60,7 +60,8 @@ export interface OnboardingService {
   listCustomers(): Promise<Customer[]>;
   createCustomer(input: CreateCustomerInput, actor: string): Promise<Customer>;
   nameCheck(name: string): Promise<NameCheck>;
-  listServices(status?: ServiceStatus): Promise<Service[]>;
+  /** Services, those needing attention first. The same array comes back while nothing changed (do not mutate). */
+  listServices(status?: ServiceStatus): Promise<readonly Service[]>;
   getService(id: string): Promise<Service>;
   /** Validates the credentials again, then writes the service and its sealed secret in one transaction. */
   createService(
@@ -130,6 +131,9 @@ function summarise(report: ValidationReport): ValidationRecord["checks"] {
 export function createOnboardingService(deps: OnboardingDeps): OnboardingService {
   const now = deps.now ?? (() => new Date());
   const historyLength = deps.historyLength ?? 20;
+  let listCache:
+    | { fingerprint: string; validUntil: number; items: Service[]; byStatus: Map<ServiceStatus, Service[]> }
+    | undefined;
 
   const toCustomer = (c: CustomerRecord): Customer => ({
     id: c.id,
@@ -282,10 +286,25 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     },
 
     async listServices(status) {
+      // The list is read often (every tab load) and changes rarely: reuse it while the stored rows are unchanged
+      // (checked against the database on every call, so several server copies stay right) and until the first
+      // moment a derived value (days until expiry, status) would change.
       const at = now();
-      const records = (await deps.repo.listServices()).sort(byAttention(at));
-      const services = records.map((r) => toService(r, at));
-      return status ? services.filter((s) => s.status === status) : services;
+      const fingerprint = await deps.repo.servicesFingerprint();
+      if (!listCache || listCache.fingerprint !== fingerprint || at.getTime() >= listCache.validUntil) {
+        const records = await deps.repo.listServices();
+        const statuses = new Map(records.map((r) => [r.id, deriveStatus(r, at)]));
+        const sorted = records.sort(byAttention(at, statuses));
+        const items = sorted.map((r) => toService(r, at));
+        listCache = { fingerprint, validUntil: nextDerivedChange(records, at), items, byStatus: new Map() };
+      }
+      if (!status) return listCache.items;
+      let filtered = listCache.byStatus.get(status);
+      if (!filtered) {
+        filtered = listCache.items.filter((s) => s.status === status);
+        listCache.byStatus.set(status, filtered);
+      }
+      return filtered;
     },
 
     async getService(id) {
@@ -518,7 +537,12 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
       await deps.repo.transaction(async (tx) => {
         const current = await tx.getService(id);
         if (!current) throw new NotFoundError(`No service with id ${id}.`);
-        await tx.updateService({ ...current, m365: applyReport(current.m365, report, actor, at), updatedAt: at });
+        await tx.updateService({
+          ...current,
+          m365: applyReport(current.m365, report, actor, at),
+          version: current.version + 1,
+          updatedAt: at,
+        });
         await tx.insertValidation(validationRecord(id, actor, "manual", report));
         await audit(tx, actor, "service.validate", report.ok ? "success" : "failure", id, reportDetail(report));
       });

@@ -22,11 +22,34 @@ export function deriveStatus(service: ServiceRecord, now: Date): ServiceStatus {
 
 const ATTENTION: Record<ServiceStatus, number> = { auth_failed: 0, expiring: 1, not_validated: 2, connected: 3 };
 
-/** Orders services so those needing attention come first: failed, expiring (soonest first), unvalidated, fine. */
-export function byAttention(now: Date): (a: ServiceRecord, b: ServiceRecord) => number {
+const DAY_MS = 86_400_000;
+
+/**
+ * The first instant after `now` at which the days until any secret's expiry (and so possibly a status) change:
+ * `ceil((end - t) / day)` drops by one when `t` reaches `end - (days - 1) * day`.
+ */
+export function nextDerivedChange(services: ServiceRecord[], now: Date): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const s of services) {
+    if (!s.m365.secretExpiresAt) continue;
+    const end = Date.parse(s.m365.secretExpiresAt);
+    const days = Math.ceil((end - now.getTime()) / DAY_MS);
+    next = Math.min(next, end - (days - 1) * DAY_MS);
+  }
+  return next;
+}
+
+/**
+ * Orders services so those needing attention come first: failed, expiring (soonest first), unvalidated, fine.
+ * `statuses` may hold each service's status at `now`, computed once.
+ */
+export function byAttention(
+  now: Date,
+  statuses?: Map<string, ServiceStatus>,
+): (a: ServiceRecord, b: ServiceRecord) => number {
   return (a, b) => {
-    const sa = deriveStatus(a, now);
-    const sb = deriveStatus(b, now);
+    const sa = statuses?.get(a.id) ?? deriveStatus(a, now);
+    const sb = statuses?.get(b.id) ?? deriveStatus(b, now);
     if (sa !== sb) return ATTENTION[sa] - ATTENTION[sb];
     if (sa === "expiring") {
       const da = Date.parse(a.m365.secretExpiresAt ?? "");

@@ -109,6 +109,18 @@ export function createKyselyRepository(db: Kysely<Database>, engine: "sqlite" | 
       return row && toService(row);
     },
 
+    async servicesFingerprint() {
+      const row = await db
+        .selectFrom("services")
+        .select((eb) => [
+          eb.fn.countAll<number | string | bigint>().as("n"),
+          eb.fn.sum<number | string | bigint | null>("version").as("v"),
+          eb.fn.max("updated_at").as("u"),
+        ])
+        .executeTakeFirstOrThrow();
+      return `${row.n}:${row.v ?? 0}:${row.u ?? ""}`;
+    },
+
     async shortNameTaken(shortName) {
       const row = await db
         .selectFrom("services")

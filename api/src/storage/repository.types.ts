@@ -140,6 +140,11 @@ export interface Repository {
 
   listServices(filter?: ServiceFilter): Promise<ServiceRecord[]>;
   getService(id: string): Promise<ServiceRecord | undefined>;
+  /**
+   * A cheap token that changes whenever any service row is inserted, updated or deleted (count, sum of versions,
+   * latest update), so a cached list can be reused while it stays the same.
+   */
+  servicesFingerprint(): Promise<string>;
   /** True when a service already uses this short name (compared case-insensitively). */
   shortNameTaken(shortName: string): Promise<boolean>;
   /** Inserts a service; throws UniqueViolationError("service_short_name") when the normalised name is taken. */
