@@ -114,7 +114,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   const app = await buildServer({
     logger,
-    validator,
     onboarding,
     actor: createDevActorResolver(config.auth.devOperator),
     mode: config.m365.mode,

@@ -371,6 +371,14 @@ describe.each(engines)("onboarding API on $name", (engine) => {
   });
 
   it("never stores, logs or answers a client secret (responses, log lines, database, audit)", async () => {
+    const canary = "CaN8Q~wizard-next-canary-never-stored-000";
+    sentSecrets.add(canary);
+    const wizardNext = await call("POST", "/api/validation", {
+      tenantId: valid.tenantId,
+      clientId: valid.clientId,
+      clientSecret: canary,
+    });
+    expect((wizardNext.json as ValidationReport).checks.find((c) => c.id === "token")?.code).toBe("invalid_secret");
     await new Promise((r) => setTimeout(r, 100));
     const logs = app.logs.join("\n");
     const answered = responses.join("\n");
@@ -391,10 +399,12 @@ describe.each(engines)("onboarding API on $name", (engine) => {
       }
       const audit = await client.query(`SELECT count(*)::int AS n FROM ${schema}.audit_events`);
       expect(audit.rows[0].n).toBeGreaterThan(5);
+      expect(stored).toContain("credentials.validate");
       await client.end();
     } else {
       for (const file of readdirSync(dataDir)) stored += readFileSync(join(dataDir, file)).toString("latin1");
       expect(stored).toContain("service.secret_replace");
+      expect(stored).toContain("credentials.validate");
     }
     expect(logs.length).toBeGreaterThan(100);
     for (const secret of sentSecrets) {

@@ -2,7 +2,6 @@
  * Builds the one Fastify app: /api/* now, the tab and /api/messages as later parts arrive.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import type { Validator } from "../m365/validator.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import type { ActorResolver } from "./actor.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
@@ -17,7 +16,6 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** What the app needs from the composition root. */
 export interface ServerDeps {
   logger: FastifyBaseLogger;
-  validator: Validator;
   onboarding: OnboardingService;
   actor: ActorResolver;
   mode: "sandbox" | "live";
@@ -39,11 +37,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.removeHeader("x-powered-by");
   });
   registerHealthRoutes(app, { mode: deps.mode, version: deps.version });
-  registerValidationRoutes(app, {
-    validator: deps.validator,
-    actor: deps.actor,
-    admitValidation: deps.onboarding.admitValidation,
-  });
+  registerValidationRoutes(app, { onboarding: deps.onboarding, actor: deps.actor });
   registerCustomerRoutes(app, { onboarding: deps.onboarding, actor: deps.actor });
   registerServiceRoutes(app, { onboarding: deps.onboarding, actor: deps.actor });
   await app.ready();

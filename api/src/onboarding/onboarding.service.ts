@@ -19,6 +19,7 @@ import {
   shortNameProblems,
   type UpdateServiceInput,
   type ValidationReport,
+  type ValidationRequest,
   type ValidationSummary,
 } from "@dr/contract";
 import { ConflictError, CredentialsInvalidError, InputError, NotFoundError, RateLimitedError } from "../http/errors.js";
@@ -77,6 +78,8 @@ export interface OnboardingService {
   /** Validates a new secret; replaces the stored one only when the report is ok. */
   replaceSecret(id: string, clientSecret: string, actor: string, options?: StreamOptions): Promise<ValidationReport>;
   listAudit(id: string): Promise<AuditEvent[]>;
+  /** The wizard's "Next": validates credentials not yet stored (rate-limited, audited without the secret). */
+  validateCredentials(input: ValidationRequest, actor: string, options?: StreamOptions): Promise<ValidationReport>;
   /** Admits one validation by `actor` against `tenant`, or throws RateLimitedError. */
   admitValidation(actor: string, tenant: string): void;
 }
@@ -255,6 +258,17 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
           decision.retryAfterSeconds,
         );
       }
+    },
+
+    async validateCredentials(input, actor, options = {}) {
+      service.admitValidation(actor, input.tenantId);
+      const report = await deps.validator.validate(input, options);
+      await audit(deps.repo, actor, "credentials.validate", report.ok ? "success" : "failure", null, {
+        tenantId: report.tenant?.id ?? input.tenantId.slice(0, 256),
+        clientId: input.clientId.slice(0, 64),
+        ...reportDetail(report),
+      });
+      return report;
     },
 
     async listCustomers() {
