@@ -618,6 +618,30 @@ function checkPermissions(
   };
 }
 
+/** One Graph read with the app token; a request that got no answer becomes the check's `unknown` result. */
+async function graphGet(
+  transport: Transport,
+  url: string,
+  accessToken: string,
+  correlationId: string,
+): Promise<{ response: TransportResponse } | { result: CheckResult }> {
+  try {
+    const response = await transport.send({
+      method: "GET",
+      url,
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: "application/json",
+        "client-request-id": correlationId,
+      },
+    });
+    return { response };
+  } catch (error) {
+    if (error instanceof TransportError) return { result: networkResult(error, "Microsoft Graph") };
+    throw error;
+  }
+}
+
 /** The `graph` check: GET /organization shows which company the tenant is. */
 async function checkOrganization(
   transport: Transport,
@@ -626,21 +650,14 @@ async function checkOrganization(
   tenantGuid: string,
   correlationId: string,
 ): Promise<{ result: CheckResult; tenant?: TenantInfo }> {
-  let response: TransportResponse;
-  try {
-    response = await transport.send({
-      method: "GET",
-      url: `${endpoints.graphUrl}/v1.0/organization?$select=id,displayName,verifiedDomains`,
-      headers: {
-        authorization: `Bearer ${accessToken}`,
-        accept: "application/json",
-        "client-request-id": correlationId,
-      },
-    });
-  } catch (error) {
-    if (error instanceof TransportError) return { result: networkResult(error, "Microsoft Graph") };
-    throw error;
-  }
+  const answer = await graphGet(
+    transport,
+    `${endpoints.graphUrl}/v1.0/organization?$select=id,displayName,verifiedDomains`,
+    accessToken,
+    correlationId,
+  );
+  if ("result" in answer) return answer;
+  const { response } = answer;
   const graphCode = graphErrorCode(response.json);
   if (response.status === 401 || response.status === 403) {
     return {
@@ -695,21 +712,14 @@ async function checkSecretExpiry(
   now: Date,
   correlationId: string,
 ): Promise<{ result: CheckResult; secret?: Partial<SecretInfo> }> {
-  let response: TransportResponse;
-  try {
-    response = await transport.send({
-      method: "GET",
-      url: `${endpoints.graphUrl}/v1.0/applications(appId='${clientId}')?$select=id,appId,displayName,passwordCredentials`,
-      headers: {
-        authorization: `Bearer ${accessToken}`,
-        accept: "application/json",
-        "client-request-id": correlationId,
-      },
-    });
-  } catch (error) {
-    if (error instanceof TransportError) return { result: networkResult(error, "Microsoft Graph") };
-    throw error;
-  }
+  const answer = await graphGet(
+    transport,
+    `${endpoints.graphUrl}/v1.0/applications(appId='${clientId}')?$select=id,appId,displayName,passwordCredentials`,
+    accessToken,
+    correlationId,
+  );
+  if ("result" in answer) return answer;
+  const { response } = answer;
   const graphCode = graphErrorCode(response.json);
   if (response.status === 403 || response.status === 401) {
     return {
