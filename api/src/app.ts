@@ -3,6 +3,7 @@
  * HTTP server. `main.ts` calls it; tests call it too, so they drive the same server the product runs.
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import type { Config } from "./config.js";
@@ -118,6 +119,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     actor: createDevActorResolver(config.auth.devOperator),
     mode: config.m365.mode,
     version: VERSION,
+    settings: {
+      mode: config.m365.mode,
+      authMode: config.auth.mode,
+      sbcBaseDomain: config.sbc.baseDomain,
+      sbcRegions: config.sbc.regions,
+    },
+    ...(sandbox ? { sandbox: sandbox.credentials } : {}),
+    tabDistDir: fileURLToPath(new URL("../../tab/dist", import.meta.url)),
   });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace("[::1]", "localhost");

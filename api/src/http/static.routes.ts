@@ -1,0 +1,60 @@
+/**
+ * Serves the built tab (tab/dist) at `/`: files by path with their content type, hashed assets cached for a year,
+ * and index.html for any other non-API path so the tab's client-side routes load on refresh.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { extname, join, normalize, sep } from "node:path";
+import type { FastifyInstance } from "fastify";
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".txt": "text/plain; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+};
+
+/** Registers the static routes when `distDir` holds a build; returns false (and serves a hint page) otherwise. */
+export function registerStaticRoutes(app: FastifyInstance, distDir: string): boolean {
+  const indexFile = join(distDir, "index.html");
+  const built = existsSync(indexFile);
+  const root = normalize(distDir + sep);
+  const cache = new Map<string, Buffer>();
+  const read = (file: string): Buffer => {
+    let body = cache.get(file);
+    if (!body) {
+      body = readFileSync(file);
+      cache.set(file, body);
+    }
+    return body;
+  };
+
+  app.get("/*", async (request, reply) => {
+    const path = decodeURIComponent((request.url.split("?")[0] ?? "/").replace(/\+/g, "%2B"));
+    if (path.startsWith("/api/")) {
+      return reply.callNotFound();
+    }
+    if (!built) {
+      return reply
+        .type("text/plain; charset=utf-8")
+        .code(503)
+        .send("The tab is not built yet: run `npm run build` (npm start does it first).");
+    }
+    const candidate = normalize(join(distDir, path));
+    if (candidate.startsWith(root) && existsSync(candidate) && statSync(candidate).isFile()) {
+      const type = TYPES[extname(candidate)] ?? "application/octet-stream";
+      const hashed = candidate.startsWith(join(distDir, "assets") + sep);
+      reply.header("cache-control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+      return reply.type(type).send(read(candidate));
+    }
+    // A client-side route: the tab decides what to show.
+    reply.header("cache-control", "no-cache");
+    return reply.type(TYPES[".html"] ?? "text/html").send(read(indexFile));
+  });
+  return built;
+}
