@@ -6,9 +6,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
+import { createDevAuthenticator, createEntraAuthenticator } from "./auth/operator-auth.js";
 import type { Config } from "./config.js";
-import { createDevActorResolver } from "./http/actor.js";
 import { buildServer } from "./http/server.js";
+import { CLOUDS } from "./m365/clouds.js";
 import { createEmulator, type Emulator } from "./m365/emulator/emulator.core.js";
 import { SANDBOX, sandboxTenants } from "./m365/emulator/emulator.fixtures.js";
 import { createEmulatorTls, startEmulatorServer } from "./m365/emulator/emulator.server.js";
@@ -43,6 +44,11 @@ export interface StartOptions {
   databaseSchema?: string;
   /** Injectable clock for the onboarding rules. */
   now?: () => Date;
+  /**
+   * Extra CA certificates (PEM) trusted for outbound calls, for in-process tests against an HTTPS emulator;
+   * a deployed server uses NODE_EXTRA_CA_CERTS instead.
+   */
+  extraCaPem?: string[];
 }
 
 /** Starts the product on the configured host and port. */
@@ -66,7 +72,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   );
   const closers: (() => Promise<void>)[] = [];
   let overrides = { loginUrl: config.m365.loginUrl, graphUrl: config.m365.graphUrl };
-  const extraCaPem: string[] = [];
+  const extraCaPem: string[] = [...(options.extraCaPem ?? [])];
   let sandbox: RunningApp["sandbox"];
   if (config.m365.mode === "sandbox") {
     // Sandbox: the emulator answers over real HTTPS on loopback, trusted through its own generated CA.
@@ -116,7 +122,18 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const app = await buildServer({
     logger,
     onboarding,
-    actor: createDevActorResolver(config.auth.devOperator),
+    auth:
+      config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId
+        ? createEntraAuthenticator({
+            // The provider's own tenant signs in on the global cloud unless M365_LOGIN_URL redirects it.
+            loginUrl: config.m365.loginUrl ?? CLOUDS.global.loginUrl,
+            tenantId: config.auth.tenantId,
+            clientId: config.auth.clientId,
+            dispatch: outbound.dispatch,
+            timeoutMs: config.m365.timeoutMs,
+          })
+        : createDevAuthenticator(config.auth.devOperator),
+    production: config.production,
     mode: config.m365.mode,
     version: VERSION,
     settings: {

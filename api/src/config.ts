@@ -82,8 +82,16 @@ const schema = z
     AUTH_MODE: z.preprocess(emptyToUndefined, z.enum(["dev", "entra"]).default("dev")),
     /** Operator name in dev auth mode when no x-dev-user header is sent. */
     DEV_OPERATOR: z.preprocess(emptyToUndefined, z.string().max(256).default("dev.operator@provider.example")),
-    AUTH_TENANT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
-    AUTH_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+    /** The provider's own tenant GUID (entra mode). */
+    AUTH_TENANT_ID: z.preprocess(
+      emptyToUndefined,
+      z.uuid({ message: "AUTH_TENANT_ID must be a tenant GUID" }).optional(),
+    ),
+    /** The tab's Entra app (client) id, the token audience (entra mode). */
+    AUTH_CLIENT_ID: z.preprocess(
+      emptyToUndefined,
+      z.uuid({ message: "AUTH_CLIENT_ID must be an app (client) GUID" }).optional(),
+    ),
     MicrosoftAppId: z.preprocess(emptyToUndefined, z.string().optional()),
     MicrosoftAppPassword: z.preprocess(emptyToUndefined, z.string().optional()),
     MicrosoftAppTenantId: z.preprocess(emptyToUndefined, z.string().optional()),
@@ -141,7 +149,7 @@ const schema = z
         message: "M365_MODE=sandbox is refused when NODE_ENV=production",
       });
     }
-    if (env.M365_MODE === "sandbox" && (env.M365_LOGIN_URL || env.M365_GRAPH_URL)) {
+    if ((env.M365_MODE ?? "sandbox") === "sandbox" && (env.M365_LOGIN_URL || env.M365_GRAPH_URL)) {
       ctx.addIssue({
         code: "custom",
         path: ["M365_MODE"],

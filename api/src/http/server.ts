@@ -2,9 +2,9 @@
  * Builds the one Fastify app: /api/* now, the tab and /api/messages as later parts arrive.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Authenticator } from "../auth/operator-auth.js";
 import type { SandboxCredentials } from "../m365/emulator/emulator.fixtures.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
-import type { ActorResolver } from "./actor.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
 import { registerHealthRoutes } from "./health.routes.js";
 import { installProblemHandler } from "./problem.handler.js";
@@ -13,6 +13,27 @@ import { registerSettingsRoutes, type TabSettings } from "./settings.routes.js";
 import { registerStaticRoutes } from "./static.routes.js";
 import { registerValidationRoutes } from "./validation.routes.js";
 
+/**
+ * The Content-Security-Policy: own origin only, the tab's inline theme script by hash, Fluent's runtime styles,
+ * and framing only by Teams and Microsoft 365 hosts (teams-facts section 1).
+ */
+export function contentSecurityPolicy(inlineScriptHashes: string[]): string {
+  const scripts = ["'self'", ...inlineScriptHashes.map((h) => `'sha256-${h}'`)].join(" ");
+  return [
+    "default-src 'self'",
+    `script-src ${scripts}`,
+    // Fluent UI (Griffel) inserts style rules at run time.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self' teams.microsoft.com *.teams.microsoft.com *.cloud.microsoft",
+  ].join("; ");
+}
+
 /** Largest accepted JSON body, bytes. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -20,7 +41,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export interface ServerDeps {
   logger: FastifyBaseLogger;
   onboarding: OnboardingService;
-  actor: ActorResolver;
+  auth: Authenticator;
   mode: "sandbox" | "live";
   version: string;
   /** What the tab reads from GET /api/settings. */
@@ -29,6 +50,8 @@ export interface ServerDeps {
   sandbox?: Readonly<Record<string, SandboxCredentials>>;
   /** Folder of the built tab (tab/dist). */
   tabDistDir: string;
+  /** Production adds HSTS. */
+  production: boolean;
 }
 
 /** Creates the app with every route registered; the caller listens. */
@@ -39,22 +62,28 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     requestTimeout: 120_000,
   });
   installProblemHandler(app);
+  const csp = { value: contentSecurityPolicy([]) };
   // JSON only: any other body type is answered 415 rather than parsed as a string.
   app.removeContentTypeParser("text/plain");
   app.addHook("onSend", async (_request, reply) => {
     reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "strict-origin-when-cross-origin");
+    reply.header("content-security-policy", csp.value);
+    if (deps.production) reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
     reply.removeHeader("x-powered-by");
   });
   registerHealthRoutes(app, { mode: deps.mode, version: deps.version });
-  registerValidationRoutes(app, { onboarding: deps.onboarding, actor: deps.actor });
-  registerCustomerRoutes(app, { onboarding: deps.onboarding, actor: deps.actor });
-  registerServiceRoutes(app, { onboarding: deps.onboarding, actor: deps.actor });
+  registerValidationRoutes(app, { onboarding: deps.onboarding, auth: deps.auth });
+  registerCustomerRoutes(app, { onboarding: deps.onboarding, auth: deps.auth });
+  registerServiceRoutes(app, { onboarding: deps.onboarding, auth: deps.auth });
   registerSettingsRoutes(app, {
     settings: deps.settings,
-    actor: deps.actor,
+    auth: deps.auth,
     ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
   });
-  const built = registerStaticRoutes(app, deps.tabDistDir);
+  const built = registerStaticRoutes(app, deps.tabDistDir, (hashes) => {
+    csp.value = contentSecurityPolicy(hashes);
+  });
   if (!built) deps.logger.warn({ dir: deps.tabDistDir }, "the tab is not built; run npm run build");
   await app.ready();
   return app;

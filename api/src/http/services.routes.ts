@@ -9,8 +9,8 @@ import {
   updateServiceSchema,
 } from "@dr/contract";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Authenticator } from "../auth/operator-auth.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
-import type { ActorResolver } from "./actor.js";
 import { InputError } from "./errors.js";
 import { parseWith } from "./parse.js";
 import { answerValidation } from "./sse.js";
@@ -43,7 +43,7 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
 /** Registers the service routes. */
 export function registerServiceRoutes(
   app: FastifyInstance,
-  deps: { onboarding: OnboardingService; actor: ActorResolver },
+  deps: { onboarding: OnboardingService; auth: Authenticator },
 ): void {
   const { onboarding } = deps;
 
@@ -51,7 +51,7 @@ export function registerServiceRoutes(
   // the same (unchanged) array.
   const serialized = new WeakMap<readonly Service[], string>();
   app.get("/api/services", async (request, reply) => {
-    deps.actor(request);
+    await deps.auth(request, "read");
     const query = parseWith(serviceListQuerySchema, request.query, "query");
     const items = await onboarding.listServices(query.status);
     let body = serialized.get(items);
@@ -63,13 +63,13 @@ export function registerServiceRoutes(
   });
 
   app.get("/api/services/name-check", async (request) => {
-    deps.actor(request);
+    await deps.auth(request, "read");
     const query = parseWith(nameCheckQuerySchema, request.query, "query");
     return onboarding.nameCheck(query.name);
   });
 
   app.post("/api/services", async (request, reply) => {
-    const actor = deps.actor(request);
+    const actor = (await deps.auth(request, "operate")).name;
     const key = idempotencyKey(request);
     const input = parseWith(createServiceSchema, request.body);
     const result = await onboarding.createService(input, actor, key);
@@ -77,29 +77,29 @@ export function registerServiceRoutes(
   });
 
   app.get("/api/services/:id", async (request) => {
-    deps.actor(request);
+    await deps.auth(request, "read");
     return onboarding.getService(serviceId(request));
   });
 
   app.patch("/api/services/:id", async (request) => {
-    const actor = deps.actor(request);
+    const actor = (await deps.auth(request, "admin")).name;
     const id = serviceId(request);
     return onboarding.updateService(id, parseWith(updateServiceSchema, request.body), actor);
   });
 
   app.delete("/api/services/:id", async (request, reply) => {
-    const actor = deps.actor(request);
+    const actor = (await deps.auth(request, "admin")).name;
     await onboarding.deleteService(serviceId(request), actor);
     return reply.code(204).send();
   });
 
   app.get("/api/services/:id/m365", async (request) => {
-    deps.actor(request);
+    await deps.auth(request, "read");
     return onboarding.getM365Settings(serviceId(request));
   });
 
   app.post("/api/services/:id/m365/validate", async (request, reply) => {
-    const actor = deps.actor(request);
+    const actor = (await deps.auth(request, "operate")).name;
     const id = serviceId(request);
     return answerValidation(request, reply, (onCheck) =>
       onboarding.validateService(id, actor, onCheck ? { onCheck } : {}),
@@ -107,7 +107,7 @@ export function registerServiceRoutes(
   });
 
   app.put("/api/services/:id/m365/secret", async (request, reply) => {
-    const actor = deps.actor(request);
+    const actor = (await deps.auth(request, "operate")).name;
     const id = serviceId(request);
     const { clientSecret } = parseWith(replaceSecretSchema, request.body);
     return answerValidation(request, reply, (onCheck) =>
@@ -116,7 +116,7 @@ export function registerServiceRoutes(
   });
 
   app.get("/api/services/:id/audit", async (request) => {
-    deps.actor(request);
+    await deps.auth(request, "read");
     return { items: await onboarding.listAudit(serviceId(request)) };
   });
 }

@@ -3,8 +3,8 @@
  * GET /api/sandbox: the demo tenants and their (fictitious) credentials, in sandbox mode only, for the banner.
  */
 import type { FastifyInstance } from "fastify";
+import type { Authenticator } from "../auth/operator-auth.js";
 import type { SandboxCredentials } from "../m365/emulator/emulator.fixtures.js";
-import type { ActorResolver } from "./actor.js";
 import { NotFoundError } from "./errors.js";
 
 /** Answer of GET /api/settings. */
@@ -18,14 +18,14 @@ export interface TabSettings {
 /** Registers the settings and sandbox routes. */
 export function registerSettingsRoutes(
   app: FastifyInstance,
-  deps: { settings: TabSettings; sandbox?: Readonly<Record<string, SandboxCredentials>>; actor: ActorResolver },
+  deps: { settings: TabSettings; sandbox?: Readonly<Record<string, SandboxCredentials>>; auth: Authenticator },
 ): void {
   app.get("/api/settings", async (request): Promise<TabSettings> => {
-    deps.actor(request);
+    await deps.auth(request, "read");
     return deps.settings;
   });
   app.get("/api/sandbox", async (request) => {
-    deps.actor(request);
+    await deps.auth(request, "read");
     if (!deps.sandbox) throw new NotFoundError("Sandbox credentials exist only in sandbox mode.");
     return {
       tenants: Object.entries(deps.sandbox).map(([scenario, c]) => ({ scenario, ...c })),

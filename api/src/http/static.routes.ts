@@ -2,6 +2,7 @@
  * Serves the built tab (tab/dist) at `/`: files by path with their content type, hashed assets cached for a year,
  * and index.html for any other non-API path so the tab's client-side routes load on refresh.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
 import type { FastifyInstance } from "fastify";
@@ -19,10 +20,28 @@ const TYPES: Record<string, string> = {
   ".map": "application/json; charset=utf-8",
 };
 
-/** Registers the static routes when `distDir` holds a build; returns false (and serves a hint page) otherwise. */
-export function registerStaticRoutes(app: FastifyInstance, distDir: string): boolean {
+/** SHA-256 (base64) of each inline `<script>` of an HTML page, for the CSP. */
+export function inlineScriptHashes(html: string): string[] {
+  const hashes: string[] = [];
+  for (const match of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)) {
+    const body = match[1] ?? "";
+    if (body.trim()) hashes.push(createHash("sha256").update(body, "utf8").digest("base64"));
+  }
+  return hashes;
+}
+
+/**
+ * Registers the static routes when `distDir` holds a build; returns false (and serves a hint page) otherwise.
+ * `onInlineScripts` receives the hashes of index.html's inline scripts so the CSP can allow exactly those.
+ */
+export function registerStaticRoutes(
+  app: FastifyInstance,
+  distDir: string,
+  onInlineScripts?: (hashes: string[]) => void,
+): boolean {
   const indexFile = join(distDir, "index.html");
   const built = existsSync(indexFile);
+  if (built) onInlineScripts?.(inlineScriptHashes(readFileSync(indexFile, "utf8")));
   const root = normalize(distDir + sep);
   const cache = new Map<string, Buffer>();
   const read = (file: string): Buffer => {

@@ -5,18 +5,18 @@
  */
 import { validationRequestSchema } from "@dr/contract";
 import type { FastifyInstance } from "fastify";
+import type { Authenticator } from "../auth/operator-auth.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
-import type { ActorResolver } from "./actor.js";
 import { parseWith } from "./parse.js";
 import { answerValidation } from "./sse.js";
 
 /** Registers the validation route. */
 export function registerValidationRoutes(
   app: FastifyInstance,
-  deps: { onboarding: OnboardingService; actor: ActorResolver },
+  deps: { onboarding: OnboardingService; auth: Authenticator },
 ): void {
   app.post("/api/validation", async (request, reply) => {
-    const actor = deps.actor(request);
+    const actor = (await deps.auth(request, "operate")).name;
     const input = parseWith(validationRequestSchema, request.body);
     return answerValidation(request, reply, (onCheck) =>
       deps.onboarding.validateCredentials(input, actor, onCheck ? { onCheck } : {}),
