@@ -8,7 +8,9 @@ import { existsSync } from "node:fs";
 const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 function install(): void {
-  process.stdout.write("Chromium not found: installing Debian's chromium (apt-get update && apt-get install -y chromium)\n");
+  process.stdout.write(
+    "Chromium not found: installing Debian's chromium (apt-get update && apt-get install -y chromium)\n",
+  );
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync("apt-get", ["update"], { stdio: "inherit", env });
   execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { stdio: "inherit", env });
