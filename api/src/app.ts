@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { createDevAuthenticator, createEntraAuthenticator } from "./auth/operator-auth.js";
+import { type BotModule, createBotModule } from "./bot/bot.wiring.js";
 import type { Config } from "./config.js";
 import { buildServer } from "./http/server.js";
 import { CLOUDS } from "./m365/clouds.js";
@@ -33,6 +34,8 @@ export interface RunningApp {
   url: string;
   /** In sandbox mode: the emulator and its HTTPS URL. */
   sandbox?: { emulator: Emulator; url: string; credentials: typeof SANDBOX };
+  /** The Teams bot (POST /api/messages) and its reminder scheduler. */
+  bot: BotModule;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,8 @@ export interface StartOptions {
    * a deployed server uses NODE_EXTRA_CA_CERTS instead.
    */
   extraCaPem?: string[];
+  /** Bot reminders: start the scheduler's timer (default: when REVALIDATION_INTERVAL_MS > 0). Tests run passes by hand. */
+  botScheduler?: boolean;
 }
 
 /** Starts the product on the configured host and port. */
@@ -119,9 +124,18 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     sbc: config.sbc,
     ...(options.now ? { now: options.now } : {}),
   });
+  const bot = createBotModule({
+    config,
+    onboarding,
+    secrets,
+    db: database.db,
+    ...(options.now ? { now: options.now } : {}),
+    log: logger,
+  });
   const app = await buildServer({
     logger,
     onboarding,
+    botMessages: (request, reply) => bot.handle(request, reply),
     auth:
       config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId
         ? createEntraAuthenticator({
@@ -146,12 +160,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     tabDistDir: fileURLToPath(new URL("../../tab/dist", import.meta.url)),
   });
   const address = await app.listen({ port: config.port, host: config.host });
+  if (options.botScheduler ?? config.bot.revalidationIntervalMs > 0) bot.scheduler.start();
   const url = address.replace("[::1]", "localhost");
   return {
     app,
     url,
     ...(sandbox ? { sandbox } : {}),
+    bot,
     async close() {
+      await bot.scheduler.stop();
       await app.close();
       for (const close of closers.reverse()) await close();
     },

@@ -99,6 +99,18 @@ const schema = z
       emptyToUndefined,
       z.enum(["SingleTenant", "MultiTenant", "UserAssignedMSI"]).optional(),
     ),
+    /** Bot reminders: each service is re-validated once per this interval, ms; 0 turns the timer off. Default 24 h. */
+    REVALIDATION_INTERVAL_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(0).max(2_592_000_000).default(86_400_000),
+    ),
+    /** Bot reminders: scheduled validations running at once. Default 4. */
+    REVALIDATION_CONCURRENCY: z.preprocess(emptyToUndefined, positiveInt("REVALIDATION_CONCURRENCY", 64).default(4)),
+    /** Bot reminders: delay before a throttled or unanswered validation is tried again, ms. Default 1 h. */
+    REVALIDATION_RETRY_MS: z.preprocess(
+      emptyToUndefined,
+      positiveInt("REVALIDATION_RETRY_MS", 86_400_000).default(3_600_000),
+    ),
     /** Validations per minute per operator and per target tenant. Default 20. */
     VALIDATION_RATE_LIMIT: z.preprocess(emptyToUndefined, positiveInt("VALIDATION_RATE_LIMIT", 100_000).default(20)),
     /** base64 256-bit key for stored secrets; unset: a 0600 key file in DATA_DIR. */
@@ -192,6 +204,10 @@ export interface Config {
     appPassword: string | undefined;
     appTenantId: string | undefined;
     appType: string | undefined;
+    /** 0 = no timer (the scheduler still runs when called). */
+    revalidationIntervalMs: number;
+    revalidationConcurrency: number;
+    revalidationRetryMs: number;
   };
   validationRateLimitPerMinute: number;
   secretKeyBase64: string | undefined;
@@ -233,6 +249,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appPassword: e.MicrosoftAppPassword,
       appTenantId: e.MicrosoftAppTenantId,
       appType: e.MicrosoftAppType,
+      revalidationIntervalMs: e.REVALIDATION_INTERVAL_MS,
+      revalidationConcurrency: e.REVALIDATION_CONCURRENCY,
+      revalidationRetryMs: e.REVALIDATION_RETRY_MS,
     },
     validationRateLimitPerMinute: e.VALIDATION_RATE_LIMIT,
     secretKeyBase64: e.SECRET_KEY,

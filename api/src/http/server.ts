@@ -1,7 +1,7 @@
 /**
  * Builds the one Fastify app: /api/* now, the tab and /api/messages as later parts arrive.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Authenticator } from "../auth/operator-auth.js";
 import type { SandboxCredentials } from "../m365/emulator/emulator.fixtures.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
@@ -52,6 +52,8 @@ export interface ServerDeps {
   tabDistDir: string;
   /** Production adds HSTS. */
   production: boolean;
+  /** The bot's POST /api/messages handler (Bot Framework activities); absent: no bot route. */
+  botMessages?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
 
 /** Creates the app with every route registered; the caller listens. */
@@ -81,6 +83,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     auth: deps.auth,
     ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
   });
+  if (deps.botMessages) {
+    // botbuilder validates the Bot Framework JWT itself (or runs anonymously without MicrosoftAppId).
+    // Teams activities (entities, card data) can pass the API's 64 KiB limit; this route alone allows 256 KiB.
+    app.post("/api/messages", { bodyLimit: 256 * 1024 }, deps.botMessages);
+  }
   const built = registerStaticRoutes(app, deps.tabDistDir, (hashes) => {
     csp.value = contentSecurityPolicy(hashes);
   });

@@ -238,6 +238,11 @@ describe.each(engines)("storage on $name", (engine) => {
         );
         expect(tables.rows.map((r) => r.table_name)).toEqual([
           "audit_events",
+          "bot_conversations",
+          "bot_dialogs",
+          "bot_reminders",
+          "bot_service_operators",
+          "bot_service_watch",
           "customers",
           "idempotency_keys",
           "kysely_migration",
@@ -247,7 +252,7 @@ describe.each(engines)("storage on $name", (engine) => {
           "validations",
         ]);
         const migrated = await sql<{ name: string }>`select name from kysely_migration`.execute(first.db);
-        expect(migrated.rows.map((r) => r.name)).toEqual(["0001_initial"]);
+        expect(migrated.rows.map((r) => r.name)).toEqual(["0001_initial", "0002_bot_state"]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {
         for (const o of opens) if (o.status === "fulfilled") await o.value.close();

@@ -1,0 +1,145 @@
+/**
+ * Mounts the bot into the server: implements the ports the bot declares (OnboardingPort over the OnboardingService,
+ * mapping the API's closed error taxonomy to port failures; SecretSealer over the SecretStore; the bot-state
+ * repository) and builds the bot. app.ts calls `createBotModule`; server.ts routes POST /api/messages to `handle`.
+ */
+import {
+  type Bot,
+  type BotStateStore,
+  createBot,
+  type OnboardingPort,
+  type PortFailure,
+  type SecretSealer,
+} from "@dr/bot";
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import type { Config } from "../config.js";
+import {
+  ApiError,
+  ConflictError,
+  CredentialsInvalidError,
+  InputError,
+  NotFoundError,
+  RateLimitedError,
+} from "../http/errors.js";
+import type { OnboardingService } from "../onboarding/onboarding.service.js";
+import type { SealedSecret, SecretStore } from "../secrets/secret-store.types.js";
+import { createBotStateRepository } from "../storage/bot-state.repository.js";
+import type { Database } from "../storage/database.types.js";
+
+/** The shape of a sealed secret as stored in dialog state (checked before opening). */
+const sealedSchema = z.strictObject({
+  v: z.literal(1),
+  kekId: z.string(),
+  wrappedKey: z.string(),
+  wrapIv: z.string(),
+  wrapTag: z.string(),
+  ciphertext: z.string(),
+  iv: z.string(),
+  tag: z.string(),
+});
+
+/** The API's refusals as the bot's port failures; anything else is a real error and is thrown on. */
+export function toPortFailure(error: unknown): PortFailure {
+  if (error instanceof CredentialsInvalidError) {
+    return { ok: false, kind: "credentials_invalid", message: error.message, problems: [], report: error.report };
+  }
+  if (error instanceof RateLimitedError) {
+    return {
+      ok: false,
+      kind: "rate_limited",
+      message: error.message,
+      problems: [],
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
+  }
+  if (error instanceof ConflictError)
+    return { ok: false, kind: "name_taken", message: error.message, problems: error.errors };
+  if (error instanceof InputError)
+    return { ok: false, kind: "invalid", message: error.message, problems: error.errors };
+  if (error instanceof NotFoundError) return { ok: false, kind: "not_found", message: error.message, problems: [] };
+  throw error;
+}
+
+async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | PortFailure> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    if (error instanceof ApiError) return toPortFailure(error);
+    throw error;
+  }
+}
+
+async function orUndefined<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The OnboardingService as the bot's OnboardingPort. */
+export function onboardingPort(onboarding: OnboardingService): OnboardingPort {
+  return {
+    listCustomers: () => onboarding.listCustomers(),
+    createCustomer: (input, actor) => attempt(() => onboarding.createCustomer(input, actor)),
+    nameCheck: (name) => onboarding.nameCheck(name),
+    listServices: () => onboarding.listServices(),
+    getService: (id) => orUndefined(() => onboarding.getService(id)),
+    getM365Settings: (id) => orUndefined(() => onboarding.getM365Settings(id)),
+    validateCredentials: (input, actor) => attempt(() => onboarding.validateCredentials(input, actor)),
+    createService: (input, actor, key) => attempt(async () => (await onboarding.createService(input, actor, key)).body),
+    validateService: (id, actor) => attempt(() => onboarding.validateService(id, actor)),
+    replaceSecret: (id, secret, actor) => attempt(() => onboarding.replaceSecret(id, secret, actor)),
+  };
+}
+
+/** The SecretStore as the bot's sealer; the associated data binds a sealed secret to its dialog. */
+export function secretSealer(secrets: SecretStore): SecretSealer {
+  return {
+    seal: (plaintext, associatedData) => secrets.seal(plaintext, `bot-dialog:${associatedData}`),
+    open: (sealed, associatedData) =>
+      secrets.open(sealedSchema.parse(sealed) as SealedSecret, `bot-dialog:${associatedData}`),
+  };
+}
+
+/** Dependencies of the bot module. */
+export interface BotModuleDeps {
+  config: Config;
+  onboarding: OnboardingService;
+  secrets: SecretStore;
+  db: Kysely<Database>;
+  now?: () => Date;
+  log: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+}
+
+/** The bot inside the server. */
+export interface BotModule extends Bot {
+  store: BotStateStore;
+}
+
+/** Builds the bot from the server's parts. */
+export function createBotModule(deps: BotModuleDeps): BotModule {
+  const store = createBotStateRepository(deps.db);
+  const { bot } = deps.config;
+  const built = createBot({
+    onboarding: onboardingPort(deps.onboarding),
+    store,
+    sealer: secretSealer(deps.secrets),
+    settings: {
+      ...(bot.appId ? { appId: bot.appId } : {}),
+      ...(bot.appPassword ? { appPassword: bot.appPassword } : {}),
+      ...(bot.appTenantId ? { appTenantId: bot.appTenantId } : {}),
+      ...(bot.appType ? { appType: bot.appType } : {}),
+    },
+    ...(deps.now ? { now: deps.now } : {}),
+    reminders: {
+      intervalMs: bot.revalidationIntervalMs,
+      concurrency: bot.revalidationConcurrency,
+      retryMs: bot.revalidationRetryMs,
+    },
+    log: deps.log,
+  });
+  return { ...built, store };
+}

@@ -1,0 +1,234 @@
+/**
+ * The bot's store (the BotStateStore port of bot/src/ports.ts) over Kysely, one implementation for SQLite and
+ * PostgreSQL, on the tables of migration 0002_bot_state. Dialog updates are compare-and-set on the revision;
+ * reminder claims are inserts that do nothing on conflict, so exactly one caller sees its row inserted.
+ */
+import type { BotStateStore, ConversationRef, DialogKey, DialogRecord, ReminderKey } from "@dr/bot";
+import type { Kysely } from "kysely";
+import type { Database } from "./database.types.js";
+
+/** `bot_dialogs`. */
+type BotDialogsTable = {
+  tenant_id: string;
+  user_id: string;
+  dialog_id: string;
+  step: string;
+  rev: number;
+  /** JSON of the dialog's data (the client secret only sealed). */
+  data: string;
+  updated_at: string;
+};
+
+/** `bot_conversations`. */
+type BotConversationsTable = {
+  conversation_id: string;
+  kind: string;
+  service_url: string;
+  tenant_id: string;
+  aad_object_id: string | null;
+  bot_id: string;
+  channel_id: string;
+  updated_at: string;
+};
+
+/** `bot_service_operators`. */
+type BotServiceOperatorsTable = {
+  service_id: string;
+  tenant_id: string;
+  aad_object_id: string;
+  user_id: string;
+  created_at: string;
+};
+
+/** `bot_reminders`: one row per reminder sent (or being sent). */
+type BotRemindersTable = {
+  service_id: string;
+  secret_id: string;
+  threshold: string;
+  conversation_id: string;
+  claimed_at: string;
+};
+
+/** `bot_service_watch`. */
+type BotServiceWatchTable = {
+  service_id: string;
+  last_ok_at: string;
+};
+
+/** The bot's tables, added to the schema type for this repository only. */
+type BotTables = {
+  bot_dialogs: BotDialogsTable;
+  bot_conversations: BotConversationsTable;
+  bot_service_operators: BotServiceOperatorsTable;
+  bot_reminders: BotRemindersTable;
+  bot_service_watch: BotServiceWatchTable;
+};
+
+/** Creates the bot's store over the server's database handle. */
+export function createBotStateRepository(database: Kysely<Database>): BotStateStore {
+  const db = database.withTables<BotTables>();
+  const whereKey = (key: DialogKey) =>
+    ({
+      tenant_id: key.tenantId,
+      user_id: key.userId,
+      dialog_id: key.dialogId,
+    }) as const;
+
+  return {
+    async createDialog(record) {
+      await db
+        .insertInto("bot_dialogs")
+        .values({
+          ...whereKey(record.key),
+          step: record.step,
+          rev: record.rev,
+          data: JSON.stringify(record.data),
+          updated_at: record.updatedAt,
+        })
+        .execute();
+    },
+
+    async getDialog<T>(key: DialogKey): Promise<DialogRecord<T> | undefined> {
+      const k = whereKey(key);
+      const row = await db
+        .selectFrom("bot_dialogs")
+        .selectAll()
+        .where("tenant_id", "=", k.tenant_id)
+        .where("user_id", "=", k.user_id)
+        .where("dialog_id", "=", k.dialog_id)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return { key, step: row.step, rev: Number(row.rev), data: JSON.parse(row.data) as T, updatedAt: row.updated_at };
+    },
+
+    async updateDialog(key, expectedRev, next) {
+      const k = whereKey(key);
+      const result = await db
+        .updateTable("bot_dialogs")
+        .set({ step: next.step, rev: expectedRev + 1, data: JSON.stringify(next.data), updated_at: next.updatedAt })
+        .where("tenant_id", "=", k.tenant_id)
+        .where("user_id", "=", k.user_id)
+        .where("dialog_id", "=", k.dialog_id)
+        .where("rev", "=", expectedRev)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async deleteDialog(key) {
+      const k = whereKey(key);
+      await db
+        .deleteFrom("bot_dialogs")
+        .where("tenant_id", "=", k.tenant_id)
+        .where("user_id", "=", k.user_id)
+        .where("dialog_id", "=", k.dialog_id)
+        .execute();
+    },
+
+    async putConversation(ref, at) {
+      const row = {
+        conversation_id: ref.conversationId,
+        kind: ref.kind,
+        service_url: ref.serviceUrl,
+        tenant_id: ref.tenantId,
+        aad_object_id: ref.aadObjectId,
+        bot_id: ref.botId,
+        channel_id: ref.channelId,
+        updated_at: at,
+      };
+      const { conversation_id: _id, ...changes } = row;
+      await db
+        .insertInto("bot_conversations")
+        .values(row)
+        .onConflict((oc) => oc.column("conversation_id").doUpdateSet(changes))
+        .execute();
+    },
+
+    async deleteConversation(conversationId) {
+      await db.deleteFrom("bot_conversations").where("conversation_id", "=", conversationId).execute();
+    },
+
+    async listConversations() {
+      const rows = await db.selectFrom("bot_conversations").selectAll().orderBy("conversation_id").execute();
+      return rows.map(
+        (r): ConversationRef => ({
+          conversationId: r.conversation_id,
+          kind: r.kind === "personal" ? "personal" : "channel",
+          serviceUrl: r.service_url,
+          tenantId: r.tenant_id,
+          aadObjectId: r.aad_object_id,
+          botId: r.bot_id,
+          channelId: r.channel_id,
+        }),
+      );
+    },
+
+    async linkServiceOperator(link, at) {
+      const row = {
+        service_id: link.serviceId,
+        tenant_id: link.tenantId,
+        aad_object_id: link.aadObjectId,
+        user_id: link.userId,
+        created_at: at,
+      };
+      await db
+        .insertInto("bot_service_operators")
+        .values(row)
+        .onConflict((oc) => oc.column("service_id").doNothing())
+        .execute();
+    },
+
+    async getServiceOperator(serviceId) {
+      const row = await db
+        .selectFrom("bot_service_operators")
+        .selectAll()
+        .where("service_id", "=", serviceId)
+        .executeTakeFirst();
+      return row
+        ? { serviceId: row.service_id, tenantId: row.tenant_id, aadObjectId: row.aad_object_id, userId: row.user_id }
+        : undefined;
+    },
+
+    async claimReminder(key: ReminderKey, at: string) {
+      // ON CONFLICT DO NOTHING on the primary key: of several copies inserting the same claim, one row goes in.
+      const result = await db
+        .insertInto("bot_reminders")
+        .values({
+          service_id: key.serviceId,
+          secret_id: key.secretId,
+          threshold: key.threshold,
+          conversation_id: key.conversationId,
+          claimed_at: at,
+        })
+        .onConflict((oc) => oc.columns(["service_id", "secret_id", "threshold", "conversation_id"]).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+    },
+
+    async releaseReminder(key) {
+      await db
+        .deleteFrom("bot_reminders")
+        .where("service_id", "=", key.serviceId)
+        .where("secret_id", "=", key.secretId)
+        .where("threshold", "=", key.threshold)
+        .where("conversation_id", "=", key.conversationId)
+        .execute();
+    },
+
+    async getLastOk(serviceId) {
+      const row = await db
+        .selectFrom("bot_service_watch")
+        .select("last_ok_at")
+        .where("service_id", "=", serviceId)
+        .executeTakeFirst();
+      return row?.last_ok_at;
+    },
+
+    async putLastOk(serviceId, at) {
+      await db
+        .insertInto("bot_service_watch")
+        .values({ service_id: serviceId, last_ok_at: at })
+        .onConflict((oc) => oc.column("service_id").doUpdateSet({ last_ok_at: at }))
+        .execute();
+    },
+  };
+}

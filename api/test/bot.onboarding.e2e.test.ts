@@ -1,0 +1,286 @@
+/**
+ * The bot over real HTTP: activities POSTed to /api/messages of the real server in unauthenticated local mode,
+ * with a loopback fake of the Bot Connector as serviceUrl. A full onboarding conversation (invalid inputs at each
+ * step, a stale click, a restart mid-dialog) ends with a service visible through GET /api/services; then
+ * `validate <name>`, Validate now and Replace secret. No secret appears in any answer, sent activity or log line.
+ * SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Service } from "@dr/contract";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
+import { execute, message, post, TEAMS } from "./bot-activities.js";
+import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
+import { startTestApp, type TestApp } from "./helpers.js";
+
+const PG_URL = process.env.TEST_DATABASE_URL;
+const engines: { name: string; pg: boolean }[] = [{ name: "sqlite", pg: false }];
+if (PG_URL) engines.push({ name: "postgres", pg: true });
+else console.log("bot.onboarding.e2e: PostgreSQL not run (TEST_DATABASE_URL unset)");
+
+const sandboxValid = SANDBOX.valid;
+if (!sandboxValid) throw new Error("sandbox scenario missing");
+const valid = sandboxValid;
+const SECRET_ID_GUID = "58e64cf3-93a9-4262-abd6-81fad5ba4b6b";
+
+type Card = {
+  body: { id?: string; type: string; text?: string; value?: unknown }[];
+  actions?: { verb?: string; data?: Record<string, unknown> }[];
+};
+
+/** The card of an invoke answer. */
+function invokeCard(json: unknown): Card {
+  const body = json as { statusCode: number; type: string; value: Card };
+  expect(body.statusCode).toBe(200);
+  expect(body.type).toBe("application/vnd.microsoft.card.adaptive");
+  return body.value;
+}
+
+/** The { dialogId, step, rev } of a card's first action. */
+function dialogOf(card: Card): { dialogId: string; step: string; rev: number } {
+  const data = card.actions?.[0]?.data ?? {};
+  return { dialogId: String(data.dialogId), step: String(data.step), rev: Number(data.rev) };
+}
+
+/** The message under an input (the TextBlock right after it). */
+function errorUnder(card: Card, inputId: string): string | undefined {
+  const index = card.body.findIndex((e) => e.id === inputId);
+  const next = card.body[index + 1];
+  return next?.type === "TextBlock" && next.id === `${inputId}.error` ? next.text : undefined;
+}
+
+describe.each(engines)("bot onboarding on $name", (engine) => {
+  let app: TestApp;
+  let fake: FakeConnector;
+  let dataDir: string;
+  let schema: string | undefined;
+  const env = (): Record<string, string> => ({
+    DATA_DIR: dataDir,
+    VALIDATION_RATE_LIMIT: "1000",
+    REVALIDATION_INTERVAL_MS: "0",
+    ...(engine.pg && PG_URL ? { DATABASE_URL: PG_URL } : {}),
+  });
+  const answers: string[] = [];
+  const logs: string[] = [];
+  const shortName = `bot${randomBytes(3).toString("hex")}`;
+
+  const start = async () => {
+    app = await startTestApp(env(), schema ? { databaseSchema: schema } : {});
+  };
+  const send = async (activity: unknown) => {
+    const result = await post(app.url, activity);
+    answers.push(result.text);
+    return result;
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeConnector();
+    dataDir = mkdtempSync(join(tmpdir(), "dr-bot-"));
+    if (engine.pg) schema = `t_${randomBytes(6).toString("hex")}`;
+    await start();
+  });
+
+  afterAll(async () => {
+    logs.push(...app.logs);
+    await app.close();
+    await fake.close();
+    if (schema && PG_URL) {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    }
+  });
+
+  it("answers help for unknown text, without echoing it", async () => {
+    const before = fake.cards().length;
+    const r = await send(message(fake.url, `hello ${valid.clientSecret}`));
+    expect(r.status).toBe(200);
+    const cards = fake.cards().slice(before);
+    expect(cards).toHaveLength(1);
+    const json = JSON.stringify(cards[0]?.card);
+    expect(json).toContain("I did not understand that");
+    expect(json).not.toContain(valid.clientSecret);
+  });
+
+  it("strips the @mention in a channel and answers services", async () => {
+    const before = fake.cards().length;
+    await send(
+      message(fake.url, "<at>DR Bot</at> services", {
+        conversation: { id: TEAMS.channel, conversationType: "channel", tenantId: TEAMS.tenantId },
+        entities: [{ type: "mention", text: "<at>DR Bot</at>", mentioned: TEAMS.bot }],
+      }),
+    );
+    const sent = fake.cards().slice(before);
+    expect(sent[0]?.conversationId).toBe(TEAMS.channel);
+    expect(JSON.stringify(sent[0]?.card)).toContain("Direct Routing services");
+  });
+
+  it("runs the whole onboarding conversation and creates the service", async () => {
+    // 1. onboard: the details card arrives through the connector.
+    const before = fake.cards().length;
+    await send(message(fake.url, "onboard"));
+    let card = fake.cards().slice(before)[0]?.card as Card;
+    expect(card).toBeDefined();
+    let dialog = dialogOf(card);
+    expect(dialog.step).toBe("details");
+
+    // 2. Invalid details come back on the same card, each message under its input.
+    let r = await send(
+      execute(fake.url, "onboard.details", {
+        ...dialog,
+        customerId: "new",
+        newCustomerName: "",
+        shortName: "a.b",
+        licenseType: "hosted-gold",
+        licensedUsers: "900",
+      }),
+    );
+    card = invokeCard(r.json);
+    expect(dialogOf(card)).toEqual(dialog);
+    expect(errorUnder(card, "shortName")).toMatch(/Short name/);
+    expect(errorUnder(card, "licensedUsers")).toMatch(/at most 500/);
+    expect(errorUnder(card, "licenseType")).toMatch(/Licence type/);
+    expect(errorUnder(card, "newCustomerName")).toMatch(/Customer name/);
+
+    // 3. Valid details: the credentials card.
+    r = await send(
+      execute(fake.url, "onboard.details", {
+        ...dialog,
+        customerId: "new",
+        newCustomerName: "Contoso Bot Customer",
+        shortName,
+        licenseType: "hosted-pro",
+        licensedUsers: "25",
+      }),
+    );
+    card = invokeCard(r.json);
+    const detailsDialog = dialog;
+    dialog = dialogOf(card);
+    expect(dialog).toMatchObject({ step: "credentials", rev: detailsDialog.rev + 1 });
+
+    // 4. A stale click (the details card again) is refused politely with the current card.
+    r = await send(execute(fake.url, "onboard.details", { ...detailsDialog, shortName: "other", licensedUsers: "3" }));
+    card = invokeCard(r.json);
+    expect(JSON.stringify(card)).toContain("out of date");
+    expect(dialogOf(card)).toEqual(dialog);
+
+    // 5. Invalid credentials: same card, messages under the inputs; the secret ID (a GUID) is refused.
+    r = await send(
+      execute(fake.url, "onboard.credentials", {
+        ...dialog,
+        tenantId: "common",
+        clientId: "not-a-guid",
+        clientSecret: SECRET_ID_GUID,
+        cloud: "global",
+      }),
+    );
+    card = invokeCard(r.json);
+    expect(errorUnder(card, "tenantId")).toMatch(/Tenant ID/);
+    expect(errorUnder(card, "clientId")).toMatch(/Application \(client\) ID/);
+    expect(errorUnder(card, "clientSecret")).toMatch(/Secret ID, not its Value/);
+    expect(r.text).not.toContain(SECRET_ID_GUID);
+
+    // 6. Restart mid-dialog: a new server on the same database continues the dialog.
+    logs.push(...app.logs);
+    await app.close();
+    await start();
+
+    // 7. Valid credentials: the validation report, ok, with Next.
+    r = await send(
+      execute(fake.url, "onboard.credentials", {
+        ...dialog,
+        tenantId: valid.tenantId,
+        clientId: valid.clientId,
+        clientSecret: valid.clientSecret,
+        cloud: "global",
+      }),
+    );
+    card = invokeCard(r.json);
+    dialog = dialogOf(card);
+    expect(dialog.step).toBe("report");
+    expect(JSON.stringify(card)).toContain("The credentials work");
+    expect(card.actions?.map((a) => a.verb)).toEqual(["onboard.next", "onboard.back", "onboard.cancel"]);
+
+    // 8. Next: the M365 settings, initial domain preselected; an unknown domain is refused under the input.
+    r = await send(execute(fake.url, "onboard.next", dialog));
+    card = invokeCard(r.json);
+    dialog = dialogOf(card);
+    expect(card.body.find((e) => e.id === "m365Domain")?.value).toBe(valid.tenantDomain);
+    r = await send(execute(fake.url, "onboard.settings", { ...dialog, m365Domain: "evil.example" }));
+    card = invokeCard(r.json);
+    expect(errorUnder(card, "m365Domain")).toMatch(/choose one of/);
+    r = await send(execute(fake.url, "onboard.settings", { ...dialog, m365Domain: valid.tenantDomain }));
+    card = invokeCard(r.json);
+    dialog = dialogOf(card);
+    expect(dialog.step).toBe("summary");
+    expect(JSON.stringify(card)).toContain(`${valid.clientSecret.slice(0, 3)}••••••••`);
+
+    // 9. Create; a double click afterwards is refused politely.
+    r = await send(execute(fake.url, "onboard.create", dialog));
+    card = invokeCard(r.json);
+    expect(JSON.stringify(card)).toContain(`Service ${shortName} created`);
+    r = await send(execute(fake.url, "onboard.create", dialog));
+    expect(r.json).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.activity.message" });
+
+    // The service is visible through the API, with the operator as its creator, and linked for reminders.
+    const list = (await (await fetch(`${app.url}/api/services`)).json()) as { items: Service[] };
+    const created = list.items.find((s) => s.shortName === shortName);
+    expect(created).toMatchObject({
+      customerName: "Contoso Bot Customer",
+      licensedUsers: 25,
+      createdBy: TEAMS.operator.name,
+    });
+    expect(created?.directRouting?.m365Domain).toBe(valid.tenantDomain);
+    expect(await app.bot.store.getServiceOperator(created?.id ?? "")).toMatchObject({
+      aadObjectId: TEAMS.operator.aadObjectId,
+      userId: TEAMS.operator.id,
+    });
+  });
+
+  it("cancels at any step and discards the dialog", async () => {
+    const before = fake.cards().length;
+    await send(message(fake.url, "onboard"));
+    const card = fake.cards().slice(before)[0]?.card as Card;
+    const dialog = dialogOf(card);
+    let r = await send(execute(fake.url, "onboard.cancel", dialog));
+    expect(r.json).toMatchObject({ type: "application/vnd.microsoft.activity.message" });
+    r = await send(execute(fake.url, "onboard.details", { ...dialog, shortName: "x" }));
+    expect(JSON.stringify(r.json)).toContain("no longer open");
+  });
+
+  it("validates on demand, refreshes in place, and replaces the secret", async () => {
+    const before = fake.cards().length;
+    await send(message(fake.url, `validate ${shortName.toUpperCase()}`));
+    const report = fake.cards().slice(before)[0]?.card as Card;
+    expect(JSON.stringify(report)).toContain(`Validate Authentication: ${shortName}`);
+    expect(report.actions?.map((a) => a.verb)).toEqual(["service.validate", "service.replaceSecret.open"]);
+    const serviceId = String(report.actions?.[0]?.data?.serviceId);
+
+    let r = await send(execute(fake.url, "service.validate", { serviceId }));
+    expect(JSON.stringify(invokeCard(r.json))).toContain("The credentials work");
+
+    r = await send(execute(fake.url, "service.replaceSecret.open", { serviceId }));
+    let card = invokeCard(r.json);
+    expect(card.body.find((e) => e.id === "clientSecret")).toMatchObject({ style: "password" });
+    r = await send(execute(fake.url, "service.replaceSecret", { serviceId, clientSecret: ` ${valid.clientSecret}` }));
+    card = invokeCard(r.json);
+    expect(errorUnder(card, "clientSecret")).toMatch(/remove the spaces/);
+    r = await send(execute(fake.url, "service.replaceSecret", { serviceId, clientSecret: valid.clientSecret }));
+    expect(JSON.stringify(invokeCard(r.json))).toContain("The secret was replaced.");
+
+    const none = await send(message(fake.url, "validate nosuchservice"));
+    expect(none.status).toBe(200);
+  });
+
+  it("never shows the secret in an answer, a sent activity or a log line", () => {
+    logs.push(...app.logs);
+    const everything = [...answers, JSON.stringify(fake.calls), ...logs].join("\n");
+    expect(everything).not.toContain(valid.clientSecret);
+    expect(everything).not.toContain(Buffer.from(valid.clientSecret).toString("base64"));
+  });
+});

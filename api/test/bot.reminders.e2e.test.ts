@@ -1,0 +1,267 @@
+/**
+ * Reminders over real HTTP: the bot learns its conversations from installationUpdate activities, an injectable
+ * clock walks a service's secret through 30, 14, 7 and 1 days and past expiry, and every threshold sends exactly
+ * one reminder per conversation (the team channel and the onboarding operator's personal chat), none again after
+ * a restart. A newly failed validation sends one reminder; a 403 BotNotInConversationRoster drops the reference.
+ * On PostgreSQL (TEST_DATABASE_URL) two server copies on one schema run the scheduler at once and still send once.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Service } from "@dr/contract";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
+import { channelInstall, personalInstall, post, TEAMS } from "./bot-activities.js";
+import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
+import { startTestApp, type TestApp } from "./helpers.js";
+
+const PG_URL = process.env.TEST_DATABASE_URL;
+const DAY = 86_400_000;
+const sandboxValid = SANDBOX.valid;
+if (!sandboxValid) throw new Error("sandbox scenario missing");
+const valid = sandboxValid;
+
+/** The reminder headlines sent so far, per conversation. */
+function headlines(fake: FakeConnector): { conversationId: string; title: string }[] {
+  return fake.cards().flatMap(({ conversationId, card }) => {
+    const body = card.body as { text?: string }[];
+    const title = body[0]?.text ?? "";
+    return /expires in|has expired|failed for/.test(title) ? [{ conversationId, title }] : [];
+  });
+}
+
+interface Rig {
+  apps: TestApp[];
+  fake: FakeConnector;
+  service: Service;
+  setDay: (daysBeforeExpiry: number) => void;
+  restart: () => Promise<void>;
+  cleanup: () => Promise<void>;
+}
+
+/** Starts `copies` servers on one database, installs the bot, creates a service linked to the operator. */
+async function rig(copies: number, onPg: boolean): Promise<Rig> {
+  const fake = await startFakeConnector();
+  const dataDir = mkdtempSync(join(tmpdir(), "dr-bot-rem-"));
+  const schema = onPg ? `t_${randomBytes(6).toString("hex")}` : undefined;
+  // The sandbox secret ends 300 days after the emulator starts; the clock moves relative to that.
+  const base = Date.now();
+  let nowMs = base;
+  const env = {
+    DATA_DIR: dataDir,
+    VALIDATION_RATE_LIMIT: "1000",
+    ...(onPg && PG_URL ? { DATABASE_URL: PG_URL } : {}),
+  };
+  const startAll = async () => {
+    const started: TestApp[] = [];
+    for (let i = 0; i < copies; i++) {
+      started.push(
+        await startTestApp(env, {
+          now: () => new Date(nowMs),
+          botScheduler: false,
+          ...(schema ? { databaseSchema: schema } : {}),
+        }),
+      );
+    }
+    return started;
+  };
+  const apps = await startAll();
+  const first = apps[0] as TestApp;
+  expect((await post(first.url, channelInstall(fake.url))).status).toBe(200);
+  expect((await post(first.url, personalInstall(fake.url))).status).toBe(200);
+  const customer = (await (
+    await fetch(`${first.url}/api/customers`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Reminder Customer" }),
+    })
+  ).json()) as { id: string };
+  const created = await fetch(`${first.url}/api/services`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      customerId: customer.id,
+      shortName: `rem${randomBytes(3).toString("hex")}`,
+      licenseType: "hosted-pro",
+      licensedUsers: 10,
+      m365: { tenantId: valid.tenantId, clientId: valid.clientId, clientSecret: valid.clientSecret, cloud: "global" },
+    }),
+  });
+  expect(created.status).toBe(201);
+  const service = (await created.json()) as Service;
+  // As the bot's Create does (covered by the onboarding test): the operator who onboarded it gets reminders.
+  await first.bot.store.linkServiceOperator(
+    {
+      serviceId: service.id,
+      tenantId: TEAMS.tenantId,
+      aadObjectId: TEAMS.operator.aadObjectId,
+      userId: TEAMS.operator.id,
+    },
+    new Date(nowMs).toISOString(),
+  );
+  const r: Rig = {
+    apps,
+    fake,
+    service,
+    // +1 h inside the day, so "d days before expiry" counts as d whole days (rounded up).
+    setDay: (d) => {
+      nowMs = base + (300 - d) * DAY + 3_600_000;
+    },
+    async restart() {
+      for (const app of r.apps) await app.close();
+      r.apps = await startAll();
+    },
+    async cleanup() {
+      for (const app of r.apps) await app.close();
+      await fake.close();
+      if (schema && PG_URL) {
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      }
+    },
+  };
+  return r;
+}
+
+const engines: { name: string; pg: boolean }[] = [{ name: "sqlite", pg: false }];
+if (PG_URL) engines.push({ name: "postgres", pg: true });
+else console.log("bot.reminders.e2e: PostgreSQL (two schedulers) not run (TEST_DATABASE_URL unset)");
+
+describe.each(engines)("bot reminders on $name", (engine) => {
+  let r: Rig;
+  beforeAll(async () => {
+    r = await rig(1, engine.pg);
+  });
+  afterAll(async () => {
+    await r.cleanup();
+  });
+
+  const run = async () => (r.apps[0] as TestApp).bot.scheduler.runOnce();
+
+  it("sends one reminder per threshold and conversation, none in between and none after a restart", async () => {
+    const steps: [number, string | undefined][] = [
+      [40, undefined],
+      [30, "expires in 30 day(s)"],
+      [20, undefined],
+      [14, "expires in 14 day(s)"],
+      [10, undefined],
+      [7, "expires in 7 day(s)"],
+      [1, "expires in 1 day(s)"],
+      [-1, "has expired"],
+    ];
+    let seen = 0;
+    for (const [day, expected] of steps) {
+      r.setDay(day);
+      const summary = await run();
+      expect(summary.validated).toBe(1);
+      const now = headlines(r.fake);
+      const fresh = now.slice(seen);
+      seen = now.length;
+      if (expected === undefined) expect(fresh, `day ${day}`).toEqual([]);
+      else {
+        expect(fresh.map((h) => h.conversationId).sort(), `day ${day}`).toEqual([TEAMS.personal, TEAMS.channel].sort());
+        for (const h of fresh) expect(h.title).toContain(expected);
+      }
+    }
+    // The operator's copy refreshes for them; the card never holds the secret.
+    const last = r.fake.cards().at(-1)?.card as { refresh?: { userIds?: string[] } };
+    expect(last.refresh?.userIds).toEqual([TEAMS.operator.id]);
+    expect(JSON.stringify(r.fake.calls)).not.toContain(valid.clientSecret);
+
+    await r.restart();
+    r.setDay(-2);
+    expect((await run()).validated).toBe(1);
+    expect(headlines(r.fake).length).toBe(seen);
+  });
+
+  it("sends one reminder when a validation newly fails, and drops a conversation answering 403", async () => {
+    // A fresh database: this secret is far from expiry, so a failure is told as a failure.
+    const f = await rig(1, engine.pg);
+    try {
+      const app = f.apps[0] as TestApp;
+      const fixture = app.sandbox?.emulator.tenants.find((t) => t.id === valid.tenantId)?.apps[0];
+      if (!fixture) throw new Error("no fixture");
+      f.setDay(100);
+      expect((await app.bot.scheduler.runOnce()).validated).toBe(1);
+      expect(headlines(f.fake)).toEqual([]);
+      // The customer disables the app: the next scheduled validation fails (AADSTS7000112); the channel is gone.
+      fixture.enabled = false;
+      f.fake.gone.add(TEAMS.channel);
+      f.setDay(99);
+      const summary = await app.bot.scheduler.runOnce();
+      expect(summary).toMatchObject({ validated: 1, sent: 1, dropped: 1 });
+      expect(headlines(f.fake)).toEqual([
+        { conversationId: TEAMS.personal, title: expect.stringContaining("Validate Authentication failed") },
+      ]);
+      expect((await app.bot.store.listConversations()).map((c) => c.conversationId)).toEqual([TEAMS.personal]);
+      // Failing again is the same episode: no second reminder.
+      f.setDay(98);
+      await app.bot.scheduler.runOnce();
+      expect(headlines(f.fake)).toHaveLength(1);
+      // It recovers, then fails again: a new episode, one new reminder.
+      fixture.enabled = true;
+      f.setDay(97);
+      await app.bot.scheduler.runOnce();
+      fixture.enabled = false;
+      f.setDay(96);
+      await app.bot.scheduler.runOnce();
+      expect(headlines(f.fake)).toHaveLength(2);
+    } finally {
+      await f.cleanup();
+    }
+  });
+
+  it("gives a claim back when the send fails, so a later run sends it", async () => {
+    const f = await rig(1, engine.pg);
+    try {
+      const app = f.apps[0] as TestApp;
+      f.fake.failing.add(TEAMS.channel);
+      f.setDay(30);
+      expect(await app.bot.scheduler.runOnce()).toMatchObject({ sent: 1, failedSends: 1 });
+      expect(headlines(f.fake).map((h) => h.conversationId)).toEqual([TEAMS.personal]);
+      f.fake.failing.clear();
+      f.setDay(29);
+      expect(await app.bot.scheduler.runOnce()).toMatchObject({ sent: 1, failedSends: 0 });
+      expect(headlines(f.fake).map((h) => h.conversationId)).toEqual([TEAMS.personal, TEAMS.channel]);
+    } finally {
+      await f.cleanup();
+    }
+  });
+
+  it("forgets a channel on uninstall", async () => {
+    const app = r.apps[0] as TestApp;
+    r.fake.gone.clear();
+    await post(app.url, channelInstall(r.fake.url));
+    expect((await app.bot.store.listConversations()).map((c) => c.kind).sort()).toEqual(["channel", "personal"]);
+    await post(app.url, channelInstall(r.fake.url, "remove"));
+    expect((await app.bot.store.listConversations()).map((c) => c.kind)).toEqual(["personal"]);
+  });
+});
+
+describe.skipIf(!PG_URL)("bot reminders with two server copies on PostgreSQL", () => {
+  let r: Rig;
+  beforeAll(async () => {
+    r = await rig(2, true);
+  });
+  afterAll(async () => {
+    await r?.cleanup();
+  });
+
+  it("sends each reminder once although both schedulers run at the same moment", async () => {
+    for (const [day, count] of [
+      [30, 2],
+      [14, 4],
+      [7, 6],
+      [1, 8],
+      [-1, 10],
+    ] as const) {
+      r.setDay(day);
+      await Promise.all(r.apps.map((app) => app.bot.scheduler.runOnce()));
+      expect(headlines(r.fake).length, `day ${day}`).toBe(count);
+    }
+  });
+});

@@ -1,0 +1,263 @@
+/**
+ * The only place that imports botbuilder (4.23.3, archived: a move to another SDK replaces this folder alone).
+ * It builds the CloudAdapter from the bot's Entra settings, runs POST /api/messages through botbuilder's own request
+ * handling (JWT validation, or anonymous mode when no app id is configured), turns each activity into a plain
+ * InboundTurn for the app object, and offers the outbound port for proactive sends.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  type Activity,
+  CardFactory,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConversationReference,
+  type TurnContext,
+} from "botbuilder";
+import type { BotApp } from "../../app/bot-app.js";
+import type {
+  ConversationRef,
+  InboundTurn,
+  OutboundMessage,
+  OutboundPort,
+  SendResult,
+  TurnUser,
+} from "../../turn.types.js";
+
+/** The bot registration (env MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType). */
+export interface BotFrameworkSettings {
+  /** Empty: anonymous local mode (no JWT checked, none sent), for tests and the Agents Playground. */
+  appId?: string;
+  appPassword?: string;
+  /** Required for SingleTenant. */
+  appTenantId?: string;
+  /** SingleTenant (the default for new bots), MultiTenant or UserAssignedMSI. */
+  appType?: string;
+}
+
+/** The parts of a Fastify request the endpoint reads (structural, so the bot does not depend on Fastify). */
+export interface HttpRequestLike {
+  raw: IncomingMessage;
+  body: unknown;
+}
+
+/** The parts of a Fastify reply the endpoint uses: the raw response, after taking it over with `hijack`. */
+export interface HttpReplyLike {
+  raw: ServerResponse;
+  hijack(): void;
+}
+
+/** The endpoint: the HTTP handler of /api/messages and the outbound port. */
+export interface BotEndpoint {
+  /** Handles POST /api/messages; resolves when the answer was written. */
+  handle(request: HttpRequestLike, reply: HttpReplyLike): Promise<void>;
+  outbound: OutboundPort;
+  /** The bot's app id ("" in anonymous mode), used in conversation references. */
+  botId: string;
+}
+
+/** Options of {@link createBotEndpoint}. */
+export interface BotEndpointOptions {
+  settings: BotFrameworkSettings;
+  app: BotApp;
+  log?: { warn(o: object, m?: string): void; error(o: object, m?: string): void };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function toUser(account: { id?: string; aadObjectId?: string; name?: string } | undefined): TurnUser {
+  return {
+    id: account?.id ?? "",
+    ...(account?.aadObjectId ? { aadObjectId: account.aadObjectId } : {}),
+    ...(account?.name ? { name: account.name } : {}),
+  };
+}
+
+/** botbuilder's activity as our plain turn. */
+export function toInboundTurn(activity: Activity): InboundTurn {
+  const known = ["message", "invoke", "installationUpdate", "conversationUpdate"] as const;
+  const type = (known as readonly string[]).includes(activity.type) ? (activity.type as InboundTurn["type"]) : "other";
+  const conversationType = activity.conversation?.conversationType;
+  const channelData = isRecord(activity.channelData) ? activity.channelData : {};
+  const tenant = isRecord(channelData.tenant) ? channelData.tenant : {};
+  const tenantId =
+    activity.conversation?.tenantId ?? (typeof tenant.id === "string" ? tenant.id : undefined) ?? undefined;
+  const mentions = (activity.entities ?? [])
+    .filter((e) => e.type === "mention" && isRecord(e.mentioned))
+    .map((e) => ({
+      id: String((e.mentioned as Record<string, unknown>).id ?? ""),
+      ...(typeof e.text === "string" ? { text: e.text } : {}),
+    }));
+  return {
+    type,
+    ...(activity.id ? { id: activity.id } : {}),
+    ...(typeof activity.text === "string" ? { text: activity.text } : {}),
+    ...(activity.value !== undefined ? { value: activity.value } : {}),
+    ...(activity.name ? { name: activity.name } : {}),
+    ...(typeof activity.action === "string" ? { action: activity.action } : {}),
+    from: toUser(activity.from),
+    recipient: toUser(activity.recipient),
+    conversation: {
+      id: activity.conversation?.id ?? "",
+      type: conversationType === "channel" ? "channel" : conversationType === "groupChat" ? "groupChat" : "personal",
+      ...(tenantId ? { tenantId } : {}),
+    },
+    channelId: activity.channelId ?? "msteams",
+    serviceUrl: activity.serviceUrl ?? "",
+    ...(activity.replyToId ? { replyToId: activity.replyToId } : {}),
+    ...(activity.membersAdded ? { membersAdded: activity.membersAdded.map(toUser) } : {}),
+    ...(activity.membersRemoved ? { membersRemoved: activity.membersRemoved.map(toUser) } : {}),
+    ...(mentions.length > 0 ? { mentions } : {}),
+  };
+}
+
+/** Our message as a botbuilder activity. */
+function toActivity(message: OutboundMessage): Partial<Activity> {
+  return {
+    type: "message",
+    ...(message.text !== undefined ? { text: message.text } : {}),
+    ...(message.card ? { attachments: [CardFactory.adaptiveCard(message.card)] } : {}),
+  };
+}
+
+/** Codes by which the Bot Connector says the bot may no longer write into a conversation (teams-facts section 6). */
+const GONE_CODES = new Set(["BotNotInConversationRoster", "MessageWritesBlocked", "ConversationBlockedByUser"]);
+
+/** Reads the status and the Bot Connector error code (and subCode) of a failed connector call. */
+export function connectorFailure(error: unknown): { status?: number; codes: string[] } {
+  if (!isRecord(error)) return { codes: [] };
+  const response = isRecord(error.response) ? error.response : {};
+  const status =
+    typeof error.statusCode === "number"
+      ? error.statusCode
+      : typeof response.status === "number"
+        ? response.status
+        : undefined;
+  let body: unknown = error.body ?? response.parsedBody;
+  if (body === undefined && typeof response.bodyAsText === "string") {
+    try {
+      body = JSON.parse(response.bodyAsText);
+    } catch {
+      body = undefined;
+    }
+  }
+  const inner = isRecord(body) && isRecord(body.error) ? body.error : isRecord(body) ? body : {};
+  const codes = [inner.code, inner.subCode, isRecord(inner.innerHttpError) ? inner.innerHttpError.code : undefined]
+    .concat(typeof error.code === "string" ? [error.code] : [])
+    .filter((c): c is string => typeof c === "string");
+  return { ...(status !== undefined ? { status } : {}), codes };
+}
+
+/** Creates the endpoint over a CloudAdapter. */
+export function createBotEndpoint(options: BotEndpointOptions): BotEndpoint {
+  const { settings, app } = options;
+  const appId = settings.appId ?? "";
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: appId,
+    MicrosoftAppPassword: settings.appPassword ?? "",
+    MicrosoftAppType: settings.appType ?? (appId ? "SingleTenant" : "MultiTenant"),
+    MicrosoftAppTenantId: settings.appTenantId ?? "",
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (_context, error) => {
+    // The error text may come from anywhere below; log its class and status only, never an activity body.
+    options.log?.error(
+      { err: { name: (error as Error)?.name, message: (error as Error)?.message } },
+      "bot turn failed",
+    );
+  };
+
+  const logic = async (context: TurnContext): Promise<void> => {
+    const turn = toInboundTurn(context.activity);
+    const result = await app.handle(turn, {
+      async send(message) {
+        const response = await context.sendActivity(toActivity(message));
+        return response?.id;
+      },
+      async update(activityId, message) {
+        await context.updateActivity({ ...toActivity(message), id: activityId });
+      },
+    });
+    if (result)
+      await context.sendActivity({ type: "invokeResponse", value: { status: result.status, body: result.body } });
+  };
+
+  return {
+    botId: appId,
+    async handle(request, reply) {
+      // botbuilder writes the answer itself through an express-like response; Fastify steps aside.
+      reply.hijack();
+      const raw = reply.raw;
+      let status = 200;
+      const req = Object.assign(request.raw, { body: isRecord(request.body) ? request.body : undefined });
+      const res = {
+        socket: raw.socket,
+        status(code: number) {
+          status = code;
+          return res;
+        },
+        header(name: string, value: unknown) {
+          raw.setHeader(name, String(value));
+          return res;
+        },
+        send(body: unknown) {
+          if (raw.headersSent) return res;
+          const isText = typeof body === "string";
+          const payload = isText ? body : JSON.stringify(body);
+          raw.writeHead(status, {
+            "content-type": isText ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
+            "x-content-type-options": "nosniff",
+          });
+          raw.write(payload);
+          return res;
+        },
+        end() {
+          if (!raw.headersSent) raw.writeHead(status, { "x-content-type-options": "nosniff" });
+          raw.end();
+          return res;
+        },
+      };
+      await adapter.process(req as Parameters<CloudAdapter["process"]>[0], res, logic);
+    },
+    outbound: {
+      async send(ref: ConversationRef, message: OutboundMessage): Promise<SendResult> {
+        const reference: Partial<ConversationReference> = {
+          channelId: ref.channelId,
+          serviceUrl: ref.serviceUrl,
+          bot: { id: ref.botId, name: "" },
+          conversation: {
+            id: ref.conversationId,
+            tenantId: ref.tenantId,
+            isGroup: ref.kind !== "personal",
+            conversationType: ref.kind,
+            name: "",
+          },
+        };
+        // The adapter hands errors of the logic to onTurnError and swallows them: catch the send's own error here.
+        let failed: { error: unknown } | undefined;
+        let activityId: string | undefined;
+        try {
+          await adapter.continueConversationAsync(appId, reference, async (context) => {
+            try {
+              activityId = (await context.sendActivity(toActivity(message)))?.id;
+            } catch (error) {
+              failed = { error };
+            }
+          });
+        } catch (error) {
+          failed = { error };
+        }
+        if (!failed) return { ok: true, ...(activityId ? { activityId } : {}) };
+        {
+          const error = failed.error;
+          const failure = connectorFailure(error);
+          const code = failure.codes[0] ?? (failure.status !== undefined ? `http_${failure.status}` : "send_failed");
+          if (failure.status === 403 && failure.codes.some((c) => GONE_CODES.has(c))) {
+            return { ok: false, gone: true, code: failure.codes.find((c) => GONE_CODES.has(c)) ?? code };
+          }
+          options.log?.warn({ status: failure.status, code }, "proactive send failed");
+          return { ok: false, gone: false, code };
+        }
+      },
+    },
+  };
+}

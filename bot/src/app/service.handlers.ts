@@ -1,0 +1,137 @@
+/**
+ * Validate Authentication on demand and secret replacement, for `validate <short name>` and for the buttons of the
+ * report, services and reminder cards. The rules run in the OnboardingService; this only picks the card.
+ */
+import { clientSecretSchema, type Service, type ValidationReport } from "@dr/contract";
+import { type ReminderReason, type ReminderService, reminderCard } from "../cards/reminder.card.js";
+import { replaceSecretCard } from "../cards/replace-secret.card.js";
+import { servicesListCard } from "../cards/services-list.card.js";
+import { validationReportCard } from "../cards/validation-report.card.js";
+import type { BotStateStore, OnboardingPort } from "../ports.js";
+import type { CardAnswer } from "./bot-app.js";
+
+/** Dependencies of the service handlers. */
+export interface ServiceHandlerDeps {
+  onboarding: OnboardingPort;
+  store: BotStateStore;
+}
+
+/** The service handlers. */
+export interface ServiceHandlers {
+  /** Finds a service by short name (case-insensitive, as short names are unique). */
+  findByShortName(shortName: string): Promise<Service | undefined>;
+  /** Runs Validate Authentication and answers with the report card. */
+  validate(serviceId: string, actor: string): Promise<CardAnswer>;
+  openReplaceSecret(serviceId: string): Promise<CardAnswer>;
+  replaceSecret(serviceId: string, data: Record<string, unknown>, actor: string): Promise<CardAnswer>;
+  /** The service alone in a list card (after Cancel on Replace secret). */
+  show(serviceId: string): Promise<CardAnswer>;
+  /** A reminder card redrawn from the current state (refresh: fast and idempotent, no validation). */
+  refreshReminder(serviceId: string, data: Record<string, unknown>): Promise<CardAnswer>;
+}
+
+const NOT_FOUND = "That service no longer exists. Send **services** to list the current ones.";
+
+/** What a reminder card shows of a service. */
+export function reminderServiceOf(service: Service, report?: ValidationReport): ReminderService {
+  const failures = report?.checks.filter((c) => c.status === "fail").map((c) => c.message);
+  return {
+    id: service.id,
+    shortName: service.shortName,
+    customerName: service.customerName,
+    status: service.status,
+    secretHint: service.m365.secretHint,
+    ...(service.m365.secretExpiresAt ? { secretExpiresAt: service.m365.secretExpiresAt } : {}),
+    ...(service.m365.daysUntilExpire !== undefined ? { daysUntilExpire: service.m365.daysUntilExpire } : {}),
+    ...(failures && failures.length > 0 ? { failures } : {}),
+  };
+}
+
+/** Creates the handlers. */
+export function createServiceHandlers(deps: ServiceHandlerDeps): ServiceHandlers {
+  const handlers: ServiceHandlers = {
+    async findByShortName(shortName) {
+      const wanted = shortName.trim().toLowerCase();
+      return (await deps.onboarding.listServices()).find((s) => s.shortName.toLowerCase() === wanted);
+    },
+
+    async validate(serviceId, actor) {
+      const service = await deps.onboarding.getService(serviceId);
+      if (!service) return { text: NOT_FOUND };
+      const result = await deps.onboarding.validateService(serviceId, actor);
+      if (!result.ok) return result.kind === "not_found" ? { text: NOT_FOUND } : { text: result.message };
+      return {
+        card: validationReportCard({
+          report: result.value,
+          mode: { kind: "service", serviceId, shortName: service.shortName },
+          notice: `Validated just now by ${actor}.`,
+        }),
+      };
+    },
+
+    async openReplaceSecret(serviceId) {
+      const service = await deps.onboarding.getService(serviceId);
+      if (!service) return { text: NOT_FOUND };
+      return {
+        card: replaceSecretCard({ serviceId, shortName: service.shortName, currentHint: service.m365.secretHint }),
+      };
+    },
+
+    async replaceSecret(serviceId, data, actor) {
+      const service = await deps.onboarding.getService(serviceId);
+      if (!service) return { text: NOT_FOUND };
+      const parsed = clientSecretSchema.safeParse(typeof data.clientSecret === "string" ? data.clientSecret : "");
+      if (!parsed.success) {
+        return {
+          card: replaceSecretCard({
+            serviceId,
+            shortName: service.shortName,
+            currentHint: service.m365.secretHint,
+            errors: { clientSecret: parsed.error.issues[0]?.message ?? "Client secret: paste the secret's Value." },
+          }),
+        };
+      }
+      const result = await deps.onboarding.replaceSecret(serviceId, parsed.data, actor);
+      const mode = { kind: "service" as const, serviceId, shortName: service.shortName };
+      if (result.ok) {
+        return { card: validationReportCard({ report: result.value, mode, notice: "The secret was replaced." }) };
+      }
+      if (result.kind === "credentials_invalid" && result.report) {
+        return { card: validationReportCard({ report: result.report, mode, notice: result.message }) };
+      }
+      return {
+        card: replaceSecretCard({
+          serviceId,
+          shortName: service.shortName,
+          currentHint: service.m365.secretHint,
+          notice: result.message,
+        }),
+      };
+    },
+
+    async show(serviceId) {
+      const service = await deps.onboarding.getService(serviceId);
+      return service ? { card: servicesListCard([service]) } : { text: NOT_FOUND };
+    },
+
+    async refreshReminder(serviceId, data) {
+      const service = await deps.onboarding.getService(serviceId);
+      if (!service) return { text: NOT_FOUND };
+      const reason: ReminderReason =
+        data.reason === "expired"
+          ? { kind: "expired" }
+          : data.reason === "failed"
+            ? { kind: "failed" }
+            : { kind: "expiring", threshold: Number(data.threshold) || 30 };
+      const link = await deps.store.getServiceOperator(serviceId);
+      return {
+        card: reminderCard({
+          service: reminderServiceOf(service),
+          reason,
+          ...(link ? { operatorUserId: link.userId } : {}),
+        }),
+      };
+    },
+  };
+  return handlers;
+}

@@ -1,0 +1,27 @@
+import type { Service } from "@dr/contract";
+import { describe, expect, it } from "vitest";
+import { teamsCardProblems } from "./card-rules.js";
+import { createdCard } from "./created.card.js";
+
+describe("createdCard", () => {
+  it("confirms the service and offers Validate now", () => {
+    const service: Service = {
+      id: "s1",
+      type: "direct-routing",
+      customerId: "c",
+      customerName: "Contoso",
+      shortName: "contoso1",
+      licenseType: "hosted-essentials-plus",
+      licensedUsers: 5,
+      status: "connected",
+      createdAt: "2025-01-01T00:00:00.000Z",
+      createdBy: "a",
+      m365: { cloud: "global", tenantId: "t", clientId: "c", secretHint: "gQQ", userName: "a", daysUntilExpire: 300 },
+      directRouting: { m365Domain: "contoso.onmicrosoft.com", sbcFqdn: "contoso1.sbc.example" },
+    };
+    const card = createdCard(service);
+    expect(teamsCardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain("gQQ••••••••");
+    expect(card.actions?.[0]).toMatchObject({ verb: "service.validate", data: { serviceId: "s1" } });
+  });
+});

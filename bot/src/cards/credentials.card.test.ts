@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { inputIds, teamsCardProblems } from "./card-rules.js";
+import { credentialsCard } from "./credentials.card.js";
+
+const CANARY = "CANARY8Q~s3cr3t-value-never-shown";
+const dialog = { dialogId: "d1", step: "credentials", rev: 2 };
+
+describe("credentialsCard", () => {
+  it("follows the Teams card rules, with the secret as a password input", () => {
+    const card = credentialsCard({ dialog, values: { tenantId: "contoso.onmicrosoft.com" } });
+    expect(teamsCardProblems(card, [CANARY])).toEqual([]);
+    expect(inputIds(card)).toEqual(["tenantId", "clientId", "clientSecret", "cloud"]);
+    expect(card.body.find((e) => e.id === "clientSecret")).toMatchObject({ style: "password", isRequired: true });
+    expect(card.body.find((e) => e.id === "clientSecret")).not.toHaveProperty("value");
+  });
+  it("never shows a stored secret, only its hint, and lets the field stay empty", () => {
+    const card = credentialsCard({
+      dialog,
+      storedSecretHint: CANARY.slice(0, 3),
+      errors: { tenantId: "Tenant ID: enter a GUID." },
+    });
+    expect(teamsCardProblems(card, [CANARY])).toEqual([]);
+    expect(card.body.find((e) => e.id === "clientSecret")).toMatchObject({ isRequired: false });
+    const index = card.body.findIndex((e) => e.id === "tenantId");
+    expect(card.body[index + 1]).toMatchObject({ color: "Attention", text: "Tenant ID: enter a GUID." });
+  });
+});

@@ -1,0 +1,44 @@
+/** Wizard step 4: the Microsoft 365 domain, chosen from the tenant's verified domains, the initial one preselected. */
+import { adaptiveCard, execute, fieldError, notice, stepTrail, text } from "./card.elements.js";
+import type { AdaptiveCard, DialogActionData, FieldErrors } from "./card.types.js";
+
+/** Input of {@link m365SettingsCard}. */
+export interface M365SettingsCardInput {
+  dialog: Omit<DialogActionData, "verb">;
+  tenantName?: string;
+  /** Verified domains from the validation report. */
+  domains: readonly string[];
+  /** The tenant's initial `*.onmicrosoft.com` domain: the default choice. */
+  initialDomain?: string;
+  /** The operator's earlier choice, when coming back. */
+  selected?: string;
+  errors?: FieldErrors;
+  notice?: string;
+}
+
+/** Builds the M365 settings card. */
+export function m365SettingsCard(input: M365SettingsCardInput): AdaptiveCard {
+  const value = input.selected ?? input.initialDomain ?? input.domains[0] ?? "";
+  return adaptiveCard(
+    [
+      stepTrail(4, "Microsoft 365 settings"),
+      ...notice(input.notice),
+      ...(input.tenantName ? [text(`Tenant: ${input.tenantName}`, { isSubtle: true })] : []),
+      {
+        type: "Input.ChoiceSet",
+        id: "m365Domain",
+        label: "M365 domain",
+        isRequired: true,
+        errorMessage: "M365 domain: choose one of the tenant's verified domains.",
+        value,
+        choices: input.domains.map((d) => ({ title: d === input.initialDomain ? `${d} (initial)` : d, value: d })),
+      },
+      ...fieldError("m365Domain", input.errors),
+    ],
+    [
+      execute("Next", "onboard.settings", input.dialog, { style: "positive" }),
+      execute("Back", "onboard.back", input.dialog, { skipInputs: true }),
+      execute("Cancel", "onboard.cancel", input.dialog, { skipInputs: true }),
+    ],
+  );
+}

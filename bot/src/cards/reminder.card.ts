@@ -1,0 +1,78 @@
+/**
+ * The proactive reminder: a secret nears or passed its expiry, or a validation newly failed. It refreshes itself
+ * for the operator who onboarded the service (Universal Actions `refresh`), and offers Validate now and Replace
+ * secret.
+ */
+import { adaptiveCard, execute, maskedSecret, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
+import type { AdaptiveCard } from "./card.types.js";
+
+/** Why a reminder is sent: days before expiry (30, 14, 7, 1), expired, or a failed validation. */
+export type ReminderReason = { kind: "expiring"; threshold: number } | { kind: "expired" } | { kind: "failed" };
+
+/** What the reminder shows of the service. */
+export interface ReminderService {
+  id: string;
+  shortName: string;
+  customerName: string;
+  status: string;
+  secretHint: string;
+  secretExpiresAt?: string;
+  daysUntilExpire?: number;
+  /** Messages of the failed checks, for a failure reminder. */
+  failures?: string[];
+}
+
+/** Input of {@link reminderCard}. */
+export interface ReminderCardInput {
+  service: ReminderService;
+  reason: ReminderReason;
+  /** Teams user id (MRI) of the operator who onboarded the service: the card refreshes for them. */
+  operatorUserId?: string;
+}
+
+/** The headline of a reminder. */
+export function reminderHeadline(reason: ReminderReason, service: ReminderService): string {
+  switch (reason.kind) {
+    case "expiring":
+      return `⚠️ The client secret of ${service.shortName} expires in ${service.daysUntilExpire ?? reason.threshold} day(s)`;
+    case "expired":
+      return `❌ The client secret of ${service.shortName} has expired`;
+    case "failed":
+      return `❌ Validate Authentication failed for ${service.shortName}`;
+  }
+}
+
+/** Builds the reminder card. */
+export function reminderCard(input: ReminderCardInput): AdaptiveCard {
+  const { service, reason } = input;
+  const refreshData = {
+    serviceId: service.id,
+    reason: reason.kind,
+    ...(reason.kind === "expiring" ? { threshold: reason.threshold } : {}),
+  };
+  return adaptiveCard(
+    [
+      title(reminderHeadline(reason, service)),
+      text(`${service.customerName} · ${SERVICE_STATUS_TEXT[service.status] ?? service.status}`, { isSubtle: true }),
+      {
+        type: "FactSet",
+        facts: [
+          { title: "Client secret", value: maskedSecret(service.secretHint) },
+          ...(service.secretExpiresAt ? [{ title: "Expires", value: service.secretExpiresAt.slice(0, 10) }] : []),
+        ],
+      },
+      ...(service.failures ?? []).map((m) => text(`• ${m}`, { color: "Attention" })),
+      text("Ask the customer's admin for a new client secret, then use Replace secret.", { isSubtle: true }),
+    ],
+    [
+      execute("Validate now", "service.validate", { serviceId: service.id }),
+      execute("Replace secret", "service.replaceSecret.open", { serviceId: service.id }),
+    ],
+    input.operatorUserId
+      ? {
+          action: { type: "Action.Execute", title: "Refresh", verb: "reminder.refresh", data: refreshData },
+          userIds: [input.operatorUserId],
+        }
+      : undefined,
+  );
+}

@@ -1,0 +1,40 @@
+/** Replace secret: a password input for the new secret; the old one is kept unless the new one validates. */
+import { adaptiveCard, execute, fieldError, maskedSecret, notice, text, title } from "./card.elements.js";
+import type { AdaptiveCard, FieldErrors } from "./card.types.js";
+
+/** Input of {@link replaceSecretCard}. */
+export interface ReplaceSecretCardInput {
+  serviceId: string;
+  shortName: string;
+  /** Hint of the secret in use now. */
+  currentHint: string;
+  errors?: FieldErrors;
+  notice?: string;
+}
+
+/** Builds the replace-secret card. */
+export function replaceSecretCard(input: ReplaceSecretCardInput): AdaptiveCard {
+  return adaptiveCard(
+    [
+      title(`Replace secret: ${input.shortName}`),
+      ...notice(input.notice),
+      text(
+        `The secret in use is ${maskedSecret(input.currentHint)}. The new one is validated first; if it fails, the old one stays.`,
+      ),
+      {
+        type: "Input.Text",
+        id: "clientSecret",
+        label: "New client secret (its Value, not its ID)",
+        style: "password",
+        isRequired: true,
+        maxLength: 1024,
+        errorMessage: "Client secret: paste the new secret's Value.",
+      },
+      ...fieldError("clientSecret", input.errors),
+    ],
+    [
+      execute("Replace secret", "service.replaceSecret", { serviceId: input.serviceId }, { style: "positive" }),
+      execute("Cancel", "service.validate.show", { serviceId: input.serviceId }, { skipInputs: true }),
+    ],
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * The validation report: every check with its status icon, message and remedy. In the wizard it offers Next (when
+ * ok) or Retry, with Back and Cancel; for a stored service it offers Validate now and Replace secret.
+ */
+import type { Check, ValidationReport } from "@dr/contract";
+import { adaptiveCard, CHECK_ICONS, execute, notice, stepTrail, text, title } from "./card.elements.js";
+import type { AdaptiveCard, CardAction, CardElement, DialogActionData } from "./card.types.js";
+
+const CHECK_TITLES: Record<string, string> = {
+  format: "Input format",
+  tenant: "Tenant",
+  token: "Sign-in (token)",
+  permissions: "Permissions",
+  graph: "Microsoft Graph",
+  secret_expiry: "Secret expiry",
+};
+
+/** Where the report is shown. */
+export type ReportMode =
+  | { kind: "dialog"; dialog: Omit<DialogActionData, "verb"> }
+  | { kind: "service"; serviceId: string; shortName: string };
+
+/** Input of {@link validationReportCard}. */
+export interface ValidationReportCardInput {
+  report: ValidationReport;
+  mode: ReportMode;
+  notice?: string;
+}
+
+/** One line per outcome: ok, failed, or could not be checked (retry later). */
+export function reportHeadline(report: ValidationReport): string {
+  if (report.ok) {
+    return report.checks.some((c) => c.status === "warn")
+      ? "⚠️ The credentials work, with warnings."
+      : "✅ The credentials work.";
+  }
+  if (report.checks.some((c) => c.status === "fail")) return "❌ The credentials did not validate.";
+  return "❔ Microsoft could not be asked right now; try again in a moment.";
+}
+
+function checkElement(check: Check): CardElement {
+  return {
+    type: "Container",
+    id: `check.${check.id}`,
+    spacing: "Small",
+    items: [
+      text(`${CHECK_ICONS[check.status] ?? check.status} **${CHECK_TITLES[check.id] ?? check.id}** · ${check.status}`),
+      text(check.message, { spacing: "None" }),
+      ...(check.remedy ? [text(`What to do: ${check.remedy}`, { spacing: "None", isSubtle: true })] : []),
+    ],
+  };
+}
+
+/** Builds the report card. */
+export function validationReportCard(input: ValidationReportCardInput): AdaptiveCard {
+  const { report, mode } = input;
+  const body: CardElement[] = [
+    ...(mode.kind === "dialog" ? [stepTrail(3, "Validation")] : [title(`Validate Authentication: ${mode.shortName}`)]),
+    ...notice(input.notice),
+    text(reportHeadline(report), { weight: "Bolder", color: report.ok ? "Good" : "Attention" }),
+    ...(report.tenant ? [text(`Tenant: ${report.tenant.displayName} (${report.tenant.id})`, { isSubtle: true })] : []),
+    ...report.checks.map(checkElement),
+  ];
+  let actions: CardAction[];
+  if (mode.kind === "dialog") {
+    actions = [
+      report.ok
+        ? execute("Next", "onboard.next", mode.dialog, { style: "positive" })
+        : execute("Retry", "onboard.retry", mode.dialog),
+      execute("Back", "onboard.back", mode.dialog, { skipInputs: true }),
+      execute("Cancel", "onboard.cancel", mode.dialog, { skipInputs: true }),
+    ];
+  } else {
+    actions = [
+      execute("Validate now", "service.validate", { serviceId: mode.serviceId }),
+      execute("Replace secret", "service.replaceSecret.open", { serviceId: mode.serviceId }),
+    ];
+  }
+  return adaptiveCard(body, actions);
+}

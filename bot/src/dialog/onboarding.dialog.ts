@@ -1,0 +1,458 @@
+/**
+ * The onboarding wizard as a dialog over Adaptive Cards: details -> credentials -> validation report -> Microsoft
+ * 365 settings -> summary -> create. State lives in our store (BotStateStore) keyed by tenant, user and dialog id,
+ * with a revision: every accepted click bumps it with a compare-and-set, so a stale or double click is recognised
+ * and answered with the current card. Every submitted value is parsed again with the contract schemas; a refused
+ * value comes back on the same card with the message under its input.
+ *
+ * The client secret is sealed (SecretStore, associated data = dialog id) as soon as it arrives, opened only to
+ * validate and to create, and removed with the dialog on completion or cancel. It is never put in a card, message
+ * or log line.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  type Cloud,
+  type CreateServiceInput,
+  clientIdSchema,
+  clientSecretSchema,
+  cloudSchema,
+  createCustomerSchema,
+  licensedUsersSchema,
+  licenseTypeSchema,
+  shortNameSchema,
+  tenantIdSchema,
+  type ValidationReport,
+} from "@dr/contract";
+import type { CardActionEvent, CardAnswer } from "../app/bot-app.js";
+import type { AdaptiveCard, FieldErrors } from "../cards/card.types.js";
+import { createdCard } from "../cards/created.card.js";
+import { type CredentialsValues, credentialsCard } from "../cards/credentials.card.js";
+import { m365SettingsCard } from "../cards/m365-settings.card.js";
+import { NEW_CUSTOMER, type ServiceDetailsValues, serviceDetailsCard } from "../cards/service-details.card.js";
+import { summaryCard } from "../cards/summary.card.js";
+import { validationReportCard } from "../cards/validation-report.card.js";
+import type { BotStateStore, DialogKey, DialogRecord, OnboardingPort, PortFailure, SecretSealer } from "../ports.js";
+import type { InboundTurn } from "../turn.types.js";
+
+/** The wizard's steps in order; `creating` holds the dialog while Create runs, so a double click cannot run it twice. */
+export const STEPS = ["details", "credentials", "report", "settings", "summary", "creating"] as const;
+/** One step. */
+export type Step = (typeof STEPS)[number];
+
+/** The service details once accepted. */
+export interface AcceptedDetails {
+  customer: { kind: "existing"; id: string; name: string } | { kind: "new"; name: string; createdId?: string };
+  shortName: string;
+  licenseType: "hosted-essentials-plus" | "hosted-pro";
+  licensedUsers: number;
+}
+
+/** The credentials once accepted; the secret only sealed. */
+export interface AcceptedCredentials {
+  tenantId: string;
+  clientId: string;
+  cloud: Cloud;
+  secretHint: string;
+  sealedSecret: unknown;
+}
+
+/** What a dialog remembers between clicks (JSON in the store). */
+export interface OnboardingData {
+  operator: { userId: string; aadObjectId: string; name: string };
+  details?: AcceptedDetails;
+  credentials?: AcceptedCredentials;
+  report?: ValidationReport;
+  m365Domain?: string;
+}
+
+/** Dependencies of the dialog. */
+export interface OnboardingDialogDeps {
+  onboarding: OnboardingPort;
+  store: BotStateStore;
+  sealer: SecretSealer;
+  now: () => Date;
+  /** Called after Create succeeded, e.g. to remember who onboarded the service for reminders. */
+  onCreated?: (serviceId: string, turn: InboundTurn) => Promise<void>;
+}
+
+/** The wizard's entry points. */
+export interface OnboardingDialog {
+  /** Opens a new dialog and returns its first card. */
+  start(turn: InboundTurn): Promise<AdaptiveCard>;
+  /** Handles a click on one of the wizard's cards (verbs `onboard.*` other than `onboard.start`). */
+  act(turn: InboundTurn, event: CardActionEvent): Promise<CardAnswer>;
+}
+
+/** The operator as the API's actor: the Teams display name, else the Entra object id. */
+export function actorOf(turn: InboundTurn): string {
+  return turn.from.name?.trim() || turn.from.aadObjectId || turn.from.id;
+}
+
+/** The dialog key of a turn. */
+export function dialogKey(turn: InboundTurn, dialogId: string): DialogKey {
+  return { tenantId: turn.conversation.tenantId ?? "", userId: turn.from.aadObjectId ?? turn.from.id, dialogId };
+}
+
+const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
+
+/** Field errors from a zod result, by input id. */
+function firstMessage(result: { success: boolean; error?: { issues: { message: string }[] } }): string | undefined {
+  return result.success ? undefined : result.error?.issues[0]?.message;
+}
+
+/** Input.Number arrives as a string in Teams (or a number elsewhere); anything else goes to the schema as is. */
+function numberInput(value: unknown): unknown {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  return value === "" || value === undefined ? undefined : value;
+}
+
+const STALE = "That card was out of date (an earlier or repeated click). Here is where this onboarding stands now.";
+const CLOSED = "This onboarding is no longer open: it was finished or cancelled. Send **onboard** to start a new one.";
+
+/** Creates the dialog. */
+export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDialog {
+  const at = () => deps.now().toISOString();
+  const sealSecret = (secret: string, dialogId: string) => deps.sealer.seal(secret, dialogId);
+
+  /** The card of the current step, from the stored record alone (for stale clicks and Back). */
+  async function cardFor(record: DialogRecord<OnboardingData>, extra: { notice?: string; errors?: FieldErrors } = {}) {
+    const dialog = { dialogId: record.key.dialogId, step: record.step, rev: record.rev };
+    const d = record.data;
+    switch (record.step as Step) {
+      case "details":
+        return serviceDetailsCard({
+          dialog,
+          customers: await deps.onboarding.listCustomers(),
+          values: detailsValues(d.details),
+          ...extra,
+        });
+      case "credentials":
+        return credentialsCard({
+          dialog,
+          values: credentialValues(d.credentials),
+          ...(d.credentials ? { storedSecretHint: d.credentials.secretHint } : {}),
+          ...extra,
+        });
+      case "report":
+        return d.report
+          ? validationReportCard({ report: d.report, mode: { kind: "dialog", dialog }, ...extra })
+          : credentialsCard({ dialog, values: credentialValues(d.credentials), ...extra });
+      case "settings":
+        return m365SettingsCard({
+          dialog,
+          domains: d.report?.tenant?.domains ?? [],
+          ...(d.report?.tenant?.initialDomain ? { initialDomain: d.report.tenant.initialDomain } : {}),
+          ...(d.report?.tenant?.displayName ? { tenantName: d.report.tenant.displayName } : {}),
+          ...(d.m365Domain ? { selected: d.m365Domain } : {}),
+          ...extra,
+        });
+      case "summary":
+      case "creating":
+        // `creating` left behind by a crash mid-create: Create may be clicked again (the idempotency key holds).
+        return summaryCard({ dialog: { ...dialog, step: "summary" }, summary: summaryOf(d), ...extra });
+    }
+  }
+
+  function detailsValues(details: AcceptedDetails | undefined): ServiceDetailsValues {
+    if (!details) return {};
+    return {
+      customerId: details.customer.kind === "existing" ? details.customer.id : NEW_CUSTOMER,
+      ...(details.customer.kind === "new" ? { newCustomerName: details.customer.name } : {}),
+      shortName: details.shortName,
+      licenseType: details.licenseType,
+      licensedUsers: String(details.licensedUsers),
+    };
+  }
+
+  function credentialValues(c: AcceptedCredentials | undefined): CredentialsValues {
+    return c ? { tenantId: c.tenantId, clientId: c.clientId, cloud: c.cloud } : {};
+  }
+
+  function summaryOf(d: OnboardingData) {
+    return {
+      customerName: d.details?.customer.name ?? "",
+      newCustomer: d.details?.customer.kind === "new",
+      shortName: d.details?.shortName ?? "",
+      licenseType: d.details?.licenseType ?? "",
+      licensedUsers: d.details?.licensedUsers ?? 0,
+      cloud: d.credentials?.cloud ?? "global",
+      tenantId: d.report?.tenant?.id ?? d.credentials?.tenantId ?? "",
+      ...(d.report?.tenant?.displayName ? { tenantName: d.report.tenant.displayName } : {}),
+      clientId: d.credentials?.clientId ?? "",
+      secretHint: d.credentials?.secretHint ?? "",
+      m365Domain: d.m365Domain ?? d.report?.tenant?.initialDomain ?? "",
+    };
+  }
+
+  /** Moves the dialog on; answers the next card, or the current one when another click won the race. */
+  async function advance(
+    record: DialogRecord<OnboardingData>,
+    step: Step,
+    data: OnboardingData,
+    extra: { notice?: string } = {},
+  ): Promise<CardAnswer> {
+    const updatedAt = at();
+    const moved = await deps.store.updateDialog(record.key, record.rev, { step, data, updatedAt });
+    if (!moved) return stale(record.key);
+    return { card: await cardFor({ key: record.key, step, rev: record.rev + 1, data, updatedAt }, extra) };
+  }
+
+  async function stale(key: DialogKey): Promise<CardAnswer> {
+    const current = await deps.store.getDialog<OnboardingData>(key);
+    return current ? { card: await cardFor(current, { notice: STALE }) } : { text: CLOSED };
+  }
+
+  /** A refusal of the API as a notice or field errors on a card. */
+  function refusal(failure: PortFailure): { notice?: string; errors?: FieldErrors } {
+    const errors: FieldErrors = {};
+    for (const p of failure.problems) {
+      const field = p.path.split(".").pop() ?? "";
+      if (field && errors[field] === undefined) errors[field] = p.message;
+    }
+    return Object.keys(errors).length > 0 ? { errors, notice: failure.message } : { notice: failure.message };
+  }
+
+  async function validate(
+    record: DialogRecord<OnboardingData>,
+    credentials: AcceptedCredentials,
+    actor: string,
+  ): Promise<CardAnswer> {
+    const secret = deps.sealer.open(credentials.sealedSecret, record.key.dialogId);
+    const result = await deps.onboarding.validateCredentials(
+      {
+        tenantId: credentials.tenantId,
+        clientId: credentials.clientId,
+        clientSecret: secret,
+        cloud: credentials.cloud,
+      },
+      actor,
+    );
+    if (!result.ok) {
+      // Rate limit (or another refusal): stay on the credentials step, keep what was entered.
+      return advance(record, "credentials", { ...record.data, credentials }, { notice: result.message });
+    }
+    return advance(record, "report", { ...record.data, credentials, report: result.value });
+  }
+
+  const handlers: Record<
+    string,
+    (record: DialogRecord<OnboardingData>, turn: InboundTurn, data: Record<string, unknown>) => Promise<CardAnswer>
+  > = {
+    async "onboard.cancel"(record) {
+      await deps.store.deleteDialog(record.key);
+      return { text: "Onboarding cancelled; nothing was saved and the secret you entered was discarded." };
+    },
+
+    async "onboard.back"(record) {
+      const index = STEPS.indexOf(record.step as Step);
+      if (index <= 0) return { card: await cardFor(record) };
+      return advance(record, STEPS[index - 1] ?? "details", record.data);
+    },
+
+    async "onboard.details"(record, _turn, data) {
+      const values: ServiceDetailsValues = {
+        customerId: str(data.customerId),
+        newCustomerName: str(data.newCustomerName),
+        shortName: str(data.shortName),
+        licenseType: str(data.licenseType),
+        licensedUsers: str(data.licensedUsers),
+      };
+      const errors: FieldErrors = {};
+      const customers = await deps.onboarding.listCustomers();
+      let customer: AcceptedDetails["customer"] | undefined;
+      if (values.customerId === NEW_CUSTOMER || (values.customerId === "" && customers.length === 0)) {
+        const parsed = createCustomerSchema.safeParse({ name: values.newCustomerName });
+        if (parsed.success) customer = { kind: "new", name: parsed.data.name };
+        else errors.newCustomerName = firstMessage(parsed);
+      } else {
+        const found = customers.find((c) => c.id === values.customerId);
+        if (found) customer = { kind: "existing", id: found.id, name: found.name };
+        else errors.customerId = "Customer: choose one of the list, or New customer.";
+      }
+      const shortName = shortNameSchema.safeParse(values.shortName);
+      errors.shortName = firstMessage(shortName);
+      if (shortName.success) {
+        const check = await deps.onboarding.nameCheck(shortName.data);
+        if (!check.ok) errors.shortName = check.problems[0]?.message;
+      }
+      const licenseType = licenseTypeSchema.safeParse(values.licenseType);
+      errors.licenseType = firstMessage(licenseType);
+      const users = licensedUsersSchema.safeParse(numberInput(data.licensedUsers));
+      errors.licensedUsers = firstMessage(users);
+      if (!customer || !shortName.success || errors.shortName || !licenseType.success || !users.success) {
+        const dialog = { dialogId: record.key.dialogId, step: record.step, rev: record.rev };
+        return { card: serviceDetailsCard({ dialog, customers, values, errors }) };
+      }
+      const details: AcceptedDetails = {
+        customer,
+        shortName: shortName.data,
+        licenseType: licenseType.data,
+        licensedUsers: users.data,
+      };
+      return advance(record, "credentials", { ...record.data, details });
+    },
+
+    async "onboard.credentials"(record, turn, data) {
+      const values: CredentialsValues = {
+        tenantId: str(data.tenantId),
+        clientId: str(data.clientId),
+        cloud: str(data.cloud),
+      };
+      const secretInput = str(data.clientSecret);
+      const stored = record.data.credentials;
+      const errors: FieldErrors = {};
+      const tenant = tenantIdSchema.safeParse(values.tenantId);
+      errors.tenantId = firstMessage(tenant);
+      const client = clientIdSchema.safeParse(values.clientId);
+      errors.clientId = firstMessage(client);
+      const cloud = cloudSchema.safeParse(values.cloud === "" ? undefined : values.cloud);
+      errors.cloud = firstMessage(cloud);
+      const keep = secretInput === "" && stored !== undefined;
+      const secret = keep ? undefined : clientSecretSchema.safeParse(secretInput);
+      if (secret) errors.clientSecret = firstMessage(secret);
+      if (!tenant.success || !client.success || !cloud.success || (secret && !secret.success)) {
+        const dialog = { dialogId: record.key.dialogId, step: record.step, rev: record.rev };
+        return {
+          card: credentialsCard({
+            dialog,
+            values,
+            errors,
+            ...(keep && stored ? { storedSecretHint: stored.secretHint } : {}),
+          }),
+        };
+      }
+      // A new secret is sealed at once; an empty field on a return visit keeps the sealed one.
+      const credentials: AcceptedCredentials = {
+        tenantId: tenant.data,
+        clientId: client.data,
+        cloud: cloud.data,
+        secretHint: secret?.success ? secret.data.slice(0, 3) : (stored?.secretHint ?? ""),
+        sealedSecret: secret?.success ? sealSecret(secret.data, record.key.dialogId) : stored?.sealedSecret,
+      };
+      return validate(record, credentials, actorOf(turn));
+    },
+
+    async "onboard.retry"(record, turn) {
+      const credentials = record.data.credentials;
+      if (!credentials) return advance(record, "credentials", record.data);
+      return validate(record, credentials, actorOf(turn));
+    },
+
+    async "onboard.next"(record) {
+      if (!record.data.report?.ok) return { card: await cardFor(record, { notice: "Fix the failed checks first." }) };
+      return advance(record, "settings", record.data);
+    },
+
+    async "onboard.settings"(record, _turn, data) {
+      const domain = str(data.m365Domain).trim().toLowerCase();
+      const domains = record.data.report?.tenant?.domains ?? [];
+      if (!domains.includes(domain)) {
+        return {
+          card: await cardFor(record, {
+            errors: { m365Domain: `M365 domain: choose one of ${domains.join(", ")}.` },
+          }),
+        };
+      }
+      return advance(record, "summary", { ...record.data, m365Domain: domain });
+    },
+
+    async "onboard.create"(record, turn) {
+      const d = record.data;
+      if (!d.details || !d.credentials || !d.report?.ok) return advance(record, "details", d);
+      // Claim the Create first: the second of a double click finds the revision moved and is refused.
+      const claimedAt = at();
+      if (
+        !(await deps.store.updateDialog(record.key, record.rev, { step: "creating", data: d, updatedAt: claimedAt }))
+      ) {
+        return stale(record.key);
+      }
+      let claimed: DialogRecord<OnboardingData> = {
+        ...record,
+        step: "creating",
+        rev: record.rev + 1,
+        updatedAt: claimedAt,
+      };
+      const actor = actorOf(turn);
+      let customerId: string;
+      const customer = d.details.customer;
+      if (customer.kind === "existing") customerId = customer.id;
+      else if (customer.createdId) customerId = customer.createdId;
+      else {
+        const created = await deps.onboarding.createCustomer({ name: customer.name }, actor);
+        if (!created.ok) return advance(claimed, "details", d, refusal(created));
+        customerId = created.value.id;
+        // Remember the new customer at once, so a retried Create does not make a second one.
+        const data: OnboardingData = {
+          ...d,
+          details: { ...d.details, customer: { ...customer, createdId: customerId } },
+        };
+        const updatedAt = at();
+        if (!(await deps.store.updateDialog(claimed.key, claimed.rev, { step: "creating", data, updatedAt }))) {
+          return stale(record.key);
+        }
+        claimed = { ...claimed, data, rev: claimed.rev + 1, updatedAt };
+      }
+      const input: CreateServiceInput = {
+        customerId,
+        shortName: d.details.shortName,
+        licenseType: d.details.licenseType,
+        licensedUsers: d.details.licensedUsers,
+        m365: {
+          cloud: d.credentials.cloud,
+          tenantId: d.credentials.tenantId,
+          clientId: d.credentials.clientId,
+          clientSecret: deps.sealer.open(d.credentials.sealedSecret, record.key.dialogId),
+        },
+        ...(d.m365Domain ? { directRouting: { m365Domain: d.m365Domain } } : {}),
+      };
+      const result = await deps.onboarding.createService(input, actor, record.key.dialogId);
+      if (!result.ok) {
+        if (result.kind === "name_taken" || result.kind === "invalid") {
+          const back = result.problems.some((p) => p.path === "shortName" || p.path === "customerId");
+          return advance(claimed, back ? "details" : "settings", claimed.data, refusal(result));
+        }
+        if (result.kind === "credentials_invalid" && result.report) {
+          return advance(claimed, "report", { ...claimed.data, report: result.report }, { notice: result.message });
+        }
+        return advance(claimed, "summary", claimed.data, { notice: result.message });
+      }
+      // Done: the dialog and its sealed secret go; the service holds its own sealed copy now.
+      await deps.store.deleteDialog(record.key);
+      await deps.onCreated?.(result.value.id, turn);
+      return { card: createdCard(result.value) };
+    },
+  };
+
+  return {
+    async start(turn) {
+      const dialogId = randomUUID();
+      const key = dialogKey(turn, dialogId);
+      const record: DialogRecord<OnboardingData> = {
+        key,
+        step: "details",
+        rev: 0,
+        data: {
+          operator: { userId: turn.from.id, aadObjectId: turn.from.aadObjectId ?? "", name: actorOf(turn) },
+        },
+        updatedAt: at(),
+      };
+      await deps.store.createDialog(record);
+      return cardFor(record);
+    },
+
+    async act(turn, event) {
+      const dialogId = str(event.data.dialogId);
+      const handler = handlers[event.verb];
+      if (!dialogId || !handler) return { text: CLOSED };
+      const key = dialogKey(turn, dialogId);
+      const record = await deps.store.getDialog<OnboardingData>(key);
+      if (!record) return { text: CLOSED };
+      const rev = Number(event.data.rev);
+      const step = str(event.data.step);
+      const onStep = step === record.step || (step === "summary" && record.step === "creating");
+      if (rev !== record.rev || !onStep) return { card: await cardFor(record, { notice: STALE }) };
+      return handler(record, turn, event.data);
+    },
+  };
+}

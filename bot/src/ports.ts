@@ -1,0 +1,115 @@
+/**
+ * The ports the bot declares: what it needs from the shared API layer, from storage and from the secret store.
+ * The server implements them (api/src/bot/); the bot never imports api internals, and no rule is written here
+ * twice: the onboarding rules stay in the OnboardingService behind `OnboardingPort`.
+ */
+import type {
+  CreateCustomerInput,
+  CreateServiceInput,
+  Customer,
+  InputProblem,
+  M365Settings,
+  NameCheck,
+  Service,
+  ValidationReport,
+  ValidationRequest,
+} from "@dr/contract";
+import type { ConversationRef } from "./turn.types.js";
+
+/** Why the API refused a request, as the bot needs to tell it (the API's closed error taxonomy, flattened). */
+export interface PortFailure {
+  ok: false;
+  kind: "invalid" | "name_taken" | "credentials_invalid" | "rate_limited" | "not_found";
+  message: string;
+  problems: InputProblem[];
+  report?: ValidationReport;
+  retryAfterSeconds?: number;
+}
+
+/** A value, or the API's refusal. */
+export type PortResult<T> = { ok: true; value: T } | PortFailure;
+
+/** The OnboardingService, as the bot uses it. `actor` is the operator (or "scheduler"). */
+export interface OnboardingPort {
+  listCustomers(): Promise<Customer[]>;
+  createCustomer(input: CreateCustomerInput, actor: string): Promise<PortResult<Customer>>;
+  nameCheck(name: string): Promise<NameCheck>;
+  listServices(): Promise<readonly Service[]>;
+  getService(id: string): Promise<Service | undefined>;
+  getM365Settings(id: string): Promise<M365Settings | undefined>;
+  validateCredentials(input: ValidationRequest, actor: string): Promise<PortResult<ValidationReport>>;
+  createService(input: CreateServiceInput, actor: string, idempotencyKey: string): Promise<PortResult<Service>>;
+  validateService(id: string, actor: string): Promise<PortResult<ValidationReport>>;
+  replaceSecret(id: string, clientSecret: string, actor: string): Promise<PortResult<ValidationReport>>;
+}
+
+/** Encrypts a secret for the dialog state; the sealed form is opaque JSON to the bot. */
+export interface SecretSealer {
+  seal(plaintext: string, associatedData: string): unknown;
+  /** Throws when the sealed value was altered or belongs to other associated data. */
+  open(sealed: unknown, associatedData: string): string;
+}
+
+/** Key of one wizard dialog: the Teams tenant, the operator's Entra object id and the dialog id. */
+export interface DialogKey {
+  tenantId: string;
+  userId: string;
+  dialogId: string;
+}
+
+/** A stored dialog: its step, a revision bumped by every accepted click, and the step data (JSON). */
+export interface DialogRecord<T> {
+  key: DialogKey;
+  step: string;
+  rev: number;
+  data: T;
+  updatedAt: string;
+}
+
+/** The key of one reminder to one conversation: sent at most once. */
+export interface ReminderKey {
+  serviceId: string;
+  /** The secret's Graph keyId, else `hint:<hint>`. */
+  secretId: string;
+  /** "30" | "14" | "7" | "1" | "expired" | "failed@<episode>". */
+  threshold: string;
+  conversationId: string;
+}
+
+/** Who onboarded a service through the bot, to remind them personally. */
+export interface ServiceOperatorLink {
+  serviceId: string;
+  tenantId: string;
+  aadObjectId: string;
+  /** Teams user id (MRI), for the reminder card's refresh. */
+  userId: string;
+}
+
+/** The bot's own storage (tables of migration 0002_bot_state). */
+export interface BotStateStore {
+  createDialog<T>(record: DialogRecord<T>): Promise<void>;
+  getDialog<T>(key: DialogKey): Promise<DialogRecord<T> | undefined>;
+  /** Compare-and-set: writes only when the stored revision is `expectedRev`; false when another click won. */
+  updateDialog<T>(
+    key: DialogKey,
+    expectedRev: number,
+    next: { step: string; data: T; updatedAt: string },
+  ): Promise<boolean>;
+  deleteDialog(key: DialogKey): Promise<void>;
+
+  putConversation(ref: ConversationRef, at: string): Promise<void>;
+  deleteConversation(conversationId: string): Promise<void>;
+  listConversations(): Promise<ConversationRef[]>;
+
+  linkServiceOperator(link: ServiceOperatorLink, at: string): Promise<void>;
+  getServiceOperator(serviceId: string): Promise<ServiceOperatorLink | undefined>;
+
+  /** Claims a reminder before sending it: true for exactly one caller across every server copy. */
+  claimReminder(key: ReminderKey, at: string): Promise<boolean>;
+  /** Gives a claim back after a failed send, so a later run tries again. */
+  releaseReminder(key: ReminderKey): Promise<void>;
+
+  /** When the scheduler last saw the service validate (a failure "episode" starts after it). */
+  getLastOk(serviceId: string): Promise<string | undefined>;
+  putLastOk(serviceId: string, at: string): Promise<void>;
+}
