@@ -26,7 +26,8 @@ export function contentSecurityPolicy(inlineScriptHashes: string[]): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    // teams-js reads its list of valid Teams origins from Microsoft's CDN.
+    "connect-src 'self' https://res.cdn.office.net",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

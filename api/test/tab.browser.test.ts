@@ -1,0 +1,339 @@
+/// <reference lib="dom" />
+/**
+ * The Teams tab in a real browser (Debian's Chromium through playwright-core) against the real server in sandbox
+ * mode: the wizard for the valid, missing-consent and expiring tenants and a pasted Secret ID; the portal's
+ * Validate Authentication and Replace secret; keyboard-only use; axe in the three themes; 320 px; the theme
+ * following Teams live. Screenshots go to a temporary folder, or to docs/screenshots with UPDATE_SCREENSHOTS=1.
+ */
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { en } from "../../tab/src/i18n/en.js";
+import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
+import { launchBrowser, seriousAxeViolations } from "./browser.js";
+import { ROOT, startTestApp, type TestApp } from "./helpers.js";
+
+const valid = SANDBOX.valid;
+const missing = SANDBOX["missing-consent"];
+const expiring = SANDBOX.expiring;
+if (!valid || !missing || !expiring) throw new Error("sandbox scenarios missing");
+const secondSecret = sandboxTenants()
+  .find((t) => t.id === valid.tenantId)
+  ?.apps[0]?.secrets.find((s) => s.value !== valid.clientSecret)?.value;
+if (!secondSecret) throw new Error("no second secret");
+
+const SHOTS = process.env.UPDATE_SCREENSHOTS
+  ? join(ROOT, "docs", "screenshots")
+  : mkdtempSync(join(tmpdir(), "shots-"));
+mkdirSync(SHOTS, { recursive: true });
+
+let app: TestApp;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function newPage(options: { width?: number; theme?: string } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+const url = (path: string, theme = "default") => `${app.url}${path}${path.includes("?") ? "&" : "?"}theme=${theme}`;
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Walks the wizard to the credentials step for a new service. */
+async function wizardToCredentials(page: Page, shortName: string, customer: "new" | string): Promise<void> {
+  await page.goto(url("/services/new"));
+  await page.getByRole("heading", { name: en.wizard.title, exact: true }).waitFor();
+  if (customer === "new") {
+    // With no customers yet the new-customer form shows at once; otherwise it is one click away.
+    const newButton = page.getByRole("button", { name: en.wizard.customerNew });
+    const nameField = page.getByLabel(en.wizard.customerName);
+    await newButton.or(nameField).first().waitFor();
+    if (await newButton.isVisible()) await newButton.click();
+    await nameField.fill(`Customer of ${shortName}`);
+  } else {
+    await page.getByRole("combobox", { name: en.wizard.customerPick }).click();
+    await page.getByRole("option", { name: customer }).click();
+  }
+  await page.getByRole("button", { name: en.wizard.next }).click();
+  await page.getByLabel(en.wizard.shortName).fill(shortName);
+  await page.getByText(en.wizard.nameAvailable).waitFor();
+  await page.getByRole("radio", { name: en.wizard.licensePro }).check();
+  await page.getByLabel(en.wizard.licensedUsers).fill("120");
+  await page.getByRole("button", { name: en.wizard.next }).click();
+  await page.getByRole("checkbox", { name: en.wizard.useKnownApp }).check();
+}
+
+async function enterCredentials(page: Page, c: { tenantId: string; clientId: string; clientSecret: string }) {
+  await page.getByLabel(en.wizard.tenantId).fill(c.tenantId);
+  await page.getByLabel(en.wizard.clientId).fill(c.clientId);
+  await page.getByLabel(en.wizard.clientSecret).fill(c.clientSecret);
+}
+
+/** From a passed validation to Create, then back on the services page. */
+async function finishWizard(page: Page, shortName: string): Promise<void> {
+  await page.getByRole("button", { name: en.wizard.next }).click(); // to M365 settings
+  await page.getByRole("heading", { name: en.wizard.steps.m365, exact: true }).waitFor();
+  await page.getByRole("button", { name: en.wizard.next }).click(); // to Direct Routing
+  await page.getByRole("heading", { name: en.wizard.steps.directRouting, exact: true }).waitFor();
+  await page.getByRole("button", { name: en.wizard.next }).click(); // to Summary
+  await page.getByRole("heading", { name: en.wizard.steps.summary, exact: true }).waitFor();
+  await page.getByRole("button", { name: en.wizard.create }).click();
+  await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
+  await page.getByRole("link", { name: shortName }).waitFor();
+}
+
+beforeAll(async () => {
+  app = await startTestApp({ VALIDATION_RATE_LIMIT: "1000", M365_TIMEOUT_MS: "3000" });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await app?.close();
+});
+
+describe("the Teams tab in Chromium", () => {
+  it("shows the empty services page with a way to the first onboarding", async () => {
+    const page = await newPage();
+    await page.goto(url("/"));
+    await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
+    await page.getByText(en.services.emptyTitle).waitFor();
+    await page.getByText(en.sandbox.title).waitFor();
+    await shoot(page, "services-empty-light");
+    await page.getByRole("button", { name: en.services.emptyAction }).click();
+    await page.getByRole("heading", { name: en.wizard.title, exact: true }).waitFor();
+  });
+
+  it("onboards the valid tenant: checks appear one by one, the secret is masked, the service is listed", async () => {
+    const page = await newPage();
+    await wizardToCredentials(page, "contoso-dr", "new");
+    await enterCredentials(page, valid);
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    await page.getByText(en.wizard.connectOkTitle, { exact: true }).waitFor();
+    for (const id of ["format", "tenant", "token", "permissions", "graph", "secret_expiry"]) {
+      expect(await page.locator(`[data-check="${id}"]`).getAttribute("data-status")).toBe("pass");
+    }
+    await shoot(page, "wizard-validation-light");
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    await page.getByRole("heading", { name: en.wizard.steps.m365, exact: true }).waitFor();
+    // The initial onmicrosoft.com domain is preselected.
+    await expect
+      .poll(() => page.getByRole("combobox", { name: en.wizard.m365Domain }).textContent())
+      .toContain(valid.tenantDomain);
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    await page.getByRole("heading", { name: en.wizard.steps.directRouting, exact: true }).waitFor();
+    await expect.poll(() => page.getByTestId("sbc-fqdn").textContent()).toMatch(/^contoso-dr\./);
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    await page.getByRole("heading", { name: en.wizard.steps.summary, exact: true }).waitFor();
+    await page.getByTestId("masked-secret").waitFor();
+    const summary = await page.locator("main").textContent();
+    expect(summary).toContain(en.secret.masked(valid.clientSecret.slice(0, 3)));
+    expect(summary).toContain(valid.tenantDomain);
+    expect(summary).not.toContain(valid.clientSecret);
+    await page.getByRole("button", { name: en.wizard.create }).click();
+    await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
+    const row = page.getByRole("link", { name: "contoso-dr" });
+    await row.waitFor();
+    await page.getByText(en.status.connected).first().waitFor();
+    await shoot(page, "services-light");
+  });
+
+  it("lists the missing permissions for the missing-consent tenant and does not let the operator proceed", async () => {
+    const page = await newPage();
+    await wizardToCredentials(page, "fabrikam", "new");
+    await enterCredentials(page, missing);
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    await page.getByText(en.wizard.connectFailedTitle).waitFor();
+    expect(await page.locator('[data-check="permissions"]').getAttribute("data-status")).toBe("fail");
+    const text = await page.locator('[data-check="permissions"]').textContent();
+    expect(text).toContain("Organization.Read.All");
+    expect(text).toContain("Application.Read.All");
+    await page.getByRole("button", { name: en.app.retry }).waitFor();
+    // No way forward with failed checks: Next is disabled, the step stays.
+    expect(await page.getByRole("button", { name: en.wizard.next }).isDisabled()).toBe(true);
+    expect(await page.getByRole("heading", { name: en.wizard.steps.m365, exact: true }).count()).toBe(0);
+    await shoot(page, "wizard-missing-consent-light");
+  });
+
+  it("refuses a pasted Secret ID under the field, before anything is sent", async () => {
+    const page = await newPage();
+    await wizardToCredentials(page, "secretid", "new");
+    await enterCredentials(page, { ...valid, clientSecret: "6a3f1c2e-7b8d-4e9f-a0b1-c2d3e4f5a6b7" });
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    await page.getByText("this is the Secret ID, not its Value", { exact: false }).waitFor();
+    expect(await page.locator("[data-check]").count()).toBe(0);
+  });
+
+  it("warns about the expiring secret, shows the days and lets the operator proceed", async () => {
+    const page = await newPage();
+    await wizardToCredentials(page, "tailspin", "new");
+    await enterCredentials(page, expiring);
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    await page.getByText(en.wizard.connectWarnTitle).waitFor();
+    expect(await page.locator('[data-check="secret_expiry"]').getAttribute("data-status")).toBe("warn");
+    expect(await page.locator('[data-check="secret_expiry"]').textContent()).toContain("5 days");
+    await finishWizard(page, "tailspin");
+    await page.getByText(en.status.expiring(5)).waitFor();
+  });
+
+  it("runs Validate Authentication and replaces the secret: a wrong one is refused, a right one accepted", async () => {
+    const page = await newPage();
+    await page.goto(url("/"));
+    await page.getByRole("link", { name: "contoso-dr" }).click();
+    await page.getByRole("tab", { name: en.portal.tabM365 }).click();
+    await page.getByRole("button", { name: en.portal.validate }).click();
+    await page.getByText(en.portal.validateOk).waitFor();
+    await expect.poll(() => page.getByTestId("days-until-expire").textContent()).toContain("300");
+    await shoot(page, "portal-m365-light");
+
+    await page.getByRole("button", { name: en.portal.replaceSecret }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel(en.portal.newSecret).fill("WRO8Q~ThisIsNotTheSecretOfThisAppAtAll0000");
+    await dialog.getByRole("button", { name: en.portal.replaceSubmit }).click();
+    await dialog.getByText(en.portal.replaceRefused).waitFor();
+    await dialog.getByRole("button", { name: en.app.cancel }).click();
+    await expect
+      .poll(() => page.getByTestId("masked-secret").textContent())
+      .toContain(en.secret.masked(valid.clientSecret.slice(0, 3)));
+
+    await page.getByRole("button", { name: en.portal.replaceSecret }).click();
+    await page.getByRole("dialog").getByLabel(en.portal.newSecret).fill(secondSecret);
+    await page.getByRole("dialog").getByRole("button", { name: en.portal.replaceSubmit }).click();
+    await page.getByRole("dialog").getByText(en.portal.replaceDone).waitFor();
+    await page.getByRole("dialog").getByRole("button", { name: en.app.close, exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId("masked-secret").textContent())
+      .toContain(en.secret.masked(secondSecret.slice(0, 3)));
+    await expect.poll(() => page.getByTestId("days-until-expire").textContent()).toContain("20");
+    await page.getByRole("tab", { name: en.portal.tabAudit }).click();
+    await page.getByText("service.secret_replace").first().waitFor();
+    expect(await page.content()).not.toContain(secondSecret);
+  });
+
+  it("works with the keyboard alone: from the services page into the wizard and through a step", async () => {
+    const page = await newPage();
+    await page.goto(url("/"));
+    await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
+    // Tab from the top of the page until "Add service" has the focus, then open the menu with Enter.
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press("Tab");
+      const name = await page.evaluate(() => document.activeElement?.textContent ?? "");
+      if (name.includes(en.services.addService)) break;
+    }
+    await page.keyboard.press("Enter");
+    await page.getByRole("menuitem", { name: en.services.directRouting }).waitFor();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: en.wizard.title, exact: true }).waitFor();
+    // Focus starts on the page; tab to the customer box, pick the first customer with the arrow keys.
+    await page.getByRole("combobox", { name: en.wizard.customerPick }).focus();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    for (let i = 0; i < 10; i++) {
+      const label = await page.evaluate(() => document.activeElement?.textContent ?? "");
+      if (label === en.wizard.next) break;
+      await page.keyboard.press("Tab");
+    }
+    await page.keyboard.press("Enter");
+    await page.getByLabel(en.wizard.shortName).waitFor();
+    await page.keyboard.type("kbd-only");
+    await page.getByText(en.wizard.nameAvailable).waitFor();
+    // A visible focus indicator on the focused control.
+    const outline = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el) return "";
+      const style = getComputedStyle(el.closest("span,div") ?? el, "::after");
+      return `${style.borderTopWidth} ${style.outlineStyle}`;
+    });
+    expect(outline).not.toBe("");
+  });
+
+  it("has no serious or critical axe violations on any page in the three themes", async () => {
+    const services = await (await newPage()).context().newPage();
+    await services.goto(url("/"));
+    await services.getByRole("link", { name: "contoso-dr" }).waitFor();
+    const serviceHref = await services.getByRole("link", { name: "contoso-dr" }).getAttribute("href");
+    const pages = [
+      { path: "/", ready: en.services.title },
+      { path: "/services/new", ready: en.wizard.title },
+      { path: `${serviceHref}?tab=general`, ready: "contoso-dr" },
+      { path: `${serviceHref}?tab=m365`, ready: "contoso-dr" },
+      { path: `${serviceHref}?tab=audit`, ready: "contoso-dr" },
+      { path: "/config", ready: en.config.title },
+    ];
+    const found: string[] = [];
+    for (const theme of ["default", "dark", "contrast"]) {
+      for (const p of pages) {
+        const page = await newPage();
+        await page.goto(url(p.path, theme));
+        await page.getByRole("heading", { name: p.ready }).first().waitFor();
+        await page.waitForLoadState("networkidle");
+        for (const v of await seriousAxeViolations(page)) found.push(`${theme} ${p.path}: ${v}`);
+        if (theme === "dark" && p.path === "/") await shoot(page, "services-dark");
+        if (theme === "dark" && p.path.endsWith("tab=m365")) await shoot(page, "portal-m365-dark");
+        await page.context().close();
+      }
+    }
+    expect(found).toEqual([]);
+  }, 240_000);
+
+  it("fits a 320 px wide screen (Teams mobile) without horizontal scrolling", async () => {
+    const page = await newPage({ width: 320 });
+    for (const path of ["/", "/services/new"]) {
+      await page.goto(url(path));
+      await page.locator("h1").first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await page.goto(url("/"));
+    await page.getByRole("link", { name: "contoso-dr" }).click();
+    await page.getByRole("tab", { name: en.portal.tabM365 }).click();
+    await page.getByRole("button", { name: en.portal.validate }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await shoot(page, "portal-m365-mobile");
+  });
+
+  it("follows the Teams theme live through the TeamsHost, with no white first paint", async () => {
+    const page = await newPage();
+    await page.addInitScript(() => {
+      const listeners: ((t: string) => void)[] = [];
+      const w = window as unknown as Record<string, unknown>;
+      w.__drTeamsHost = {
+        inTeams: true,
+        init: async () => ({ inTeams: true, theme: "dark" }),
+        onThemeChange: (cb: (t: string) => void) => listeners.push(cb),
+        getAuthToken: async () => undefined,
+        enableTabConfiguration: async () => true,
+      };
+      w.__drSetTheme = (t: string) => {
+        for (const cb of listeners) cb(t);
+      };
+      localStorage.setItem("dr.theme", "dark");
+    });
+    await page.goto(`${app.url}/`);
+    const firstPaint = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(firstPaint).not.toBe("rgb(255, 255, 255)");
+    await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
+    expect(await page.getByText(en.app.standaloneTitle).count()).toBe(0);
+    const background = () =>
+      page.evaluate(() => {
+        const provider = document.querySelector(".fui-FluentProvider") as HTMLElement | null;
+        return provider ? getComputedStyle(provider).backgroundColor : "";
+      });
+    const dark = await background();
+    await page.evaluate(() => (window as unknown as { __drSetTheme: (t: string) => void }).__drSetTheme("default"));
+    await expect.poll(background).not.toBe(dark);
+    const light = await background();
+    await page.evaluate(() => (window as unknown as { __drSetTheme: (t: string) => void }).__drSetTheme("contrast"));
+    await expect.poll(background).not.toBe(light);
+  });
+});

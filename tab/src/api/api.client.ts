@@ -1,0 +1,337 @@
+/**
+ * Typed client of the API (docs/api.md) plus /api/settings and /api/sandbox. Same origin, JSON in and out, the
+ * Teams SSO token as a bearer when the host has one. Every non-2xx answer becomes an `ApiProblem`; every request has
+ * a timeout so the UI never waits forever.
+ */
+import type {
+  AuditEvent,
+  Check,
+  Cloud,
+  Customer,
+  M365Settings,
+  NameCheck,
+  Problem,
+  Service,
+  ServiceStatus,
+  ValidationReport,
+} from "@dr/contract";
+import { createEventStreamParser } from "./event-stream.parser";
+
+/** Timeout of ordinary requests. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+/** Timeout of validations (six checks, each with its own bounded retries on the server). */
+export const VALIDATION_TIMEOUT_MS = 60_000;
+
+/** Answer of GET /api/settings. */
+export interface TabSettings {
+  mode: "sandbox" | "live";
+  sbcBaseDomain: string;
+  sbcRegions: string[];
+  authMode: "dev" | "entra";
+}
+
+/** One demo tenant of sandbox mode (fictitious credentials, shown in the banner). */
+export interface SandboxTenant {
+  scenario: string;
+  tenantId: string;
+  tenantDomain: string;
+  clientId: string;
+  clientSecret: string;
+  description: string;
+}
+
+/** Body of POST /api/customers. */
+export interface CreateCustomerBody {
+  name: string;
+  contactEmail?: string;
+  note?: string;
+}
+
+/** The credentials of a validation or a new service. */
+export interface CredentialsBody {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  cloud: Cloud;
+}
+
+/** Body of POST /api/services. */
+export interface CreateServiceBody {
+  customerId: string;
+  shortName: string;
+  fullName?: string;
+  licenseType: Service["licenseType"];
+  licensedUsers: number;
+  m365: CredentialsBody;
+  directRouting?: { m365Domain?: string; sbcRegion?: string; subdomainLabel?: string };
+}
+
+/** Body of PATCH /api/services/{id}. */
+export interface UpdateServiceBody {
+  fullName?: string;
+  licenseType?: Service["licenseType"];
+  licensedUsers?: number;
+}
+
+/** One field problem of a problem+json answer. */
+export interface ProblemField {
+  path: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * A failed request. `status` 0 means no HTTP answer: `code` is then `network` or `timeout` (or `aborted` when the
+ * caller cancelled). `report` is set for `credentials_invalid`.
+ */
+export class ApiProblem extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly errors: ProblemField[];
+  readonly report: ValidationReport | undefined;
+
+  constructor(init: {
+    status: number;
+    code: string;
+    title?: string;
+    detail?: string;
+    errors?: ProblemField[];
+    report?: ValidationReport;
+  }) {
+    super(init.detail ?? init.title ?? init.code);
+    this.name = "ApiProblem";
+    this.status = init.status;
+    this.code = init.code;
+    this.title = init.title ?? init.code;
+    this.detail = init.detail ?? init.title ?? init.code;
+    this.errors = init.errors ?? [];
+    this.report = init.report;
+  }
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Cancels the call (e.g. the component unmounted); the timeout still applies. */
+  signal?: AbortSignal;
+}
+
+/** Everything the tab asks of the API. */
+export interface ApiClient {
+  getSettings(o?: CallOptions): Promise<TabSettings>;
+  getSandbox(o?: CallOptions): Promise<{ tenants: SandboxTenant[] }>;
+  listCustomers(o?: CallOptions): Promise<{ items: Customer[] }>;
+  createCustomer(body: CreateCustomerBody, o?: CallOptions): Promise<Customer>;
+  checkName(name: string, o?: CallOptions): Promise<NameCheck>;
+  /** POST /api/validation, streaming each finished check to `onCheck`. */
+  validate(body: CredentialsBody, onCheck: (c: Check) => void, o?: CallOptions): Promise<ValidationReport>;
+  listServices(status?: ServiceStatus, o?: CallOptions): Promise<{ items: Service[] }>;
+  createService(body: CreateServiceBody, idempotencyKey: string, o?: CallOptions): Promise<Service>;
+  getService(id: string, o?: CallOptions): Promise<Service>;
+  updateService(id: string, body: UpdateServiceBody, o?: CallOptions): Promise<Service>;
+  deleteService(id: string, o?: CallOptions): Promise<void>;
+  getM365(id: string, o?: CallOptions): Promise<M365Settings>;
+  /** POST /api/services/{id}/m365/validate (Validate Authentication), streamed. */
+  validateService(id: string, onCheck: (c: Check) => void, o?: CallOptions): Promise<ValidationReport>;
+  /** PUT /api/services/{id}/m365/secret, streamed; 422 throws an ApiProblem carrying the report. */
+  replaceSecret(
+    id: string,
+    clientSecret: string,
+    onCheck: (c: Check) => void,
+    o?: CallOptions,
+  ): Promise<ValidationReport>;
+  getAudit(id: string, o?: CallOptions): Promise<{ items: AuditEvent[] }>;
+  /** The streaming primitive behind the three validations. */
+  streamValidation(
+    method: "POST" | "PUT",
+    url: string,
+    body: unknown,
+    onCheck: (c: Check) => void,
+    o?: CallOptions,
+  ): Promise<ValidationReport>;
+}
+
+/** Dependencies of the client. */
+export interface ApiClientDeps {
+  /** Bearer token source (Teams SSO); undefined = send none. */
+  getToken(): Promise<string | undefined>;
+  /** Base URL; empty = same origin. */
+  baseUrl?: string;
+}
+
+/** Reads a problem+json (or any) error body into an ApiProblem. */
+async function problemFromResponse(response: Response): Promise<ApiProblem> {
+  let body: Partial<Problem> & { errors?: ProblemField[] } = {};
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    // A proxy's HTML error page: keep the status only.
+  }
+  return new ApiProblem({
+    status: response.status,
+    code: typeof body.code === "string" ? body.code : `http_${response.status}`,
+    title: body.title ?? response.statusText,
+    detail: body.detail ?? body.title ?? response.statusText,
+    errors: Array.isArray(body.errors) ? body.errors : [],
+    report: body.report,
+  });
+}
+
+/** A signal that aborts on the caller's signal or after `ms`, and tells which one fired. */
+function deadline(ms: number, outer?: AbortSignal): { signal: AbortSignal; timedOut: () => boolean; done: () => void } {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort();
+  }, ms);
+  const onOuter = () => controller.abort();
+  if (outer?.aborted) controller.abort();
+  outer?.addEventListener("abort", onOuter, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => expired,
+    done: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onOuter);
+    },
+  };
+}
+
+/** Turns a fetch failure (no HTTP answer) into an ApiProblem. */
+function transportProblem(error: unknown, timedOut: boolean, aborted: boolean): ApiProblem {
+  if (error instanceof ApiProblem) return error;
+  if (timedOut) return new ApiProblem({ status: 0, code: "timeout", detail: "The server took too long to answer." });
+  if (aborted) return new ApiProblem({ status: 0, code: "aborted", detail: "Cancelled." });
+  return new ApiProblem({ status: 0, code: "network", detail: "The server could not be reached." });
+}
+
+/** Builds the client. */
+export function createApiClient(deps: ApiClientDeps): ApiClient {
+  const base = deps.baseUrl ?? "";
+
+  async function headers(extra: Record<string, string>): Promise<Headers> {
+    const h = new Headers(extra);
+    const token = await deps.getToken().catch(() => undefined);
+    if (token) h.set("authorization", `Bearer ${token}`);
+    return h;
+  }
+
+  async function call<T>(
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string>; timeoutMs?: number } & CallOptions = {},
+  ): Promise<T> {
+    const d = deadline(init.timeoutMs ?? REQUEST_TIMEOUT_MS, init.signal);
+    try {
+      const extra: Record<string, string> = { accept: "application/json", ...init.headers };
+      if (init.body !== undefined) extra["content-type"] = "application/json";
+      const response = await fetch(base + path, {
+        method,
+        headers: await headers(extra),
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: d.signal,
+        credentials: "same-origin",
+      });
+      if (!response.ok) throw await problemFromResponse(response);
+      if (response.status === 204) return undefined as T;
+      return (await response.json()) as T;
+    } catch (error) {
+      throw transportProblem(error, d.timedOut(), init.signal?.aborted ?? false);
+    } finally {
+      d.done();
+    }
+  }
+
+  async function streamValidation(
+    method: "POST" | "PUT",
+    url: string,
+    body: unknown,
+    onCheck: (c: Check) => void,
+    o: CallOptions = {},
+  ): Promise<ValidationReport> {
+    const d = deadline(VALIDATION_TIMEOUT_MS, o.signal);
+    try {
+      const extra: Record<string, string> = { accept: "text/event-stream" };
+      if (body !== undefined) extra["content-type"] = "application/json";
+      const response = await fetch(base + url, {
+        method,
+        headers: await headers(extra),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: d.signal,
+        credentials: "same-origin",
+      });
+      // Errors before the first check (not found, rate limited, bad input) arrive as ordinary problem+json.
+      if (!response.ok) throw await problemFromResponse(response);
+      const type = response.headers.get("content-type") ?? "";
+      if (!type.includes("text/event-stream") || !response.body) {
+        const report = (await response.json()) as ValidationReport;
+        for (const check of report.checks) onCheck(check);
+        return report;
+      }
+
+      let report: ValidationReport | undefined;
+      let problem: ApiProblem | undefined;
+      const parser = createEventStreamParser(({ event, data }) => {
+        if (event === "check") onCheck(JSON.parse(data) as Check);
+        else if (event === "report") report = JSON.parse(data) as ValidationReport;
+        else if (event === "problem") {
+          const p = JSON.parse(data) as Partial<Problem>;
+          problem = new ApiProblem({
+            status: p.status ?? 500,
+            code: p.code ?? "internal",
+            title: p.title,
+            detail: p.detail,
+            report,
+          });
+        }
+      });
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        parser.push(value);
+      }
+      parser.end();
+      if (problem) throw problem;
+      if (!report) throw new ApiProblem({ status: 0, code: "network", detail: "The validation stream ended early." });
+      return report;
+    } catch (error) {
+      throw transportProblem(error, d.timedOut(), o.signal?.aborted ?? false);
+    } finally {
+      d.done();
+    }
+  }
+
+  const id = (value: string) => encodeURIComponent(value);
+
+  return {
+    getSettings: (o) => call("GET", "/api/settings", o),
+    getSandbox: (o) => call("GET", "/api/sandbox", o),
+    listCustomers: (o) => call("GET", "/api/customers", o),
+    createCustomer: (body, o) => call("POST", "/api/customers", { ...o, body }),
+    checkName: (name, o) => call("GET", `/api/services/name-check?name=${encodeURIComponent(name)}`, o),
+    validate: (body, onCheck, o) => streamValidation("POST", "/api/validation", body, onCheck, o),
+    listServices: (status, o) =>
+      call("GET", status ? `/api/services?status=${encodeURIComponent(status)}` : "/api/services", o),
+    createService: (body, idempotencyKey, o) =>
+      // Create validates the credentials again on the server: give it the validation timeout.
+      call("POST", "/api/services", {
+        ...o,
+        body,
+        headers: { "idempotency-key": idempotencyKey },
+        timeoutMs: VALIDATION_TIMEOUT_MS,
+      }),
+    getService: (sid, o) => call("GET", `/api/services/${id(sid)}`, o),
+    updateService: (sid, body, o) => call("PATCH", `/api/services/${id(sid)}`, { ...o, body }),
+    deleteService: (sid, o) => call("DELETE", `/api/services/${id(sid)}`, o),
+    getM365: (sid, o) => call("GET", `/api/services/${id(sid)}/m365`, o),
+    validateService: (sid, onCheck, o) =>
+      streamValidation("POST", `/api/services/${id(sid)}/m365/validate`, undefined, onCheck, o),
+    replaceSecret: (sid, clientSecret, onCheck, o) =>
+      streamValidation("PUT", `/api/services/${id(sid)}/m365/secret`, { clientSecret }, onCheck, o),
+    getAudit: (sid, o) => call("GET", `/api/services/${id(sid)}/audit`, o),
+    streamValidation,
+  };
+}

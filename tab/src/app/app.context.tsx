@@ -1,0 +1,26 @@
+/**
+ * What every page needs: the API client, the host (Teams or a browser), the host context and the server's tab
+ * settings. Provided once by the root; pages read it with `useApp()`.
+ */
+import { createContext, useContext } from "react";
+import type { ApiClient, TabSettings } from "../api/api.client";
+import type { HostContext, TeamsHost } from "../teams/teams-host";
+
+/** The shared services of the tab. */
+export interface AppServices {
+  api: ApiClient;
+  host: TeamsHost;
+  hostContext: HostContext;
+  /** Undefined while loading, or when the server does not answer /api/settings (pages then use server defaults). */
+  settings: TabSettings | undefined;
+}
+
+/** React context carrying `AppServices`. */
+export const AppContext = createContext<AppServices | undefined>(undefined);
+
+/** The shared services; throws when used outside the root (a programming error). */
+export function useApp(): AppServices {
+  const value = useContext(AppContext);
+  if (!value) throw new Error("useApp() used outside <AppContext>");
+  return value;
+}

@@ -1,0 +1,68 @@
+/**
+ * A tiny router over the History API: the tab has three pages, which does not justify react-router.
+ * `navigate()` pushes a URL and notifies subscribers; `useLocation()` re-renders on push and on back/forward.
+ */
+import { useSyncExternalStore } from "react";
+
+/** The routes of the tab. */
+export type Route =
+  | { name: "services" }
+  | { name: "wizard" }
+  | { name: "portal"; id: string }
+  | { name: "config" }
+  | { name: "not-found" };
+
+const NAVIGATE_EVENT = "dr:navigate";
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener("popstate", onChange);
+  window.addEventListener(NAVIGATE_EVENT, onChange);
+  return () => {
+    window.removeEventListener("popstate", onChange);
+    window.removeEventListener(NAVIGATE_EVENT, onChange);
+  };
+}
+
+// A string snapshot keeps useSyncExternalStore stable (same value, no re-render).
+const snapshot = () => window.location.pathname + window.location.search;
+
+/** The current path and query, re-rendering on every navigation. */
+export function useLocation(): { pathname: string; search: URLSearchParams } {
+  const href = useSyncExternalStore(subscribe, snapshot);
+  const url = new URL(href, window.location.origin);
+  return { pathname: url.pathname, search: url.searchParams };
+}
+
+/** Moves to a path inside the tab without reloading; `replace` edits the current history entry instead. */
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (to === snapshot()) return;
+  if (options.replace) window.history.replaceState(null, "", to);
+  else window.history.pushState(null, "", to);
+  window.dispatchEvent(new Event(NAVIGATE_EVENT));
+}
+
+/** Replaces one query parameter of the current URL (undefined removes it), keeping the path. */
+export function setQueryParam(name: string, value: string | undefined): void {
+  const url = new URL(window.location.href);
+  if (value === undefined) url.searchParams.delete(name);
+  else url.searchParams.set(name, value);
+  navigate(url.pathname + url.search, { replace: true });
+}
+
+/** Matches a pathname to a route. */
+export function matchRoute(pathname: string): Route {
+  const path = pathname.replace(/\/+$/, "") || "/";
+  if (path === "/") return { name: "services" };
+  if (path === "/services/new") return { name: "wizard" };
+  if (path === "/config") return { name: "config" };
+  const portal = /^\/services\/([^/]+)$/.exec(path);
+  if (portal?.[1]) return { name: "portal", id: decodeURIComponent(portal[1]) };
+  return { name: "not-found" };
+}
+
+/** Paths of the routes, so links are built in one place. */
+export const paths = {
+  services: (status?: string) => (status ? `/?status=${encodeURIComponent(status)}` : "/"),
+  wizard: () => "/services/new",
+  portal: (id: string, tab?: string) => `/services/${encodeURIComponent(id)}${tab ? `?tab=${tab}` : ""}`,
+};

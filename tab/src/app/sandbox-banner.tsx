@@ -1,0 +1,132 @@
+/**
+ * Sandbox mode banner: says that Microsoft 365 is emulated and lists the demo tenants (fictitious credentials) with
+ * copy buttons, collapsed by default so it does not push the page down.
+ */
+import {
+  Button,
+  Caption1,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  makeStyles,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import { CopyRegular } from "@fluentui/react-icons";
+import { useEffect, useId, useState } from "react";
+import type { SandboxTenant } from "../api/api.client";
+import { useSharedStyles } from "../components/shared.styles";
+import { en } from "../i18n/en";
+import { useApp } from "./app.context";
+
+const useStyles = makeStyles({
+  list: {
+    listStyleType: "none",
+    margin: 0,
+    padding: 0,
+    display: "grid",
+    gridTemplateColumns: "repeat(auto-fill, minmax(min(100%, 340px), 1fr))",
+    gap: tokens.spacingHorizontalM,
+  },
+  tenant: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
+  row: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalXS, minWidth: 0 },
+  value: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: "anywhere", minWidth: 0, flexGrow: 1 },
+  label: { color: tokens.colorNeutralForeground2, minWidth: "88px" },
+});
+
+/** Copies text, falling back to a selection copy where the Clipboard API is blocked (some Teams iframes). */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok;
+  }
+}
+
+/** The sandbox banner with its collapsible tenant list (default export for React.lazy). */
+export default function SandboxBanner() {
+  const styles = useStyles();
+  const shared = useSharedStyles();
+  const { api } = useApp();
+  const [open, setOpen] = useState(false);
+  const [tenants, setTenants] = useState<SandboxTenant[]>([]);
+  const [announcement, setAnnouncement] = useState("");
+  const listId = useId();
+
+  useEffect(() => {
+    const controller = new AbortController();
+    api.getSandbox({ signal: controller.signal }).then(
+      (body) => setTenants(body.tenants),
+      () => setTenants([]),
+    );
+    return () => controller.abort();
+  }, [api]);
+
+  const copy = async (text: string) => {
+    setAnnouncement((await copyText(text)) ? en.sandbox.copied : en.sandbox.copyFailed);
+  };
+
+  const field = (label: string, value: string, scenario: string) => (
+    <div className={styles.row}>
+      <Caption1 className={styles.label}>{label}</Caption1>
+      <Text size={200} className={styles.value}>
+        {value}
+      </Text>
+      <Button
+        size="small"
+        appearance="subtle"
+        icon={<CopyRegular />}
+        aria-label={en.sandbox.copy(label, scenario)}
+        onClick={() => void copy(value)}
+      />
+    </div>
+  );
+
+  return (
+    <section aria-label={en.sandbox.title}>
+      <MessageBar intent="warning" layout="multiline">
+        <MessageBarBody>
+          <MessageBarTitle>{en.sandbox.title}</MessageBarTitle>
+          {en.sandbox.body}
+        </MessageBarBody>
+        {tenants.length > 0 && (
+          <MessageBarActions>
+            <Button aria-expanded={open} aria-controls={listId} onClick={() => setOpen((v) => !v)}>
+              {open ? en.sandbox.hideTenants : en.sandbox.showTenants}
+            </Button>
+          </MessageBarActions>
+        )}
+      </MessageBar>
+      <div id={listId} hidden={!open}>
+        {open && (
+          <ul className={styles.list} aria-label={en.sandbox.tenantsLabel}>
+            {tenants.map((t) => (
+              <li key={t.scenario} className={`${shared.surface} ${styles.tenant}`}>
+                <Text weight="semibold">{t.scenario}</Text>
+                <Caption1>{t.description}</Caption1>
+                {field(en.sandbox.tenantId, t.tenantId, t.scenario)}
+                {t.tenantDomain && field(en.sandbox.tenantDomain, t.tenantDomain, t.scenario)}
+                {field(en.sandbox.clientId, t.clientId, t.scenario)}
+                {field(en.sandbox.clientSecret, t.clientSecret, t.scenario)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div aria-live="polite" className={shared.visuallyHidden}>
+        {announcement}
+      </div>
+    </section>
+  );
+}

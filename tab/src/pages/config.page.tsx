@@ -1,0 +1,38 @@
+/**
+ * The configuration page of the team tab (manifest `configurableTabs[0].configurationUrl`): it enables Teams' Save
+ * button and saves the services page as the tab's content (teams-facts section 1, pages.config).
+ */
+import { Body1, makeStyles, tokens } from "@fluentui/react-components";
+import { useEffect, useState } from "react";
+import { useApp } from "../app/app.context";
+import { en } from "../i18n/en";
+
+const useStyles = makeStyles({
+  page: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+});
+
+/** The team tab's settings page. */
+export default function ConfigPage() {
+  const styles = useStyles();
+  const { host } = useApp();
+  const [ready, setReady] = useState<boolean | undefined>(undefined);
+
+  useEffect(() => {
+    const origin = window.location.origin;
+    void host
+      .enableTabConfiguration({
+        entityId: "dr-services",
+        contentUrl: `${origin}/?inTeams=true`,
+        websiteUrl: `${origin}/`,
+        suggestedDisplayName: en.config.tabName,
+      })
+      .then(setReady, () => setReady(false));
+  }, [host]);
+
+  return (
+    <div className={styles.page}>
+      <h1>{en.config.title}</h1>
+      <Body1>{ready === false ? en.config.outsideTeams : en.config.body}</Body1>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * Audit section of the portal: the service's audit events, newest first (never a secret: the API keeps hints only).
+ * Loaded on demand.
+ */
+
+import type { AuditEvent } from "@dr/contract";
+import {
+  Body1,
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  makeStyles,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+} from "@fluentui/react-components";
+import { useEffect, useState } from "react";
+import type { ApiProblem } from "../api/api.client";
+import { useApp } from "../app/app.context";
+import { useSharedStyles } from "../components/shared.styles";
+import { formatDateTime } from "../format/format";
+import { en } from "../i18n/en";
+
+const useStyles = makeStyles({ table: { minWidth: "480px" } });
+
+/** Props of AuditTab. */
+export interface AuditTabProps {
+  serviceId: string;
+}
+
+/** The Audit section (default export for React.lazy). */
+export default function AuditTab({ serviceId }: AuditTabProps) {
+  const styles = useStyles();
+  const shared = useSharedStyles();
+  const { api } = useApp();
+  const [items, setItems] = useState<AuditEvent[] | undefined>(undefined);
+  const [problem, setProblem] = useState<ApiProblem | undefined>(undefined);
+  const [reload, setReload] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `reload` is the Retry trigger
+  useEffect(() => {
+    const controller = new AbortController();
+    setProblem(undefined);
+    api.getAudit(serviceId, { signal: controller.signal }).then(
+      (body) => setItems(body.items),
+      (p: ApiProblem) => {
+        if (!controller.signal.aborted) setProblem(p);
+      },
+    );
+    return () => controller.abort();
+  }, [api, serviceId, reload]);
+
+  if (problem) {
+    return (
+      <MessageBar intent="error">
+        <MessageBarBody>{problem.detail}</MessageBarBody>
+        <MessageBarActions>
+          <Button onClick={() => setReload((n) => n + 1)}>{en.app.retry}</Button>
+        </MessageBarActions>
+      </MessageBar>
+    );
+  }
+  if (!items) return <Spinner label={en.portal.auditLoading} />;
+  if (items.length === 0) return <Body1>{en.portal.auditEmpty}</Body1>;
+  return (
+    <div className={shared.surface}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
+      <section className={shared.tableScroller} aria-label={en.portal.auditLabel} tabIndex={0}>
+        <Table className={styles.table} size="small" aria-label={en.portal.auditLabel}>
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>{en.portal.auditTime}</TableHeaderCell>
+              <TableHeaderCell>{en.portal.auditActor}</TableHeaderCell>
+              <TableHeaderCell>{en.portal.auditAction}</TableHeaderCell>
+              <TableHeaderCell>{en.portal.auditOutcome}</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {items.map((e) => (
+              <TableRow key={e.id}>
+                <TableCell>{formatDateTime(e.at)}</TableCell>
+                <TableCell>{e.actor}</TableCell>
+                <TableCell>{e.action}</TableCell>
+                <TableCell>{e.outcome}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </section>
+    </div>
+  );
+}

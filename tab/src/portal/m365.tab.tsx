@@ -1,0 +1,229 @@
+/**
+ * M365 Configuration section (product.md section 4): who authenticated, the tenant and app, the masked secret with
+ * Replace secret, the expiry and days until it, permissions and roles, the last validation, Validate
+ * Authentication with the live checklist, and the validation history.
+ */
+
+import type { M365Settings, Service } from "@dr/contract";
+import {
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  makeStyles,
+  Spinner,
+  Subtitle2,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import { ArrowSyncRegular, KeyResetRegular, Warning16Filled } from "@fluentui/react-icons";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import type { ApiProblem } from "../api/api.client";
+import { useApp } from "../app/app.context";
+import { MaskedSecret } from "../components/masked-secret";
+import { useSharedStyles } from "../components/shared.styles";
+import { runProblemText, useValidationRun } from "../components/use-validation-run.hook";
+import { ValidationChecklist } from "../components/validation-checklist";
+import { formatDate, formatDateTime } from "../format/format";
+import { en } from "../i18n/en";
+import { ValidationHistory } from "./validation-history";
+
+const ReplaceSecretDialog = lazy(() => import("./replace-secret.dialog"));
+
+const useStyles = makeStyles({
+  layout: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXL, minWidth: 0 },
+  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 },
+  secretRow: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalM },
+  inlineList: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+  missing: { display: "inline-flex", alignItems: "center", gap: tokens.spacingHorizontalXS },
+  warnIcon: { color: tokens.colorPaletteDarkOrangeForeground1 },
+});
+
+/** Props of M365Tab. */
+export interface M365TabProps {
+  service: Service;
+  /** Called after a validation or a replacement changed the service (status, expiry). */
+  onChanged(): void;
+}
+
+/** The M365 Configuration section. */
+export function M365Tab({ service, onChanged }: M365TabProps) {
+  const styles = useStyles();
+  const shared = useSharedStyles();
+  const { api } = useApp();
+  const [m365, setM365] = useState<M365Settings | undefined>(undefined);
+  const [problem, setProblem] = useState<ApiProblem | undefined>(undefined);
+  const [reload, setReload] = useState(0);
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const [dialogMounted, setDialogMounted] = useState(false);
+  const { run, start } = useValidationRun();
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `reload` re-reads after changes and on Retry
+  useEffect(() => {
+    const controller = new AbortController();
+    setProblem(undefined);
+    api.getM365(service.id, { signal: controller.signal }).then(setM365, (p: ApiProblem) => {
+      if (!controller.signal.aborted) setProblem(p);
+    });
+    return () => controller.abort();
+  }, [api, service.id, reload]);
+
+  const changed = useCallback(() => {
+    setReload((n) => n + 1);
+    onChanged();
+  }, [onChanged]);
+
+  const validate = async () => {
+    const report = await start((onCheck, signal) => api.validateService(service.id, onCheck, { signal }));
+    if (report) changed();
+  };
+
+  const openDialog = () => {
+    setDialogMounted(true);
+    setDialogOpen(true);
+  };
+
+  if (problem) {
+    return (
+      <MessageBar intent="error">
+        <MessageBarBody>{problem.detail}</MessageBarBody>
+        <MessageBarActions>
+          <Button onClick={() => setReload((n) => n + 1)}>{en.app.retry}</Button>
+        </MessageBarActions>
+      </MessageBar>
+    );
+  }
+  if (!m365) return <Spinner label={en.portal.loading} />;
+
+  const list = (items: string[], warn = false) =>
+    items.length === 0 ? (
+      <Text>{en.portal.listEmpty}</Text>
+    ) : (
+      <ul className={styles.inlineList}>
+        {items.map((item) => (
+          <li key={item}>
+            {warn ? (
+              <span className={styles.missing}>
+                <Warning16Filled className={styles.warnIcon} aria-hidden="true" />
+                <Text>{item}</Text>
+              </span>
+            ) : (
+              <Text>{item}</Text>
+            )}
+          </li>
+        ))}
+      </ul>
+    );
+
+  const lastValidation = m365.lastValidatedAt
+    ? en.portal.lastValidationValue(formatDateTime(m365.lastValidatedAt), m365.lastValidatedBy, m365.lastValidationOk)
+    : en.portal.neverValidated;
+
+  return (
+    <div className={styles.layout}>
+      <dl className={`${shared.surface} ${shared.facts}`} aria-label={en.portal.tabM365}>
+        <dt>{en.portal.userName}</dt>
+        <dd>
+          <Text>{m365.userName}</Text>
+        </dd>
+        <dt>{en.portal.cloud}</dt>
+        <dd>
+          <Text>{en.wizard.clouds[m365.cloud]}</Text>
+        </dd>
+        <dt>{en.portal.tenantId}</dt>
+        <dd>
+          <Text font="monospace">{m365.tenantId}</Text>
+        </dd>
+        <dt>{en.portal.tenantName}</dt>
+        <dd>
+          <Text>{m365.tenantName ?? en.app.none}</Text>
+        </dd>
+        <dt>{en.portal.clientId}</dt>
+        <dd>
+          <Text font="monospace">{m365.clientId}</Text>
+        </dd>
+        <dt>{en.portal.clientSecret}</dt>
+        <dd className={styles.secretRow}>
+          <span>
+            <MaskedSecret hint={m365.secretHint} />
+          </span>
+          <Button size="small" icon={<KeyResetRegular />} onClick={openDialog}>
+            {en.portal.replaceSecret}
+          </Button>
+        </dd>
+        <dt>{en.portal.secretExpiry}</dt>
+        <dd>
+          <Text>{formatDate(m365.secretExpiresAt)}</Text>
+        </dd>
+        <dt>{en.portal.daysUntilExpire}</dt>
+        <dd>
+          <Text data-testid="days-until-expire">
+            {m365.daysUntilExpire === undefined ? en.app.none : String(m365.daysUntilExpire)}
+          </Text>
+        </dd>
+        <dt>{en.portal.grantedPermissions}</dt>
+        <dd>{list(m365.permissions.granted)}</dd>
+        <dt>{en.portal.missingPermissions}</dt>
+        <dd>{list(m365.permissions.missing, true)}</dd>
+        <dt>{en.portal.directoryRoles}</dt>
+        <dd>{list(m365.permissions.directoryRoles)}</dd>
+        <dt>{en.portal.lastValidation}</dt>
+        <dd>
+          <Text>{lastValidation}</Text>
+        </dd>
+      </dl>
+
+      <section className={`${shared.surface} ${styles.section}`} aria-labelledby="m365-validate-heading">
+        <Subtitle2 as="h2" id="m365-validate-heading">
+          {en.portal.validate}
+        </Subtitle2>
+        <div className={shared.actions}>
+          <Button
+            appearance="primary"
+            icon={run?.running ? <Spinner size="tiny" /> : <ArrowSyncRegular />}
+            disabledFocusable={run?.running === true}
+            onClick={() => void validate()}
+          >
+            {en.portal.validate}
+          </Button>
+        </div>
+        {run && !run.running && run.problem && (
+          <MessageBar intent="error">
+            <MessageBarBody>{runProblemText(run.problem, en.errors)}</MessageBarBody>
+            <MessageBarActions>
+              <Button onClick={() => void validate()}>{en.app.retry}</Button>
+            </MessageBarActions>
+          </MessageBar>
+        )}
+        {run && !run.running && run.report && !run.problem && (
+          <MessageBar intent={run.report.ok ? "success" : "error"}>
+            <MessageBarBody>
+              <MessageBarTitle>{run.report.ok ? en.portal.validateOk : en.wizard.connectFailedTitle}</MessageBarTitle>
+              {run.report.ok ? "" : en.portal.validateFailed}
+            </MessageBarBody>
+          </MessageBar>
+        )}
+        {run && <ValidationChecklist checks={run.checks} running={run.running} report={run.report} />}
+      </section>
+
+      <section className={`${shared.surface} ${styles.section}`} aria-labelledby="m365-history-heading">
+        <Subtitle2 as="h2" id="m365-history-heading">
+          {en.portal.history}
+        </Subtitle2>
+        <ValidationHistory items={m365.history} />
+      </section>
+
+      {dialogMounted && (
+        <Suspense fallback={null}>
+          <ReplaceSecretDialog
+            serviceId={service.id}
+            open={dialogOpen}
+            onOpenChange={setDialogOpen}
+            onReplaced={changed}
+          />
+        </Suspense>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,142 @@
+/**
+ * Replace secret: the new secret is validated against the stored tenant and app before it replaces the old one
+ * (PUT .../m365/secret, streamed). A refusal keeps the old secret and shows why. Loaded on demand; focus trapping
+ * and Escape are Fluent Dialog's.
+ */
+
+import { clientSecretSchema } from "@dr/contract";
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  makeStyles,
+  Spinner,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import { type FormEvent, useEffect, useState } from "react";
+import { useApp } from "../app/app.context";
+import { SecretInput } from "../components/secret-input";
+import { runProblemText, useValidationRun } from "../components/use-validation-run.hook";
+import { ValidationChecklist } from "../components/validation-checklist";
+import { schemaMessage } from "../format/field-rules";
+import { en } from "../i18n/en";
+
+const useStyles = makeStyles({
+  content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  surface: { maxWidth: "min(640px, calc(100vw - 24px))" },
+});
+
+/** Props of ReplaceSecretDialog. */
+export interface ReplaceSecretDialogProps {
+  serviceId: string;
+  open: boolean;
+  onOpenChange(open: boolean): void;
+  /** Called once the new secret replaced the old one. */
+  onReplaced(): void;
+}
+
+/** The dialog (default export for React.lazy). */
+export default function ReplaceSecretDialog({ serviceId, open, onOpenChange, onReplaced }: ReplaceSecretDialogProps) {
+  const styles = useStyles();
+  const { api } = useApp();
+  const [secret, setSecret] = useState("");
+  const [touched, setTouched] = useState(false);
+  const { run, start, reset } = useValidationRun();
+  const error = schemaMessage(clientSecretSchema, secret);
+  const replaced = run?.report?.ok === true && !run.problem;
+
+  // Every opening starts clean: no secret kept in memory from an earlier attempt.
+  useEffect(() => {
+    if (open) {
+      setSecret("");
+      setTouched(false);
+      reset();
+    }
+  }, [open, reset]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (error || run?.running || replaced) return;
+    const report = await start((onCheck, signal) => api.replaceSecret(serviceId, secret, onCheck, { signal }));
+    if (report?.ok) {
+      setSecret("");
+      onReplaced();
+    }
+  };
+
+  return (
+    <Dialog open={open} onOpenChange={(_, data) => onOpenChange(data.open)} modalType="modal">
+      <DialogSurface className={styles.surface}>
+        <form onSubmit={submit} noValidate>
+          <DialogBody>
+            <DialogTitle>{en.portal.replaceTitle}</DialogTitle>
+            <DialogContent className={styles.content}>
+              <Text>{en.portal.replaceBody}</Text>
+              {!replaced && (
+                <Field
+                  label={en.portal.newSecret}
+                  required
+                  hint={en.wizard.clientSecretHint}
+                  validationMessage={touched ? error : undefined}
+                >
+                  <SecretInput
+                    value={secret}
+                    onChange={(_, d) => setSecret(d.value)}
+                    onBlur={() => setTouched(true)}
+                    disabled={run?.running === true}
+                  />
+                </Field>
+              )}
+              {run && !run.running && run.problem?.code === "credentials_invalid" && (
+                <MessageBar intent="error" layout="multiline">
+                  <MessageBarBody>
+                    <MessageBarTitle>{en.portal.replaceRefused}</MessageBarTitle>
+                  </MessageBarBody>
+                </MessageBar>
+              )}
+              {run && !run.running && run.problem && run.problem.code !== "credentials_invalid" && (
+                <MessageBar intent="error">
+                  <MessageBarBody>{runProblemText(run.problem, en.errors)}</MessageBarBody>
+                </MessageBar>
+              )}
+              {replaced && (
+                <MessageBar intent="success">
+                  <MessageBarBody>{en.portal.replaceDone}</MessageBarBody>
+                </MessageBar>
+              )}
+              {run && <ValidationChecklist checks={run.checks} running={run.running} report={run.report} />}
+            </DialogContent>
+            <DialogActions>
+              <DialogTrigger disableButtonEnhancement action="close">
+                <Button appearance={replaced ? "primary" : "secondary"}>
+                  {replaced ? en.app.close : en.app.cancel}
+                </Button>
+              </DialogTrigger>
+              {!replaced && (
+                <Button
+                  type="submit"
+                  appearance="primary"
+                  icon={run?.running ? <Spinner size="tiny" /> : undefined}
+                  disabledFocusable={run?.running === true}
+                >
+                  {en.portal.replaceSubmit}
+                </Button>
+              )}
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}

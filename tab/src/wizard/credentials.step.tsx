@@ -1,0 +1,179 @@
+/**
+ * Step 3: the customer's App registration. "Use known App registration" reveals Tenant ID, Application (client) ID,
+ * Client secret and Cloud. Next (on the wizard page) validates them against the tenant; the checks appear here one
+ * by one. A failed run is told apart from field errors: the values have the right form but did not connect.
+ */
+
+import { CLOUDS, type Cloud } from "@dr/contract";
+import {
+  Button,
+  Checkbox,
+  Dropdown,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Option,
+} from "@fluentui/react-components";
+import { ArrowClockwiseRegular } from "@fluentui/react-icons";
+import { SecretInput } from "../components/secret-input";
+import { useSharedStyles } from "../components/shared.styles";
+import { ValidationChecklist } from "../components/validation-checklist";
+import { en } from "../i18n/en";
+import { credentialsKey } from "./wizard.state";
+import { type StepProps, useTouched, type ValidationRun } from "./wizard.types";
+import { credentialsErrors } from "./wizard.validation";
+
+/** Props of the credentials step. */
+export interface CredentialsStepProps extends StepProps {
+  secret: string;
+  setSecret(value: string): void;
+  /** The latest validation run, if any. */
+  run: ValidationRun | undefined;
+  onRetry(): void;
+}
+
+function problemText(run: ValidationRun): string {
+  const p = run.problem;
+  if (!p) return "";
+  if (p.code === "rate_limited") return en.errors.rateLimited;
+  if (p.code === "timeout") return en.errors.timeout;
+  if (p.code === "network") return en.errors.network;
+  return p.detail;
+}
+
+/** Step 3. */
+export default function CredentialsStep({
+  draft,
+  update,
+  submitted,
+  secret,
+  setSecret,
+  run,
+  onRetry,
+}: CredentialsStepProps) {
+  const shared = useSharedStyles();
+  const { shown, touch } = useTouched(submitted);
+  const errors = credentialsErrors(draft, secret);
+  const current = run !== undefined && run.key === credentialsKey(draft, secret);
+  const report = current ? run.report : undefined;
+  const hasWarnings = report?.checks.some((c) => c.status === "warn") ?? false;
+
+  return (
+    <div className={shared.form}>
+      <Field hint={en.wizard.useKnownAppHint}>
+        <Checkbox
+          label={en.wizard.useKnownApp}
+          checked={draft.useKnownApp}
+          onChange={(_, data) => update({ useKnownApp: data.checked === true })}
+        />
+      </Field>
+      {submitted && !draft.useKnownApp && (
+        <MessageBar intent="warning">
+          <MessageBarBody>{en.wizard.useKnownAppRequired}</MessageBarBody>
+        </MessageBar>
+      )}
+      {draft.useKnownApp && (
+        <>
+          <Field
+            label={en.wizard.tenantId}
+            required
+            hint={en.wizard.tenantIdHint}
+            validationMessage={shown("tenantId") ? errors.tenantId : undefined}
+          >
+            <Input
+              value={draft.tenantId}
+              onChange={(_, data) => update({ tenantId: data.value })}
+              onBlur={() => touch("tenantId")}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </Field>
+          <Field
+            label={en.wizard.clientId}
+            required
+            validationMessage={shown("clientId") ? errors.clientId : undefined}
+          >
+            <Input
+              value={draft.clientId}
+              onChange={(_, data) => update({ clientId: data.value })}
+              onBlur={() => touch("clientId")}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </Field>
+          <Field
+            label={en.wizard.clientSecret}
+            required
+            hint={en.wizard.clientSecretHint}
+            validationMessage={shown("clientSecret") ? errors.clientSecret : undefined}
+          >
+            <SecretInput
+              value={secret}
+              onChange={(_, data) => setSecret(data.value)}
+              onBlur={() => touch("clientSecret")}
+            />
+          </Field>
+          <Field label={en.wizard.cloud}>
+            <Dropdown
+              value={en.wizard.clouds[draft.cloud]}
+              selectedOptions={[draft.cloud]}
+              onOptionSelect={(_, data) => {
+                if (data.optionValue) update({ cloud: data.optionValue as Cloud });
+              }}
+            >
+              {CLOUDS.map((cloud) => (
+                <Option key={cloud} value={cloud}>
+                  {en.wizard.clouds[cloud]}
+                </Option>
+              ))}
+            </Dropdown>
+          </Field>
+        </>
+      )}
+
+      {run && !current && !run.running && <MessageBar intent="info">{en.wizard.revalidateNeeded}</MessageBar>}
+
+      {run && current && (
+        <section aria-label={en.checks.title} className={shared.form}>
+          {!run.running && run.problem && (
+            <MessageBar intent="error" layout="multiline">
+              <MessageBarBody>{problemText(run)}</MessageBarBody>
+              <MessageBarActions>
+                <Button icon={<ArrowClockwiseRegular />} onClick={onRetry}>
+                  {en.app.retry}
+                </Button>
+              </MessageBarActions>
+            </MessageBar>
+          )}
+          {!run.running && report && !report.ok && (
+            <MessageBar intent="error" layout="multiline">
+              <MessageBarBody>
+                <MessageBarTitle>{en.wizard.connectFailedTitle}</MessageBarTitle>
+                {en.wizard.connectFailedBody}
+              </MessageBarBody>
+              <MessageBarActions>
+                <Button icon={<ArrowClockwiseRegular />} onClick={onRetry}>
+                  {en.app.retry}
+                </Button>
+              </MessageBarActions>
+            </MessageBar>
+          )}
+          {!run.running && report?.ok && (
+            <MessageBar intent={hasWarnings ? "warning" : "success"} layout="multiline">
+              <MessageBarBody>
+                <MessageBarTitle>{hasWarnings ? en.wizard.connectWarnTitle : en.wizard.connectOkTitle}</MessageBarTitle>
+                {hasWarnings
+                  ? en.wizard.connectWarnBody
+                  : en.wizard.connectOkBody(report.tenant?.displayName ?? draft.tenantId)}
+              </MessageBarBody>
+            </MessageBar>
+          )}
+          <ValidationChecklist checks={run.checks} running={run.running} report={report} />
+        </section>
+      )}
+    </div>
+  );
+}

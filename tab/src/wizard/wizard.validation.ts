@@ -1,0 +1,80 @@
+/**
+ * Field rules of the wizard, taken from the shared zod schemas so the tab refuses exactly what the API refuses,
+ * with the same messages. Each function returns the message per field; an absent key means the field is fine.
+ */
+import {
+  clientIdSchema,
+  clientSecretSchema,
+  createCustomerSchema,
+  fullNameSchema,
+  licensedUsersSchema,
+  licenseTypeSchema,
+  problemsFromZodError,
+  shortNameSchema,
+  subdomainLabelSchema,
+  tenantIdSchema,
+} from "@dr/contract";
+import { parseUsers, schemaMessage } from "../format/field-rules";
+import type { WizardDraft } from "./wizard.state";
+
+/** Messages per field name. */
+export type FieldErrors<K extends string> = Partial<Record<K, string>>;
+
+/** Step 1: the inline new-customer form. */
+export function newCustomerErrors(draft: WizardDraft): FieldErrors<"name" | "contactEmail" | "note"> {
+  const c = draft.newCustomer;
+  const result = createCustomerSchema.safeParse({
+    name: c.name,
+    contactEmail: c.contactEmail.trim() || undefined,
+    note: c.note || undefined,
+  });
+  const errors: FieldErrors<"name" | "contactEmail" | "note"> = {};
+  if (!result.success) {
+    for (const p of problemsFromZodError(result.error)) {
+      const key = p.path as "name" | "contactEmail" | "note";
+      errors[key] ??= p.message;
+    }
+  }
+  return errors;
+}
+
+/** Step 2: the service fields (uniqueness is checked against the API separately). */
+export function serviceErrors(
+  draft: WizardDraft,
+): FieldErrors<"shortName" | "fullName" | "licenseType" | "licensedUsers"> {
+  const errors: FieldErrors<"shortName" | "fullName" | "licenseType" | "licensedUsers"> = {};
+  const shortName = schemaMessage(shortNameSchema, draft.shortName);
+  if (shortName) errors.shortName = shortName;
+  const fullName = schemaMessage(fullNameSchema, draft.fullName);
+  if (fullName) errors.fullName = fullName;
+  const licenseType = schemaMessage(licenseTypeSchema, draft.licenseType);
+  if (licenseType) errors.licenseType = licenseType;
+  const users = schemaMessage(licensedUsersSchema, parseUsers(draft.licensedUsers));
+  if (users) errors.licensedUsers = users;
+  return errors;
+}
+
+/** Step 3: the credentials. */
+export function credentialsErrors(
+  draft: WizardDraft,
+  clientSecret: string,
+): FieldErrors<"tenantId" | "clientId" | "clientSecret"> {
+  const errors: FieldErrors<"tenantId" | "clientId" | "clientSecret"> = {};
+  const tenantId = schemaMessage(tenantIdSchema, draft.tenantId);
+  if (tenantId) errors.tenantId = tenantId;
+  const clientId = schemaMessage(clientIdSchema, draft.clientId);
+  if (clientId) errors.clientId = clientId;
+  const secret = schemaMessage(clientSecretSchema, clientSecret);
+  if (secret) errors.clientSecret = secret;
+  return errors;
+}
+
+/** Step 5: the SBC sub-domain label. */
+export function subdomainError(label: string): string | undefined {
+  return schemaMessage(subdomainLabelSchema, label);
+}
+
+/** True when an errors object holds no message. */
+export function isClean(errors: Record<string, string | undefined>): boolean {
+  return Object.values(errors).every((m) => m === undefined);
+}
