@@ -214,4 +214,26 @@ describe("operator sign-in with Teams SSO tokens", () => {
     expect(r.headers.get("x-powered-by")).toBeNull();
     expect(r.headers.get("strict-transport-security")).toBeNull();
   });
+
+  it("adds HSTS in production", async () => {
+    const production = await startTestApp(
+      {
+        NODE_ENV: "production",
+        M365_MODE: "live",
+        M365_LOGIN_URL: server.url,
+        M365_GRAPH_URL: server.url,
+        AUTH_MODE: "entra",
+        AUTH_TENANT_ID: PROVIDER_TENANT,
+        AUTH_CLIENT_ID: TAB_CLIENT_ID,
+      },
+      { extraCaPem: [server.caPem] },
+    );
+    try {
+      const r = await fetch(`${production.url}/api/health`);
+      expect(r.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
+      expect((await call("GET", "/api/services", await ssoToken({ roles: ["Onboarding.Reader"] }))).status).toBe(200);
+    } finally {
+      await production.close();
+    }
+  });
 });

@@ -219,6 +219,31 @@ describe("the Teams tab in Chromium", () => {
     expect(await page.content()).not.toContain(secondSecret);
   });
 
+  it("keeps what was entered when the operator leaves mid-way and comes back, except the secret", async () => {
+    const page = await newPage();
+    await wizardToCredentials(page, "left-midway", "new");
+    await enterCredentials(page, valid);
+    await page.getByRole("link", { name: en.app.backToServices }).click();
+    await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
+    await page.goto(url("/services/new"));
+    await page.getByText(en.wizard.restored, { exact: false }).waitFor();
+    await expect.poll(() => page.getByLabel(en.wizard.tenantId).inputValue()).toBe(valid.tenantId);
+    expect(await page.getByLabel(en.wizard.clientId).inputValue()).toBe(valid.clientId);
+    expect(await page.getByLabel(en.wizard.clientSecret).inputValue()).toBe("");
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    expect(stored).toContain("left-midway");
+    expect(stored).not.toContain(valid.clientSecret);
+    await page.getByRole("button", { name: en.wizard.startOver }).first().click();
+    await expect
+      .poll(() =>
+        page
+          .getByLabel(en.wizard.customerName)
+          .or(page.getByRole("combobox", { name: en.wizard.customerPick }))
+          .count(),
+      )
+      .toBeGreaterThan(0);
+  });
+
   it("works with the keyboard alone: from the services page into the wizard and through a step", async () => {
     const page = await newPage();
     await page.goto(url("/"));
@@ -279,6 +304,7 @@ describe("the Teams tab in Chromium", () => {
         await page.waitForLoadState("networkidle");
         for (const v of await seriousAxeViolations(page)) found.push(`${theme} ${p.path}: ${v}`);
         if (theme === "dark" && p.path === "/") await shoot(page, "services-dark");
+        if (theme === "dark" && p.path === "/services/new") await shoot(page, "wizard-dark");
         if (theme === "dark" && p.path.endsWith("tab=m365")) await shoot(page, "portal-m365-dark");
         await page.context().close();
       }

@@ -28,6 +28,11 @@ export interface BotDeps {
   /** Injectable clock (tests walk a secret through its expiry thresholds). */
   now?: () => Date;
   reminders: { intervalMs: number; concurrency: number; retryMs: number; tickMs?: number };
+  /**
+   * The provider's own tenant (AUTH_TENANT_ID). When set, messages and card actions from any other tenant are
+   * refused: only the provider's operators may onboard, validate or replace secrets through the bot.
+   */
+  allowedTenantId?: string;
   log?: {
     info(o: object, m?: string): void;
     warn(o: object, m?: string): void;
@@ -58,9 +63,15 @@ export function conversationRefOf(turn: InboundTurn): ConversationRef {
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
+/** The answer to a turn from outside the provider's tenant. */
+export const FOREIGN_TENANT = "This bot serves the provider's own operators only; your organisation cannot use it.";
+
 /** Creates the bot. */
 export function createBot(deps: BotDeps): Bot {
   const now = deps.now ?? (() => new Date());
+  const allowed = deps.allowedTenantId?.toLowerCase();
+  const foreign = (turn: InboundTurn) =>
+    allowed !== undefined && (turn.conversation.tenantId ?? "").toLowerCase() !== allowed;
   const remember = (turn: InboundTurn) => deps.store.putConversation(conversationRefOf(turn), now().toISOString());
   const dialog = createOnboardingDialog({
     onboarding: deps.onboarding,
@@ -91,6 +102,10 @@ export function createBot(deps: BotDeps): Bot {
       ),
   })
     .on("message", async (turn, actions) => {
+      if (foreign(turn)) {
+        await actions.send({ text: FOREIGN_TENANT });
+        return;
+      }
       // A personal chat is where the operator's reminders go: keep its reference fresh on every message.
       if (turn.conversation.type === "personal") await remember(turn);
       const command = parseCommand(commandText(turn));
@@ -120,6 +135,7 @@ export function createBot(deps: BotDeps): Bot {
       }
     })
     .on("card.action", async (turn, event) => {
+      if (foreign(turn)) return { text: FOREIGN_TENANT };
       const serviceId = str(event.data.serviceId);
       switch (event.verb) {
         case "onboard.start":

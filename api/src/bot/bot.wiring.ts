@@ -134,6 +134,7 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
       ...(bot.appType ? { appType: bot.appType } : {}),
     },
     ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.config.auth.tenantId ? { allowedTenantId: deps.config.auth.tenantId } : {}),
     reminders: {
       intervalMs: bot.revalidationIntervalMs,
       concurrency: bot.revalidationConcurrency,
