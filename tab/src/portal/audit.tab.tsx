@@ -12,16 +12,11 @@ import {
   MessageBarBody,
   makeStyles,
   Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
 } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import type { ApiProblem } from "../api/api.client";
 import { useApp } from "../app/app.context";
+import { ScrollingTable } from "../components/scrolling-table";
 import { useSharedStyles } from "../components/shared.styles";
 import { formatDateTime } from "../format/format";
 import { en } from "../i18n/en";
@@ -69,29 +64,12 @@ export default function AuditTab({ serviceId }: AuditTabProps) {
   if (items.length === 0) return <Body1>{en.portal.auditEmpty}</Body1>;
   return (
     <div className={shared.surface}>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
-      <section className={shared.tableScroller} aria-label={en.portal.auditLabel} tabIndex={0}>
-        <Table className={styles.table} size="small" aria-label={en.portal.auditLabel}>
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>{en.portal.auditTime}</TableHeaderCell>
-              <TableHeaderCell>{en.portal.auditActor}</TableHeaderCell>
-              <TableHeaderCell>{en.portal.auditAction}</TableHeaderCell>
-              <TableHeaderCell>{en.portal.auditOutcome}</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {items.map((e) => (
-              <TableRow key={e.id}>
-                <TableCell>{formatDateTime(e.at)}</TableCell>
-                <TableCell>{e.actor}</TableCell>
-                <TableCell>{e.action}</TableCell>
-                <TableCell>{e.outcome}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </section>
+      <ScrollingTable
+        label={en.portal.auditLabel}
+        tableClassName={styles.table}
+        columns={[en.portal.auditTime, en.portal.auditActor, en.portal.auditAction, en.portal.auditOutcome]}
+        rows={items.map((e) => ({ key: e.id, cells: [formatDateTime(e.at), e.actor, e.action, e.outcome] }))}
+      />
     </div>
   );
 }
