@@ -6,7 +6,7 @@
  * SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Service } from "@dr/contract";
@@ -277,9 +277,25 @@ describe.each(engines)("bot onboarding on $name", (engine) => {
     expect(none.status).toBe(200);
   });
 
-  it("never shows the secret in an answer, a sent activity or a log line", () => {
+  it("never shows the secret in an answer, a sent activity, a log line or the database", async () => {
     logs.push(...app.logs);
-    const everything = [...answers, JSON.stringify(fake.calls), ...logs].join("\n");
+    let stored = "";
+    if (schema && PG_URL) {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      const tables = await client.query("select table_name from information_schema.tables where table_schema = $1", [
+        schema,
+      ]);
+      for (const row of tables.rows as { table_name: string }[]) {
+        stored += JSON.stringify((await client.query(`select * from ${schema}.${row.table_name}`)).rows);
+      }
+      await client.end();
+      expect(stored).toContain("bot_");
+    } else {
+      // The SQLite files keep freed pages too: a secret ever written in clear would still be found here.
+      for (const file of readdirSync(dataDir)) stored += readFileSync(join(dataDir, file)).toString("latin1");
+    }
+    const everything = [...answers, JSON.stringify(fake.calls), ...logs, stored].join("\n");
     expect(everything).not.toContain(valid.clientSecret);
     expect(everything).not.toContain(Buffer.from(valid.clientSecret).toString("base64"));
   });
