@@ -272,14 +272,19 @@ describe("the Teams tab in Chromium", () => {
     await page.getByLabel(en.wizard.shortName).waitFor();
     await page.keyboard.type("kbd-only");
     await page.getByText(en.wizard.nameAvailable).waitFor();
-    // A visible focus indicator on the focused control.
-    const outline = await page.evaluate(() => {
+    // Keyboard focus is visible: the focused control is in :focus-visible state, which Fluent marks with
+    // data-fui-focus-visible and draws its focus ring for.
+    await page.keyboard.press("Tab");
+    const focus = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
-      if (!el) return "";
-      const style = getComputedStyle(el.closest("span,div") ?? el, "::after");
-      return `${style.borderTopWidth} ${style.outlineStyle}`;
+      if (!el || el === document.body) return { visible: false, marked: false };
+      return {
+        visible: el.matches(":focus-visible"),
+        marked: el.closest("[data-fui-focus-visible]") !== null || el.hasAttribute("data-fui-focus-visible"),
+      };
     });
-    expect(outline).not.toBe("");
+    expect(focus.visible).toBe(true);
+    expect(focus.marked).toBe(true);
   });
 
   it("has no serious or critical axe violations on any page in the three themes", async () => {
