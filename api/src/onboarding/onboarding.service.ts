@@ -13,7 +13,6 @@ import {
   defaultSubdomainLabel,
   type M365Settings,
   type NameCheck,
-  normaliseShortName,
   type Service,
   type ServiceStatus,
   shortNameProblems,
