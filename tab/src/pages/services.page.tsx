@@ -8,7 +8,6 @@ import type { Service, ServiceStatus } from "@dr/contract";
 import {
   Button,
   MessageBar,
-  MessageBarActions,
   MessageBarBody,
   makeStyles,
   Spinner,
@@ -21,6 +20,7 @@ import type { ApiProblem } from "../api/api.client";
 import { useApp } from "../app/app.context";
 import { takeFlash } from "../app/flash";
 import { navigate, paths, setQueryParam, useLocation } from "../app/router";
+import { RetryMessage } from "../components/retry-message";
 import { useSharedStyles } from "../components/shared.styles";
 import { en } from "../i18n/en";
 
@@ -148,14 +148,9 @@ export function ServicesPage() {
       )}
 
       {error && (
-        <MessageBar intent="error" layout="multiline">
-          <MessageBarBody>
-            {en.services.loadError} {error.detail}
-          </MessageBarBody>
-          <MessageBarActions>
-            <Button onClick={retry}>{en.app.retry}</Button>
-          </MessageBarActions>
-        </MessageBar>
+        <RetryMessage onRetry={retry}>
+          {en.services.loadError} {error.detail}
+        </RetryMessage>
       )}
 
       {!error && items === undefined && <Spinner label={en.services.loading} />}

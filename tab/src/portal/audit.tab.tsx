@@ -4,18 +4,11 @@
  */
 
 import type { AuditEvent } from "@dr/contract";
-import {
-  Body1,
-  Button,
-  MessageBar,
-  MessageBarActions,
-  MessageBarBody,
-  makeStyles,
-  Spinner,
-} from "@fluentui/react-components";
+import { Body1, makeStyles, Spinner } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import type { ApiProblem } from "../api/api.client";
 import { useApp } from "../app/app.context";
+import { RetryMessage } from "../components/retry-message";
 import { ScrollingTable } from "../components/scrolling-table";
 import { useSharedStyles } from "../components/shared.styles";
 import { formatDateTime } from "../format/format";
@@ -51,14 +44,7 @@ export default function AuditTab({ serviceId }: AuditTabProps) {
   }, [api, serviceId, reload]);
 
   if (problem) {
-    return (
-      <MessageBar intent="error">
-        <MessageBarBody>{problem.detail}</MessageBarBody>
-        <MessageBarActions>
-          <Button onClick={() => setReload((n) => n + 1)}>{en.app.retry}</Button>
-        </MessageBarActions>
-      </MessageBar>
-    );
+    return <RetryMessage onRetry={() => setReload((n) => n + 1)}>{problem.detail}</RetryMessage>;
   }
   if (!items) return <Spinner label={en.portal.auditLoading} />;
   if (items.length === 0) return <Body1>{en.portal.auditEmpty}</Body1>;

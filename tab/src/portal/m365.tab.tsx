@@ -22,6 +22,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type { ApiProblem } from "../api/api.client";
 import { useApp } from "../app/app.context";
 import { MaskedSecret } from "../components/masked-secret";
+import { RetryMessage } from "../components/retry-message";
 import { useSharedStyles } from "../components/shared.styles";
 import { runProblemText, useValidationRun } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
@@ -85,14 +86,7 @@ export function M365Tab({ service, onChanged }: M365TabProps) {
   };
 
   if (problem) {
-    return (
-      <MessageBar intent="error">
-        <MessageBarBody>{problem.detail}</MessageBarBody>
-        <MessageBarActions>
-          <Button onClick={() => setReload((n) => n + 1)}>{en.app.retry}</Button>
-        </MessageBarActions>
-      </MessageBar>
-    );
+    return <RetryMessage onRetry={() => setReload((n) => n + 1)}>{problem.detail}</RetryMessage>;
   }
   if (!m365) return <Spinner label={en.portal.loading} />;
 

@@ -4,23 +4,13 @@
  */
 
 import type { Service } from "@dr/contract";
-import {
-  Body1,
-  Button,
-  MessageBar,
-  MessageBarActions,
-  MessageBarBody,
-  makeStyles,
-  Spinner,
-  Tab,
-  TabList,
-  tokens,
-} from "@fluentui/react-components";
+import { Body1, makeStyles, Spinner, Tab, TabList, tokens } from "@fluentui/react-components";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type { ApiProblem } from "../api/api.client";
 import { useApp } from "../app/app.context";
 import { paths, setQueryParam, useLocation } from "../app/router";
 import { AppLink } from "../components/app-link";
+import { RetryMessage } from "../components/retry-message";
 import { StatusBadge } from "../components/status-badge";
 import { en } from "../i18n/en";
 import { GeneralTab } from "./general.tab";
@@ -100,14 +90,11 @@ export default function PortalPage({ id }: PortalPageProps) {
         <h1 className={styles.h1}>
           {problem.status === 404 || problem.status === 400 ? en.app.notFoundTitle : en.portal.loadError}
         </h1>
-        <MessageBar intent="error">
-          <MessageBarBody>{problem.detail}</MessageBarBody>
-          {problem.status !== 404 && problem.status !== 400 && (
-            <MessageBarActions>
-              <Button onClick={() => setReload((n) => n + 1)}>{en.app.retry}</Button>
-            </MessageBarActions>
-          )}
-        </MessageBar>
+        <RetryMessage
+          {...(problem.status !== 404 && problem.status !== 400 ? { onRetry: () => setReload((n) => n + 1) } : {})}
+        >
+          {problem.detail}
+        </RetryMessage>
       </div>
     );
   }
