@@ -13,6 +13,11 @@ import { createValidator, permissionCovered, type ValidatorOptions } from "./val
 
 const BASE = "https://login.emulator.test";
 
+/** The validation input of sandbox credentials, on the global cloud. */
+function inputOf(c: { tenantId: string; clientId: string; clientSecret: string }) {
+  return { tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" as const };
+}
+
 /** Short timeouts keep the hanging scenarios quick; the retry budget allows the 1-second Retry-After. */
 async function setup(
   overrides: Partial<ValidatorOptions> = {},
@@ -48,10 +53,7 @@ describe("validator over the in-process emulator", () => {
       const creds = SANDBOX[scenario];
       if (!creds) throw new Error(`no credentials for ${scenario}`);
       const events: string[] = [];
-      const report = await validate(
-        { tenantId: creds.tenantId, clientId: creds.clientId, clientSecret: creds.clientSecret, cloud: "global" },
-        { onCheck: (c) => events.push(c.id) },
-      );
+      const report = await validate(inputOf(creds), { onCheck: (c) => events.push(c.id) });
       for (const [id, want] of Object.entries(expected.checks)) {
         expect(`${id}=${outcome(report, id as CheckId)}`).toBe(`${id}=${want}`);
       }
@@ -101,12 +103,7 @@ describe("validator over the in-process emulator", () => {
     const { validate } = await setup();
     const c = SANDBOX["partial-consent"];
     if (!c) throw new Error("no scenario");
-    const report = await validate({
-      tenantId: c.tenantId,
-      clientId: c.clientId,
-      clientSecret: c.clientSecret,
-      cloud: "global",
-    });
+    const report = await validate(inputOf(c));
     expect(report.permissions?.missing).toEqual(["Application.Read.All"]);
     expect(report.permissions?.adminConsentUrl).toBe(`${BASE}/${c.tenantId}/adminconsent?client_id=${c.clientId}`);
     const check = report.checks.find((x) => x.id === "permissions");
@@ -118,12 +115,7 @@ describe("validator over the in-process emulator", () => {
     const { validate } = await setup();
     const c = SANDBOX.expiring;
     if (!c) throw new Error("no scenario");
-    const report = await validate({
-      tenantId: c.tenantId,
-      clientId: c.clientId,
-      clientSecret: c.clientSecret,
-      cloud: "global",
-    });
+    const report = await validate(inputOf(c));
     expect(report.secret?.daysUntilExpire).toBe(5);
     expect(report.checks.find((x) => x.id === "secret_expiry")?.message).toContain("5 days");
   });
@@ -206,12 +198,7 @@ describe("validator over the in-process emulator", () => {
     });
     const c = SANDBOX.valid;
     if (!c) throw new Error("no scenario");
-    const report = await validate({
-      tenantId: c.tenantId,
-      clientId: c.clientId,
-      clientSecret: c.clientSecret,
-      cloud: "global",
-    });
+    const report = await validate(inputOf(c));
     expect(report.ok).toBe(true);
     expect(seen).toHaveLength(4);
     expect(seen.slice(0, 2).sort()).toEqual([
@@ -227,12 +214,7 @@ describe("validator over the in-process emulator", () => {
     const c = SANDBOX.slow;
     if (!c) throw new Error("no scenario");
     const started = Date.now();
-    const report = await validate({
-      tenantId: c.tenantId,
-      clientId: c.clientId,
-      clientSecret: c.clientSecret,
-      cloud: "global",
-    });
+    const report = await validate(inputOf(c));
     expect(Date.now() - started).toBeLessThan(1500);
     expect(outcome(report, "tenant")).toBe("unknown:entra_timeout");
   });
@@ -242,12 +224,7 @@ describe("validator over the in-process emulator", () => {
     const c = SANDBOX["throttled-once"];
     if (!c) throw new Error("no scenario");
     const started = Date.now();
-    const report = await validate({
-      tenantId: c.tenantId,
-      clientId: c.clientId,
-      clientSecret: c.clientSecret,
-      cloud: "global",
-    });
+    const report = await validate(inputOf(c));
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(report.ok).toBe(true);
     expect(report.checks.find((x) => x.id === "token")?.detail?.attempts).toBe(2);
@@ -258,12 +235,7 @@ describe("validator over the in-process emulator", () => {
     const c = SANDBOX.throttled;
     if (!c) throw new Error("no scenario");
     const started = Date.now();
-    const report = await validate({
-      tenantId: c.tenantId,
-      clientId: c.clientId,
-      clientSecret: c.clientSecret,
-      cloud: "global",
-    });
+    const report = await validate(inputOf(c));
     expect(Date.now() - started).toBeLessThan(1500);
     expect(report.checks.find((x) => x.id === "token")?.detail?.retryAfterSeconds).toBe(120);
   });
