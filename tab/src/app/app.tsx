@@ -1,6 +1,6 @@
 /**
- * The shell: skip link, banners, the `<main>` landmark and the three routes. The services page ships in the first
- * chunk; the wizard and the portal load on demand.
+ * The shell: skip link, banners, the `<main>` landmark and the routes. Every page loads on demand, the first one
+ * while the tab starts (see main.tsx), so the first chunk holds only the shell.
  */
 import {
   Button,
@@ -13,18 +13,33 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { DismissRegular } from "@fluentui/react-icons";
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { Suspense, useEffect, useRef, useState } from "react";
 import { AppLink } from "../components/app-link";
 import { en } from "../i18n/en";
-import { ServicesPage } from "../pages/services.page";
 import { useApp } from "./app.context";
+import { preloadable } from "./preloadable";
 import { matchRoute, paths, useLocation } from "./router";
 
-const WizardPage = lazy(() => import("../wizard/wizard.page"));
-const PortalPage = lazy(() => import("../portal/portal.page"));
-const ConfigPage = lazy(() => import("../pages/config.page"));
-// The sandbox banner shows only after /api/settings answered, so it can load then rather than with the first chunk.
-const SandboxBanner = lazy(() => import("./sandbox-banner"));
+// Every page loads on demand; main.tsx starts loading the first page's code while it asks for the settings.
+const pages = {
+  services: preloadable(() => import("../pages/services.page")),
+  wizard: preloadable(() => import("../wizard/wizard.page")),
+  portal: preloadable(() => import("../portal/portal.page")),
+  config: preloadable(() => import("../pages/config.page")),
+};
+const ServicesPage = pages.services.Component;
+const WizardPage = pages.wizard.Component;
+const PortalPage = pages.portal.Component;
+const ConfigPage = pages.config.Component;
+/** Loaded before the first render when the server is in sandbox mode (see boot-settings.ts). */
+export const sandboxBanner = preloadable(() => import("./sandbox-banner"));
+const SandboxBanner = sandboxBanner.Component;
+
+/** Loads the code of the page at `pathname`, so it arrives while other start-up work runs. */
+export async function preloadPage(pathname: string): Promise<void> {
+  const route = matchRoute(pathname);
+  if (route.name !== "not-found") await pages[route.name].preload();
+}
 
 const useStyles = makeStyles({
   shell: {

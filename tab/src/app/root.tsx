@@ -26,16 +26,18 @@ export interface RootProps {
   /** The Fluent theme of `hostContext.theme`, loaded before the first render. */
   initialTheme: Theme;
   api: ApiClient;
+  /** /api/settings as answered before the first render; undefined when it did not answer in time (asked again). */
+  initialSettings: TabSettings | undefined;
 }
 
 /** The themed root with the shared services. */
-export function Root({ host, hostContext, initialTheme, api }: RootProps) {
+export function Root({ host, hostContext, initialTheme, api, initialSettings }: RootProps) {
   const styles = useStyles();
   const [theme, setTheme] = useState<{ name: HostTheme; fluent: Theme }>({
     name: hostContext.theme,
     fluent: initialTheme,
   });
-  const [settings, setSettings] = useState<TabSettings | undefined>(undefined);
+  const [settings, setSettings] = useState<TabSettings | undefined>(initialSettings);
 
   useEffect(() => {
     host.onThemeChange((next) => {
@@ -47,12 +49,13 @@ export function Root({ host, hostContext, initialTheme, api }: RootProps) {
   }, [host]);
 
   useEffect(() => {
+    if (initialSettings) return;
     const controller = new AbortController();
     api.getSettings({ signal: controller.signal }).then(setSettings, () => {
       // Without settings the tab still works: no sandbox banner, and the server picks SBC defaults.
     });
     return () => controller.abort();
-  }, [api]);
+  }, [api, initialSettings]);
 
   const services = useMemo<AppServices>(
     () => ({ api, host, hostContext, settings }),

@@ -60,7 +60,8 @@ export default function SandboxBanner() {
   const shared = useSharedStyles();
   const { api } = useApp();
   const [open, setOpen] = useState(false);
-  const [tenants, setTenants] = useState<SandboxTenant[]>([]);
+  // Undefined while loading; the button is there from the first frame either way, so the banner never grows.
+  const [tenants, setTenants] = useState<SandboxTenant[] | "failed" | undefined>(undefined);
   const [announcement, setAnnouncement] = useState("");
   const listId = useId();
 
@@ -68,7 +69,9 @@ export default function SandboxBanner() {
     const controller = new AbortController();
     api.getSandbox({ signal: controller.signal }).then(
       (body) => setTenants(body.tenants),
-      () => setTenants([]),
+      () => {
+        if (!controller.signal.aborted) setTenants("failed");
+      },
     );
     return () => controller.abort();
   }, [api]);
@@ -100,16 +103,16 @@ export default function SandboxBanner() {
           <MessageBarTitle>{en.sandbox.title}</MessageBarTitle>
           {en.sandbox.body}
         </MessageBarBody>
-        {tenants.length > 0 && (
-          <MessageBarActions>
-            <Button aria-expanded={open} aria-controls={listId} onClick={() => setOpen((v) => !v)}>
-              {open ? en.sandbox.hideTenants : en.sandbox.showTenants}
-            </Button>
-          </MessageBarActions>
-        )}
+        <MessageBarActions>
+          <Button aria-expanded={open} aria-controls={listId} onClick={() => setOpen((v) => !v)}>
+            {open ? en.sandbox.hideTenants : en.sandbox.showTenants}
+          </Button>
+        </MessageBarActions>
       </MessageBar>
       <div id={listId} hidden={!open}>
-        {open && (
+        {open && tenants === undefined && <Caption1>{en.sandbox.tenantsLoading}</Caption1>}
+        {open && tenants === "failed" && <Caption1>{en.sandbox.tenantsFailed}</Caption1>}
+        {open && Array.isArray(tenants) && (
           <ul className={styles.list} aria-label={en.sandbox.tenantsLabel}>
             {tenants.map((t) => (
               <li key={t.scenario} className={`${shared.surface} ${styles.tenant}`}>

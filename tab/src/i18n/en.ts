@@ -37,6 +37,9 @@ export const en = {
     showTenants: "Show demo tenants",
     hideTenants: "Hide demo tenants",
     tenantsLabel: "Demo tenants",
+    tenantsLoading: "Loading the demo tenants…",
+    tenantsFailed:
+      "Could not load the demo tenants. They are also listed in the README and in the server's start-up output.",
     scenario: "Scenario",
     tenantId: "Tenant ID",
     tenantDomain: "Tenant domain",

@@ -59,8 +59,8 @@ const useStyles = makeStyles({
   chevron: { marginLeft: tokens.spacingHorizontalXS, fontSize: "20px" },
 });
 
-/** The services page. */
-export function ServicesPage() {
+/** The services page (default export for React.lazy). */
+export default function ServicesPage() {
   const styles = useStyles();
   const shared = useSharedStyles();
   const { api } = useApp();
