@@ -9,11 +9,11 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { en } from "../../tab/src/i18n/en.js";
 import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
 import { launchBrowser, seriousAxeViolations } from "./browser.js";
-import { ROOT, startTestApp, type TestApp } from "./helpers.js";
+import { postJson, ROOT, startTestApp, type TestApp } from "./helpers.js";
 
 const valid = SANDBOX.valid;
 const missing = SANDBOX["missing-consent"];
@@ -32,10 +32,26 @@ mkdirSync(SHOTS, { recursive: true });
 let app: TestApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** What each page of the running test saw (console errors, failed requests, 4xx/5xx answers), for failure reports. */
+let pageLogs = new Map<Page, string[]>();
+
+function watch(page: Page): void {
+  const log: string[] = [];
+  pageLogs.set(page, log);
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") log.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => log.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) log.push(`answer ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+}
 
 async function newPage(options: { width?: number; theme?: string } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
   contexts.push(context);
+  context.on("page", watch);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   return page;
@@ -43,13 +59,41 @@ async function newPage(options: { width?: number; theme?: string } = {}): Promis
 
 const url = (path: string, theme = "default") => `${app.url}${path}${path.includes("?") ? "&" : "?"}theme=${theme}`;
 
+/**
+ * Opens a page of the tab and waits until it stands: the sandbox banner (this server runs in sandbox mode) is in
+ * the first frame, so once it shows, nothing above the page content moves any more.
+ */
+async function open(page: Page, path: string, theme = "default"): Promise<void> {
+  await page.goto(url(path, theme));
+  await page.getByRole("region", { name: en.sandbox.title }).waitFor();
+}
+
+/**
+ * The service the portal tests work on. The onboarding test creates it through the wizard; when that test failed,
+ * it is created here through the API so that the portal tests still report on the portal.
+ */
+const ensureContosoService = async (): Promise<void> => {
+  const check = (await (await fetch(`${app.url}/api/services/name-check?name=contoso-dr`)).json()) as { ok: boolean };
+  if (!check.ok) return;
+  const customer = await postJson(`${app.url}/api/customers`, { name: "Customer of contoso-dr" });
+  const created = await postJson(`${app.url}/api/services`, {
+    customerId: (customer.json as { id: string }).id,
+    shortName: "contoso-dr",
+    licenseType: "hosted-pro",
+    licensedUsers: 120,
+    m365: { tenantId: valid.tenantId, clientId: valid.clientId, clientSecret: valid.clientSecret, cloud: "global" },
+    directRouting: {},
+  });
+  expect(created.status).toBe(201);
+};
+
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 /** Walks the wizard to the credentials step for a new service. */
 async function wizardToCredentials(page: Page, shortName: string, customer: "new" | string): Promise<void> {
-  await page.goto(url("/services/new"));
+  await open(page, "/services/new");
   await page.getByRole("heading", { name: en.wizard.title, exact: true }).waitFor();
   if (customer === "new") {
     // With no customers yet the new-customer form shows at once; otherwise it is one click away.
@@ -95,6 +139,21 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
+afterEach(async ({ task }) => {
+  const logs = pageLogs;
+  pageLogs = new Map();
+  if (task.result?.state !== "fail") return;
+  // Say what the browser showed and saw; input values (the secret field's among them) are not part of textContent.
+  for (const [page, log] of logs) {
+    if (page.isClosed()) continue;
+    const text = await page
+      .locator("body")
+      .textContent({ timeout: 2000 })
+      .catch((e: unknown) => `(no text: ${String(e)})`);
+    console.error(`--- ${page.url()}\n${(text ?? "").slice(0, 3000)}\n${log.join("\n") || "(no errors logged)"}`);
+  }
+});
+
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
@@ -104,13 +163,39 @@ afterAll(async () => {
 describe("the Teams tab in Chromium", () => {
   it("shows the empty services page with a way to the first onboarding", async () => {
     const page = await newPage();
-    await page.goto(url("/"));
+    await open(page, "/");
     await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
     await page.getByText(en.services.emptyTitle).waitFor();
     await page.getByText(en.sandbox.title).waitFor();
     await shoot(page, "services-empty-light");
     await page.getByRole("button", { name: en.services.emptyAction }).click();
     await page.getByRole("heading", { name: en.wizard.title, exact: true }).waitFor();
+  });
+
+  it("draws the banners in the first frame, so the page content never moves down under the pointer", async () => {
+    const page = await newPage();
+    // Sample the top of <main> in every frame from the first one on.
+    await page.addInitScript(() => {
+      const tops: number[] = [];
+      (window as unknown as { __mainTops: number[] }).__mainTops = tops;
+      const sample = () => {
+        const main = document.querySelector("main");
+        if (main) tops.push(Math.round(main.getBoundingClientRect().top));
+        if (tops.length < 2000) requestAnimationFrame(sample);
+      };
+      requestAnimationFrame(sample);
+    });
+    await open(page, "/services/new");
+    await page
+      .getByLabel(en.wizard.customerName)
+      .or(page.getByRole("combobox", { name: en.wizard.customerPick }))
+      .first()
+      .waitFor();
+    await page.waitForLoadState("networkidle");
+    await page.waitForTimeout(200);
+    const tops = await page.evaluate(() => (window as unknown as { __mainTops: number[] }).__mainTops);
+    expect(tops.length).toBeGreaterThan(0);
+    expect([...new Set(tops)]).toHaveLength(1);
   });
 
   it("onboards the valid tenant: checks appear one by one, the secret is masked, the service is listed", async () => {
@@ -186,8 +271,9 @@ describe("the Teams tab in Chromium", () => {
   });
 
   it("runs Validate Authentication and replaces the secret: a wrong one is refused, a right one accepted", async () => {
+    await ensureContosoService();
     const page = await newPage();
-    await page.goto(url("/"));
+    await open(page, "/");
     await page.getByRole("link", { name: "contoso-dr" }).click();
     await page.getByRole("tab", { name: en.portal.tabM365 }).click();
     await page.getByRole("button", { name: en.portal.validate }).click();
@@ -225,7 +311,7 @@ describe("the Teams tab in Chromium", () => {
     await enterCredentials(page, valid);
     await page.getByRole("link", { name: en.app.backToServices }).click();
     await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
-    await page.goto(url("/services/new"));
+    await open(page, "/services/new");
     await page.getByText(en.wizard.restored, { exact: false }).waitFor();
     await expect.poll(() => page.getByLabel(en.wizard.tenantId).inputValue()).toBe(valid.tenantId);
     expect(await page.getByLabel(en.wizard.clientId).inputValue()).toBe(valid.clientId);
@@ -246,7 +332,7 @@ describe("the Teams tab in Chromium", () => {
 
   it("works with the keyboard alone: from the services page into the wizard and through a step", async () => {
     const page = await newPage();
-    await page.goto(url("/"));
+    await open(page, "/");
     await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
     // Tab from the top of the page until "Add service" has the focus, then open the menu with Enter.
     for (let i = 0; i < 40; i++) {
@@ -288,8 +374,9 @@ describe("the Teams tab in Chromium", () => {
   });
 
   it("has no serious or critical axe violations on any page in the three themes", async () => {
+    await ensureContosoService();
     const services = await (await newPage()).context().newPage();
-    await services.goto(url("/"));
+    await open(services, "/");
     await services.getByRole("link", { name: "contoso-dr" }).waitFor();
     const serviceHref = await services.getByRole("link", { name: "contoso-dr" }).getAttribute("href");
     const pages = [
@@ -304,7 +391,7 @@ describe("the Teams tab in Chromium", () => {
     for (const theme of ["default", "dark", "contrast"]) {
       for (const p of pages) {
         const page = await newPage();
-        await page.goto(url(p.path, theme));
+        await open(page, p.path, theme);
         await page.getByRole("heading", { name: p.ready }).first().waitFor();
         await page.waitForLoadState("networkidle");
         for (const v of await seriousAxeViolations(page)) found.push(`${theme} ${p.path}: ${v}`);
@@ -318,14 +405,15 @@ describe("the Teams tab in Chromium", () => {
   }, 240_000);
 
   it("fits a 320 px wide screen (Teams mobile) without horizontal scrolling", async () => {
+    await ensureContosoService();
     const page = await newPage({ width: 320 });
     for (const path of ["/", "/services/new"]) {
-      await page.goto(url(path));
+      await open(page, path);
       await page.locator("h1").first().waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, path).toBeLessThanOrEqual(0);
     }
-    await page.goto(url("/"));
+    await open(page, "/");
     await page.getByRole("link", { name: "contoso-dr" }).click();
     await page.getByRole("tab", { name: en.portal.tabM365 }).click();
     await page.getByRole("button", { name: en.portal.validate }).waitFor();
