@@ -229,7 +229,6 @@ describe("the Teams tab in Chromium", () => {
     const row = page.getByRole("link", { name: "contoso-dr" });
     await row.waitFor();
     await page.getByText(en.status.connected).first().waitFor();
-    await shoot(page, "services-light");
   });
 
   it("lists the missing permissions for the missing-consent tenant and does not let the operator proceed", async () => {
@@ -279,7 +278,7 @@ describe("the Teams tab in Chromium", () => {
     await page.getByRole("button", { name: en.portal.validate }).click();
     await page.getByText(en.portal.validateOk).waitFor();
     await expect.poll(() => page.getByTestId("days-until-expire").textContent()).toContain("300");
-    await shoot(page, "portal-m365-light");
+    await shoot(page, "portal-m365-validated-light");
 
     await page.getByRole("button", { name: en.portal.replaceSecret }).click();
     const dialog = page.getByRole("dialog");
@@ -380,12 +379,12 @@ describe("the Teams tab in Chromium", () => {
     await services.getByRole("link", { name: "contoso-dr" }).waitFor();
     const serviceHref = await services.getByRole("link", { name: "contoso-dr" }).getAttribute("href");
     const pages = [
-      { path: "/", ready: en.services.title },
-      { path: "/services/new", ready: en.wizard.title },
-      { path: `${serviceHref}?tab=general`, ready: "contoso-dr" },
-      { path: `${serviceHref}?tab=m365`, ready: "contoso-dr" },
-      { path: `${serviceHref}?tab=audit`, ready: "contoso-dr" },
-      { path: "/config", ready: en.config.title },
+      { name: "services", path: "/", ready: en.services.title },
+      { name: "wizard", path: "/services/new", ready: en.wizard.title },
+      { name: "portal-general", path: `${serviceHref}?tab=general`, ready: "contoso-dr" },
+      { name: "portal-m365", path: `${serviceHref}?tab=m365`, ready: "contoso-dr" },
+      { name: "portal-audit", path: `${serviceHref}?tab=audit`, ready: "contoso-dr" },
+      { name: "config", path: "/config", ready: en.config.title },
     ];
     const found: string[] = [];
     for (const theme of ["default", "dark", "contrast"]) {
@@ -395,9 +394,8 @@ describe("the Teams tab in Chromium", () => {
         await page.getByRole("heading", { name: p.ready }).first().waitFor();
         await page.waitForLoadState("networkidle");
         for (const v of await seriousAxeViolations(page)) found.push(`${theme} ${p.path}: ${v}`);
-        if (theme === "dark" && p.path === "/") await shoot(page, "services-dark");
-        if (theme === "dark" && p.path === "/services/new") await shoot(page, "wizard-dark");
-        if (theme === "dark" && p.path.endsWith("tab=m365")) await shoot(page, "portal-m365-dark");
+        // Every page in light and dark goes to the screenshots.
+        if (theme !== "contrast") await shoot(page, `${p.name}-${theme === "default" ? "light" : "dark"}`);
         await page.context().close();
       }
     }
