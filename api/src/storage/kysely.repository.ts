@@ -6,7 +6,7 @@
 
 import type { Cloud } from "@dr/contract";
 import { normaliseShortName } from "@dr/contract";
-import type { Insertable, Kysely, Selectable } from "kysely";
+import type { CompiledQuery, Insertable, Kysely, Selectable } from "kysely";
 import type { SealedSecret } from "../secrets/secret-store.types.js";
 import type { AuditEventsTable, Database, IntBool, ServicesTable, ValidationsTable } from "./database.types.js";
 import { CONSTRAINTS } from "./migrations.js";
@@ -65,6 +65,10 @@ export function createKyselyRepository(db: Kysely<Database>, engine: "sqlite" | 
       .select(serviceColumns)
       .select("customers.name as customer_name");
 
+  let fingerprintQuery:
+    | CompiledQuery<{ n: number | string | bigint; v: number | string | bigint | null; u: string | null }>
+    | undefined;
+
   const repo: Repository = {
     async transaction<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {
       // Already inside one: nest by joining it, so a domain helper can open a transaction whoever calls it.
@@ -110,14 +114,17 @@ export function createKyselyRepository(db: Kysely<Database>, engine: "sqlite" | 
     },
 
     async servicesFingerprint() {
-      const row = await db
+      // Asked on every services list request: built and compiled once.
+      fingerprintQuery ??= db
         .selectFrom("services")
         .select((eb) => [
           eb.fn.countAll<number | string | bigint>().as("n"),
           eb.fn.sum<number | string | bigint | null>("version").as("v"),
           eb.fn.max("updated_at").as("u"),
         ])
-        .executeTakeFirstOrThrow();
+        .compile();
+      const row = (await db.executeQuery(fingerprintQuery)).rows[0];
+      if (!row) throw new Error("the services fingerprint query returned no row");
       return `${row.n}:${row.v ?? 0}:${row.u ?? ""}`;
     },
 
