@@ -452,4 +452,16 @@ describe("validation rate limit", () => {
     // ...but may still validate another tenant.
     expect((await post("trent@provider.example", expiring.tenantId)).status).toBe(200);
   });
+
+  it("counts a tenant once whether it is named by its ID or by its domain", async () => {
+    const domain = missing.tenantDomain;
+    if (!domain) throw new Error("missing-consent has no domain");
+    // The first run by domain teaches the limiter that this domain is that tenant, and counts for both names.
+    expect((await post("op1@provider.example", domain)).status).toBe(200);
+    expect((await post("op2@provider.example", domain.toUpperCase())).status).toBe(200);
+    expect((await post("op3@provider.example", missing.tenantId)).status).toBe(200);
+    // Three runs against the tenant: a fourth is refused under either name, whoever asks.
+    expect((await post("op4@provider.example", missing.tenantId)).status).toBe(429);
+    expect((await post("op5@provider.example", domain)).status).toBe(429);
+  });
 });

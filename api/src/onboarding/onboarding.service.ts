@@ -129,6 +129,9 @@ function summarise(report: ValidationReport): ValidationRecord["checks"] {
   return report.checks.map((c) => ({ id: c.id, status: c.status, ...(c.code ? { code: c.code } : {}) }));
 }
 
+/** Most tenant names remembered for the rate limit (oldest dropped first). */
+const MAX_TENANT_ALIASES = 10_000;
+
 /** Creates the onboarding service. */
 export function createOnboardingService(deps: OnboardingDeps): OnboardingService {
   const now = deps.now ?? (() => new Date());
@@ -244,12 +247,42 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     return service;
   };
 
+  // A tenant can be named by its ID or by any of its domains; each validation that resolves a name to the tenant's
+  // ID teaches it, so the per-tenant limit counts a tenant once however it is written.
+  const tenantAliases = new Map<string, string>();
+  const tenantKey = (entered: string) => {
+    const name = entered.trim().toLowerCase();
+    return `tenant:${tenantAliases.get(name) ?? name}`;
+  };
+  const learnTenant = (entered: string, report: ValidationReport) => {
+    const name = entered.trim().toLowerCase();
+    // The tenant check resolves the ID even when a later check fails (a wrong secret, say).
+    const resolved = report.tenant?.id ?? report.checks.find((c) => c.id === "tenant")?.detail?.tenantId;
+    const id = typeof resolved === "string" ? resolved.toLowerCase() : undefined;
+    if (!id || id === name || tenantAliases.has(name)) return;
+    tenantAliases.set(name, id);
+    deps.rateLimiter.record(`tenant:${id}`); // the run just admitted under the name counts for the tenant too
+    if (tenantAliases.size > MAX_TENANT_ALIASES) {
+      const oldest = tenantAliases.keys().next().value;
+      if (oldest !== undefined) tenantAliases.delete(oldest);
+    }
+  };
+
+  /** Every validation goes through here: admitted by the rate limit first, then run, then its tenant learnt. */
+  const runValidation = async (
+    actor: string,
+    input: Parameters<Validator["validate"]>[0],
+    options?: Parameters<Validator["validate"]>[1],
+  ): Promise<ValidationReport> => {
+    service.admitValidation(actor, input.tenantId);
+    const report = await deps.validator.validate(input, options);
+    learnTenant(input.tenantId, report);
+    return report;
+  };
+
   const service: OnboardingService = {
     admitValidation(actor, tenant) {
-      const decision = deps.rateLimiter.take([
-        `operator:${actor.toLowerCase()}`,
-        `tenant:${tenant.trim().toLowerCase()}`,
-      ]);
+      const decision = deps.rateLimiter.take([`operator:${actor.toLowerCase()}`, tenantKey(tenant)]);
       if (!decision.ok) {
         const who = decision.key.startsWith("tenant:") ? "this tenant" : "you";
         throw new RateLimitedError(
@@ -260,8 +293,7 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     },
 
     async validateCredentials(input, actor, options = {}) {
-      service.admitValidation(actor, input.tenantId);
-      const report = await deps.validator.validate(input, options);
+      const report = await runValidation(actor, input, options);
       await audit(deps.repo, actor, "credentials.validate", report.ok ? "success" : "failure", null, {
         tenantId: report.tenant?.id ?? input.tenantId.slice(0, 256),
         clientId: input.clientId.slice(0, 64),
@@ -371,8 +403,7 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
         ]);
       }
 
-      service.admitValidation(actor, input.m365.tenantId);
-      const report = await deps.validator.validate({
+      const report = await runValidation(actor, {
         tenantId: input.m365.tenantId,
         clientId: input.m365.clientId,
         clientSecret,
@@ -535,9 +566,9 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
       const record = await mustGetService(id);
       const stored = await deps.repo.getServiceSecret(id);
       if (!stored) throw new NotFoundError(`The service ${id} has no stored secret.`);
-      service.admitValidation(actor, record.m365.tenantId);
       const secret = deps.secrets.open(stored.sealed, SECRET_AAD(id, stored.sealedAtVersion));
-      const report = await deps.validator.validate(
+      const report = await runValidation(
+        actor,
         {
           tenantId: record.m365.tenantId,
           clientId: record.m365.clientId,
@@ -564,8 +595,8 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
 
     async replaceSecret(id, clientSecret, actor, options = {}) {
       const record = await mustGetService(id);
-      service.admitValidation(actor, record.m365.tenantId);
-      const report = await deps.validator.validate(
+      const report = await runValidation(
+        actor,
         { tenantId: record.m365.tenantId, clientId: record.m365.clientId, clientSecret, cloud: record.m365.cloud },
         options,
       );

@@ -10,6 +10,8 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number
 export interface RateLimiter {
   /** Admits a request when every key is under its limit, and then counts it against every key. */
   take(keys: string[]): RateDecision;
+  /** Counts a request against `key` without asking (one already admitted under another name of the same thing). */
+  record(key: string): void;
 }
 
 /** Options of {@link createRateLimiter}. */
@@ -37,6 +39,18 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return list;
   };
 
+  const count = (key: string, at: number) => {
+    const list = hits.get(key) ?? [];
+    list.push(at);
+    hits.delete(key);
+    hits.set(key, list);
+    while (hits.size > maxKeys) {
+      const first = hits.keys().next().value;
+      if (first === undefined) break;
+      hits.delete(first);
+    }
+  };
+
   return {
     take(keys) {
       const at = now();
@@ -47,18 +61,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           return { ok: false, key, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - at) / 1000)) };
         }
       }
-      for (const key of keys) {
-        const list = hits.get(key) ?? [];
-        list.push(at);
-        hits.delete(key);
-        hits.set(key, list);
-      }
-      while (hits.size > maxKeys) {
-        const first = hits.keys().next().value;
-        if (first === undefined) break;
-        hits.delete(first);
-      }
+      for (const key of keys) count(key, at);
       return { ok: true };
+    },
+    record(key) {
+      const at = now();
+      recent(key, at);
+      count(key, at);
     },
   };
 }
