@@ -6,56 +6,18 @@ import { randomUUID } from "node:crypto";
 import type { Problem, Service } from "@dr/contract";
 import { generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEmulator, type Emulator } from "../src/m365/emulator/emulator.core.js";
-import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
-import { createEmulatorTls, type EmulatorServer, startEmulatorServer } from "../src/m365/emulator/emulator.server.js";
-import type { TenantFixture } from "../src/m365/emulator/emulator.types.js";
+import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
+import type { EmulatorServer } from "../src/m365/emulator/emulator.server.js";
+import { type EntraSetup, OTHER_TENANT, PROVIDER_TENANT, startEntraSetup, TAB_CLIENT_ID } from "./entra.js";
 import { startTestApp, type TestApp } from "./helpers.js";
 
-const PROVIDER_TENANT = "5b0b8c3e-7f7c-4a59-9f0e-2c1d7f7a9e11";
-const OTHER_TENANT = "0c8a3f55-3c61-4bd8-b5d5-0d6f3d8b9e22";
-const TAB_CLIENT_ID = "7d2f6c1a-9b3e-4f5a-8c7d-6e5f4a3b2c1d";
 const valid = SANDBOX.valid;
 if (!valid) throw new Error("no valid scenario");
 
-/** The provider's own tenant: it only needs to exist for its signing keys to be served. */
-const provider: TenantFixture = {
-  scenario: "provider",
-  description: "The provider's own tenant (operator sign-in)",
-  id: PROVIDER_TENANT,
-  displayName: "Provider",
-  domains: [{ name: "provider.onmicrosoft.com", isDefault: true, isInitial: true }],
-  cloud: "global",
-  regionScope: "EU",
-  apps: [],
-};
-
-let emulator: Emulator;
+let setup: EntraSetup;
 let server: EmulatorServer;
 let app: TestApp;
-
-/** A Teams SSO (v2) access token for the tab's API, signed by the emulator's key. */
-async function ssoToken(overrides: Record<string, unknown> = {}, opts: { expiresInSeconds?: number } = {}) {
-  const now = Math.floor(Date.now() / 1000);
-  return emulator.signToken(
-    {
-      aud: TAB_CLIENT_ID,
-      iss: `${server.url}/${PROVIDER_TENANT}/v2.0`,
-      iat: now - 60,
-      nbf: now - 60,
-      tid: PROVIDER_TENANT,
-      oid: randomUUID(),
-      azp: "5e3ce6c0-2b1f-4285-8d4b-75ee78787346",
-      scp: "access_as_user",
-      ver: "2.0",
-      preferred_username: "olivia@provider.example",
-      upn: "olivia@provider.example",
-      roles: ["Onboarding.Operator"],
-      ...overrides,
-    },
-    opts,
-  );
-}
+const ssoToken: EntraSetup["ssoToken"] = (overrides, opts) => setup.ssoToken(overrides, opts);
 
 async function call(method: string, path: string, token: string | undefined, body?: unknown) {
   const response = await fetch(`${app.url}${path}`, {
@@ -71,25 +33,12 @@ async function call(method: string, path: string, token: string | undefined, bod
 }
 
 beforeAll(async () => {
-  emulator = await createEmulator({ tenants: [...sandboxTenants(), provider] });
-  server = await startEmulatorServer({ emulator, tls: await createEmulatorTls() });
-  app = await startTestApp(
-    {
-      M365_MODE: "live",
-      M365_LOGIN_URL: server.url,
-      M365_GRAPH_URL: server.url,
-      AUTH_MODE: "entra",
-      AUTH_TENANT_ID: PROVIDER_TENANT,
-      AUTH_CLIENT_ID: TAB_CLIENT_ID,
-      M365_TIMEOUT_MS: "3000",
-    },
-    { extraCaPem: [server.caPem] },
-  );
+  setup = await startEntraSetup();
+  ({ server, app } = setup);
 });
 
 afterAll(async () => {
-  await app?.close();
-  await server?.close();
+  await setup?.close();
 });
 
 describe("operator sign-in with Teams SSO tokens", () => {
@@ -164,6 +113,21 @@ describe("operator sign-in with Teams SSO tokens", () => {
     expect((await call("GET", "/api/services", noRole)).status).toBe(403);
   });
 
+  it("tells the tab who the operator is and what their roles allow, never from a shared cache", async () => {
+    const permissionsOf = async (roles: string[]) => {
+      const r = await call("GET", "/api/settings", await ssoToken({ roles, upn: "pat@provider.example" }));
+      expect(r.status).toBe(200);
+      expect(r.headers.get("cache-control")).toBe("private, no-store");
+      const { operator } = r.json as { operator: { name: string; permissions: string[] } };
+      expect(operator.name).toBe("pat@provider.example");
+      return operator.permissions;
+    };
+    expect(await permissionsOf(["Onboarding.Reader"])).toEqual(["read"]);
+    expect(await permissionsOf(["Onboarding.Operator"])).toEqual(["read", "operate"]);
+    expect(await permissionsOf(["Onboarding.Admin"])).toEqual(["read", "operate", "admin"]);
+    expect(await permissionsOf(["Onboarding.Reader", "Onboarding.Operator"])).toEqual(["read", "operate"]);
+  });
+
   it("refuses expired, early, foreign, unscoped, tampered, unsigned and unknown-key tokens", async () => {
     const now = Math.floor(Date.now() / 1000);
     const other = await generateKeyPair("RS256");
@@ -216,18 +180,7 @@ describe("operator sign-in with Teams SSO tokens", () => {
   });
 
   it("adds HSTS in production", async () => {
-    const production = await startTestApp(
-      {
-        NODE_ENV: "production",
-        M365_MODE: "live",
-        M365_LOGIN_URL: server.url,
-        M365_GRAPH_URL: server.url,
-        AUTH_MODE: "entra",
-        AUTH_TENANT_ID: PROVIDER_TENANT,
-        AUTH_CLIENT_ID: TAB_CLIENT_ID,
-      },
-      { extraCaPem: [server.caPem] },
-    );
+    const production = await startTestApp({ ...setup.env, NODE_ENV: "production" }, { extraCaPem: [server.caPem] });
     try {
       const r = await fetch(`${production.url}/api/health`);
       expect(r.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");

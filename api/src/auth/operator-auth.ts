@@ -37,6 +37,11 @@ export interface Operator {
 /** Resolves and authorises the operator of a request; throws UnauthenticatedError or ForbiddenError. */
 export type Authenticator = (request: FastifyRequest, needs: Permission) => Promise<Operator>;
 
+/** Every permission the roles grant, in the order read, operate, admin. */
+export function permissionsOf(roles: readonly Role[]): Permission[] {
+  return (Object.keys(ALLOWED) as Permission[]).filter((p) => roles.some((r) => ALLOWED[p].includes(r)));
+}
+
 /** Throws ForbiddenError unless one of the operator's roles allows `needs`. */
 export function authorise(operator: Operator, needs: Permission): Operator {
   if (!operator.roles.some((r) => ALLOWED[needs].includes(r))) {

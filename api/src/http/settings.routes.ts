@@ -1,9 +1,10 @@
 /**
- * GET /api/settings: what the tab needs to render (mode, SBC choices, auth mode).
+ * GET /api/settings: what the tab needs to render (mode, SBC choices, auth mode) and who the operator is, with what
+ * they may do, so the tab offers only the actions the server will allow.
  * GET /api/sandbox: the demo tenants and their (fictitious) credentials, in sandbox mode only, for the banner.
  */
 import type { FastifyInstance } from "fastify";
-import type { Authenticator } from "../auth/operator-auth.js";
+import { type Authenticator, type Permission, permissionsOf } from "../auth/operator-auth.js";
 import type { SandboxCredentials } from "../m365/emulator/emulator.fixtures.js";
 import { NotFoundError } from "./errors.js";
 
@@ -15,14 +16,21 @@ export interface TabSettings {
   sbcRegions: string[];
 }
 
+/** The settings as answered to one operator. */
+export interface OperatorSettings extends TabSettings {
+  operator: { name: string; permissions: Permission[] };
+}
+
 /** Registers the settings and sandbox routes. */
 export function registerSettingsRoutes(
   app: FastifyInstance,
   deps: { settings: TabSettings; sandbox?: Readonly<Record<string, SandboxCredentials>>; auth: Authenticator },
 ): void {
-  app.get("/api/settings", async (request): Promise<TabSettings> => {
-    await deps.auth(request, "read");
-    return deps.settings;
+  app.get("/api/settings", async (request, reply): Promise<OperatorSettings> => {
+    const operator = await deps.auth(request, "read");
+    // Per operator: no shared cache may hand one operator's answer to another.
+    reply.header("cache-control", "private, no-store");
+    return { ...deps.settings, operator: { name: operator.name, permissions: permissionsOf(operator.roles) } };
   });
   app.get("/api/sandbox", async (request) => {
     await deps.auth(request, "read");
