@@ -74,17 +74,22 @@ async function open(page: Page, path: string, theme = "default"): Promise<void> 
  */
 const ensureContosoService = async (): Promise<void> => {
   const check = (await (await fetch(`${app.url}/api/services/name-check?name=contoso-dr`)).json()) as { ok: boolean };
-  if (!check.ok) return;
-  const customer = await postJson(`${app.url}/api/customers`, { name: "Customer of contoso-dr" });
+  if (check.ok) await createServiceThroughApi("contoso-dr", "Customer of contoso-dr");
+};
+
+/** Creates a customer and a service for the valid tenant through the API; answers the service id. */
+const createServiceThroughApi = async (shortName: string, customerName: string): Promise<string> => {
+  const customer = await postJson(`${app.url}/api/customers`, { name: customerName });
   const created = await postJson(`${app.url}/api/services`, {
     customerId: (customer.json as { id: string }).id,
-    shortName: "contoso-dr",
+    shortName,
     licenseType: "hosted-pro",
     licensedUsers: 120,
     m365: { tenantId: valid.tenantId, clientId: valid.clientId, clientSecret: valid.clientSecret, cloud: "global" },
     directRouting: {},
   });
   expect(created.status).toBe(201);
+  return (created.json as { id: string }).id;
 };
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -226,6 +231,7 @@ describe("the Teams tab in Chromium", () => {
     expect(summary).not.toContain(valid.clientSecret);
     await page.getByRole("button", { name: en.wizard.create }).click();
     await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
+    await page.getByText(en.services.created("contoso-dr")).waitFor();
     const row = page.getByRole("link", { name: "contoso-dr" });
     await row.waitFor();
     await page.getByText(en.status.connected).first().waitFor();
@@ -370,6 +376,28 @@ describe("the Teams tab in Chromium", () => {
     });
     expect(focus.visible).toBe(true);
     expect(focus.marked).toBe(true);
+  });
+
+  it("deletes a service after asking once more, and says so on the services page", async () => {
+    const id = await createServiceThroughApi("to-delete", "Short-lived Customer");
+    const page = await newPage();
+    await open(page, `/services/${id}`);
+    await page.getByRole("button", { name: en.portal.deleteButton }).click();
+    const question = page.getByText(en.portal.deleteConfirmTitle("to-delete"));
+    await question.waitFor();
+    // The safe answer has the focus; nothing is hidden from assistive technology.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(en.app.cancel);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: en.app.cancel }).click();
+    await question.waitFor({ state: "hidden" });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(en.portal.deleteButton);
+    await page.getByRole("button", { name: en.portal.deleteButton }).click();
+    await page.getByRole("button", { name: en.portal.deleteConfirm, exact: true }).click();
+    await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
+    await page.getByText(en.services.deleted("to-delete")).waitFor();
+    expect(await page.getByRole("link", { name: "to-delete" }).count()).toBe(0);
+    const gone = await fetch(`${app.url}/api/services/${id}`);
+    expect(gone.status).toBe(404);
   });
 
   it("has no serious or critical axe violations on any page in the three themes", async () => {

@@ -28,7 +28,12 @@ export interface TabSettings {
   sbcBaseDomain: string;
   sbcRegions: string[];
   authMode: "dev" | "entra";
+  /** The signed-in operator and what their app roles allow (the server enforces it; the tab offers only these). */
+  operator?: { name: string; permissions: OperatorPermission[] };
 }
+
+/** read: see everything; operate: onboard, validate, replace secrets; admin: also edit and delete services. */
+export type OperatorPermission = "read" | "operate" | "admin";
 
 /** One demo tenant of sandbox mode (fictitious credentials, shown in the banner). */
 export interface SandboxTenant {

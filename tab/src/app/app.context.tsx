@@ -3,7 +3,7 @@
  * settings. Provided once by the root; pages read it with `useApp()`.
  */
 import { createContext, useContext } from "react";
-import type { ApiClient, TabSettings } from "../api/api.client";
+import type { ApiClient, OperatorPermission, TabSettings } from "../api/api.client";
 import type { HostContext, TeamsHost } from "../teams/teams-host";
 
 /** The shared services of the tab. */
@@ -23,4 +23,13 @@ export function useApp(): AppServices {
   const value = useContext(AppContext);
   if (!value) throw new Error("useApp() used outside <AppContext>");
   return value;
+}
+
+/**
+ * Whether the operator may do what needs `permission`. True while the settings are unknown: the server decides
+ * anyway, and hiding every action on a slow answer would be worse than one 403 message.
+ */
+export function useCan(): (permission: OperatorPermission) => boolean {
+  const granted = useApp().settings?.operator?.permissions;
+  return (permission) => granted === undefined || granted.includes(permission);
 }

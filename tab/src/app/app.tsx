@@ -16,7 +16,7 @@ import { DismissRegular } from "@fluentui/react-icons";
 import { Suspense, useEffect, useRef, useState } from "react";
 import { AppLink } from "../components/app-link";
 import { en } from "../i18n/en";
-import { useApp } from "./app.context";
+import { useApp, useCan } from "./app.context";
 import { preloadable } from "./preloadable";
 import { matchRoute, paths, useLocation } from "./router";
 
@@ -72,6 +72,7 @@ const useStyles = makeStyles({
 export function App() {
   const styles = useStyles();
   const { hostContext, settings } = useApp();
+  const can = useCan();
   const { pathname } = useLocation();
   const route = matchRoute(pathname);
   const mainRef = useRef<HTMLElement>(null);
@@ -117,6 +118,14 @@ export function App() {
           <Suspense fallback={null}>
             <SandboxBanner />
           </Suspense>
+        )}
+        {!can("operate") && (
+          <MessageBar intent="info" layout="multiline">
+            <MessageBarBody>
+              <MessageBarTitle>{en.app.readOnlyTitle}</MessageBarTitle>
+              {en.app.readOnlyBody}
+            </MessageBarBody>
+          </MessageBar>
         )}
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className={styles.main}>

@@ -30,6 +30,9 @@ export const en = {
     save: "Save",
     /** A value the API did not provide. */
     none: "—",
+    readOnlyTitle: "Read-only access",
+    readOnlyBody:
+      "Your app role lets you see the services, not change them. To onboard and validate, ask the provider's Teams admin for the role Onboarding.Operator.",
   },
   sandbox: {
     title: "Sandbox mode",
@@ -76,6 +79,7 @@ export const en = {
       not_validated: "Not validated",
     },
     created: (name: string) => `Service ${name} created.`,
+    deleted: (name: string) => `Service ${name} deleted.`,
     loading: "Loading services…",
     loadError: "Could not load the services.",
     listLabel: "Services",
@@ -94,6 +98,8 @@ export const en = {
   },
   wizard: {
     title: "Add Direct Routing service",
+    notAllowed:
+      "Onboarding needs the app role Onboarding.Operator or Onboarding.Admin; ask the provider's Teams admin to assign it.",
     stepsLabel: "Onboarding steps",
     steps: {
       customer: "Customer",
@@ -212,6 +218,18 @@ export const en = {
     durationMs: (ms: number) => `${ms} ms`,
   },
   portal: {
+    deleteTitle: "Delete service",
+    deleteBody:
+      "Removes the service, its stored client secret and its validation history. The audit trail keeps its entries.",
+    deleteButton: "Delete service",
+    deleteConfirmTitle: (name: string) => `Delete ${name}?`,
+    deleteConfirmBody: (name: string) =>
+      `The service ${name} and its stored client secret are removed for good; the customer's app registration in Microsoft 365 is not touched.`,
+    deleteConfirm: "Delete",
+    deleteFailed: "Could not delete the service.",
+    editNeedsAdmin: "Changing these fields needs the app role Onboarding.Admin.",
+    validateNeedsOperator:
+      "Validate Authentication and Replace secret need the app role Onboarding.Operator or Onboarding.Admin.",
     loading: "Loading the service…",
     loadError: "Could not load the service.",
     tabsLabel: "Service sections",

@@ -46,8 +46,8 @@ export interface ServicesListProps {
   items: Service[];
   /** The active status filter, if any. */
   status: ServiceStatus | undefined;
-  /** Opens the wizard (the empty state's button). */
-  onAdd(): void;
+  /** Opens the wizard (the empty state's button); absent when the operator may not onboard. */
+  onAdd?: () => void;
 }
 
 /** The list or the empty state (default export for React.lazy). */
@@ -62,9 +62,11 @@ export default function ServicesList({ items, status, onAdd }: ServicesListProps
           {en.services.emptyTitle}
         </Subtitle2>
         <Body1>{en.services.emptyBody}</Body1>
-        <Button appearance="primary" icon={<AddRegular />} onClick={onAdd}>
-          {en.services.emptyAction}
-        </Button>
+        {onAdd && (
+          <Button appearance="primary" icon={<AddRegular />} onClick={onAdd}>
+            {en.services.emptyAction}
+          </Button>
+        )}
       </section>
     );
   }

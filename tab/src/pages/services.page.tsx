@@ -17,8 +17,8 @@ import {
 import { AddRegular, ChevronDownRegular } from "@fluentui/react-icons";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type { ApiProblem } from "../api/api.client";
-import { useApp } from "../app/app.context";
-import { takeFlash } from "../app/flash";
+import { useApp, useCan } from "../app/app.context";
+import { useFlash } from "../app/flash";
 import { navigate, paths, setQueryParam, useLocation } from "../app/router";
 import { RetryMessage } from "../components/retry-message";
 import { useSharedStyles } from "../components/shared.styles";
@@ -64,13 +64,14 @@ export default function ServicesPage() {
   const styles = useStyles();
   const shared = useSharedStyles();
   const { api } = useApp();
+  const can = useCan();
   const { search } = useLocation();
   const statusParam = search.get("status");
   const status = isStatus(statusParam) ? statusParam : undefined;
   const [items, setItems] = useState<Service[] | undefined>(undefined);
   const [error, setError] = useState<ApiProblem | undefined>(undefined);
   const [reload, setReload] = useState(0);
-  const [flash] = useState(takeFlash);
+  const flash = useFlash();
   const [menuWanted, setMenuWanted] = useState(false);
 
   useEffect(() => {
@@ -102,23 +103,25 @@ export default function ServicesPage() {
     <div className={styles.page}>
       <div className={styles.header}>
         <h1 className={styles.h1}>{en.services.title}</h1>
-        <Suspense
-          fallback={
-            // Looks and reads like the menu button; a click before the menu chunk lands opens the menu once it does.
-            <Button
-              appearance="primary"
-              icon={<AddRegular />}
-              aria-haspopup="menu"
-              aria-expanded={false}
-              onClick={() => setMenuWanted(true)}
-            >
-              {en.services.addService}
-              <ChevronDownRegular className={styles.chevron} />
-            </Button>
-          }
-        >
-          <AddServiceMenu initiallyOpen={menuWanted} />
-        </Suspense>
+        {can("operate") && (
+          <Suspense
+            fallback={
+              // Looks and reads like the menu button; a click before the menu chunk lands opens the menu once it does.
+              <Button
+                appearance="primary"
+                icon={<AddRegular />}
+                aria-haspopup="menu"
+                aria-expanded={false}
+                onClick={() => setMenuWanted(true)}
+              >
+                {en.services.addService}
+                <ChevronDownRegular className={styles.chevron} />
+              </Button>
+            }
+          >
+            <AddServiceMenu initiallyOpen={menuWanted} />
+          </Suspense>
+        )}
       </div>
 
       {flash && (
@@ -157,7 +160,7 @@ export default function ServicesPage() {
 
       {items !== undefined && (
         <Suspense fallback={<Spinner label={en.services.loading} />}>
-          <ServicesList items={items} status={status} onAdd={openWizard} />
+          <ServicesList items={items} status={status} {...(can("operate") ? { onAdd: openWizard } : {})} />
         </Suspense>
       )}
 

@@ -1,6 +1,7 @@
 /**
  * General section of the portal: the editable service fields (full name, licence type, licensed users) saved with
- * PATCH, and the fixed facts of the service.
+ * PATCH, the fixed facts of the service, and Delete service. Editing and deleting need the admin permission; others
+ * see the fields read-only.
  */
 
 import { fullNameSchema, LICENSE_TYPES, licensedUsersSchema, MAX_LICENSED_USERS, type Service } from "@dr/contract";
@@ -19,11 +20,12 @@ import {
 } from "@fluentui/react-components";
 import { type FormEvent, useState } from "react";
 import { ApiProblem, type UpdateServiceBody } from "../api/api.client";
-import { useApp } from "../app/app.context";
+import { useApp, useCan } from "../app/app.context";
 import { useSharedStyles } from "../components/shared.styles";
 import { parseUsers, schemaMessage } from "../format/field-rules";
 import { formatDateTime } from "../format/format";
 import { en } from "../i18n/en";
+import { DeleteServiceSection } from "./delete-service.section";
 
 const useStyles = makeStyles({
   layout: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXL },
@@ -40,6 +42,7 @@ export function GeneralTab({ service, onSaved }: GeneralTabProps) {
   const styles = useStyles();
   const shared = useSharedStyles();
   const { api } = useApp();
+  const editable = useCan()("admin");
   const [fullName, setFullName] = useState(service.fullName ?? "");
   const [licenseType, setLicenseType] = useState<Service["licenseType"]>(service.licenseType);
   const [users, setUsers] = useState(String(service.licensedUsers));
@@ -54,7 +57,7 @@ export function GeneralTab({ service, onSaved }: GeneralTabProps) {
     event.preventDefault();
     setSubmitted(true);
     setOutcome(undefined);
-    if (fullNameError || usersError || saving) return;
+    if (fullNameError || usersError || saving || !editable) return;
     const patch: UpdateServiceBody = {};
     if (fullName !== (service.fullName ?? "")) patch.fullName = fullName;
     if (licenseType !== service.licenseType) patch.licenseType = licenseType;
@@ -84,10 +87,14 @@ export function GeneralTab({ service, onSaved }: GeneralTabProps) {
     <div className={styles.layout}>
       <form className={`${shared.surface} ${shared.form}`} onSubmit={save} noValidate aria-label={en.portal.tabGeneral}>
         <Field label={en.portal.fullName} validationMessage={submitted ? fullNameError : undefined}>
-          <Input value={fullName} onChange={(_, d) => setFullName(d.value)} />
+          <Input value={fullName} readOnly={!editable} onChange={(_, d) => setFullName(d.value)} />
         </Field>
         <Field label={en.portal.licenseType} required>
-          <RadioGroup value={licenseType} onChange={(_, d) => setLicenseType(d.value as Service["licenseType"])}>
+          <RadioGroup
+            value={licenseType}
+            disabled={!editable}
+            onChange={(_, d) => setLicenseType(d.value as Service["licenseType"])}
+          >
             {LICENSE_TYPES.map((t) => (
               <Radio key={t} value={t} label={en.licence[t]} />
             ))}
@@ -105,6 +112,7 @@ export function GeneralTab({ service, onSaved }: GeneralTabProps) {
             min={1}
             max={MAX_LICENSED_USERS}
             value={users}
+            readOnly={!editable}
             onChange={(_, d) => setUsers(d.value)}
           />
         </Field>
@@ -113,11 +121,15 @@ export function GeneralTab({ service, onSaved }: GeneralTabProps) {
             <MessageBarBody>{outcome.text}</MessageBarBody>
           </MessageBar>
         )}
-        <div className={shared.actions}>
-          <Button type="submit" appearance="primary" icon={saving ? <Spinner size="tiny" /> : undefined}>
-            {en.app.save}
-          </Button>
-        </div>
+        {editable ? (
+          <div className={shared.actions}>
+            <Button type="submit" appearance="primary" icon={saving ? <Spinner size="tiny" /> : undefined}>
+              {en.app.save}
+            </Button>
+          </div>
+        ) : (
+          <Text>{en.portal.editNeedsAdmin}</Text>
+        )}
       </form>
       <dl className={`${shared.surface} ${shared.facts}`}>
         <dt>{en.portal.shortName}</dt>
@@ -147,6 +159,7 @@ export function GeneralTab({ service, onSaved }: GeneralTabProps) {
           <Text font="monospace">{dr?.sbcFqdn ?? en.app.none}</Text>
         </dd>
       </dl>
+      {editable && <DeleteServiceSection serviceId={service.id} shortName={service.shortName} />}
     </div>
   );
 }

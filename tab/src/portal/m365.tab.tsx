@@ -20,7 +20,7 @@ import {
 import { ArrowSyncRegular, KeyResetRegular, Warning16Filled } from "@fluentui/react-icons";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type { ApiProblem } from "../api/api.client";
-import { useApp } from "../app/app.context";
+import { useApp, useCan } from "../app/app.context";
 import { MaskedSecret } from "../components/masked-secret";
 import { RetryMessage } from "../components/retry-message";
 import { useSharedStyles } from "../components/shared.styles";
@@ -53,6 +53,7 @@ export function M365Tab({ service, onChanged }: M365TabProps) {
   const styles = useStyles();
   const shared = useSharedStyles();
   const { api } = useApp();
+  const can = useCan();
   const [m365, setM365] = useState<M365Settings | undefined>(undefined);
   const [problem, setProblem] = useState<ApiProblem | undefined>(undefined);
   const [reload, setReload] = useState(0);
@@ -142,9 +143,11 @@ export function M365Tab({ service, onChanged }: M365TabProps) {
           <span>
             <MaskedSecret hint={m365.secretHint} />
           </span>
-          <Button size="small" icon={<KeyResetRegular />} onClick={openDialog}>
-            {en.portal.replaceSecret}
-          </Button>
+          {can("operate") && (
+            <Button size="small" icon={<KeyResetRegular />} onClick={openDialog}>
+              {en.portal.replaceSecret}
+            </Button>
+          )}
         </dd>
         <dt>{en.portal.secretExpiry}</dt>
         <dd>
@@ -172,16 +175,20 @@ export function M365Tab({ service, onChanged }: M365TabProps) {
         <Subtitle2 as="h2" id="m365-validate-heading">
           {en.portal.validate}
         </Subtitle2>
-        <div className={shared.actions}>
-          <Button
-            appearance="primary"
-            icon={run?.running ? <Spinner size="tiny" /> : <ArrowSyncRegular />}
-            disabledFocusable={run?.running === true}
-            onClick={() => void validate()}
-          >
-            {en.portal.validate}
-          </Button>
-        </div>
+        {can("operate") ? (
+          <div className={shared.actions}>
+            <Button
+              appearance="primary"
+              icon={run?.running ? <Spinner size="tiny" /> : <ArrowSyncRegular />}
+              disabledFocusable={run?.running === true}
+              onClick={() => void validate()}
+            >
+              {en.portal.validate}
+            </Button>
+          </div>
+        ) : (
+          <Text>{en.portal.validateNeedsOperator}</Text>
+        )}
         {run && !run.running && run.problem && (
           <MessageBar intent="error">
             <MessageBarBody>{runProblemText(run.problem, en.errors)}</MessageBarBody>

@@ -18,7 +18,7 @@ import {
 import { ArrowLeftRegular, ArrowResetRegular, ArrowRightRegular, CheckmarkRegular } from "@fluentui/react-icons";
 import { type FormEvent, lazy, type ReactNode, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { ApiProblem, type CreateServiceBody } from "../api/api.client";
-import { useApp } from "../app/app.context";
+import { useApp, useCan } from "../app/app.context";
 import { setFlash } from "../app/flash";
 import { navigate, paths } from "../app/router";
 import { AppLink } from "../components/app-link";
@@ -86,6 +86,7 @@ export default function WizardPage() {
   const styles = useStyles();
   const shared = useSharedStyles();
   const { api } = useApp();
+  const can = useCan();
 
   const [initial] = useState(loadDraft);
   const [draft, setDraft] = useState<WizardDraft>(() => initial ?? emptyDraft());
@@ -403,12 +404,28 @@ export default function WizardPage() {
   else if (okReport && stepId === "summary")
     body = <SummaryStep {...stepProps} secret={secret} report={okReport} createProblem={createProblem} />;
 
-  return (
-    <div className={styles.page}>
+  const heading = (
+    <>
       <div>
         <AppLink href={paths.services()}>{en.app.backToServices}</AppLink>
       </div>
       <h1 className={styles.h1}>{en.wizard.title}</h1>
+    </>
+  );
+  if (!can("operate")) {
+    return (
+      <div className={styles.page}>
+        {heading}
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>{en.wizard.notAllowed}</MessageBarBody>
+        </MessageBar>
+      </div>
+    );
+  }
+
+  return (
+    <div className={styles.page}>
+      {heading}
       {restored && (
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>{en.wizard.restored}</MessageBarBody>
