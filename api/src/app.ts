@@ -136,6 +136,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     logger,
     onboarding,
     botMessages: (request, reply) => bot.handle(request, reply),
+    // A service onboarded in the tab is linked to its operator's Entra identity, so the reminders reach them in
+    // their personal chat with the bot, as they do for services onboarded in the bot.
+    onServiceCreated: async (service, operator) => {
+      if (!operator.objectId || !operator.tenantId) return; // dev mode: no Teams identity to reach
+      await bot.store.linkServiceOperator(
+        {
+          serviceId: service.id,
+          tenantId: operator.tenantId.toLowerCase(),
+          aadObjectId: operator.objectId.toLowerCase(),
+        },
+        (options.now?.() ?? new Date()).toISOString(),
+      );
+    },
     auth:
       config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId
         ? createEntraAuthenticator({

@@ -4,6 +4,7 @@
  * access tokens for the tab's API signed by the emulator's key.
  */
 import { randomUUID } from "node:crypto";
+import type { StartOptions } from "../src/app.js";
 import { createEmulator, type Emulator } from "../src/m365/emulator/emulator.core.js";
 import { sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
 import { createEmulatorTls, type EmulatorServer, startEmulatorServer } from "../src/m365/emulator/emulator.server.js";
@@ -39,7 +40,10 @@ export interface EntraSetup {
 }
 
 /** Starts the emulator and the server in AUTH_MODE=entra. */
-export async function startEntraSetup(env: Record<string, string> = {}): Promise<EntraSetup> {
+export async function startEntraSetup(
+  env: Record<string, string> = {},
+  options: Omit<StartOptions, "logDestination" | "extraCaPem"> = {},
+): Promise<EntraSetup> {
   const emulator = await createEmulator({ tenants: [...sandboxTenants(), provider] });
   const server = await startEmulatorServer({ emulator, tls: await createEmulatorTls() });
   const appEnv = {
@@ -52,7 +56,7 @@ export async function startEntraSetup(env: Record<string, string> = {}): Promise
     M365_TIMEOUT_MS: "3000",
     ...env,
   };
-  const app = await startTestApp(appEnv, { extraCaPem: [server.caPem] });
+  const app = await startTestApp(appEnv, { ...options, extraCaPem: [server.caPem] });
   const ssoToken: EntraSetup["ssoToken"] = (overrides = {}, opts = {}) => {
     const now = Math.floor(Date.now() / 1000);
     return emulator.signToken(

@@ -72,7 +72,14 @@ export function createBot(deps: BotDeps): Bot {
   const allowed = deps.allowedTenantId?.toLowerCase();
   const foreign = (turn: InboundTurn) =>
     allowed !== undefined && (turn.conversation.tenantId ?? "").toLowerCase() !== allowed;
-  const remember = (turn: InboundTurn) => deps.store.putConversation(conversationRefOf(turn), now().toISOString());
+  const remember = async (turn: InboundTurn) => {
+    await deps.store.putConversation(conversationRefOf(turn), now().toISOString());
+    // In their personal chat the operator's Teams id is known: the services they onboarded in the tab learn it.
+    const { tenantId } = turn.conversation;
+    if (turn.conversation.type === "personal" && tenantId && turn.from.aadObjectId) {
+      await deps.store.learnOperatorUserId(tenantId.toLowerCase(), turn.from.aadObjectId.toLowerCase(), turn.from.id);
+    }
+  };
   const dialog = createOnboardingDialog({
     onboarding: deps.onboarding,
     store: deps.store,

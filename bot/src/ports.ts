@@ -81,8 +81,11 @@ export interface ServiceOperatorLink {
   serviceId: string;
   tenantId: string;
   aadObjectId: string;
-  /** Teams user id (MRI), for the reminder card's refresh. */
-  userId: string;
+  /**
+   * Teams user id (MRI), for the reminder card's refresh. Unknown for a service onboarded in the tab until the
+   * operator's first turn with the bot, which fills it in.
+   */
+  userId?: string;
 }
 
 /** The bot's own storage (tables of migration 0002_bot_state). */
@@ -103,6 +106,8 @@ export interface BotStateStore {
 
   linkServiceOperator(link: ServiceOperatorLink, at: string): Promise<void>;
   getServiceOperator(serviceId: string): Promise<ServiceOperatorLink | undefined>;
+  /** Fills in the Teams user id of the links of this Entra user that lack it (learnt from their turn). */
+  learnOperatorUserId(tenantId: string, aadObjectId: string, userId: string): Promise<void>;
 
   /** Claims a reminder before sending it: true for exactly one caller across every server copy. */
   claimReminder(key: ReminderKey, at: string): Promise<boolean>;

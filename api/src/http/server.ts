@@ -8,7 +8,7 @@ import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
 import { registerHealthRoutes } from "./health.routes.js";
 import { installProblemHandler } from "./problem.handler.js";
-import { registerServiceRoutes } from "./services.routes.js";
+import { registerServiceRoutes, type ServiceCreatedHook } from "./services.routes.js";
 import { registerSettingsRoutes, type TabSettings } from "./settings.routes.js";
 import { registerStaticRoutes } from "./static.routes.js";
 import { registerValidationRoutes } from "./validation.routes.js";
@@ -55,6 +55,8 @@ export interface ServerDeps {
   production: boolean;
   /** The bot's POST /api/messages handler (Bot Framework activities); absent: no bot route. */
   botMessages?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** Told of each service created through the API, with the signed-in operator who created it. */
+  onServiceCreated?: ServiceCreatedHook;
 }
 
 /** Creates the app with every route registered; the caller listens. */
@@ -78,7 +80,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, { mode: deps.mode, version: deps.version });
   registerValidationRoutes(app, { onboarding: deps.onboarding, auth: deps.auth });
   registerCustomerRoutes(app, { onboarding: deps.onboarding, auth: deps.auth });
-  registerServiceRoutes(app, { onboarding: deps.onboarding, auth: deps.auth });
+  registerServiceRoutes(app, {
+    onboarding: deps.onboarding,
+    auth: deps.auth,
+    ...(deps.onServiceCreated ? { onServiceCreated: deps.onServiceCreated } : {}),
+  });
   registerSettingsRoutes(app, {
     settings: deps.settings,
     auth: deps.auth,

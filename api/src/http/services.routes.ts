@@ -9,7 +9,7 @@ import {
   updateServiceSchema,
 } from "@dr/contract";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { Authenticator } from "../auth/operator-auth.js";
+import type { Authenticator, Operator } from "../auth/operator-auth.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import { InputError } from "./errors.js";
 import { parseWith } from "./parse.js";
@@ -40,10 +40,13 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
   return value;
 }
 
+/** Called after a service was created through the API (also for an idempotent replay, so it must be idempotent). */
+export type ServiceCreatedHook = (service: Service, operator: Operator) => Promise<void>;
+
 /** Registers the service routes. */
 export function registerServiceRoutes(
   app: FastifyInstance,
-  deps: { onboarding: OnboardingService; auth: Authenticator },
+  deps: { onboarding: OnboardingService; auth: Authenticator; onServiceCreated?: ServiceCreatedHook },
 ): void {
   const { onboarding } = deps;
 
@@ -69,10 +72,18 @@ export function registerServiceRoutes(
   });
 
   app.post("/api/services", async (request, reply) => {
-    const actor = (await deps.auth(request, "operate")).name;
+    const operator = await deps.auth(request, "operate");
     const key = idempotencyKey(request);
     const input = parseWith(createServiceSchema, request.body);
-    const result = await onboarding.createService(input, actor, key);
+    const result = await onboarding.createService(input, operator.name, key);
+    if (result.status === 201 && deps.onServiceCreated) {
+      try {
+        await deps.onServiceCreated(result.body as Service, operator);
+      } catch (error) {
+        // The service exists; a side task failing must not turn its 201 into an error.
+        request.log.warn({ err: (error as Error)?.message }, "after-create hook failed");
+      }
+    }
     return reply.code(result.status).send(result.body);
   });
 

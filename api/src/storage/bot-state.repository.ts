@@ -167,7 +167,8 @@ export function createBotStateRepository(database: Kysely<Database>): BotStateSt
         service_id: link.serviceId,
         tenant_id: link.tenantId,
         aad_object_id: link.aadObjectId,
-        user_id: link.userId,
+        // The column predates tab-onboarded links: "" stands for "not known yet".
+        user_id: link.userId ?? "",
         created_at: at,
       };
       await db
@@ -183,9 +184,23 @@ export function createBotStateRepository(database: Kysely<Database>): BotStateSt
         .selectAll()
         .where("service_id", "=", serviceId)
         .executeTakeFirst();
-      return row
-        ? { serviceId: row.service_id, tenantId: row.tenant_id, aadObjectId: row.aad_object_id, userId: row.user_id }
-        : undefined;
+      if (!row) return undefined;
+      return {
+        serviceId: row.service_id,
+        tenantId: row.tenant_id,
+        aadObjectId: row.aad_object_id,
+        ...(row.user_id ? { userId: row.user_id } : {}),
+      };
+    },
+
+    async learnOperatorUserId(tenantId, aadObjectId, userId) {
+      await db
+        .updateTable("bot_service_operators")
+        .set({ user_id: userId })
+        .where("tenant_id", "=", tenantId)
+        .where("aad_object_id", "=", aadObjectId)
+        .where("user_id", "=", "")
+        .execute();
     },
 
     async claimReminder(key: ReminderKey, at: string) {

@@ -128,7 +128,7 @@ export function createServiceHandlers(deps: ServiceHandlerDeps): ServiceHandlers
         card: reminderCard({
           service: reminderServiceOf(service),
           reason,
-          ...(link ? { operatorUserId: link.userId } : {}),
+          ...(link?.userId ? { operatorUserId: link.userId } : {}),
         }),
       };
     },

@@ -93,13 +93,16 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     const refs = await deps.store.listConversations();
     const recipients = new Map<string, ConversationRef>();
     for (const ref of refs) {
-      const isOperator = ref.kind === "personal" && link !== undefined && ref.aadObjectId === link.aadObjectId;
+      const isOperator =
+        ref.kind === "personal" &&
+        link !== undefined &&
+        ref.aadObjectId?.toLowerCase() === link.aadObjectId.toLowerCase();
       if (ref.kind === "channel" || isOperator) recipients.set(ref.conversationId, ref);
     }
     const card = reminderCard({
       service: reminderServiceOf(service, report),
       reason,
-      ...(link ? { operatorUserId: link.userId } : {}),
+      ...(link?.userId ? { operatorUserId: link.userId } : {}),
     });
     for (const ref of recipients.values()) {
       const claim: ReminderKey = { ...key, conversationId: ref.conversationId };
