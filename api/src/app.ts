@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { createDevAuthenticator, createEntraAuthenticator } from "./auth/operator-auth.js";
+import { createOperatorDirectory } from "./auth/operator-directory.js";
 import { type BotModule, createBotModule } from "./bot/bot.wiring.js";
 import type { Config } from "./config.js";
 import { buildServer } from "./http/server.js";
@@ -124,11 +125,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     sbc: config.sbc,
     ...(options.now ? { now: options.now } : {}),
   });
+  const clock = options.now ?? (() => new Date());
+  const entraAuth = config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId;
+  // Entra mode: each verified sign-in is remembered with its permissions, for the bot's own role checks.
+  const directory = entraAuth ? createOperatorDirectory(database.db) : undefined;
   const bot = createBotModule({
     config,
     onboarding,
     secrets,
     db: database.db,
+    ...(directory ? { directory } : {}),
     ...(options.now ? { now: options.now } : {}),
     log: logger,
   });
@@ -146,11 +152,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
           tenantId: operator.tenantId.toLowerCase(),
           aadObjectId: operator.objectId.toLowerCase(),
         },
-        (options.now?.() ?? new Date()).toISOString(),
+        clock().toISOString(),
       );
     },
     auth:
-      config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId
+      entraAuth && config.auth.tenantId && config.auth.clientId
         ? createEntraAuthenticator({
             // The provider's own tenant signs in on the global cloud unless M365_LOGIN_URL redirects it.
             loginUrl: config.m365.loginUrl ?? CLOUDS.global.loginUrl,
@@ -158,6 +164,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
             clientId: config.auth.clientId,
             dispatch: outbound.dispatch,
             timeoutMs: config.m365.timeoutMs,
+            onSignedIn: async (operator) => {
+              try {
+                await directory?.record(operator, clock());
+              } catch (error) {
+                // Remembering is for the bot; a database hiccup must not refuse a valid sign-in.
+                logger.warn({ err: (error as Error)?.message }, "could not remember the operator's roles");
+              }
+            },
           })
         : createDevAuthenticator(config.auth.devOperator),
     production: config.production,

@@ -15,7 +15,7 @@ import { createServiceHandlers } from "./app/service.handlers.js";
 import { helpCard } from "./cards/help.card.js";
 import { servicesListCard } from "./cards/services-list.card.js";
 import { actorOf, createOnboardingDialog } from "./dialog/onboarding.dialog.js";
-import type { BotStateStore, OnboardingPort, SecretSealer } from "./ports.js";
+import type { BotStateStore, OnboardingPort, OperatorAccess, OperatorPermission, SecretSealer } from "./ports.js";
 import { createReminderScheduler, type ReminderScheduler } from "./reminders/reminder.scheduler.js";
 import type { ConversationRef, InboundTurn } from "./turn.types.js";
 
@@ -33,6 +33,8 @@ export interface BotDeps {
    * refused: only the provider's operators may onboard, validate or replace secrets through the bot.
    */
   allowedTenantId?: string;
+  /** The operators' app roles (entra mode); absent: everyone may do everything (dev mode). */
+  access?: OperatorAccess;
   log?: {
     info(o: object, m?: string): void;
     warn(o: object, m?: string): void;
@@ -66,12 +68,40 @@ const str = (v: unknown): string => (typeof v === "string" ? v : "");
 /** The answer to a turn from outside the provider's tenant. */
 export const FOREIGN_TENANT = "This bot serves the provider's own operators only; your organisation cannot use it.";
 
+/** Answers to a turn whose sender lacks the app role the action needs. */
+export const ACCESS = {
+  unknown:
+    "I do not know your app role yet. Open the Direct Routing tab in Teams once (it signs you in), then try again.",
+  operate:
+    "This needs the app role Onboarding.Operator or Onboarding.Admin; ask the provider's Teams admin to assign it.",
+  read: "This needs an app role of the Direct Routing app (Onboarding.Reader, Operator or Admin); ask the provider's Teams admin.",
+} as const;
+
+/** What each command and card verb needs (help needs nothing: it says what the bot does). */
+function needOf(kind: "command" | "verb", name: string): OperatorPermission | undefined {
+  if (kind === "command") {
+    if (name === "onboard" || name === "validate") return "operate";
+    return name === "services" ? "read" : undefined;
+  }
+  const reading = ["services.list", "service.validate.show", "reminder.refresh"];
+  return reading.includes(name) ? "read" : "operate";
+}
+
 /** Creates the bot. */
 export function createBot(deps: BotDeps): Bot {
   const now = deps.now ?? (() => new Date());
   const allowed = deps.allowedTenantId?.toLowerCase();
   const foreign = (turn: InboundTurn) =>
     allowed !== undefined && (turn.conversation.tenantId ?? "").toLowerCase() !== allowed;
+  /** Undefined when the sender may do what `needs` asks; otherwise the answer to give. */
+  const refusal = async (turn: InboundTurn, needs: OperatorPermission | undefined): Promise<string | undefined> => {
+    if (!deps.access || needs === undefined) return undefined;
+    const tenantId = turn.conversation.tenantId ?? "";
+    const oid = turn.from.aadObjectId;
+    const granted = oid ? await deps.access.permissionsOf(tenantId, oid) : "unknown";
+    if (granted === "unknown") return ACCESS.unknown;
+    return granted.includes(needs) ? undefined : ACCESS[needs === "admin" ? "operate" : needs];
+  };
   const remember = async (turn: InboundTurn) => {
     await deps.store.putConversation(conversationRefOf(turn), now().toISOString());
     // In their personal chat the operator's Teams id is known: the services they onboarded in the tab learn it.
@@ -116,6 +146,11 @@ export function createBot(deps: BotDeps): Bot {
       // A personal chat is where the operator's reminders go: keep its reference fresh on every message.
       if (turn.conversation.type === "personal") await remember(turn);
       const command = parseCommand(commandText(turn));
+      const refused = await refusal(turn, needOf("command", command.name));
+      if (refused) {
+        await actions.send({ text: refused });
+        return;
+      }
       switch (command.name) {
         case "onboard":
           await actions.send({ card: await dialog.start(turn) });
@@ -143,6 +178,8 @@ export function createBot(deps: BotDeps): Bot {
     })
     .on("card.action", async (turn, event) => {
       if (foreign(turn)) return { text: FOREIGN_TENANT };
+      const refused = await refusal(turn, needOf("verb", event.verb));
+      if (refused) return { text: refused };
       const serviceId = str(event.data.serviceId);
       switch (event.verb) {
         case "onboard.start":

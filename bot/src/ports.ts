@@ -88,6 +88,17 @@ export interface ServiceOperatorLink {
   userId?: string;
 }
 
+/** What an operator may do: read everything; onboard, validate and replace secrets; also edit and delete. */
+export type OperatorPermission = "read" | "operate" | "admin";
+
+/**
+ * The operator's app roles, as the server last saw them in a verified sign-in to the tab ("unknown" when it has not
+ * seen them recently). Absent in dev mode, where every operator may do everything, as in the API.
+ */
+export interface OperatorAccess {
+  permissionsOf(tenantId: string, aadObjectId: string): Promise<OperatorPermission[] | "unknown">;
+}
+
 /** The bot's own storage (tables of migration 0002_bot_state). */
 export interface BotStateStore {
   createDialog<T>(record: DialogRecord<T>): Promise<void>;

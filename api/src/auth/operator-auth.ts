@@ -82,6 +82,8 @@ export interface EntraAuthOptions {
   clockToleranceSeconds?: number;
   /** Injectable clock, for tests. */
   now?: () => Date;
+  /** Told of every verified operator before their permission is checked (the operator directory remembers them). */
+  onSignedIn?: (operator: Operator) => Promise<void>;
 }
 
 /** Reads the bearer token of a request. */
@@ -143,15 +145,14 @@ export function createEntraAuthenticator(options: EntraAuthOptions): Authenticat
     const name = [claims.upn, claims.preferred_username, claims.email, claims.oid].find(
       (v): v is string => typeof v === "string" && v.length > 0,
     );
-    return authorise(
-      {
-        name: name ?? "unknown",
-        ...(typeof claims.oid === "string" ? { objectId: claims.oid } : {}),
-        tenantId: claims.tid,
-        roles,
-      },
-      needs,
-    );
+    const operator: Operator = {
+      name: name ?? "unknown",
+      ...(typeof claims.oid === "string" ? { objectId: claims.oid } : {}),
+      tenantId: claims.tid,
+      roles,
+    };
+    await options.onSignedIn?.(operator);
+    return authorise(operator, needs);
   };
 }
 

@@ -13,6 +13,7 @@ import {
 } from "@dr/bot";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import type { OperatorDirectory } from "../auth/operator-directory.js";
 import type { Config } from "../config.js";
 import {
   ApiError,
@@ -110,6 +111,8 @@ export interface BotModuleDeps {
   onboarding: OnboardingService;
   secrets: SecretStore;
   db: Kysely<Database>;
+  /** Entra mode: the operators' app roles as last seen in the tab, for the bot's own checks. */
+  directory?: OperatorDirectory;
   now?: () => Date;
   log: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
 }
@@ -122,6 +125,8 @@ export interface BotModule extends Bot {
 /** Builds the bot from the server's parts. */
 export function createBotModule(deps: BotModuleDeps): BotModule {
   const store = createBotStateRepository(deps.db);
+  const { directory } = deps;
+  const now = deps.now ?? (() => new Date());
   const { bot } = deps.config;
   const built = createBot({
     onboarding: onboardingPort(deps.onboarding),
@@ -135,6 +140,9 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
     },
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.config.auth.tenantId ? { allowedTenantId: deps.config.auth.tenantId } : {}),
+    ...(directory
+      ? { access: { permissionsOf: (tenantId: string, oid: string) => directory.permissionsOf(tenantId, oid, now()) } }
+      : {}),
     reminders: {
       intervalMs: bot.revalidationIntervalMs,
       concurrency: bot.revalidationConcurrency,

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOperatorDirectory } from "../auth/operator-directory.js";
 import type { SealedSecret } from "../secrets/secret-store.types.js";
 import { type DatabaseHandle, DEFAULT_SQLITE_FILE, openDatabase } from "./database.js";
 import { createKyselyRepository } from "./kysely.repository.js";
@@ -247,12 +248,13 @@ describe.each(engines)("storage on $name", (engine) => {
           "idempotency_keys",
           "kysely_migration",
           "kysely_migration_lock",
+          "operator_roles",
           "service_secrets",
           "services",
           "validations",
         ]);
         const migrated = await sql<{ name: string }>`select name from kysely_migration`.execute(first.db);
-        expect(migrated.rows.map((r) => r.name)).toEqual(["0001_initial", "0002_bot_state"]);
+        expect(migrated.rows.map((r) => r.name)).toEqual(["0001_initial", "0002_bot_state", "0003_operator_roles"]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {
         for (const o of opens) if (o.status === "fulfilled") await o.value.close();
@@ -421,6 +423,22 @@ describe.each(engines)("storage on $name", (engine) => {
     for (const e of [e1, e2, e3]) await repo.insertAudit(e);
     expect(await repo.listAudit(s.id, 10)).toEqual([e3, e1]);
     expect(await repo.listAudit(undefined, 3)).toEqual([e3, e2, e1]);
+  });
+
+  it("remembers operators' permissions for the bot, rewriting them when they change, forgetting them when stale", async () => {
+    const directory = createOperatorDirectory(handle.db, { maxAgeMs: 60_000 });
+    const t0 = new Date("2026-01-01T00:00:00.000Z");
+    const oid = randomUUID();
+    const tenantId = randomUUID();
+    expect(await directory.permissionsOf(tenantId, oid, t0)).toBe("unknown");
+    await directory.record({ name: "pat", objectId: oid.toUpperCase(), tenantId, roles: ["Onboarding.Operator"] }, t0);
+    expect(await directory.permissionsOf(tenantId.toUpperCase(), oid, t0)).toEqual(["read", "operate"]);
+    // A changed role is written at once (the upsert), however recently the operator was seen.
+    await directory.record({ name: "pat", objectId: oid, tenantId, roles: ["Onboarding.Reader"] }, t0);
+    expect(await directory.permissionsOf(tenantId, oid, t0)).toEqual(["read"]);
+    await directory.record({ name: "pat", objectId: oid, tenantId, roles: [] }, t0);
+    expect(await directory.permissionsOf(tenantId, oid, t0)).toEqual([]);
+    expect(await directory.permissionsOf(tenantId, oid, new Date(t0.getTime() + 61_000))).toBe("unknown");
   });
 
   it("remembers an idempotency key once", async () => {

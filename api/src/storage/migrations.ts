@@ -9,6 +9,7 @@
  * write lock (BEGIN IMMEDIATE) around the whole run: a second process waits (busy_timeout), then finds nothing to do.
  */
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResult, Migrator, sql } from "kysely";
+import { m0003_operator_roles } from "../auth/operator-directory.js";
 import { m0002_bot_state } from "./bot-state.migration.js";
 
 /** Names of the constraints the repository maps to domain errors; the same name on both engines. */
@@ -146,6 +147,7 @@ const m0001_initial: Migration = {
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": m0001_initial,
   "0002_bot_state": m0002_bot_state,
+  "0003_operator_roles": m0003_operator_roles,
 };
 
 /** A provider over `MIGRATIONS` (or another set, for tests), so no file system lookup happens at start-up. */

@@ -1,0 +1,102 @@
+/**
+ * What each signed-in operator may do, remembered from their last verified Teams SSO token, for the one surface
+ * that has no token of its own: the bot. Bot Framework tells the bot who writes (Entra object id) but not their app
+ * roles, so the bot asks here. An operator the server has not seen sign in to the tab within `maxAgeMs` is
+ * "unknown" and gets nothing that needs a role; a demoted operator's next tab request rewrites the entry.
+ * Table of migration 0003_operator_roles; dev mode records nothing (its operators have no Entra identity).
+ */
+import type { Kysely, Migration } from "kysely";
+import type { Database } from "../storage/database.types.js";
+import { type Operator, type Permission, permissionsOf } from "./operator-auth.js";
+
+/** Migration 0003_operator_roles. */
+export const m0003_operator_roles: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable("operator_roles")
+      .addColumn("tenant_id", "text", (c) => c.notNull())
+      .addColumn("object_id", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("permissions", "text", (c) => c.notNull())
+      .addColumn("seen_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("operator_roles_pk", ["tenant_id", "object_id"])
+      .execute();
+  },
+  async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropTable("operator_roles").execute();
+  },
+};
+
+interface OperatorRolesTable {
+  tenant_id: string;
+  object_id: string;
+  name: string;
+  /** Comma-separated permissions, e.g. "read,operate". */
+  permissions: string;
+  seen_at: string;
+}
+
+/** How long a remembered entry counts: an operator who has not opened the tab for this long is "unknown". */
+export const OPERATOR_ROLES_MAX_AGE_MS = 12 * 3_600_000;
+/** An unchanged entry is rewritten (its time refreshed) at most this often per operator and server copy. */
+const REWRITE_AFTER_MS = 5 * 60_000;
+
+/** The remembered permissions of operators. */
+export interface OperatorDirectory {
+  /** Remembers the operator's permissions as of `at` (cheap to call on every request). */
+  record(operator: Operator, at: Date): Promise<void>;
+  /** The operator's permissions, or "unknown" when not seen signed in within the maximum age. */
+  permissionsOf(tenantId: string, objectId: string, at: Date): Promise<Permission[] | "unknown">;
+}
+
+/** Creates the directory over the server's database. */
+export function createOperatorDirectory(
+  database: Kysely<Database>,
+  options: { maxAgeMs?: number } = {},
+): OperatorDirectory {
+  const db = database.withTables<{ operator_roles: OperatorRolesTable }>();
+  const maxAgeMs = options.maxAgeMs ?? OPERATOR_ROLES_MAX_AGE_MS;
+  const written = new Map<string, { permissions: string; at: number }>();
+  const keyOf = (tenantId: string, objectId: string) => `${tenantId.toLowerCase()}/${objectId.toLowerCase()}`;
+
+  return {
+    async record(operator, at) {
+      if (!operator.tenantId || !operator.objectId) return;
+      const key = keyOf(operator.tenantId, operator.objectId);
+      const permissions = permissionsOf(operator.roles).join(",");
+      const last = written.get(key);
+      if (last && last.permissions === permissions && at.getTime() - last.at < REWRITE_AFTER_MS) return;
+      const row = {
+        tenant_id: operator.tenantId.toLowerCase(),
+        object_id: operator.objectId.toLowerCase(),
+        name: operator.name.slice(0, 256),
+        permissions,
+        seen_at: at.toISOString(),
+      };
+      await db
+        .insertInto("operator_roles")
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(["tenant_id", "object_id"]).doUpdateSet({
+            name: row.name,
+            permissions: row.permissions,
+            seen_at: row.seen_at,
+          }),
+        )
+        .execute();
+      written.set(key, { permissions, at: at.getTime() });
+      if (written.size > 10_000) written.delete(written.keys().next().value ?? "");
+    },
+
+    async permissionsOf(tenantId, objectId, at) {
+      const row = await db
+        .selectFrom("operator_roles")
+        .select(["permissions", "seen_at"])
+        .where("tenant_id", "=", tenantId.toLowerCase())
+        .where("object_id", "=", objectId.toLowerCase())
+        .executeTakeFirst();
+      if (!row || at.getTime() - Date.parse(row.seen_at) > maxAgeMs) return "unknown";
+      return row.permissions ? (row.permissions.split(",") as Permission[]) : [];
+    },
+  };
+}
