@@ -400,6 +400,21 @@ describe("the Teams tab in Chromium", () => {
     expect(gone.status).toBe(404);
   });
 
+  it("says so when a page's code cannot load, and Retry brings the page back", async () => {
+    const page = await newPage();
+    // The server was updated or the network dropped: the wizard's chunk does not arrive.
+    await page.route("**/assets/wizard.page-*.js", (route) => route.abort());
+    await open(page, "/");
+    await page.getByRole("button", { name: en.services.addService }).click();
+    await page.getByRole("menuitem", { name: en.services.directRouting }).click();
+    await page.getByText(en.app.pageFailedTitle).waitFor();
+    // The shell stays usable: the banners and the way back are there.
+    await page.getByRole("region", { name: en.sandbox.title }).waitFor();
+    await page.unroute("**/assets/wizard.page-*.js");
+    await page.getByRole("button", { name: en.app.retry }).click();
+    await page.getByRole("heading", { name: en.wizard.title, exact: true }).waitFor();
+  });
+
   it("has no serious or critical axe violations on any page in the three themes", async () => {
     await ensureContosoService();
     const services = await (await newPage()).context().newPage();

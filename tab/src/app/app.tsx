@@ -15,6 +15,7 @@ import {
 import { DismissRegular } from "@fluentui/react-icons";
 import { Suspense, useEffect, useRef, useState } from "react";
 import { AppLink } from "../components/app-link";
+import { PageErrorBoundary } from "../components/page-error-boundary";
 import { en } from "../i18n/en";
 import { useApp, useCan } from "./app.context";
 import { preloadable } from "./preloadable";
@@ -129,19 +130,21 @@ export function App() {
         )}
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className={styles.main}>
-        <Suspense fallback={<Spinner label={en.app.loading} />}>
-          {route.name === "services" && <ServicesPage />}
-          {route.name === "wizard" && <WizardPage />}
-          {route.name === "portal" && <PortalPage id={route.id} />}
-          {route.name === "config" && <ConfigPage />}
-          {route.name === "not-found" && (
-            <>
-              <h1>{en.app.notFoundTitle}</h1>
-              <p>{en.app.notFoundBody}</p>
-              <AppLink href={paths.services()}>{en.app.backToServices}</AppLink>
-            </>
-          )}
-        </Suspense>
+        <PageErrorBoundary key={pathname}>
+          <Suspense fallback={<Spinner label={en.app.loading} />}>
+            {route.name === "services" && <ServicesPage />}
+            {route.name === "wizard" && <WizardPage />}
+            {route.name === "portal" && <PortalPage id={route.id} />}
+            {route.name === "config" && <ConfigPage />}
+            {route.name === "not-found" && (
+              <>
+                <h1>{en.app.notFoundTitle}</h1>
+                <p>{en.app.notFoundBody}</p>
+                <AppLink href={paths.services()}>{en.app.backToServices}</AppLink>
+              </>
+            )}
+          </Suspense>
+        </PageErrorBoundary>
       </main>
     </div>
   );

@@ -30,6 +30,9 @@ export const en = {
     save: "Save",
     /** A value the API did not provide. */
     none: "—",
+    pageFailedTitle: "This page could not be shown.",
+    pageFailedBody:
+      "Its code did not load, or it stopped with an error. The app may have been updated meanwhile: Retry reloads it.",
     readOnlyTitle: "Read-only access",
     readOnlyBody:
       "Your app role lets you see the services, not change them. To onboard and validate, ask the provider's Teams admin for the role Onboarding.Operator.",
