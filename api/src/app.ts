@@ -121,7 +121,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     repo,
     secrets,
     validator,
-    rateLimiter: createRateLimiter({ limit: config.validationRateLimitPerMinute }),
+    rateLimiter: createRateLimiter({
+      db: database.db,
+      engine: database.engine,
+      limit: config.validationRateLimitPerMinute,
+      ...(options.now ? { now: () => (options.now as () => Date)().getTime() } : {}),
+    }),
     sbc: config.sbc,
     ...(options.now ? { now: options.now } : {}),
   });

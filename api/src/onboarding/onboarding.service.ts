@@ -80,7 +80,7 @@ export interface OnboardingService {
   /** The wizard's "Next": validates credentials not yet stored (rate-limited, audited without the secret). */
   validateCredentials(input: ValidationRequest, actor: string, options?: StreamOptions): Promise<ValidationReport>;
   /** Admits one validation by `actor` against `tenant`, or throws RateLimitedError. */
-  admitValidation(actor: string, tenant: string): void;
+  admitValidation(actor: string, tenant: string): Promise<void>;
 }
 
 const SECRET_AAD = (serviceId: string, version: number) => `service:${serviceId}:v${version}`;
@@ -254,14 +254,14 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     const name = entered.trim().toLowerCase();
     return `tenant:${tenantAliases.get(name) ?? name}`;
   };
-  const learnTenant = (entered: string, report: ValidationReport) => {
+  const learnTenant = async (entered: string, report: ValidationReport) => {
     const name = entered.trim().toLowerCase();
     // The tenant check resolves the ID even when a later check fails (a wrong secret, say).
     const resolved = report.tenant?.id ?? report.checks.find((c) => c.id === "tenant")?.detail?.tenantId;
     const id = typeof resolved === "string" ? resolved.toLowerCase() : undefined;
     if (!id || id === name || tenantAliases.has(name)) return;
     tenantAliases.set(name, id);
-    deps.rateLimiter.record(`tenant:${id}`); // the run just admitted under the name counts for the tenant too
+    await deps.rateLimiter.record(`tenant:${id}`); // the run just admitted under the name counts for the tenant too
     if (tenantAliases.size > MAX_TENANT_ALIASES) {
       const oldest = tenantAliases.keys().next().value;
       if (oldest !== undefined) tenantAliases.delete(oldest);
@@ -274,15 +274,15 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     input: Parameters<Validator["validate"]>[0],
     options?: Parameters<Validator["validate"]>[1],
   ): Promise<ValidationReport> => {
-    service.admitValidation(actor, input.tenantId);
+    await service.admitValidation(actor, input.tenantId);
     const report = await deps.validator.validate(input, options);
-    learnTenant(input.tenantId, report);
+    await learnTenant(input.tenantId, report);
     return report;
   };
 
   const service: OnboardingService = {
-    admitValidation(actor, tenant) {
-      const decision = deps.rateLimiter.take([`operator:${actor.toLowerCase()}`, tenantKey(tenant)]);
+    async admitValidation(actor, tenant) {
+      const decision = await deps.rateLimiter.take([`operator:${actor.toLowerCase()}`, tenantKey(tenant)]);
       if (!decision.ok) {
         const who = decision.key.startsWith("tenant:") ? "this tenant" : "you";
         throw new RateLimitedError(

@@ -1,24 +1,70 @@
-import { describe, expect, it } from "vitest";
+/**
+ * The validation rate limiter on both engines: SQLite always, PostgreSQL when TEST_DATABASE_URL is set (a fresh
+ * schema, dropped afterwards). On PostgreSQL two handles on one database stand for two server copies and count
+ * together; SQLite serves one server process (two synchronous connections in one thread would wait on each other),
+ * so there the concurrent requests share one handle.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DatabaseHandle, openDatabase } from "../storage/database.js";
 import { createRateLimiter } from "./rate-limiter.js";
 
-describe("the validation rate limiter", () => {
-  it("admits up to the limit per key within the window, then says when to retry", () => {
-    let t = 0;
-    const limiter = createRateLimiter({ limit: 2, windowMs: 10_000, now: () => t });
-    expect(limiter.take(["a", "b"])).toEqual({ ok: true });
-    t = 4_000;
-    expect(limiter.take(["a"])).toEqual({ ok: true });
-    expect(limiter.take(["a"])).toEqual({ ok: false, key: "a", retryAfterSeconds: 6 });
-    // A refused request is not counted: "b" still has one try left.
-    expect(limiter.take(["b"])).toEqual({ ok: true });
-    t = 10_001;
-    expect(limiter.take(["a"])).toEqual({ ok: true });
+const PG_URL = process.env.TEST_DATABASE_URL;
+const engines: { name: string; open: () => Promise<DatabaseHandle>; schema?: string }[] = [];
+const dataDir = mkdtempSync(join(tmpdir(), "dr-rate-"));
+engines.push({ name: "sqlite", open: () => openDatabase({ dataDir }) });
+if (PG_URL) {
+  const schema = `t_${randomBytes(6).toString("hex")}`;
+  engines.push({ name: "postgres", schema, open: () => openDatabase({ databaseUrl: PG_URL, dataDir, schema }) });
+}
+
+describe.each(engines)("the validation rate limiter on $name", (engine) => {
+  let first: DatabaseHandle;
+  let second: DatabaseHandle;
+  beforeAll(async () => {
+    first = await engine.open();
+    second = await engine.open();
+  });
+  afterAll(async () => {
+    if (engine.schema) await sql`drop schema ${sql.id(engine.schema)} cascade`.execute(first.db);
+    await first?.close();
+    await second?.close();
+  });
+  const limiter = (h: DatabaseHandle, now: () => number, limit = 2) =>
+    createRateLimiter({ db: h.db, engine: h.engine, limit, windowMs: 10_000, now });
+
+  it("admits up to the limit per key within the window, then says when to retry", async () => {
+    let t = 1_000_000;
+    const l = limiter(first, () => t);
+    const a = `a-${randomBytes(4).toString("hex")}`;
+    const b = `b-${randomBytes(4).toString("hex")}`;
+    expect(await l.take([a, b])).toEqual({ ok: true });
+    t += 4_000;
+    expect(await l.take([a])).toEqual({ ok: true });
+    expect(await l.take([a])).toEqual({ ok: false, key: a, retryAfterSeconds: 6 });
+    // A refused request is not counted: b still has one try left.
+    expect(await l.take([b])).toEqual({ ok: true });
+    t += 6_001;
+    expect(await l.take([a])).toEqual({ ok: true });
   });
 
-  it("counts a recorded request like an admitted one", () => {
-    const limiter = createRateLimiter({ limit: 2, now: () => 0 });
-    limiter.record("tenant:x");
-    expect(limiter.take(["tenant:x"])).toEqual({ ok: true });
-    expect(limiter.take(["tenant:x"]).ok).toBe(false);
+  it("counts a recorded request like an admitted one", async () => {
+    const l = limiter(first, () => 2_000_000);
+    const key = `tenant:${randomBytes(4).toString("hex")}`;
+    await l.record(key);
+    expect(await l.take([key])).toEqual({ ok: true });
+    expect((await l.take([key])).ok).toBe(false);
+  });
+
+  it("counts concurrent requests exactly, across server copies on PostgreSQL", async () => {
+    const t = () => 3_000_000;
+    const copies = [limiter(first, t, 5), limiter(engine.name === "postgres" ? second : first, t, 5)];
+    const key = `operator:${randomBytes(4).toString("hex")}`;
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => copies[i % 2]?.take([key])));
+    expect(answers.filter((a) => a?.ok).length).toBe(5);
   });
 });

@@ -1,7 +1,11 @@
 /**
  * A sliding-window limiter for validations, keyed per operator and per target tenant, so that the validation
- * endpoints cannot be used to guess secrets. In-process: each server copy counts its own requests.
+ * endpoints cannot be used to guess secrets. The hits live in the database (migration 0004_rate_hits), so several
+ * server copies on one PostgreSQL count together; on PostgreSQL a transaction-scoped advisory lock per key
+ * serialises the check-and-count of concurrent requests, SQLite has one writer anyway.
  */
+import { type Kysely, type Migration, sql } from "kysely";
+import type { Database } from "../storage/database.types.js";
 
 /** Answer of {@link RateLimiter.take}. */
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number; key: string };
@@ -9,65 +13,107 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number
 /** Counts requests per key. */
 export interface RateLimiter {
   /** Admits a request when every key is under its limit, and then counts it against every key. */
-  take(keys: string[]): RateDecision;
+  take(keys: string[]): Promise<RateDecision>;
   /** Counts a request against `key` without asking (one already admitted under another name of the same thing). */
-  record(key: string): void;
+  record(key: string): Promise<void>;
+}
+
+/** Migration 0004_rate_hits. */
+export const m0004_rate_hits: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable("rate_hits")
+      .addColumn("key", "text", (c) => c.notNull())
+      .addColumn("at", "bigint", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("rate_hits_key_at").on("rate_hits").columns(["key", "at"]).execute();
+  },
+  async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropTable("rate_hits").execute();
+  },
+};
+
+interface RateHitsTable {
+  key: string;
+  /** Epoch milliseconds. */
+  at: number | string | bigint;
 }
 
 /** Options of {@link createRateLimiter}. */
 export interface RateLimiterOptions {
+  db: Kysely<Database>;
+  engine: "sqlite" | "postgres";
   /** Requests allowed per key within the window. */
   limit: number;
   /** Window length, ms. Default 60 000. */
   windowMs?: number;
   now?: () => number;
-  /** Most keys remembered; the oldest are dropped past it. Default 100 000. */
-  maxKeys?: number;
 }
 
-/** Creates a limiter. */
+/** Keys longer than this are cut (a tenant name is at most 256 characters; the key only has to tell them apart). */
+const MAX_KEY_LENGTH = 300;
+
+/** Creates a limiter over the server's database. */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const db = options.db.withTables<{ rate_hits: RateHitsTable }>();
   const windowMs = options.windowMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const maxKeys = options.maxKeys ?? 100_000;
-  const hits = new Map<string, number[]>();
+  let sinceSweep = 0;
 
-  const recent = (key: string, at: number): number[] => {
-    const list = (hits.get(key) ?? []).filter((t) => t > at - windowMs);
-    if (list.length === 0) hits.delete(key);
-    else hits.set(key, list);
-    return list;
-  };
-
-  const count = (key: string, at: number) => {
-    const list = hits.get(key) ?? [];
-    list.push(at);
-    hits.delete(key);
-    hits.set(key, list);
-    while (hits.size > maxKeys) {
-      const first = hits.keys().next().value;
-      if (first === undefined) break;
-      hits.delete(first);
-    }
-  };
+  const clip = (key: string) => key.slice(0, MAX_KEY_LENGTH);
 
   return {
-    take(keys) {
+    async take(rawKeys) {
+      const keys = [...new Set(rawKeys.map(clip))].sort(); // one lock order for every request: no deadlock
       const at = now();
-      for (const key of keys) {
-        const list = recent(key, at);
-        if (list.length >= options.limit) {
-          const oldest = list[0] ?? at;
-          return { ok: false, key, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - at) / 1000)) };
+      const decision = await db.transaction().execute(async (trx): Promise<RateDecision> => {
+        if (options.engine === "postgres") {
+          for (const key of keys) await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
         }
+        await trx
+          .deleteFrom("rate_hits")
+          .where("key", "in", keys)
+          .where("at", "<=", at - windowMs)
+          .execute();
+        const rows = await trx
+          .selectFrom("rate_hits")
+          .select([
+            "key",
+            (eb) => eb.fn.countAll<number | string | bigint>().as("n"),
+            (eb) => eb.fn.min("at").as("oldest"),
+          ])
+          .where("key", "in", keys)
+          .groupBy("key")
+          .execute();
+        for (const key of keys) {
+          const row = rows.find((r) => r.key === key);
+          if (row && Number(row.n) >= options.limit) {
+            const oldest = Number(row.oldest ?? at);
+            return { ok: false, key, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - at) / 1000)) };
+          }
+        }
+        await trx
+          .insertInto("rate_hits")
+          .values(keys.map((key) => ({ key, at })))
+          .execute();
+        return { ok: true };
+      });
+      // Keys that are never asked for again would keep their rows: sweep the whole table now and then.
+      if (++sinceSweep >= 100) {
+        sinceSweep = 0;
+        await db
+          .deleteFrom("rate_hits")
+          .where("at", "<=", at - windowMs)
+          .execute();
       }
-      for (const key of keys) count(key, at);
-      return { ok: true };
+      return decision;
     },
-    record(key) {
-      const at = now();
-      recent(key, at);
-      count(key, at);
+
+    async record(key) {
+      await db
+        .insertInto("rate_hits")
+        .values({ key: clip(key), at: now() })
+        .execute();
     },
   };
 }

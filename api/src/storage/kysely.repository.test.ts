@@ -249,12 +249,18 @@ describe.each(engines)("storage on $name", (engine) => {
           "kysely_migration",
           "kysely_migration_lock",
           "operator_roles",
+          "rate_hits",
           "service_secrets",
           "services",
           "validations",
         ]);
         const migrated = await sql<{ name: string }>`select name from kysely_migration`.execute(first.db);
-        expect(migrated.rows.map((r) => r.name)).toEqual(["0001_initial", "0002_bot_state", "0003_operator_roles"]);
+        expect(migrated.rows.map((r) => r.name)).toEqual([
+          "0001_initial",
+          "0002_bot_state",
+          "0003_operator_roles",
+          "0004_rate_hits",
+        ]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {
         for (const o of opens) if (o.status === "fulfilled") await o.value.close();

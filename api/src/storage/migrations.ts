@@ -10,6 +10,7 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResult, Migrator, sql } from "kysely";
 import { m0003_operator_roles } from "../auth/operator-directory.js";
+import { m0004_rate_hits } from "../onboarding/rate-limiter.js";
 import { m0002_bot_state } from "./bot-state.migration.js";
 
 /** Names of the constraints the repository maps to domain errors; the same name on both engines. */
@@ -148,6 +149,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": m0001_initial,
   "0002_bot_state": m0002_bot_state,
   "0003_operator_roles": m0003_operator_roles,
+  "0004_rate_hits": m0004_rate_hits,
 };
 
 /** A provider over `MIGRATIONS` (or another set, for tests), so no file system lookup happens at start-up. */
