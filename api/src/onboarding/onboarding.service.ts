@@ -79,8 +79,6 @@ export interface OnboardingService {
   listAudit(id: string): Promise<AuditEvent[]>;
   /** The wizard's "Next": validates credentials not yet stored (rate-limited, audited without the secret). */
   validateCredentials(input: ValidationRequest, actor: string, options?: StreamOptions): Promise<ValidationReport>;
-  /** Admits one validation by `actor` against `tenant`, or throws RateLimitedError. */
-  admitValidation(actor: string, tenant: string): Promise<void>;
 }
 
 const SECRET_AAD = (serviceId: string, version: number) => `service:${serviceId}:v${version}`;
@@ -274,24 +272,20 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     input: Parameters<Validator["validate"]>[0],
     options?: Parameters<Validator["validate"]>[1],
   ): Promise<ValidationReport> => {
-    await service.admitValidation(actor, input.tenantId);
+    const decision = await deps.rateLimiter.take([`operator:${actor.toLowerCase()}`, tenantKey(input.tenantId)]);
+    if (!decision.ok) {
+      const who = decision.key.startsWith("tenant:") ? "this tenant" : "you";
+      throw new RateLimitedError(
+        `Too many validations for ${who} in the last minute; wait ${decision.retryAfterSeconds} s and try again.`,
+        decision.retryAfterSeconds,
+      );
+    }
     const report = await deps.validator.validate(input, options);
     await learnTenant(input.tenantId, report);
     return report;
   };
 
   const service: OnboardingService = {
-    async admitValidation(actor, tenant) {
-      const decision = await deps.rateLimiter.take([`operator:${actor.toLowerCase()}`, tenantKey(tenant)]);
-      if (!decision.ok) {
-        const who = decision.key.startsWith("tenant:") ? "this tenant" : "you";
-        throw new RateLimitedError(
-          `Too many validations for ${who} in the last minute; wait ${decision.retryAfterSeconds} s and try again.`,
-          decision.retryAfterSeconds,
-        );
-      }
-    },
-
     async validateCredentials(input, actor, options = {}) {
       const report = await runValidation(actor, input, options);
       await audit(deps.repo, actor, "credentials.validate", report.ok ? "success" : "failure", null, {
