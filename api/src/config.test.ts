@@ -1,8 +1,11 @@
 /** The configuration module: defaults, and the refusals that keep a misconfigured server from starting. */
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, isLoopbackHost, loadConfig } from "./config.js";
 
 const GUID = "5b0b8c3e-7f7c-4a59-9f0e-2c1d7f7a9e11";
+const KEY = Buffer.alloc(32, 7).toString("base64");
+const ENTRA = { AUTH_MODE: "entra", AUTH_TENANT_ID: GUID, AUTH_CLIENT_ID: GUID };
+const BOT = { MicrosoftAppId: GUID, MicrosoftAppTenantId: GUID, MicrosoftAppPassword: "bot-password" };
 
 describe("loadConfig", () => {
   it("starts in sandbox with contract.md's defaults", () => {
@@ -17,12 +20,12 @@ describe("loadConfig", () => {
   const refusals: [string, Record<string, string>, RegExp][] = [
     [
       "an unset M365_MODE in production",
-      { NODE_ENV: "production", AUTH_MODE: "entra", AUTH_TENANT_ID: GUID, AUTH_CLIENT_ID: GUID },
+      { NODE_ENV: "production", ...ENTRA, ...BOT, SECRET_KEY: KEY },
       /M365_MODE must be set/,
     ],
     [
       "sandbox in production",
-      { NODE_ENV: "production", M365_MODE: "sandbox", AUTH_MODE: "entra", AUTH_TENANT_ID: GUID, AUTH_CLIENT_ID: GUID },
+      { NODE_ENV: "production", M365_MODE: "sandbox", ...ENTRA, ...BOT, SECRET_KEY: KEY },
       /sandbox is refused/,
     ],
     ["dev sign-in in production", { NODE_ENV: "production", M365_MODE: "live" }, /AUTH_MODE=dev is refused/],
@@ -42,6 +45,46 @@ describe("loadConfig", () => {
     ["a short SECRET_KEY", { SECRET_KEY: Buffer.alloc(16).toString("base64") }, /SECRET_KEY must be 32 bytes/],
     ["a MySQL DATABASE_URL", { DATABASE_URL: "mysql://x" }, /DATABASE_URL must start with postgres/],
     ["a zero rate limit", { VALIDATION_RATE_LIMIT: "0" }, /VALIDATION_RATE_LIMIT/],
+    // Fail closed (issue 9): each of these used to start and open a door.
+    ["dev sign-in on every interface", { HOST: "0.0.0.0", ...BOT }, /AUTH_MODE=dev is accepted only when HOST/],
+    ["dev sign-in on a named host", { HOST: "onboarding.provider.example", ...BOT }, /HOST is onboarding/],
+    [
+      "an unauthenticated bot on every interface",
+      { HOST: "0.0.0.0", ...ENTRA },
+      /MicrosoftAppId is empty, which would accept unsigned bot activities/,
+    ],
+    [
+      "an unauthenticated bot in production on loopback",
+      { NODE_ENV: "production", M365_MODE: "live", ...ENTRA, SECRET_KEY: KEY },
+      /MicrosoftAppId is empty/,
+    ],
+    [
+      "a bot id without its tenant",
+      { MicrosoftAppId: GUID, MicrosoftAppPassword: "x" },
+      /MicrosoftAppTenantId must be set/,
+    ],
+    [
+      "a bot id without a credential",
+      { MicrosoftAppId: GUID, MicrosoftAppTenantId: GUID },
+      /MicrosoftAppPassword must be set/,
+    ],
+    [
+      "a generated key file in production",
+      { NODE_ENV: "production", M365_MODE: "live", ...ENTRA, ...BOT },
+      /SECRET_KEY must be set when NODE_ENV=production/,
+    ],
+    [
+      "a generated key file with a shared database",
+      { DATABASE_URL: "postgres://127.0.0.1/test" },
+      /SECRET_KEY must be set when DATABASE_URL is set/,
+    ],
+    [
+      "SQLite on Azure App Service",
+      { WEBSITE_SITE_NAME: "dr-onboarding" },
+      /DATABASE_URL must be set on Azure App Service/,
+    ],
+    ["a short previous key", { SECRET_KEY_PREVIOUS: `${KEY},abc` }, /SECRET_KEY_PREVIOUS must be/],
+    ["an unknown bot cloud", { BOT_CLOUD: "mooncake" }, /BOT_CLOUD must be/],
   ];
   for (const [what, env, message] of refusals) {
     it(`refuses ${what}`, () => {
@@ -54,12 +97,34 @@ describe("loadConfig", () => {
     const c = loadConfig({
       NODE_ENV: "production",
       M365_MODE: "live",
-      AUTH_MODE: "entra",
-      AUTH_TENANT_ID: GUID,
-      AUTH_CLIENT_ID: GUID,
-      SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),
+      ...ENTRA,
+      ...BOT,
+      HOST: "0.0.0.0",
+      SECRET_KEY: KEY,
+      SECRET_KEY_PREVIOUS: ` ${Buffer.alloc(32, 8).toString("base64")} `,
+      DATABASE_URL: "postgres://db.internal/onboarding",
+      WEBSITE_SITE_NAME: "dr-onboarding",
     });
     expect(c.production).toBe(true);
+    expect(c.bot).toMatchObject({ anonymous: false, cloud: "commercial", dialogTtlMs: 24 * 3_600_000 });
+    expect(c.previousSecretKeysBase64).toEqual([Buffer.alloc(32, 8).toString("base64")]);
     expect(c.auth).toMatchObject({ mode: "entra", tenantId: GUID, clientId: GUID });
+  });
+
+  it("keeps the sandbox defaults open to this machine only", () => {
+    for (const host of ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"]) {
+      expect(loadConfig({ HOST: host }).bot.anonymous).toBe(true);
+    }
+  });
+});
+
+describe("isLoopbackHost", () => {
+  it("tells loopback names from network ones", () => {
+    for (const h of ["127.0.0.1", "127.1.2.3", "localhost", "app.localhost", "::1", "[::1]", "::ffff:127.0.0.1"]) {
+      expect(isLoopbackHost(h), h).toBe(true);
+    }
+    for (const h of ["0.0.0.0", "::", "10.0.0.1", "192.168.1.2", "localhost.attacker.example", "127.0.0.1.nip.io"]) {
+      expect(isLoopbackHost(h), h).toBe(false);
+    }
   });
 });

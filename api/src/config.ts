@@ -113,7 +113,7 @@ const schema = z
     ),
     /** Validations per minute per operator and per target tenant. Default 20. */
     VALIDATION_RATE_LIMIT: z.preprocess(emptyToUndefined, positiveInt("VALIDATION_RATE_LIMIT", 100_000).default(20)),
-    /** base64 256-bit key for stored secrets; unset: a 0600 key file in DATA_DIR. */
+    /** base64 256-bit key for stored secrets; unset: a 0600 key file in DATA_DIR (refused in production or with DATABASE_URL). */
     SECRET_KEY: z.preprocess(
       emptyToUndefined,
       z
@@ -121,6 +121,38 @@ const schema = z
         .refine((v) => Buffer.from(v, "base64").length === 32, "SECRET_KEY must be 32 bytes, base64-encoded")
         .optional(),
     ),
+    /** Comma-separated older SECRET_KEY values: envelopes under them open and are re-wrapped at start-up. */
+    SECRET_KEY_PREVIOUS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .optional()
+        .transform((v) =>
+          (v ?? "")
+            .split(",")
+            .map((k) => k.trim())
+            .filter(Boolean),
+        )
+        .refine((keys) => keys.every((k) => Buffer.from(k, "base64").length === 32), {
+          message: "SECRET_KEY_PREVIOUS must be comma-separated base64 32-byte keys",
+        }),
+    ),
+    /** Abandoned bot dialogs (and the sealed secrets in them) are dropped after this many hours. Default 24. */
+    BOT_DIALOG_TTL_HOURS: z.preprocess(emptyToUndefined, positiveInt("BOT_DIALOG_TTL_HOURS", 24 * 30).default(24)),
+    /**
+     * The Teams cloud the bot is registered in: its replies go only to that cloud's Bot Connector hosts
+     * (docs/teams.md, "Connector hosts"). Default commercial.
+     */
+    BOT_CLOUD: z.preprocess(
+      emptyToUndefined,
+      z
+        .enum(["commercial", "gcc", "gcc-high", "dod"], {
+          message: "BOT_CLOUD must be commercial, gcc, gcc-high or dod",
+        })
+        .default("commercial"),
+    ),
+    /** Set by Azure App Service on every site (its presence means we run there). */
+    WEBSITE_SITE_NAME: z.preprocess(emptyToUndefined, z.string().optional()),
     /** The provider's SBC base domain. */
     SBC_BASE_DOMAIN: z.preprocess(emptyToUndefined, z.string().default("sbc.sandbox.provider.example")),
     /** Comma-separated SBC regions. */
@@ -144,6 +176,57 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     const production = env.NODE_ENV === "production";
+    const loopback = isLoopbackHost(env.HOST);
+    // Fail closed: dev sign-in names the operator from a header, so only this machine may reach it.
+    if (env.AUTH_MODE === "dev" && !loopback) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_MODE"],
+        message: `AUTH_MODE=dev is accepted only when HOST is a loopback address (HOST is ${env.HOST}); set AUTH_MODE=entra with AUTH_TENANT_ID and AUTH_CLIENT_ID, or HOST=127.0.0.1`,
+      });
+    }
+    // Fail closed: an empty MicrosoftAppId turns off the Bot Framework's JWT check.
+    if (!env.MicrosoftAppId && (production || !loopback)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MicrosoftAppId"],
+        message: `MicrosoftAppId is empty, which would accept unsigned bot activities; it is allowed only on a loopback HOST outside production. Set MicrosoftAppId, MicrosoftAppTenantId and MicrosoftAppPassword (or MicrosoftAppType=UserAssignedMSI)`,
+      });
+    }
+    if (env.MicrosoftAppId) {
+      if (!env.MicrosoftAppTenantId) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["MicrosoftAppTenantId"],
+          message: "MicrosoftAppTenantId must be set with MicrosoftAppId (the bot's single tenant)",
+        });
+      }
+      if (!env.MicrosoftAppPassword && env.MicrosoftAppType !== "UserAssignedMSI") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["MicrosoftAppPassword"],
+          message:
+            "MicrosoftAppPassword must be set with MicrosoftAppId (or MicrosoftAppType=UserAssignedMSI with a managed identity)",
+        });
+      }
+    }
+    // Fail closed: every copy must open what the others sealed, and a production key must not live on local disk.
+    if (!env.SECRET_KEY && (production || env.DATABASE_URL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SECRET_KEY"],
+        message: `SECRET_KEY must be set when ${production ? "NODE_ENV=production" : "DATABASE_URL is set"} (every copy must share it); generate one with: openssl rand -base64 32`,
+      });
+    }
+    // SQLite's locks do not hold on App Service's /home network share (docs/deploy.md).
+    if (env.WEBSITE_SITE_NAME && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message:
+          "DATABASE_URL must be set on Azure App Service: SQLite on its /home network share is not safe; use Azure Database for PostgreSQL",
+      });
+    }
     if (production && env.M365_MODE === undefined) {
       ctx.addIssue({ code: "custom", path: ["M365_MODE"], message: "M365_MODE must be set when NODE_ENV=production" });
     }
@@ -177,6 +260,21 @@ const schema = z
     }
   });
 
+/**
+ * True for a name or address that only this machine can reach: localhost, 127.0.0.0/8, ::1 (also written
+ * [::1] or as the IPv4-mapped ::ffff:127.x). "0.0.0.0", "::" and every other name listen on the network.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  const v4 = h.startsWith("::ffff:") ? h.slice(7) : h;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
 /** The validated configuration, in the product's own names. */
 export interface Config {
   production: boolean;
@@ -208,9 +306,17 @@ export interface Config {
     revalidationIntervalMs: number;
     revalidationConcurrency: number;
     revalidationRetryMs: number;
+    /** Abandoned dialogs are dropped after this, ms (BOT_DIALOG_TTL_HOURS). */
+    dialogTtlMs: number;
+    /** The Teams cloud whose Bot Connector hosts the bot may call (BOT_CLOUD). */
+    cloud: "commercial" | "gcc" | "gcc-high" | "dod";
+    /** True when the bot may run without Bot Framework authentication (empty app id on a loopback host). */
+    anonymous: boolean;
   };
   validationRateLimitPerMinute: number;
   secretKeyBase64: string | undefined;
+  /** Older keys (SECRET_KEY_PREVIOUS), still opened; start-up re-wraps what they sealed under the current key. */
+  previousSecretKeysBase64: string[];
   sbc: { baseDomain: string; regions: string[] };
   logLevel: string;
 }
@@ -252,9 +358,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       revalidationIntervalMs: e.REVALIDATION_INTERVAL_MS,
       revalidationConcurrency: e.REVALIDATION_CONCURRENCY,
       revalidationRetryMs: e.REVALIDATION_RETRY_MS,
+      dialogTtlMs: e.BOT_DIALOG_TTL_HOURS * 3_600_000,
+      cloud: e.BOT_CLOUD,
+      anonymous: !e.MicrosoftAppId,
     },
     validationRateLimitPerMinute: e.VALIDATION_RATE_LIMIT,
     secretKeyBase64: e.SECRET_KEY,
+    previousSecretKeysBase64: e.SECRET_KEY_PREVIOUS,
     sbc: { baseDomain: e.SBC_BASE_DOMAIN, regions: e.SBC_REGIONS },
     logLevel: e.LOG_LEVEL,
   };
