@@ -261,3 +261,113 @@ describe("createLocalSecretStore: rotation", () => {
     expect(store.open(store.seal(SECRET, AAD), AAD)).toBe(SECRET);
   });
 });
+
+describe("createLocalSecretStore: rewrap", () => {
+  const KEY_FIELDS = ["wrappedKey", "wrapIv", "wrapTag"] as const;
+  const BODY_FIELDS = ["ciphertext", "iv", "tag"] as const;
+
+  async function rotatedPair(): Promise<{ oldStore: SecretStore; rotated: SecretStore; newOnly: SecretStore }> {
+    const oldKey = newKey();
+    const key = newKey();
+    return {
+      oldStore: await storeWithKey(oldKey),
+      rotated: await storeWithKey(key, [oldKey]),
+      newOnly: await storeWithKey(key),
+    };
+  }
+
+  it("lists its key ids, the current one first, each once", async () => {
+    const [a, b] = [newKey(), newKey()];
+    const store = await storeWithKey(a, [b, a, b]);
+    const [ida, idb] = [(await storeWithKey(a)).currentKekId, (await storeWithKey(b)).currentKekId];
+    expect(store.kekIds).toEqual([ida, idb]);
+    expect((await storeWithKey(a)).kekIds).toEqual([ida]);
+  });
+
+  it("moves an envelope to the current key, keeping the encrypted secret byte for byte", async () => {
+    const { oldStore, rotated, newOnly } = await rotatedPair();
+    const sealed = oldStore.seal(SECRET, AAD);
+    const rewrapped = rotated.rewrap(sealed, AAD);
+    expect(rewrapped.kekId).toBe(rotated.currentKekId);
+    for (const name of BODY_FIELDS) expect(rewrapped[name]).toBe(sealed[name]);
+    for (const name of KEY_FIELDS) expect(rewrapped[name]).not.toBe(sealed[name]);
+    expect(Buffer.from(rewrapped.wrappedKey, "base64")).toHaveLength(32);
+    // The new key alone opens it; the old key no longer does.
+    expect(newOnly.open(rewrapped, AAD)).toBe(SECRET);
+    expect(() => oldStore.open(rewrapped, AAD)).toThrow(/unknown kek/);
+    // The input is not modified.
+    expect(oldStore.open(sealed, AAD)).toBe(SECRET);
+  });
+
+  it("returns an envelope already under the current key as is", async () => {
+    const store = await storeWithKey();
+    const sealed = store.seal(SECRET, AAD);
+    expect(store.rewrap(sealed, AAD)).toBe(sealed);
+  });
+
+  it("keeps only the envelope's own fields", async () => {
+    const { oldStore, rotated } = await rotatedPair();
+    const sealed = { ...oldStore.seal(SECRET, AAD), note: "extra" } as SealedSecret;
+    expect(Object.keys(rotated.rewrap(sealed, AAD)).sort()).toEqual(
+      ["v", "kekId", ...KEY_FIELDS, ...BODY_FIELDS].sort(),
+    );
+  });
+
+  it("refuses other associated data: the wrapped key stays bound to its record", async () => {
+    const { oldStore, rotated } = await rotatedPair();
+    const sealed = oldStore.seal(SECRET, AAD);
+    for (const other of ["tenant-1|client-1|2", "", `${AAD} `]) {
+      const error = thrown(() => rotated.rewrap(sealed, other));
+      expect(error.message).toMatch(/could not be re-wrapped/);
+      expect(error.message).toContain(oldStore.currentKekId);
+      expect(error.message).not.toContain(SECRET);
+    }
+  });
+
+  it.each(KEY_FIELDS)("refuses an envelope whose %s was altered", async (name) => {
+    const { oldStore, rotated } = await rotatedPair();
+    const sealed = oldStore.seal(SECRET, AAD);
+    expect(() => rotated.rewrap({ ...sealed, [name]: flipByte(sealed[name]) }, AAD)).toThrow(/could not be re-wrapped/);
+  });
+
+  it("refuses unknown keys, other versions and malformed body fields", async () => {
+    const { oldStore, rotated } = await rotatedPair();
+    const sealed = oldStore.seal(SECRET, AAD);
+    expect(() => rotated.rewrap({ ...sealed, kekId: "local:0000000000000000" }, AAD)).toThrow(/unknown kek/);
+    const stranger = (await storeWithKey()).seal(SECRET, AAD);
+    expect(() => rotated.rewrap(stranger, AAD)).toThrow(/unknown kek/);
+    expect(() => rotated.rewrap({ ...sealed, v: 2 } as unknown as SealedSecret, AAD)).toThrow(/unsupported version/);
+    expect(() => rotated.rewrap(null as unknown as SealedSecret, AAD)).toThrow();
+    expect(() => rotated.rewrap({ ...sealed, iv: sealed.iv.slice(0, 8) }, AAD)).toThrow(/could not be re-wrapped/);
+    expect(() => rotated.rewrap({ ...sealed, tag: `${sealed.tag}=` }, AAD)).toThrow(/could not be re-wrapped/);
+    const { ciphertext: _, ...noBody } = sealed;
+    expect(() => rotated.rewrap(noBody as SealedSecret, AAD)).toThrow(/could not be re-wrapped/);
+  });
+
+  it("does not vouch for the body: a tampered ciphertext is carried over and still refused by open", async () => {
+    const { oldStore, rotated } = await rotatedPair();
+    const sealed = oldStore.seal(SECRET, AAD);
+    const rewrapped = rotated.rewrap({ ...sealed, ciphertext: flipByte(sealed.ciphertext) }, AAD);
+    expect(() => rotated.open(rewrapped, AAD)).toThrow(/could not be opened/);
+  });
+
+  it("never puts the secret or either key into the re-wrapped envelope", async () => {
+    const oldKey = newKey();
+    const key = newKey();
+    const sealed = (await storeWithKey(oldKey)).seal(SECRET, AAD);
+    const json = JSON.stringify((await storeWithKey(key, [oldKey])).rewrap(sealed, AAD));
+    for (const form of [SECRET, Buffer.from(SECRET).toString("base64"), oldKey, key]) {
+      expect(json).not.toContain(form);
+    }
+  });
+
+  it("property: open(rewrap(seal(s, aad), aad), aad) === s with the new key alone", async () => {
+    const { oldStore, rotated, newOnly } = await rotatedPair();
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme-composite" }), fc.string({ unit: "grapheme" }), (plaintext, aad) => {
+        expect(newOnly.open(rotated.rewrap(oldStore.seal(plaintext, aad), aad), aad)).toBe(plaintext);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -59,6 +59,7 @@ export async function createLocalSecretStore(options: LocalSecretStoreOptions): 
 
   return Object.freeze({
     currentKekId,
+    kekIds: Object.freeze([...keks.keys()]),
     seal(plaintext: string, associatedData: string): SealedSecret {
       // A lone surrogate would be replaced by U+FFFD when encoded, so open() could not return the same string, and
       // two different AADs could encode to the same bytes.
@@ -87,14 +88,7 @@ export async function createLocalSecretStore(options: LocalSecretStoreOptions): 
     },
     open(sealed: SealedSecret, associatedData: string): string {
       assertWellFormed(associatedData, "associated data");
-      const envelope: unknown = sealed;
-      if (typeof envelope !== "object" || envelope === null) throw new Error("secret envelope is not an object");
-      const record = envelope as Record<string, unknown>;
-      if (record.v !== 1) throw new Error("secret envelope has an unsupported version");
-      const kekId = typeof record.kekId === "string" ? record.kekId : "";
-      const label = PRINTABLE_KEK_ID.test(kekId) ? kekId : "(invalid kek id)";
-      const kek = keks.get(kekId);
-      if (kek === undefined) throw new Error(`secret envelope could not be opened: unknown kek ${label}`);
+      const { record, kekId, label, kek } = envelopeOf(sealed, keks);
 
       let dataKey: Buffer | undefined;
       let plainBytes: Buffer | undefined;
@@ -123,7 +117,59 @@ export async function createLocalSecretStore(options: LocalSecretStoreOptions): 
         plainBytes?.fill(0);
       }
     },
+    rewrap(sealed: SealedSecret, associatedData: string): SealedSecret {
+      assertWellFormed(associatedData, "associated data");
+      const { record, kekId, label, kek } = envelopeOf(sealed, keks);
+      if (kekId === currentKekId) return sealed;
+
+      let dataKey: Buffer | undefined;
+      try {
+        // Only the data key is unwrapped (its tag proves it belongs to this record); the secret is never decrypted.
+        dataKey = gcmDecrypt(
+          kek,
+          field(record, "wrappedKey", KEY_BYTES),
+          field(record, "wrapIv", IV_BYTES),
+          field(record, "wrapTag", TAG_BYTES),
+          wrapAad(kekId, associatedData),
+        );
+        // The body is carried over unchanged, but only in its one canonical spelling with the right sizes.
+        field(record, "ciphertext");
+        field(record, "iv", IV_BYTES);
+        field(record, "tag", TAG_BYTES);
+        const wrap = gcmEncrypt(current, dataKey, wrapAad(currentKekId, associatedData));
+        return {
+          v: 1,
+          kekId: currentKekId,
+          wrappedKey: wrap.ciphertext.toString("base64"),
+          wrapIv: wrap.iv.toString("base64"),
+          wrapTag: wrap.tag.toString("base64"),
+          ciphertext: record.ciphertext as string,
+          iv: record.iv as string,
+          tag: record.tag as string,
+        };
+      } catch {
+        throw new Error(`secret envelope could not be re-wrapped (kek ${label})`);
+      } finally {
+        dataKey?.fill(0);
+      }
+    },
   } satisfies SecretStore);
+}
+
+/** Checks an envelope's shape and version and finds its KEK; errors name the kekId only when it is printable. */
+function envelopeOf(
+  sealed: SealedSecret,
+  keks: ReadonlyMap<string, Buffer>,
+): { record: Record<string, unknown>; kekId: string; label: string; kek: Buffer } {
+  const envelope: unknown = sealed;
+  if (typeof envelope !== "object" || envelope === null) throw new Error("secret envelope is not an object");
+  const record = envelope as Record<string, unknown>;
+  if (record.v !== 1) throw new Error("secret envelope has an unsupported version");
+  const kekId = typeof record.kekId === "string" ? record.kekId : "";
+  const label = PRINTABLE_KEK_ID.test(kekId) ? kekId : "(invalid kek id)";
+  const kek = keks.get(kekId);
+  if (kek === undefined) throw new Error(`secret envelope could not be opened: unknown kek ${label}`);
+  return { record, kekId, label, kek };
 }
 
 /** `local:` + 16 hex chars of SHA-256(key): stable across restarts, and 64 bits of a hash reveal nothing usable. */

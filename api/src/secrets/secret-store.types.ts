@@ -1,7 +1,8 @@
 /**
  * Client secrets at rest: envelope encryption. Each secret gets its own random data key (AES-256-GCM); the data key
  * is wrapped by a key-encryption key (KEK) named by `kekId`, so keys can rotate and a KMS (Azure Key Vault) can
- * replace the local key later. The associated data binds a ciphertext to its record.
+ * replace the local key later. The associated data binds a ciphertext to its record. Rotating the KEK re-wraps only
+ * the data keys (`rewrap`): the encrypted secrets themselves stay as they are and are never decrypted for it.
  */
 
 /** A sealed secret as stored. Every binary field is base64. */
@@ -26,6 +27,14 @@ export interface SecretStore {
   seal(plaintext: string, associatedData: string): SealedSecret;
   /** Decrypts; throws when the envelope was altered, the associated data differs, or the KEK is unknown. */
   open(sealed: SealedSecret, associatedData: string): string;
+  /**
+   * Re-wraps the envelope's data key under the current KEK, for the same associated data, without decrypting the
+   * secret: the ciphertext, its IV and its tag are kept. An envelope already under the current KEK is returned as is.
+   * Throws like `open` when the KEK is unknown or the wrapped key was altered or belongs to other associated data.
+   */
+  rewrap(sealed: SealedSecret, associatedData: string): SealedSecret;
   /** The id of the KEK new secrets are sealed with. */
   readonly currentKekId: string;
+  /** Every KEK this store can open: the current one first, then the previous ones. */
+  readonly kekIds: readonly string[];
 }
