@@ -180,7 +180,18 @@ describe("operator sign-in with Teams SSO tokens", () => {
   });
 
   it("adds HSTS in production", async () => {
-    const production = await startTestApp({ ...setup.env, NODE_ENV: "production" }, { extraCaPem: [server.caPem] });
+    // Production also needs an authenticated bot and a shared key (fail-closed rules of config.ts).
+    const production = await startTestApp(
+      {
+        ...setup.env,
+        NODE_ENV: "production",
+        MicrosoftAppId: "8a5d0c4e-1f0b-4c2d-9a51-3f7e2b6c9d10",
+        MicrosoftAppTenantId: "8a5d0c4e-1f0b-4c2d-9a51-3f7e2b6c9d11",
+        MicrosoftAppPassword: "bot-registration-password",
+        SECRET_KEY: Buffer.alloc(32, 3).toString("base64"),
+      },
+      { extraCaPem: [server.caPem] },
+    );
     try {
       const r = await fetch(`${production.url}/api/health`);
       expect(r.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");

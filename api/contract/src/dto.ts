@@ -140,6 +140,15 @@ export interface NameCheck {
   problems: { code: string; message: string }[];
 }
 
+/** Answer of GET /api/services/subdomain-check: is this SBC sub-domain label well-formed and free? */
+export interface SubdomainCheck {
+  label: string;
+  /** `<label>.<SBC base domain>`. */
+  fqdn: string;
+  ok: boolean;
+  problems: { code: string; message: string }[];
+}
+
 /** Answer of GET /api/health. */
 export interface Health {
   status: "ok";
@@ -163,6 +172,9 @@ export interface Problem {
     | "rate_limited"
     | "payload_too_large"
     | "unsupported_media_type"
+    | "subdomain_taken"
+    | "precondition_failed"
+    | "misdirected_request"
     | "internal";
   errors?: InputProblem[];
   report?: ValidationReport;

@@ -111,6 +111,21 @@ export function parseTenantId(raw: string): TenantParse {
   };
 }
 
+/** What an audit row or a log line says for a field that did not parse: the raw text may be a pasted secret. */
+export const UNPARSED = "(invalid)";
+
+/** The Tenant ID as records may carry it: the parsed GUID or domain, else {@link UNPARSED}, never the raw text. */
+export function tenantIdForRecord(raw: string): string {
+  const parsed = parseTenantId(raw);
+  return parsed.ok ? parsed.value : UNPARSED;
+}
+
+/** The Application (client) ID as records may carry it: the parsed GUID, else {@link UNPARSED}. */
+export function clientIdForRecord(raw: string): string {
+  const parsed = parseClientId(raw);
+  return parsed.ok ? parsed.value : UNPARSED;
+}
+
 /** Reads an Application (client) ID: a GUID, lower-cased. */
 export function parseClientId(raw: string): { ok: true; value: string } | { ok: false; problem: FieldProblem } {
   const value = raw.trim();

@@ -112,3 +112,8 @@ export const serviceListQuerySchema = z.strictObject({
 export const nameCheckQuerySchema = z.strictObject({
   name: z.string({ message: "name: the short name to check." }).max(1024),
 });
+
+/** Query of GET /api/services/subdomain-check. */
+export const subdomainCheckQuerySchema = z.strictObject({
+  label: z.string({ message: "label: the SBC sub-domain label to check." }).max(1024),
+});

@@ -31,17 +31,37 @@ export class NotFoundError extends ApiError {
   readonly title = "Not found";
 }
 
-/** A unique name is already taken (409). */
+/** A unique name is already taken (409): the short name (`name_taken`) or the SBC sub-domain (`subdomain_taken`). */
 export class ConflictError extends ApiError {
   readonly status = 409;
-  readonly code = "name_taken" as const;
   readonly title = "Already taken";
+  constructor(
+    message: string,
+    readonly errors: InputProblem[] = [],
+    readonly code: "name_taken" | "subdomain_taken" = "name_taken",
+  ) {
+    super(message);
+  }
+}
+
+/** The `If-Match` header names a version that is no longer current (412). */
+export class PreconditionFailedError extends ApiError {
+  readonly status = 412;
+  readonly code = "precondition_failed" as const;
+  readonly title = "The service changed since you read it";
   constructor(
     message: string,
     readonly errors: InputProblem[] = [],
   ) {
     super(message);
   }
+}
+
+/** The request named a host this server does not answer for (421); dev sign-in serves loopback names only. */
+export class MisdirectedRequestError extends ApiError {
+  readonly status = 421;
+  readonly code = "misdirected_request" as const;
+  readonly title = "Wrong host";
 }
 
 /** No valid operator identity (401). */

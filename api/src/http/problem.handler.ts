@@ -3,7 +3,14 @@
  */
 import type { Problem } from "@dr/contract";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { ApiError, ConflictError, CredentialsInvalidError, InputError, RateLimitedError } from "./errors.js";
+import {
+  ApiError,
+  ConflictError,
+  CredentialsInvalidError,
+  InputError,
+  PreconditionFailedError,
+  RateLimitedError,
+} from "./errors.js";
 
 const PROBLEM_BASE = "https://dr-onboarding.example/problems/";
 
@@ -66,7 +73,9 @@ export function installProblemHandler(app: FastifyInstance): void {
         status: error.status,
         code: error.code,
         detail: error.message,
-        ...(error instanceof InputError || error instanceof ConflictError ? { errors: error.errors } : {}),
+        ...(error instanceof InputError || error instanceof ConflictError || error instanceof PreconditionFailedError
+          ? { errors: error.errors }
+          : {}),
         ...(error instanceof CredentialsInvalidError ? { report: error.report } : {}),
       };
       const headers: Record<string, string> =

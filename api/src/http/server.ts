@@ -3,9 +3,11 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Authenticator } from "../auth/operator-auth.js";
+import { isLoopbackHost } from "../config.js";
 import type { SandboxCredentials } from "../m365/emulator/emulator.fixtures.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
+import { MisdirectedRequestError } from "./errors.js";
 import { registerHealthRoutes } from "./health.routes.js";
 import { installProblemHandler } from "./problem.handler.js";
 import { registerServiceRoutes, type ServiceCreatedHook } from "./services.routes.js";
@@ -35,6 +37,19 @@ export function contentSecurityPolicy(inlineScriptHashes: string[]): string {
   ].join("; ");
 }
 
+/** True when a Host header names a loopback host (any port); a missing header counts as not loopback. */
+export function isLoopbackHostHeader(header: string | undefined): boolean {
+  if (!header) return false;
+  const value = header.trim();
+  // [v6]:port, v6 alone has several colons, name:port or name.
+  const host = value.startsWith("[")
+    ? value.slice(0, value.indexOf("]") + 1)
+    : value.split(":").length > 2
+      ? value
+      : (value.split(":")[0] ?? "");
+  return isLoopbackHost(host);
+}
+
 /** Largest accepted JSON body, bytes. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -53,6 +68,12 @@ export interface ServerDeps {
   tabDistDir: string;
   /** Production adds HSTS. */
   production: boolean;
+  /**
+   * Dev sign-in (AUTH_MODE=dev) trusts a header for the operator's name, so the server is bound to loopback (config
+   * refuses anything else) and answers only requests addressed to a loopback name: a web page that points its own
+   * domain at 127.0.0.1 (DNS rebinding) sends its own Host and gets 421.
+   */
+  loopbackHostsOnly?: boolean;
   /** The bot's POST /api/messages handler (Bot Framework activities); absent: no bot route. */
   botMessages?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Told of each service created through the API, with the signed-in operator who created it. */
@@ -70,6 +91,25 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const csp = { value: contentSecurityPolicy([]) };
   // JSON only: any other body type is answered 415 rather than parsed as a string.
   app.removeContentTypeParser("text/plain");
+  // Many clients send `content-type: application/json` on every request; an empty body is then "no body" (the
+  // routes that need one say so by field), not malformed JSON. Anything else goes through Fastify's own parser,
+  // with its prototype-poisoning protection.
+  const jsonParser = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.trim() === "") return done(null, undefined);
+    return jsonParser(request, text, done);
+  });
+  if (deps.loopbackHostsOnly) {
+    app.addHook("onRequest", async (request) => {
+      if (!isLoopbackHostHeader(request.headers.host)) {
+        throw new MisdirectedRequestError(
+          "This server runs with AUTH_MODE=dev and answers only requests addressed to localhost or 127.0.0.1.",
+        );
+      }
+    });
+  }
   app.addHook("onSend", async (_request, reply) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "strict-origin-when-cross-origin");

@@ -6,11 +6,12 @@ import {
   replaceSecretSchema,
   type Service,
   serviceListQuerySchema,
+  subdomainCheckQuerySchema,
   updateServiceSchema,
 } from "@dr/contract";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Authenticator, Operator } from "../auth/operator-auth.js";
-import type { OnboardingService } from "../onboarding/onboarding.service.js";
+import type { IfVersion, OnboardingService } from "../onboarding/onboarding.service.js";
 import { InputError } from "./errors.js";
 import { parseWith } from "./parse.js";
 import { answerValidation } from "./sse.js";
@@ -38,6 +39,26 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
     ]);
   }
   return value;
+}
+
+/** The ETag of a service: its version, which every change of the service bumps. */
+export const etagOf = (version: number) => `"${version}"`;
+
+/**
+ * Reads If-Match (RFC 9110 section 13.1.1): `*` or absent asks nothing; otherwise the strong ETags listed. A weak
+ * or malformed tag matches no version, so the write is refused rather than done blindly.
+ */
+function ifMatch(request: FastifyRequest): IfVersion {
+  const header = request.headers["if-match"];
+  if (header === undefined) return undefined;
+  const value = (Array.isArray(header) ? header.join(",") : header).trim();
+  if (value === "*") return undefined;
+  const versions: number[] = [];
+  for (const part of value.split(",")) {
+    const m = /^"(\d{1,15})"$/.exec(part.trim());
+    if (m?.[1]) versions.push(Number(m[1]));
+  }
+  return versions;
 }
 
 /** Called after a service was created through the API (also for an idempotent replay, so it must be idempotent). */
@@ -87,26 +108,38 @@ export function registerServiceRoutes(
     return reply.code(result.status).send(result.body);
   });
 
-  app.get("/api/services/:id", async (request) => {
+  app.get("/api/services/subdomain-check", async (request) => {
     await deps.auth(request, "read");
-    return onboarding.getService(serviceId(request));
+    const query = parseWith(subdomainCheckQuerySchema, request.query, "query");
+    return onboarding.subdomainCheck(query.label);
   });
 
-  app.patch("/api/services/:id", async (request) => {
+  app.get("/api/services/:id", async (request, reply) => {
+    await deps.auth(request, "read");
+    const { service, version } = await onboarding.getServiceVersioned(serviceId(request));
+    return reply.header("etag", etagOf(version)).send(service);
+  });
+
+  app.patch("/api/services/:id", async (request, reply) => {
     const actor = (await deps.auth(request, "admin")).name;
     const id = serviceId(request);
-    return onboarding.updateService(id, parseWith(updateServiceSchema, request.body), actor);
+    const patch = parseWith(updateServiceSchema, request.body);
+    const updated = await onboarding.updateService(id, patch, actor, ifMatch(request));
+    const { version } = await onboarding.getServiceVersioned(id).catch(() => ({ version: undefined }));
+    if (version !== undefined) reply.header("etag", etagOf(version));
+    return reply.send(updated);
   });
 
   app.delete("/api/services/:id", async (request, reply) => {
     const actor = (await deps.auth(request, "admin")).name;
-    await onboarding.deleteService(serviceId(request), actor);
+    await onboarding.deleteService(serviceId(request), actor, ifMatch(request));
     return reply.code(204).send();
   });
 
-  app.get("/api/services/:id/m365", async (request) => {
+  app.get("/api/services/:id/m365", async (request, reply) => {
     await deps.auth(request, "read");
-    return onboarding.getM365Settings(serviceId(request));
+    const { settings, version } = await onboarding.getM365SettingsVersioned(serviceId(request));
+    return reply.header("etag", etagOf(version)).send(settings);
   });
 
   app.post("/api/services/:id/m365/validate", async (request, reply) => {
@@ -121,8 +154,9 @@ export function registerServiceRoutes(
     const actor = (await deps.auth(request, "operate")).name;
     const id = serviceId(request);
     const { clientSecret } = parseWith(replaceSecretSchema, request.body);
+    const ifVersion = ifMatch(request);
     return answerValidation(request, reply, (onCheck) =>
-      onboarding.replaceSecret(id, clientSecret, actor, onCheck ? { onCheck } : {}),
+      onboarding.replaceSecret(id, clientSecret, actor, { ...(onCheck ? { onCheck } : {}), ifVersion }),
     );
   });
 

@@ -19,6 +19,7 @@ import {
   type CheckId,
   type CheckStatus,
   type Cloud,
+  clientIdForRecord,
   clientSecretProblems,
   EXPIRY_WARNING_DAYS,
   type PermissionsInfo,
@@ -26,6 +27,7 @@ import {
   parseTenantId,
   type SecretInfo,
   type TenantInfo,
+  tenantIdForRecord,
   type ValidationReport,
   type ValidationRequest,
 } from "@dr/contract";
@@ -206,7 +208,9 @@ export function createValidator(options: ValidatorOptions): Validator {
       options.logger?.info(
         {
           event: "validation",
-          tenant: extra.tenant?.id ?? input.tenantId.slice(0, 256),
+          // Only parsed values: an operator may paste the secret into the wrong field.
+          tenant: extra.tenant?.id ?? tenantIdForRecord(input.tenantId),
+          client: clientIdForRecord(input.clientId),
           correlationId,
           ok: report.ok,
           checks: checks.map((c) => `${c.id}:${c.status}${c.code ? `:${c.code}` : ""}`),

@@ -10,18 +10,30 @@ import {
   type CreateCustomerInput,
   type CreateServiceInput,
   type Customer,
+  clientIdForRecord,
   defaultSubdomainLabel,
   type M365Settings,
   type NameCheck,
+  parseTenantId,
   type Service,
   type ServiceStatus,
+  type SubdomainCheck,
   shortNameProblems,
+  subdomainLabelSchema,
+  tenantIdForRecord,
   type UpdateServiceInput,
   type ValidationReport,
   type ValidationRequest,
   type ValidationSummary,
 } from "@dr/contract";
-import { ConflictError, CredentialsInvalidError, InputError, NotFoundError, RateLimitedError } from "../http/errors.js";
+import {
+  ConflictError,
+  CredentialsInvalidError,
+  InputError,
+  NotFoundError,
+  PreconditionFailedError,
+  RateLimitedError,
+} from "../http/errors.js";
 import type { Validator } from "../m365/validator.js";
 import type { SecretStore } from "../secrets/secret-store.types.js";
 import {
@@ -60,22 +72,34 @@ export interface OnboardingService {
   listCustomers(): Promise<Customer[]>;
   createCustomer(input: CreateCustomerInput, actor: string): Promise<Customer>;
   nameCheck(name: string): Promise<NameCheck>;
+  /** Whether an SBC sub-domain label is well-formed and free (the wizard asks as the operator types). */
+  subdomainCheck(label: string): Promise<SubdomainCheck>;
   /** Services, those needing attention first. The same array comes back while nothing changed (do not mutate). */
   listServices(status?: ServiceStatus): Promise<readonly Service[]>;
   getService(id: string): Promise<Service>;
+  /** The service with its version, for an ETag. */
+  getServiceVersioned(id: string): Promise<{ service: Service; version: number }>;
   /** Validates the credentials again, then writes the service and its sealed secret in one transaction. */
   createService(
     input: CreateServiceInput,
     actor: string,
     idempotencyKey?: string,
   ): Promise<{ status: number; body: Service }>;
-  updateService(id: string, patch: UpdateServiceInput, actor: string): Promise<Service>;
-  deleteService(id: string, actor: string): Promise<void>;
+  /** `ifVersion`: the version the caller last read (If-Match); a newer one refuses with PreconditionFailedError. */
+  updateService(id: string, patch: UpdateServiceInput, actor: string, ifVersion?: IfVersion): Promise<Service>;
+  deleteService(id: string, actor: string, ifVersion?: IfVersion): Promise<void>;
   getM365Settings(id: string): Promise<M365Settings>;
+  /** The M365 settings with the service's version, for an ETag. */
+  getM365SettingsVersioned(id: string): Promise<{ settings: M365Settings; version: number }>;
   /** Validate Authentication: re-runs every check with the stored secret and records the outcome. */
   validateService(id: string, actor: string, options?: StreamOptions): Promise<ValidationReport>;
   /** Validates a new secret; replaces the stored one only when the report is ok. */
-  replaceSecret(id: string, clientSecret: string, actor: string, options?: StreamOptions): Promise<ValidationReport>;
+  replaceSecret(
+    id: string,
+    clientSecret: string,
+    actor: string,
+    options?: StreamOptions & { ifVersion?: IfVersion },
+  ): Promise<ValidationReport>;
   listAudit(id: string): Promise<AuditEvent[]>;
   /** The wizard's "Next": validates credentials not yet stored (rate-limited, audited without the secret). */
   validateCredentials(input: ValidationRequest, actor: string, options?: StreamOptions): Promise<ValidationReport>;
@@ -125,6 +149,39 @@ function applyReport(
 
 function summarise(report: ValidationReport): ValidationRecord["checks"] {
   return report.checks.map((c) => ({ id: c.id, status: c.status, ...(c.code ? { code: c.code } : {}) }));
+}
+
+/** The SBC FQDN is `<label>.<SBC_BASE_DOMAIN>`: two services with one label would share one SBC host name. */
+const subdomainTakenMessage = (label: string) =>
+  `SBC sub-domain: "${label}" is already used by another service; choose another label.`;
+
+const subdomainTaken = (label: string) =>
+  new ConflictError(
+    `The SBC sub-domain "${label}" is already taken.`,
+    [{ path: "directRouting.subdomainLabel", code: "subdomain_taken", message: subdomainTakenMessage(label) }],
+    "subdomain_taken",
+  );
+
+/**
+ * The versions an If-Match header accepts (one or a list); undefined when the caller did not send one (or sent `*`,
+ * which any existing service matches).
+ */
+export type IfVersion = readonly number[] | undefined;
+
+/** The If-Match check, inside the transaction that writes. */
+function assertVersion(current: ServiceRecord, ifVersion: IfVersion): void {
+  if (ifVersion !== undefined && !ifVersion.includes(current.version)) {
+    throw new PreconditionFailedError(
+      "The service changed since you read it; load it again and repeat the change if it still applies.",
+      [
+        {
+          path: "If-Match",
+          code: "precondition_failed",
+          message: `If-Match: the current ETag is "${current.version}".`,
+        },
+      ],
+    );
+  }
 }
 
 /** Most tenant names remembered for the rate limit (oldest dropped first). */
@@ -247,13 +304,19 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
 
   // A tenant can be named by its ID or by any of its domains; each validation that resolves a name to the tenant's
   // ID teaches it, so the per-tenant limit counts a tenant once however it is written.
+  // Keys come from the parsed tenant (the GUID, or the lower-cased domain), never the raw text: "see 1: <GUID>" and
+  // "see 2: <GUID>" name the same tenant and share its budget. Text that names no tenant makes no outbound call (the
+  // format check refuses it offline), so it is limited per operator only.
   const tenantAliases = new Map<string, string>();
-  const tenantKey = (entered: string) => {
-    const name = entered.trim().toLowerCase();
-    return `tenant:${tenantAliases.get(name) ?? name}`;
+  const tenantKey = (entered: string): string | undefined => {
+    const parsed = parseTenantId(entered);
+    if (!parsed.ok) return undefined;
+    return `tenant:${tenantAliases.get(parsed.value) ?? parsed.value}`;
   };
   const learnTenant = async (entered: string, report: ValidationReport) => {
-    const name = entered.trim().toLowerCase();
+    const parsed = parseTenantId(entered);
+    if (!parsed.ok) return;
+    const name = parsed.value;
     // The tenant check resolves the ID even when a later check fails (a wrong secret, say).
     const resolved = report.tenant?.id ?? report.checks.find((c) => c.id === "tenant")?.detail?.tenantId;
     const id = typeof resolved === "string" ? resolved.toLowerCase() : undefined;
@@ -272,7 +335,8 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     input: Parameters<Validator["validate"]>[0],
     options?: Parameters<Validator["validate"]>[1],
   ): Promise<ValidationReport> => {
-    const decision = await deps.rateLimiter.take([`operator:${actor.toLowerCase()}`, tenantKey(input.tenantId)]);
+    const tenant = tenantKey(input.tenantId);
+    const decision = await deps.rateLimiter.take([`operator:${actor.toLowerCase()}`, ...(tenant ? [tenant] : [])]);
     if (!decision.ok) {
       const who = decision.key.startsWith("tenant:") ? "this tenant" : "you";
       throw new RateLimitedError(
@@ -289,8 +353,9 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     async validateCredentials(input, actor, options = {}) {
       const report = await runValidation(actor, input, options);
       await audit(deps.repo, actor, "credentials.validate", report.ok ? "success" : "failure", null, {
-        tenantId: report.tenant?.id ?? input.tenantId.slice(0, 256),
-        clientId: input.clientId.slice(0, 64),
+        // Parsed values only: a secret pasted into the wrong field must not reach the audit trail.
+        tenantId: report.tenant?.id ?? tenantIdForRecord(input.tenantId),
+        clientId: clientIdForRecord(input.clientId),
         ...reportDetail(report),
       });
       return report;
@@ -324,6 +389,20 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
       return { name, ok: problems.length === 0, problems };
     },
 
+    async subdomainCheck(label) {
+      const problems: SubdomainCheck["problems"] = [];
+      const parsed = subdomainLabelSchema.safeParse(label);
+      if (!parsed.success) {
+        problems.push({
+          code: "invalid_subdomain",
+          message: parsed.error.issues[0]?.message ?? "SBC sub-domain: invalid.",
+        });
+      } else if (await deps.repo.subdomainLabelTaken(label)) {
+        problems.push({ code: "subdomain_taken", message: subdomainTakenMessage(label) });
+      }
+      return { label, fqdn: `${label}.${deps.sbc.baseDomain}`, ok: problems.length === 0, problems };
+    },
+
     async listServices(status) {
       // The list is read often (every tab load) and changes rarely: reuse it while the stored rows are unchanged
       // (checked against the database on every call, so several server copies stay right) and until the first
@@ -348,6 +427,11 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
 
     async getService(id) {
       return toService(await mustGetService(id), now());
+    },
+
+    async getServiceVersioned(id) {
+      const record = await mustGetService(id);
+      return { service: toService(record, now()), version: record.version };
     },
 
     async createService(input, actor, idempotencyKey) {
@@ -396,6 +480,8 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
           },
         ]);
       }
+      const subdomainLabel = dr.subdomainLabel ?? defaultSubdomainLabel(input.shortName);
+      if (await deps.repo.subdomainLabelTaken(subdomainLabel)) throw subdomainTaken(subdomainLabel);
 
       const report = await runValidation(actor, {
         tenantId: input.m365.tenantId,
@@ -406,7 +492,7 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
       if (!report.ok || !report.tenant) {
         await audit(deps.repo, actor, "service.create", "failure", null, {
           shortName: input.shortName,
-          tenantId: input.m365.tenantId,
+          tenantId: tenantIdForRecord(input.m365.tenantId),
           reason: "credentials_invalid",
           ...reportDetail(report),
         });
@@ -463,7 +549,7 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
         directRouting: {
           m365Domain: dr.m365Domain?.toLowerCase() ?? report.tenant.initialDomain ?? null,
           sbcRegion: dr.sbcRegion ?? deps.sbc.regions[0] ?? null,
-          subdomainLabel: dr.subdomainLabel ?? defaultSubdomainLabel(input.shortName),
+          subdomainLabel,
         },
       };
       const body = toService(record, now());
@@ -499,6 +585,7 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
           // A concurrent request with the same key may have won; answer as it did.
           const again = await replay();
           if (again) return again;
+          if (error.constraint === "service_subdomain_label") throw subdomainTaken(subdomainLabel);
           if (error.constraint === "service_short_name") {
             throw new ConflictError(`The short name "${input.shortName}" is already taken.`, [
               {
@@ -514,10 +601,11 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
       return { status: 201, body };
     },
 
-    async updateService(id, patch, actor) {
+    async updateService(id, patch, actor, ifVersion) {
       const updated = await deps.repo.transaction(async (tx) => {
-        const current = await tx.getService(id);
+        const current = await tx.getService(id, { forUpdate: true });
         if (!current) throw new NotFoundError(`No service with id ${id}.`);
+        assertVersion(current, ifVersion);
         const next: ServiceRecord = {
           ...current,
           ...(patch.fullName !== undefined ? { fullName: patch.fullName === "" ? null : patch.fullName } : {}),
@@ -533,20 +621,25 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
       return toService(updated, now());
     },
 
-    async deleteService(id, actor) {
+    async deleteService(id, actor, ifVersion) {
       await deps.repo.transaction(async (tx) => {
-        const current = await tx.getService(id);
+        const current = await tx.getService(id, { forUpdate: true });
         if (!current) throw new NotFoundError(`No service with id ${id}.`);
+        assertVersion(current, ifVersion);
         await tx.deleteService(id);
         await audit(tx, actor, "service.delete", "success", id, { shortName: current.shortName });
       });
     },
 
     async getM365Settings(id) {
+      return (await service.getM365SettingsVersioned(id)).settings;
+    },
+
+    async getM365SettingsVersioned(id) {
       const record = await mustGetService(id);
       const history = await deps.repo.listValidations(id, historyLength);
       const m = record.m365;
-      return {
+      const settings: M365Settings = {
         ...toService(record, now()).m365,
         tenantDomains: m.tenantDomains,
         ...(m.secretKeyId ? { secretKeyId: m.secretKeyId } : {}),
@@ -554,6 +647,7 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
         permissions: m.permissions ?? { granted: [], missing: [], directoryRoles: [] },
         history: history.map(toSummary),
       };
+      return { settings, version: record.version };
     },
 
     async validateService(id, actor, options = {}) {
@@ -573,22 +667,32 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
       );
       const at = now().toISOString();
       await deps.repo.transaction(async (tx) => {
-        const current = await tx.getService(id);
+        const current = await tx.getService(id, { forUpdate: true });
         if (!current) throw new NotFoundError(`No service with id ${id}.`);
-        await tx.updateService({
-          ...current,
-          m365: applyReport(current.m365, report, actor, at),
-          version: current.version + 1,
-          updatedAt: at,
+        // A slow run can be overtaken by a secret replacement: its result describes a secret that is no longer
+        // stored, so it goes to the history only and never touches the new secret's status or expiry.
+        const still = await tx.getServiceSecret(id);
+        const superseded = still?.sealedAtVersion !== stored.sealedAtVersion;
+        if (!superseded) {
+          await tx.updateService({
+            ...current,
+            m365: applyReport(current.m365, report, actor, at),
+            version: current.version + 1,
+            updatedAt: at,
+          });
+        }
+        await tx.insertValidation(validationRecord(id, actor, superseded ? "superseded" : "manual", report));
+        await audit(tx, actor, "service.validate", report.ok ? "success" : "failure", id, {
+          ...reportDetail(report),
+          ...(superseded ? { superseded: true } : {}),
         });
-        await tx.insertValidation(validationRecord(id, actor, "manual", report));
-        await audit(tx, actor, "service.validate", report.ok ? "success" : "failure", id, reportDetail(report));
       });
       return report;
     },
 
     async replaceSecret(id, clientSecret, actor, options = {}) {
       const record = await mustGetService(id);
+      assertVersion(record, options.ifVersion);
       const report = await runValidation(
         actor,
         { tenantId: record.m365.tenantId, clientId: record.m365.clientId, clientSecret, cloud: record.m365.cloud },
@@ -609,8 +713,9 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
         );
       }
       await deps.repo.transaction(async (tx) => {
-        const current = await tx.getService(id);
+        const current = await tx.getService(id, { forUpdate: true });
         if (!current) throw new NotFoundError(`No service with id ${id}.`);
+        assertVersion(current, options.ifVersion);
         const version = current.version + 1;
         const next: ServiceRecord = {
           ...current,

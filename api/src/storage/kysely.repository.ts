@@ -108,8 +108,12 @@ export function createKyselyRepository(db: Kysely<Database>, engine: "sqlite" | 
       return (await query.execute()).map(toService);
     },
 
-    async getService(id) {
-      const row = await selectServices().where("services.id", "=", id).executeTakeFirst();
+    async getService(id, options = {}) {
+      let query = selectServices().where("services.id", "=", id);
+      // PostgreSQL: hold the service row until the transaction ends, so read-check-write sequences (If-Match, "is
+      // this still the secret that was validated?") cannot interleave. SQLite runs one write transaction at a time.
+      if (options.forUpdate && engine === "postgres") query = query.forUpdate("services");
+      const row = await query.executeTakeFirst();
       return row && toService(row);
     },
 
@@ -133,6 +137,15 @@ export function createKyselyRepository(db: Kysely<Database>, engine: "sqlite" | 
         .selectFrom("services")
         .select("id")
         .where("short_name_norm", "=", normaliseShortName(shortName))
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async subdomainLabelTaken(label) {
+      const row = await db
+        .selectFrom("services")
+        .select("id")
+        .where("dr_subdomain_label", "=", label.toLowerCase())
         .executeTakeFirst();
       return row !== undefined;
     },
@@ -295,6 +308,8 @@ async function write<T>(promise: Promise<T>): Promise<T> {
 const DOMAIN_CONSTRAINTS: Record<string, string> = {
   [CONSTRAINTS.serviceShortName]: "service_short_name",
   "services.short_name_norm": "service_short_name",
+  [CONSTRAINTS.serviceSubdomainLabel]: "service_subdomain_label",
+  "services.dr_subdomain_label": "service_subdomain_label",
   [CONSTRAINTS.idempotencyKey]: "idempotency_key",
   "idempotency_keys.actor, idempotency_keys.key": "idempotency_key",
 };

@@ -8,6 +8,7 @@
  * a test schema never sees another schema's history. On SQLite the migrator takes no lock, so we hold the database
  * write lock (BEGIN IMMEDIATE) around the whole run: a second process waits (busy_timeout), then finds nothing to do.
  */
+import { randomUUID } from "node:crypto";
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResult, Migrator, sql } from "kysely";
 import { m0003_operator_roles } from "../auth/operator-directory.js";
 import { m0004_rate_hits } from "../onboarding/rate-limiter.js";
@@ -17,6 +18,8 @@ import { m0002_bot_state } from "./bot-state.migration.js";
 export const CONSTRAINTS = {
   /** Unique index on services.short_name_norm. */
   serviceShortName: "services_short_name_norm_uq",
+  /** Unique index on services.dr_subdomain_label (migration 0005): one SBC FQDN per service. */
+  serviceSubdomainLabel: "services_subdomain_label_uq",
   /** Primary key of idempotency_keys (actor, key). */
   idempotencyKey: "idempotency_keys_pk",
 } as const;
@@ -144,12 +147,58 @@ const m0001_initial: Migration = {
   },
 };
 
+/**
+ * One SBC FQDN per service. Labels are lower case (the contract's DNS-label rule and the derived default), and every
+ * service of a deployment shares SBC_BASE_DOMAIN, so a unique label is a unique FQDN. Rows written before this
+ * index could already share a label (`acme-dr` and `ACME_DR` both derived `acme-dr`): the older service keeps it and
+ * each later one gets the first free `-2`, `-3`... suffix, so the index can be built; the audit trail records it.
+ */
+const m0005_subdomain_unique: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    const rows = await sql<{ id: string; label: string; created_at: string }>`
+      select id, dr_subdomain_label as label, created_at from services
+      where dr_subdomain_label is not null order by created_at, id`.execute(db);
+    const used = new Set<string>();
+    const renames: { id: string; from: string; to: string }[] = [];
+    for (const row of rows.rows) {
+      if (!used.has(row.label)) {
+        used.add(row.label);
+        continue;
+      }
+      let n = 2;
+      let next = "";
+      do {
+        const suffix = `-${n++}`;
+        next = `${row.label.slice(0, 63 - suffix.length).replace(/-+$/, "")}${suffix}`;
+      } while (used.has(next));
+      used.add(next);
+      renames.push({ id: row.id, from: row.label, to: next });
+    }
+    const at = new Date().toISOString();
+    for (const r of renames) {
+      await sql`update services set dr_subdomain_label = ${r.to} where id = ${r.id}`.execute(db);
+      const detail = JSON.stringify({ from: r.from, to: r.to, reason: "subdomain label shared with an older service" });
+      await sql`insert into audit_events (id, at, actor, action, service_id, outcome, detail)
+        values (${randomUUID()}, ${at}, ${"migration"}, ${"service.subdomain_relabel"}, ${r.id}, ${"success"}, ${detail})`.execute(
+        db,
+      );
+    }
+    await db.schema
+      .createIndex(CONSTRAINTS.serviceSubdomainLabel)
+      .on("services")
+      .column("dr_subdomain_label")
+      .unique()
+      .execute();
+  },
+};
+
 /** Every migration, by sortable name. Append new ones here (e.g. `0002_bot_state`). */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": m0001_initial,
   "0002_bot_state": m0002_bot_state,
   "0003_operator_roles": m0003_operator_roles,
   "0004_rate_hits": m0004_rate_hits,
+  "0005_subdomain_unique": m0005_subdomain_unique,
 };
 
 /** A provider over `MIGRATIONS` (or another set, for tests), so no file system lookup happens at start-up. */

@@ -139,7 +139,8 @@ export interface Repository {
   insertCustomer(customer: CustomerRecord): Promise<void>;
 
   listServices(filter?: ServiceFilter): Promise<ServiceRecord[]>;
-  getService(id: string): Promise<ServiceRecord | undefined>;
+  /** `forUpdate`: inside a transaction, lock the row until it ends (PostgreSQL; SQLite serialises writers anyway). */
+  getService(id: string, options?: { forUpdate?: boolean }): Promise<ServiceRecord | undefined>;
   /**
    * A cheap token that changes whenever any service row is inserted, updated or deleted (count, sum of versions,
    * latest update), so a cached list can be reused while it stays the same.
@@ -147,7 +148,12 @@ export interface Repository {
   servicesFingerprint(): Promise<string>;
   /** True when a service already uses this short name (compared case-insensitively). */
   shortNameTaken(shortName: string): Promise<boolean>;
-  /** Inserts a service; throws UniqueViolationError("service_short_name") when the normalised name is taken. */
+  /** True when a service already uses this SBC sub-domain label (labels are lower case). */
+  subdomainLabelTaken(label: string): Promise<boolean>;
+  /**
+   * Inserts a service; throws UniqueViolationError("service_short_name") when the normalised name is taken, or
+   * UniqueViolationError("service_subdomain_label") when the SBC sub-domain label is.
+   */
   insertService(service: ServiceRecord): Promise<void>;
   /** Replaces the mutable columns of a service (everything but id, customer, shortName, createdAt/By). */
   updateService(service: ServiceRecord): Promise<void>;
