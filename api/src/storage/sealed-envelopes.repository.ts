@@ -1,0 +1,244 @@
+/**
+ * The stored envelopes as the key rotation sees them (api/src/secrets/key-rotation.ts), on SQLite and PostgreSQL:
+ *
+ * - `service_secrets.envelope`: JSON of one SealedSecret, associated data `service:<service_id>:v<sealed_at_version>`
+ *   (SECRET_AAD in onboarding.service.ts); the `kek_id` column is kept equal to the envelope's.
+ * - `bot_dialogs.data`: the dialog's JSON; every object in it with a string `kekId` is an envelope sealed with the
+ *   associated data `bot-dialog:<dialog_id>` (secretSealer in bot/bot.wiring.ts; today `credentials.sealedSecret`).
+ *   Searching the whole document keeps this right if the dialog's shape changes.
+ *
+ * Key ids are read in SQL (the envelope's own `kekId`, the one `open` goes by), so counting never loads the records.
+ * A batch runs in one transaction (on SQLite BEGIN IMMEDIATE, so another process waits instead of failing), walks the
+ * primary key from a cursor, and writes each record only where it still holds exactly the text that was read. A
+ * dialog's revision and update time are left alone: re-wrapping is not a click, so the operator's open card stays
+ * current.
+ */
+import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import type {
+  EnvelopeCursor,
+  EnvelopePlace,
+  KekCount,
+  RewrapBatchResult,
+  SealedEnvelopeStore,
+} from "../secrets/key-rotation.js";
+import type { SealedSecret } from "../secrets/secret-store.types.js";
+import type { Database } from "./database.types.js";
+
+/** The columns of `bot_dialogs` read here (the table belongs to bot-state.repository.ts). */
+type BotDialogsTable = {
+  tenant_id: string;
+  user_id: string;
+  dialog_id: string;
+  rev: number;
+  data: string;
+};
+type Db = Database & { bot_dialogs: BotDialogsTable };
+
+/** Associated data of a service's secret (SECRET_AAD in onboarding.service.ts). */
+export const serviceSecretAad = (serviceId: string, sealedAtVersion: number): string =>
+  `service:${serviceId}:v${sealedAtVersion}`;
+/** Associated data of a bot dialog's secret (secretSealer in bot.wiring.ts). */
+export const botDialogAad = (dialogId: string): string => `bot-dialog:${dialogId}`;
+
+type Rewrap = (sealed: SealedSecret, associatedData: string) => SealedSecret;
+
+/** Creates the store over the server's database handle. */
+export function createSealedEnvelopesRepository(
+  database: Kysely<Database>,
+  engine: "sqlite" | "postgres",
+): SealedEnvelopeStore {
+  const db = database.withTables<{ bot_dialogs: BotDialogsTable }>();
+  const pg = engine === "postgres";
+
+  /** The envelope's kekId when it is a string, else null (SQL over `service_secrets.envelope`). */
+  const serviceKek: RawBuilder<string | null> = pg
+    ? sql`case when jsonb_typeof(envelope::jsonb -> 'kekId') = 'string' then envelope::jsonb ->> 'kekId' end`
+    : sql`case when json_valid(envelope) then case when json_type(envelope, '$.kekId') = 'text' then json_extract(envelope, '$.kekId') end end`;
+
+  /** Runs `fn` in one write transaction. */
+  async function inTransaction<T>(fn: (trx: Kysely<Db>) => Promise<T>): Promise<T> {
+    if (pg) return db.transaction().execute((trx: Transaction<Db>) => fn(trx));
+    return db.connection().execute(async (conn) => {
+      // IMMEDIATE takes the write lock at once: a deferred transaction that read first could not write after
+      // another process committed (SQLITE_BUSY_SNAPSHOT), while a waiting BEGIN IMMEDIATE just waits its turn.
+      await sql`begin immediate`.execute(conn);
+      try {
+        const result = await fn(conn);
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(conn);
+        throw error;
+      }
+    });
+  }
+
+  async function countServices(): Promise<KekCount[]> {
+    const rows = await db
+      .selectFrom("service_secrets")
+      .select([serviceKek.as("kek_id"), sql<number | string | bigint>`count(*)`.as("records")])
+      .groupBy(sql`1`)
+      .execute();
+    return rows.map((r) => ({ place: "serviceSecrets" as const, kekId: r.kek_id, records: Number(r.records) }));
+  }
+
+  async function countDialogs(): Promise<KekCount[]> {
+    // One row per dialog and key id, whatever the number of envelopes the dialog holds under it.
+    const perDialog = pg
+      ? sql`select distinct d.tenant_id, d.user_id, d.dialog_id, p.v #>> '{}' as kek_id
+            from bot_dialogs d
+            cross join lateral jsonb_path_query(d.data::jsonb, 'strict $.**.kekId ? (@.type() == "string")', '{}', true) as p(v)`
+      : sql`select distinct d.tenant_id, d.user_id, d.dialog_id, j.value as kek_id
+            from bot_dialogs d, json_tree(case when json_valid(d.data) then d.data else '{}' end) j
+            where j.key = 'kekId' and j.type = 'text'`;
+    const result = await sql<{ kek_id: string; records: number | string | bigint }>`
+      select kek_id, count(*) as records from (${perDialog}) as envelopes group by kek_id`.execute(db);
+    return result.rows.map((r) => ({ place: "botDialogs" as const, kekId: r.kek_id, records: Number(r.records) }));
+  }
+
+  async function rewrapServices(options: {
+    currentKekId: string;
+    limit: number;
+    after: EnvelopeCursor | undefined;
+    rewrap: Rewrap;
+  }): Promise<RewrapBatchResult> {
+    return inTransaction(async (trx) => {
+      let query = trx
+        .selectFrom("service_secrets")
+        .select(["service_id", "envelope", "sealed_at_version"])
+        .where(sql<boolean>`${serviceKek} <> ${options.currentKekId}`)
+        .orderBy("service_id")
+        .limit(options.limit);
+      const after = options.after?.[0];
+      if (after !== undefined) query = query.where("service_id", ">", after);
+      const rows = await query.execute();
+
+      const result: RewrapBatchResult = { rewrapped: 0, skipped: 0, failed: [], next: undefined };
+      for (const row of rows) {
+        let envelope: string;
+        let kekId: string;
+        try {
+          const sealed = options.rewrap(
+            parseJson(row.envelope) as SealedSecret,
+            serviceSecretAad(row.service_id, Number(row.sealed_at_version)),
+          );
+          envelope = JSON.stringify(sealed);
+          kekId = sealed.kekId;
+        } catch (error) {
+          result.failed.push({ place: "serviceSecrets", id: row.service_id, reason: reasonOf(error) });
+          continue;
+        }
+        const written = await trx
+          .updateTable("service_secrets")
+          .set({ envelope, kek_id: kekId })
+          .where("service_id", "=", row.service_id)
+          .where("envelope", "=", row.envelope)
+          .executeTakeFirst();
+        if (Number(written.numUpdatedRows) === 1) result.rewrapped++;
+        else result.skipped++;
+      }
+      const last = rows.at(-1);
+      if (rows.length === options.limit && last) result.next = [last.service_id];
+      return result;
+    });
+  }
+
+  async function rewrapDialogs(options: {
+    currentKekId: string;
+    limit: number;
+    after: EnvelopeCursor | undefined;
+    rewrap: Rewrap;
+  }): Promise<RewrapBatchResult> {
+    const current = options.currentKekId;
+    const notCurrent = pg
+      ? sql<boolean>`jsonb_path_exists(data::jsonb, 'strict $.**.kekId ? (@.type() == "string" && @ != $current)', jsonb_build_object('current', ${current}::text), true)`
+      : sql<boolean>`exists (select 1 from json_tree(case when json_valid(data) then data else '{}' end) j
+                            where j.key = 'kekId' and j.type = 'text' and j.value <> ${current})`;
+    return inTransaction(async (trx) => {
+      let query = trx
+        .selectFrom("bot_dialogs")
+        .select(["tenant_id", "user_id", "dialog_id", "rev", "data"])
+        .where(notCurrent)
+        .orderBy("tenant_id")
+        .orderBy("user_id")
+        .orderBy("dialog_id")
+        .limit(options.limit);
+      const [tenant, user, dialog] = options.after ?? [];
+      if (tenant !== undefined && user !== undefined && dialog !== undefined) {
+        query = query.where(sql<boolean>`(tenant_id, user_id, dialog_id) > (${tenant}, ${user}, ${dialog})`);
+      }
+      const rows = await query.execute();
+
+      const result: RewrapBatchResult = { rewrapped: 0, skipped: 0, failed: [], next: undefined };
+      for (const row of rows) {
+        let data: string;
+        try {
+          const aad = botDialogAad(row.dialog_id);
+          data = JSON.stringify(
+            replaceEnvelopes(parseJson(row.data), current, (sealed) => options.rewrap(sealed, aad)),
+          );
+        } catch (error) {
+          result.failed.push({ place: "botDialogs", id: row.dialog_id, reason: reasonOf(error) });
+          continue;
+        }
+        const written = await trx
+          .updateTable("bot_dialogs")
+          .set({ data })
+          .where("tenant_id", "=", row.tenant_id)
+          .where("user_id", "=", row.user_id)
+          .where("dialog_id", "=", row.dialog_id)
+          .where("rev", "=", row.rev)
+          .where("data", "=", row.data)
+          .executeTakeFirst();
+        if (Number(written.numUpdatedRows) === 1) result.rewrapped++;
+        else result.skipped++;
+      }
+      const last = rows.at(-1);
+      if (rows.length === options.limit && last) result.next = [last.tenant_id, last.user_id, last.dialog_id];
+      return result;
+    });
+  }
+
+  return {
+    async countByKek() {
+      return [...(await countServices()), ...(await countDialogs())];
+    },
+    rewrapBatch(place: EnvelopePlace, options) {
+      return place === "serviceSecrets" ? rewrapServices(options) : rewrapDialogs(options);
+    },
+  };
+}
+
+/**
+ * A copy of a JSON value in which every object with a string `kekId` other than `currentKekId` (an envelope, as the
+ * SQL above finds them) is replaced by `rewrap` of it. Throws what `rewrap` throws.
+ */
+export function replaceEnvelopes(
+  value: unknown,
+  currentKekId: string,
+  rewrap: (sealed: SealedSecret) => SealedSecret,
+): unknown {
+  if (Array.isArray(value)) return value.map((item) => replaceEnvelopes(item, currentKekId, rewrap));
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (typeof record.kekId === "string") {
+    return record.kekId === currentKekId ? record : rewrap(record as unknown as SealedSecret);
+  }
+  return Object.fromEntries(
+    Object.entries(record).map(([key, item]) => [key, replaceEnvelopes(item, currentKekId, rewrap)]),
+  );
+}
+
+/** JSON.parse, whose error would quote the text; this one says only that it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error("the record is not valid JSON");
+  }
+}
+
+/** The error's message, which from the secret store and parseJson names a key id at most (never a secret). */
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : "unreadable record";
+}
