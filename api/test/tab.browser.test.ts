@@ -275,6 +275,30 @@ describe("the Teams tab in Chromium", () => {
     await page.getByText(en.status.expiring(5)).waitFor();
   });
 
+  it("says as the operator types that an SBC sub-domain is taken, and keeps them on the step", async () => {
+    await ensureContosoService();
+    const page = await newPage();
+    await wizardToCredentials(page, "contoso-two", "new");
+    await enterCredentials(page, valid);
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    await page.getByText(en.wizard.connectOkTitle, { exact: true }).waitFor();
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    await page.getByRole("heading", { name: en.wizard.steps.m365, exact: true }).waitFor();
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    await page.getByRole("heading", { name: en.wizard.steps.directRouting, exact: true }).waitFor();
+    const label = page.getByLabel(en.wizard.subdomainLabel);
+    await page.getByText(en.wizard.subdomainFree).waitFor();
+    await label.fill("contoso-dr");
+    // The server's message, shown under the field before any Next.
+    await page.getByText(/"contoso-dr" is already used by another service/).waitFor();
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    expect(await page.getByRole("heading", { name: en.wizard.steps.summary, exact: true }).count()).toBe(0);
+    await label.fill("contoso-two-sbc");
+    await page.getByText(en.wizard.subdomainFree).waitFor();
+    await page.getByRole("button", { name: en.wizard.next }).click();
+    await page.getByRole("heading", { name: en.wizard.steps.summary, exact: true }).waitFor();
+  });
+
   it("runs Validate Authentication and replaces the secret: a wrong one is refused, a right one accepted", async () => {
     await ensureContosoService();
     const page = await newPage();

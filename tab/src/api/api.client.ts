@@ -13,6 +13,7 @@ import type {
   Problem,
   Service,
   ServiceStatus,
+  SubdomainCheck,
   ValidationReport,
 } from "@dr/contract";
 import { createEventStreamParser } from "./event-stream.parser";
@@ -129,6 +130,8 @@ export interface ApiClient {
   listCustomers(o?: CallOptions): Promise<{ items: Customer[] }>;
   createCustomer(body: CreateCustomerBody, o?: CallOptions): Promise<Customer>;
   checkName(name: string, o?: CallOptions): Promise<NameCheck>;
+  /** GET /api/services/subdomain-check: is this SBC sub-domain label free? */
+  checkSubdomain(label: string, o?: CallOptions): Promise<SubdomainCheck>;
   /** POST /api/validation, streaming each finished check to `onCheck`. */
   validate(body: CredentialsBody, onCheck: (c: Check) => void, o?: CallOptions): Promise<ValidationReport>;
   listServices(status?: ServiceStatus, o?: CallOptions): Promise<{ items: Service[] }>;
@@ -317,6 +320,7 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     listCustomers: (o) => call("GET", "/api/customers", o),
     createCustomer: (body, o) => call("POST", "/api/customers", { ...o, body }),
     checkName: (name, o) => call("GET", `/api/services/name-check?name=${encodeURIComponent(name)}`, o),
+    checkSubdomain: (label, o) => call("GET", `/api/services/subdomain-check?label=${encodeURIComponent(label)}`, o),
     validate: (body, onCheck, o) => streamValidation("POST", "/api/validation", body, onCheck, o),
     listServices: (status, o) =>
       call("GET", status ? `/api/services?status=${encodeURIComponent(status)}` : "/api/services", o),

@@ -191,6 +191,9 @@ export const en = {
     createFailedTitle: "The service was not created",
     credentialsRefused: "The server validated the credentials again and they did not pass.",
     nameTakenBack: "This short name is taken; choose another one.",
+    subdomainTaken: "This SBC sub-domain is already used by another service; choose another label.",
+    subdomainChecking: "Checking the sub-domain…",
+    subdomainFree: "Available",
   },
   checks: {
     title: "Validation checks",

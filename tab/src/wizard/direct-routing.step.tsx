@@ -3,27 +3,27 @@
  * sub-domain label defaults to one derived from the short name and is shown as the full FQDN.
  */
 
-import { defaultSubdomainLabel } from "@dr/contract";
 import { Dropdown, Field, Input, Option, Text } from "@fluentui/react-components";
 import { useEffect } from "react";
 import { useApp } from "../app/app.context";
 import { useSharedStyles } from "../components/shared.styles";
 import { en } from "../i18n/en";
+import { effectiveLabel, type SubdomainCheckState } from "./subdomain-check";
 import { type StepProps, useTouched } from "./wizard.types";
 import { subdomainError } from "./wizard.validation";
-
-/** The label the draft stands for: the typed one, else the one derived from the short name. */
-export function effectiveLabel(draft: StepProps["draft"]): string {
-  return draft.subdomainLabel ?? defaultSubdomainLabel(draft.shortName);
-}
 
 /** The FQDN preview `<label>.<base domain>` (just the label when the base domain is not known). */
 export function sbcFqdn(label: string, baseDomain: string | undefined): string {
   return baseDomain ? `${label}.${baseDomain}` : label;
 }
 
-/** Step 5. */
-export default function DirectRoutingStep({ draft, update, submitted }: StepProps) {
+/** Step 5; `subdomainCheck` is the live availability of the label (owned by the page, which also checks on Next). */
+export default function DirectRoutingStep({
+  draft,
+  update,
+  submitted,
+  subdomainCheck,
+}: StepProps & { subdomainCheck: SubdomainCheckState }) {
   const shared = useSharedStyles();
   const { settings } = useApp();
   const { shown, touch } = useTouched(submitted);
@@ -31,6 +31,15 @@ export default function DirectRoutingStep({ draft, update, submitted }: StepProp
   const region = draft.sbcRegion && regions.includes(draft.sbcRegion) ? draft.sbcRegion : regions[0];
   const label = effectiveLabel(draft);
   const error = subdomainError(label);
+  const live = "label" in subdomainCheck && subdomainCheck.label === label ? subdomainCheck : undefined;
+  const taken = live?.state === "taken" ? live.message : undefined;
+  const formatError = shown("subdomainLabel") || label.length > 0 ? error : undefined;
+  const liveNote =
+    live?.state === "checking"
+      ? en.wizard.subdomainChecking
+      : live?.state === "ok"
+        ? en.wizard.subdomainFree
+        : undefined;
 
   useEffect(() => {
     if (region && region !== draft.sbcRegion) update({ sbcRegion: region });
@@ -59,7 +68,8 @@ export default function DirectRoutingStep({ draft, update, submitted }: StepProp
         label={en.wizard.subdomainLabel}
         required
         hint={en.wizard.subdomainHint}
-        validationMessage={shown("subdomainLabel") || label.length > 0 ? error : undefined}
+        validationMessage={formatError ?? taken ?? liveNote}
+        validationState={formatError || taken ? "error" : live?.state === "ok" ? "success" : "none"}
       >
         <Input
           value={label}

@@ -11,7 +11,8 @@ import { MaskedSecret } from "../components/masked-secret";
 import { useSharedStyles } from "../components/shared.styles";
 import { ValidationChecklist } from "../components/validation-checklist";
 import { en } from "../i18n/en";
-import { effectiveLabel, sbcFqdn } from "./direct-routing.step";
+import { sbcFqdn } from "./direct-routing.step";
+import { effectiveLabel } from "./subdomain-check";
 import type { StepProps } from "./wizard.types";
 
 /** Props of the summary step. */

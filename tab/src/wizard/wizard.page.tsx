@@ -27,6 +27,7 @@ import { parseUsers, schemaMessage } from "../format/field-rules";
 import { en } from "../i18n/en";
 import { CustomerStep } from "./customer.step";
 import { type NameCheckState, ServiceStep } from "./service.step";
+import { checkSubdomainNow, effectiveLabel, useSubdomainCheck } from "./subdomain-check";
 import {
   CREDENTIALS_STEP,
   clearDraft,
@@ -95,6 +96,7 @@ export default function WizardPage() {
   const [submittedStep, setSubmittedStep] = useState<number | undefined>(undefined);
   const [run, setRun] = useState<ValidationRun | undefined>(undefined);
   const [nameCheck, setNameCheck] = useState<NameCheckState>({ state: "idle" });
+  const [subdomainCheck, setSubdomainCheck] = useSubdomainCheck(api, effectiveLabel(draft));
   const [customers, setCustomers] = useState<Customer[] | undefined>(undefined);
   const [customersFailed, setCustomersFailed] = useState(false);
   const [customersReload, setCustomersReload] = useState(0);
@@ -255,6 +257,16 @@ export default function WizardPage() {
       if (problem.errors.some((e) => e.code === "idempotency_key_reused") && !retried) {
         return create(freshKey, true);
       }
+      if (problem.status === 409 && problem.code === "subdomain_taken") {
+        const label = effectiveLabel(draft);
+        const message =
+          problem.errors.find((e) => e.path === "directRouting.subdomainLabel")?.message ?? en.wizard.subdomainTaken;
+        setSubdomainCheck({ state: "taken", label, message });
+        const back = WIZARD_STEPS.indexOf("directRouting");
+        setSubmittedStep(back);
+        update({ step: back });
+        return;
+      }
       if (problem.status === 409) {
         const message = problem.errors.find((e) => e.path === "shortName")?.message ?? en.wizard.nameTakenBack;
         setNameCheck({ state: "taken", name: draft.shortName, message });
@@ -336,8 +348,22 @@ export default function WizardPage() {
       case "m365":
         return goTo(step + 1);
       case "directRouting": {
-        const label = draft.subdomainLabel;
-        if (label !== undefined && subdomainError(label)) return setSubmittedStep(step);
+        const label = effectiveLabel(draft);
+        if (subdomainError(label)) return setSubmittedStep(step);
+        if (subdomainCheck.state === "taken" && subdomainCheck.label === label) return setSubmittedStep(step);
+        if (!(subdomainCheck.state === "ok" && subdomainCheck.label === label)) {
+          // Not answered yet: ask now rather than let the operator reach Create with a taken sub-domain.
+          setBusy("name");
+          try {
+            const result = await checkSubdomainNow(api, label);
+            setSubdomainCheck(result);
+            if (result.state === "taken") return setSubmittedStep(step);
+          } catch {
+            // The server checks again on Create.
+          } finally {
+            setBusy(undefined);
+          }
+        }
         return goTo(step + 1);
       }
       case "summary":
@@ -400,7 +426,8 @@ export default function WizardPage() {
       />
     );
   else if (okReport && stepId === "m365") body = <M365SettingsStep {...stepProps} report={okReport} />;
-  else if (okReport && stepId === "directRouting") body = <DirectRoutingStep {...stepProps} />;
+  else if (okReport && stepId === "directRouting")
+    body = <DirectRoutingStep {...stepProps} subdomainCheck={subdomainCheck} />;
   else if (okReport && stepId === "summary")
     body = <SummaryStep {...stepProps} secret={secret} report={okReport} createProblem={createProblem} />;
 
