@@ -19,9 +19,12 @@ import { createUndiciDispatch } from "./m365/http/undici.dispatch.js";
 import { createValidator } from "./m365/validator.js";
 import { createOnboardingService } from "./onboarding/onboarding.service.js";
 import { createRateLimiter } from "./onboarding/rate-limiter.js";
+import { reconcileSecretKeys } from "./secrets/key-rotation.js";
 import { createLocalSecretStore } from "./secrets/local-secret-store.js";
+import type { SecretStore } from "./secrets/secret-store.types.js";
 import { openDatabase } from "./storage/database.js";
 import { createKyselyRepository } from "./storage/kysely.repository.js";
+import { createSealedEnvelopesRepository } from "./storage/sealed-envelopes.repository.js";
 
 /** The product's version, from the root package.json. */
 export const VERSION: string = (
@@ -113,10 +116,24 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   closers.push(database.close);
   const repo = createKyselyRepository(database.db, database.engine);
-  const secrets = await createLocalSecretStore({
-    dataDir: config.dataDir,
-    ...(config.secretKeyBase64 ? { keyBase64: config.secretKeyBase64 } : {}),
-  });
+  let secrets: SecretStore;
+  try {
+    secrets = await createLocalSecretStore({
+      dataDir: config.dataDir,
+      ...(config.secretKeyBase64 ? { keyBase64: config.secretKeyBase64 } : {}),
+      previousKeysBase64: config.previousSecretKeysBase64,
+    });
+    // Before the server listens: refuse (naming SECRET_KEY_PREVIOUS) when storage holds envelopes under a key this
+    // server lacks, and re-wrap those under SECRET_KEY_PREVIOUS keys under SECRET_KEY (docs/deploy.md).
+    await reconcileSecretKeys({
+      secrets,
+      envelopes: createSealedEnvelopesRepository(database.db, database.engine),
+      log: logger,
+    });
+  } catch (error) {
+    for (const close of closers.reverse()) await close();
+    throw error;
+  }
   const onboarding = createOnboardingService({
     repo,
     secrets,
