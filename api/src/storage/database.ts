@@ -5,7 +5,13 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, type SqliteDatabase as KyselySqliteDatabase, PostgresDialect, SqliteDialect } from "kysely";
+import {
+  Kysely,
+  type SqliteDatabase as KyselySqliteDatabase,
+  type Migration,
+  PostgresDialect,
+  SqliteDialect,
+} from "kysely";
 import pg from "pg";
 import type { Database } from "./database.types.js";
 import { migrateToLatest } from "./migrations.js";
@@ -21,6 +27,8 @@ export interface OpenDatabaseOptions {
   /** PostgreSQL schema (created when absent); tests use a random one each to stay isolated. */
   schema?: string;
   logger?: { info(o: object, m?: string): void };
+  /** Replaces the migration set (tests of a migration over data written by the earlier ones). */
+  migrations?: Readonly<Record<string, Migration>>;
 }
 
 /** An open, migrated database. */
@@ -45,6 +53,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       engine,
       ...(schema !== undefined && { schema }),
       ...(options.logger !== undefined && { logger: options.logger }),
+      ...(options.migrations !== undefined && { migrations: options.migrations }),
     });
   } catch (error) {
     await db.destroy();

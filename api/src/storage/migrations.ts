@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResult, Migrator, sql } from "kysely";
 import { m0003_operator_roles } from "../auth/operator-directory.js";
 import { m0004_rate_hits } from "../onboarding/rate-limiter.js";
-import { m0002_bot_state } from "./bot-state.migration.js";
+import { m0002_bot_state, m0006_bot_tenant_boundary } from "./bot-state.migration.js";
 
 /** Names of the constraints the repository maps to domain errors; the same name on both engines. */
 export const CONSTRAINTS = {
@@ -158,11 +158,13 @@ const m0005_subdomain_unique: Migration = {
     const rows = await sql<{ id: string; label: string; created_at: string }>`
       select id, dr_subdomain_label as label, created_at from services
       where dr_subdomain_label is not null order by created_at, id`.execute(db);
-    const used = new Set<string>();
+    // Every label in use stays reserved for its oldest holder, so a new suffix never takes a later service's label.
+    const used = new Set(rows.rows.map((r) => r.label));
+    const kept = new Set<string>();
     const renames: { id: string; from: string; to: string }[] = [];
     for (const row of rows.rows) {
-      if (!used.has(row.label)) {
-        used.add(row.label);
+      if (!kept.has(row.label)) {
+        kept.add(row.label);
         continue;
       }
       let n = 2;
@@ -199,6 +201,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0003_operator_roles": m0003_operator_roles,
   "0004_rate_hits": m0004_rate_hits,
   "0005_subdomain_unique": m0005_subdomain_unique,
+  "0006_bot_tenant_boundary": m0006_bot_tenant_boundary,
 };
 
 /** A provider over `MIGRATIONS` (or another set, for tests), so no file system lookup happens at start-up. */

@@ -1,0 +1,73 @@
+/**
+ * Migration 0005 over data written before it: services that already share an SBC sub-domain label (both `acme-dr`
+ * and `ACME_DR` derived `acme-dr`) are relabelled so the unique index can be built. On SQLite always, on PostgreSQL
+ * when TEST_DATABASE_URL is set.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Kysely, sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "./database.js";
+import type { Database } from "./database.types.js";
+import { MIGRATIONS } from "./migrations.js";
+
+const PG_URL = process.env.TEST_DATABASE_URL;
+const engines = [{ name: "sqlite", pg: false }, ...(PG_URL ? [{ name: "postgres", pg: true }] : [])];
+if (!PG_URL) console.log("migrations: PostgreSQL NOT run (set TEST_DATABASE_URL)");
+
+const BEFORE_0005 = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < "0005"));
+
+async function insertService(db: Kysely<Database>, customerId: string, shortName: string, label: string, at: string) {
+  const id = randomUUID();
+  await sql`insert into services (id, customer_id, short_name, short_name_norm, license_type, licensed_users,
+      created_at, created_by, updated_at, version, m365_cloud, m365_tenant_id, m365_tenant_domains, m365_client_id,
+      m365_secret_hint, m365_user_name, dr_subdomain_label)
+    values (${id}, ${customerId}, ${shortName}, ${shortName.toLowerCase()}, ${"hosted-pro"}, ${1}, ${at}, ${"op"},
+      ${at}, ${1}, ${"global"}, ${randomUUID()}, ${"[]"}, ${randomUUID()}, ${"abc"}, ${"op"}, ${label})`.execute(db);
+  return id;
+}
+
+describe.each(engines)("migration 0005_subdomain_unique on $name", (engine) => {
+  it("relabels later services that share a label, audits it, then enforces one label per service", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "dr-mig-"));
+    const schema = engine.pg ? `t_${randomBytes(6).toString("hex")}` : undefined;
+    const base = { dataDir, ...(engine.pg && PG_URL ? { databaseUrl: PG_URL } : {}), ...(schema ? { schema } : {}) };
+    try {
+      const old = await openDatabase({ ...base, migrations: BEFORE_0005 });
+      const customerId = randomUUID();
+      await sql`insert into customers (id, name, created_at, created_by)
+        values (${customerId}, ${"Acme"}, ${"2025-01-01T00:00:00.000Z"}, ${"op"})`.execute(old.db);
+      const first = await insertService(old.db, customerId, "acme-dr", "acme-dr", "2025-01-01T00:00:00.000Z");
+      const second = await insertService(old.db, customerId, "ACME_DR", "acme-dr", "2025-02-01T00:00:00.000Z");
+      const third = await insertService(old.db, customerId, "Acme.DR", "acme-dr", "2025-03-01T00:00:00.000Z");
+      const taken = await insertService(old.db, customerId, "acme-dr-2", "acme-dr-2", "2025-01-15T00:00:00.000Z");
+      await old.close();
+
+      const handle = await openDatabase(base);
+      try {
+        const rows = await handle.db.selectFrom("services").select(["id", "dr_subdomain_label"]).execute();
+        const labelOf = (id: string) => rows.find((r) => r.id === id)?.dr_subdomain_label;
+        expect(labelOf(first)).toBe("acme-dr");
+        expect(labelOf(taken)).toBe("acme-dr-2");
+        expect(labelOf(second)).toBe("acme-dr-3");
+        expect(labelOf(third)).toBe("acme-dr-4");
+        const audit = await handle.db
+          .selectFrom("audit_events")
+          .select(["service_id", "action", "detail"])
+          .where("action", "=", "service.subdomain_relabel")
+          .execute();
+        expect(audit.map((a) => a.service_id).sort()).toEqual([second, third].sort());
+        await expect(
+          insertService(handle.db, customerId, "other", "acme-dr", "2025-04-01T00:00:00.000Z"),
+        ).rejects.toThrow();
+      } finally {
+        if (schema) await sql`drop schema ${sql.id(schema)} cascade`.execute(handle.db);
+        await handle.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
