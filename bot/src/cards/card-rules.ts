@@ -72,6 +72,40 @@ export function teamsCardProblems(card: AdaptiveCard, secrets: string[] = []): s
   return problems;
 }
 
+/** Every string Teams renders as Markdown in a card: TextBlock texts and FactSet titles and values, with paths. */
+export function markdownTexts(card: AdaptiveCard): { path: string; value: string }[] {
+  const out: { path: string; value: string }[] = [];
+  for (const { node, path } of walk(card, "$")) {
+    if (node.type === "TextBlock" && typeof node.text === "string")
+      out.push({ path: `${path}.text`, value: node.text });
+    if (node.type === "FactSet" && Array.isArray(node.facts)) {
+      for (const [i, f] of node.facts.entries()) {
+        if (!isRecord(f)) continue;
+        for (const key of ["title", "value"] as const) {
+          const v = f[key];
+          if (typeof v === "string") out.push({ path: `${path}.facts[${i}].${key}`, value: v });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a card lets a string that is not ours act as Markdown (empty = fine): any `untrusted` string found verbatim
+ * in a TextBlock or fact (so not escaped), and any Markdown link or image at all, as no card of ours has one.
+ */
+export function markdownProblems(card: AdaptiveCard, untrusted: string[] = []): string[] {
+  const problems: string[] = [];
+  for (const { path, value } of markdownTexts(card)) {
+    if (/(^|[^\\])\]\(/.test(value)) problems.push(`${path}: an unescaped Markdown link in ${JSON.stringify(value)}`);
+    for (const u of untrusted) {
+      if (u && value.includes(u)) problems.push(`${path}: ${JSON.stringify(u)} is not escaped`);
+    }
+  }
+  return problems;
+}
+
 /** The ids of every input of a card (for tests and for the server-side parse). */
 export function inputIds(card: AdaptiveCard): string[] {
   const ids: string[] = [];

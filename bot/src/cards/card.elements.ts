@@ -4,6 +4,31 @@
  */
 import type { AdaptiveCard, CardAction, CardElement, CardRefresh, FieldErrors } from "./card.types.js";
 
+/** Characters Teams' card Markdown gives a meaning to (links, emphasis, code, headings, quotes, HTML-ish, tables). */
+const MARKDOWN_SPECIALS = /[\\`*_~[\]()#>!<|]/g;
+
+/**
+ * Escapes a string that is not ours (customer, service and tenant names, domains, display names, Graph's tenant
+ * name, messages that may quote input) for the Markdown Teams renders in a TextBlock's text and a FactSet's titles
+ * and values (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format).
+ * Without it a tenant named `[Click](https://evil.example)` shows a link in the operator's card. Every special
+ * character gets a backslash (CommonMark escapes, which the Adaptive Cards Markdown parser honours); line breaks
+ * become spaces, so the value cannot start a list or a new paragraph; a leading list marker (`- `, `+ `, `1. `)
+ * is escaped too. Input values, placeholders and choice titles are plain text and are not escaped.
+ */
+export function md(value: string): string {
+  return value
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, " ")
+    .replace(MARKDOWN_SPECIALS, (c) => `\\${c}`)
+    .replace(/^(\s*)([-+])(?=\s)/, "$1\\$2")
+    .replace(/^(\s*\d+)\.(?=\s|$)/, "$1\\.");
+}
+
+/** A FactSet fact whose value is not ours: escaped (titles are our own words). */
+export function fact(titleText: string, value: string): { title: string; value: string } {
+  return { title: titleText, value: md(value) };
+}
+
 /** Builds a card with the header Teams requires (type, $schema, version 1.5). */
 export function adaptiveCard(body: CardElement[], actions: CardAction[] = [], refresh?: CardRefresh): AdaptiveCard {
   return {
@@ -32,7 +57,10 @@ export function title(value: string): CardElement {
  */
 export function fieldError(inputId: string, errors: FieldErrors | undefined): CardElement[] {
   const message = errors?.[inputId];
-  return message ? [text(message, { id: `${inputId}.error`, color: "Attention", spacing: "None", size: "Small" })] : [];
+  // The API's messages may quote what was entered: escaped.
+  return message
+    ? [text(md(message), { id: `${inputId}.error`, color: "Attention", spacing: "None", size: "Small" })]
+    : [];
 }
 
 /** A general notice at the top of a card (stale click, rate limit, ...). */
@@ -40,7 +68,8 @@ export function notice(
   message: string | undefined,
   color: "Attention" | "Warning" | "Good" = "Attention",
 ): CardElement[] {
-  return message ? [text(message, { id: "notice", color, weight: "Bolder" })] : [];
+  // Notices carry the API's messages, which may quote names: escaped.
+  return message ? [text(md(message), { id: "notice", color, weight: "Bolder" })] : [];
 }
 
 /** Options of {@link execute}. */

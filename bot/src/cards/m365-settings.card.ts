@@ -1,5 +1,5 @@
 /** Wizard step 4: the Microsoft 365 domain, chosen from the tenant's verified domains, the initial one preselected. */
-import { adaptiveCard, execute, fieldError, notice, stepTrail, text } from "./card.elements.js";
+import { adaptiveCard, execute, fieldError, md, notice, stepTrail, text } from "./card.elements.js";
 import type { AdaptiveCard, DialogActionData, FieldErrors } from "./card.types.js";
 
 /** Input of {@link m365SettingsCard}. */
@@ -23,7 +23,8 @@ export function m365SettingsCard(input: M365SettingsCardInput): AdaptiveCard {
     [
       stepTrail(4, "Microsoft 365 settings"),
       ...notice(input.notice),
-      ...(input.tenantName ? [text(`Tenant: ${input.tenantName}`, { isSubtle: true })] : []),
+      // The tenant's name comes from the customer's directory (Graph): escaped. Choice titles are plain text.
+      ...(input.tenantName ? [text(`Tenant: ${md(input.tenantName)}`, { isSubtle: true })] : []),
       {
         type: "Input.ChoiceSet",
         id: "m365Domain",

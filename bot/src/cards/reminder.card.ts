@@ -3,7 +3,7 @@
  * for the operator who onboarded the service (Universal Actions `refresh`), and offers Validate now and Replace
  * secret.
  */
-import { adaptiveCard, execute, maskedSecret, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
+import { adaptiveCard, execute, fact, maskedSecret, md, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
 import type { AdaptiveCard } from "./card.types.js";
 
 /** Why a reminder is sent: days before expiry (30, 14, 7, 1), expired, or a failed validation. */
@@ -30,15 +30,16 @@ export interface ReminderCardInput {
   operatorUserId?: string;
 }
 
-/** The headline of a reminder. */
+/** The headline of a reminder (Markdown: the short name is escaped). */
 export function reminderHeadline(reason: ReminderReason, service: ReminderService): string {
+  const name = md(service.shortName);
   switch (reason.kind) {
     case "expiring":
-      return `⚠️ The client secret of ${service.shortName} expires in ${service.daysUntilExpire ?? reason.threshold} day(s)`;
+      return `⚠️ The client secret of ${name} expires in ${service.daysUntilExpire ?? reason.threshold} day(s)`;
     case "expired":
-      return `❌ The client secret of ${service.shortName} has expired`;
+      return `❌ The client secret of ${name} has expired`;
     case "failed":
-      return `❌ Validate Authentication failed for ${service.shortName}`;
+      return `❌ Validate Authentication failed for ${name}`;
   }
 }
 
@@ -53,15 +54,17 @@ export function reminderCard(input: ReminderCardInput): AdaptiveCard {
   return adaptiveCard(
     [
       title(reminderHeadline(reason, service)),
-      text(`${service.customerName} · ${SERVICE_STATUS_TEXT[service.status] ?? service.status}`, { isSubtle: true }),
+      text(`${md(service.customerName)} · ${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}`, {
+        isSubtle: true,
+      }),
       {
         type: "FactSet",
         facts: [
-          { title: "Client secret", value: maskedSecret(service.secretHint) },
-          ...(service.secretExpiresAt ? [{ title: "Expires", value: service.secretExpiresAt.slice(0, 10) }] : []),
+          fact("Client secret", maskedSecret(service.secretHint)),
+          ...(service.secretExpiresAt ? [fact("Expires", service.secretExpiresAt.slice(0, 10))] : []),
         ],
       },
-      ...(service.failures ?? []).map((m) => text(`• ${m}`, { color: "Attention" })),
+      ...(service.failures ?? []).map((m) => text(`• ${md(m)}`, { color: "Attention" })),
       text("Ask the customer's admin for a new client secret, then use Replace secret.", { isSubtle: true }),
     ],
     [

@@ -1,5 +1,5 @@
 /** Replace secret: a password input for the new secret; the old one is kept unless the new one validates. */
-import { adaptiveCard, execute, fieldError, maskedSecret, notice, text, title } from "./card.elements.js";
+import { adaptiveCard, execute, fieldError, maskedSecret, md, notice, text, title } from "./card.elements.js";
 import type { AdaptiveCard, FieldErrors } from "./card.types.js";
 
 /** Input of {@link replaceSecretCard}. */
@@ -16,10 +16,10 @@ export interface ReplaceSecretCardInput {
 export function replaceSecretCard(input: ReplaceSecretCardInput): AdaptiveCard {
   return adaptiveCard(
     [
-      title(`Replace secret: ${input.shortName}`),
+      title(`Replace secret: ${md(input.shortName)}`),
       ...notice(input.notice),
       text(
-        `The secret in use is ${maskedSecret(input.currentHint)}. The new one is validated first; if it fails, the old one stays.`,
+        `The secret in use is ${md(maskedSecret(input.currentHint))}. The new one is validated first; if it fails, the old one stays.`,
       ),
       {
         type: "Input.Text",

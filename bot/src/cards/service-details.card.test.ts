@@ -27,7 +27,8 @@ describe("serviceDetailsCard", () => {
     expect(card.body[index + 1]).toMatchObject({
       type: "TextBlock",
       color: "Attention",
-      text: "Short name: remove the dot (.).",
+      // Escaped for Markdown (the message may quote input); Teams shows "Short name: remove the dot (.)."
+      text: "Short name: remove the dot \\(.\\).",
     });
     expect(card.body.find((e) => e.id === "customerId")).toMatchObject({ value: NEW_CUSTOMER });
   });

@@ -1,6 +1,6 @@
 /** The services list: each service with its status, those needing attention first, and a Validate button each. */
 import type { Service, ServiceStatus } from "@dr/contract";
-import { adaptiveCard, execute, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
+import { adaptiveCard, execute, md, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
 import type { AdaptiveCard, CardElement } from "./card.types.js";
 
 /** Most services one card lists: Teams refuses cards above about 28 KB. */
@@ -21,8 +21,8 @@ export function servicesListCard(services: readonly Service[]): AdaptiveCard {
       type: "Container",
       separator: true,
       items: [
-        text(`**${service.shortName}** · ${service.customerName}`),
-        text(`${SERVICE_STATUS_TEXT[service.status] ?? service.status}${days}`, {
+        text(`**${md(service.shortName)}** · ${md(service.customerName)}`),
+        text(`${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}${days}`, {
           spacing: "None",
           isSubtle: true,
           size: "Small",

@@ -1,5 +1,5 @@
 /** Wizard step 5: everything entered, the secret masked (hint and dots), then Create. */
-import { adaptiveCard, execute, licenseTypeTitle, maskedSecret, notice, stepTrail } from "./card.elements.js";
+import { adaptiveCard, execute, fact, licenseTypeTitle, maskedSecret, notice, stepTrail } from "./card.elements.js";
 import type { AdaptiveCard, DialogActionData } from "./card.types.js";
 
 /** What the summary shows. Only the secret's hint is ever given to a card. */
@@ -34,15 +34,16 @@ export function summaryCard(input: SummaryCardInput): AdaptiveCard {
       {
         type: "FactSet",
         facts: [
-          { title: "Customer", value: s.newCustomer ? `${s.customerName} (new)` : s.customerName },
-          { title: "Short name", value: s.shortName },
-          { title: "Licence type", value: licenseTypeTitle(s.licenseType) },
-          { title: "Licensed users", value: String(s.licensedUsers) },
-          { title: "Cloud", value: s.cloud },
-          { title: "Tenant", value: s.tenantName ? `${s.tenantName} (${s.tenantId})` : s.tenantId },
-          { title: "Application (client) ID", value: s.clientId },
-          { title: "Client secret", value: maskedSecret(s.secretHint) },
-          { title: "M365 domain", value: s.m365Domain },
+          // Every value is entered or comes from the customer's directory: escaped for Markdown.
+          fact("Customer", s.newCustomer ? `${s.customerName} (new)` : s.customerName),
+          fact("Short name", s.shortName),
+          fact("Licence type", licenseTypeTitle(s.licenseType)),
+          fact("Licensed users", String(s.licensedUsers)),
+          fact("Cloud", s.cloud),
+          fact("Tenant", s.tenantName ? `${s.tenantName} (${s.tenantId})` : s.tenantId),
+          fact("Application (client) ID", s.clientId),
+          fact("Client secret", maskedSecret(s.secretHint)),
+          fact("M365 domain", s.m365Domain),
         ],
       },
     ],

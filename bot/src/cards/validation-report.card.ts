@@ -3,7 +3,7 @@
  * ok) or Retry, with Back and Cancel; for a stored service it offers Validate now and Replace secret.
  */
 import type { Check, ValidationReport } from "@dr/contract";
-import { adaptiveCard, CHECK_ICONS, execute, notice, stepTrail, text, title } from "./card.elements.js";
+import { adaptiveCard, CHECK_ICONS, execute, md, notice, stepTrail, text, title } from "./card.elements.js";
 import type { AdaptiveCard, CardAction, CardElement, DialogActionData } from "./card.types.js";
 
 const CHECK_TITLES: Record<string, string> = {
@@ -44,9 +44,12 @@ function checkElement(check: Check): CardElement {
     id: `check.${check.id}`,
     spacing: "Small",
     items: [
-      text(`${CHECK_ICONS[check.status] ?? check.status} **${CHECK_TITLES[check.id] ?? check.id}** · ${check.status}`),
-      text(check.message, { spacing: "None" }),
-      ...(check.remedy ? [text(`What to do: ${check.remedy}`, { spacing: "None", isSubtle: true })] : []),
+      text(
+        `${CHECK_ICONS[check.status] ?? md(check.status)} **${CHECK_TITLES[check.id] ?? md(check.id)}** · ${md(check.status)}`,
+      ),
+      // Messages may quote what Microsoft answered (names, error text): escaped.
+      text(md(check.message), { spacing: "None" }),
+      ...(check.remedy ? [text(`What to do: ${md(check.remedy)}`, { spacing: "None", isSubtle: true })] : []),
     ],
   };
 }
@@ -55,10 +58,15 @@ function checkElement(check: Check): CardElement {
 export function validationReportCard(input: ValidationReportCardInput): AdaptiveCard {
   const { report, mode } = input;
   const body: CardElement[] = [
-    ...(mode.kind === "dialog" ? [stepTrail(3, "Validation")] : [title(`Validate Authentication: ${mode.shortName}`)]),
+    ...(mode.kind === "dialog"
+      ? [stepTrail(3, "Validation")]
+      : [title(`Validate Authentication: ${md(mode.shortName)}`)]),
     ...notice(input.notice),
     text(reportHeadline(report), { weight: "Bolder", color: report.ok ? "Good" : "Attention" }),
-    ...(report.tenant ? [text(`Tenant: ${report.tenant.displayName} (${report.tenant.id})`, { isSubtle: true })] : []),
+    // The tenant's name is whatever the customer's directory calls itself (Graph): escaped.
+    ...(report.tenant
+      ? [text(`Tenant: ${md(report.tenant.displayName)} (${md(report.tenant.id)})`, { isSubtle: true })]
+      : []),
     ...report.checks.map(checkElement),
   ];
   let actions: CardAction[];
