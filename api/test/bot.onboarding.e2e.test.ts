@@ -46,11 +46,14 @@ function dialogOf(card: Card): { dialogId: string; step: string; rev: number } {
   return { dialogId: String(data.dialogId), step: String(data.step), rev: Number(data.rev) };
 }
 
-/** The message under an input (the TextBlock right after it). */
+/** What Teams shows of card Markdown the bot escaped (the backslashes go). */
+const shown = (markdown: string | undefined) => markdown?.replace(/\\(.)/g, "$1");
+
+/** The message under an input (the TextBlock right after it), as shown. */
 function errorUnder(card: Card, inputId: string): string | undefined {
   const index = card.body.findIndex((e) => e.id === inputId);
   const next = card.body[index + 1];
-  return next?.type === "TextBlock" && next.id === `${inputId}.error` ? next.text : undefined;
+  return next?.type === "TextBlock" && next.id === `${inputId}.error` ? shown(next.text) : undefined;
 }
 
 describe.each(engines)("bot onboarding on $name", (engine) => {
@@ -62,7 +65,7 @@ describe.each(engines)("bot onboarding on $name", (engine) => {
     DATA_DIR: dataDir,
     VALIDATION_RATE_LIMIT: "1000",
     REVALIDATION_INTERVAL_MS: "0",
-    ...(engine.pg && PG_URL ? { DATABASE_URL: PG_URL } : {}),
+    ...(engine.pg && PG_URL ? { DATABASE_URL: PG_URL, SECRET_KEY: randomBytes(32).toString("base64") } : {}),
   });
   const answers: string[] = [];
   const logs: string[] = [];
@@ -227,14 +230,21 @@ describe.each(engines)("bot onboarding on $name", (engine) => {
     r = await send(execute(fake.url, "onboard.create", dialog));
     expect(r.json).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.activity.message" });
 
-    // The service is visible through the API, with the operator as its creator, and linked for reminders.
+    // The service is visible through the API, created by the operator's stable identity (their Entra object id:
+    // dev mode knows no upn), never by their Teams display name, and linked for reminders.
     const list = (await (await fetch(`${app.url}/api/services`)).json()) as { items: Service[] };
     const created = list.items.find((s) => s.shortName === shortName);
     expect(created).toMatchObject({
       customerName: "Contoso Bot Customer",
       licensedUsers: 25,
-      createdBy: TEAMS.operator.name,
+      createdBy: `aad:${TEAMS.operator.aadObjectId}`,
     });
+    const audit = (await (await fetch(`${app.url}/api/services/${created?.id}/audit`)).json()) as {
+      items: { actor: string }[];
+    };
+    expect(audit.items.length).toBeGreaterThan(0);
+    for (const event of audit.items) expect(event.actor).toBe(`aad:${TEAMS.operator.aadObjectId}`);
+    expect(JSON.stringify(audit)).not.toContain(TEAMS.operator.name);
     expect(created?.directRouting?.m365Domain).toBe(valid.tenantDomain);
     expect(await app.bot.store.getServiceOperator(created?.id ?? "")).toMatchObject({
       aadObjectId: TEAMS.operator.aadObjectId,

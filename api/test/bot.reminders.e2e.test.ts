@@ -52,7 +52,8 @@ async function rig(copies: number, onPg: boolean): Promise<Rig> {
   const env = {
     DATA_DIR: dataDir,
     VALIDATION_RATE_LIMIT: "1000",
-    ...(onPg && PG_URL ? { DATABASE_URL: PG_URL } : {}),
+    // Every copy on one PostgreSQL shares the key (config requires SECRET_KEY with DATABASE_URL).
+    ...(onPg && PG_URL ? { DATABASE_URL: PG_URL, SECRET_KEY: randomBytes(32).toString("base64") } : {}),
   };
   const startAll = async () => {
     const started: TestApp[] = [];

@@ -1,30 +1,59 @@
-/** With AUTH_TENANT_ID set, the bot serves the provider's own tenant only: other tenants get a refusal, nothing else. */
+/**
+ * With AUTH_TENANT_ID set, the bot serves the provider's own tenant only: other tenants get a refusal, nothing else.
+ * Their installs and conversation updates are not stored, reminders (which name customers and secret hints) go only
+ * to the provider's conversations, and references of other tenants stored before (when AUTH_TENANT_ID was unset, or
+ * by an older version) are deleted at start-up, with the count logged. SQLite always; PostgreSQL too when
+ * TEST_DATABASE_URL is set.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FOREIGN_TENANT } from "../../bot/src/bot.composition.js";
-import { execute, message, post as postActivity, TEAMS } from "./bot-activities.js";
+import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
+import { activity, execute, message, post as postActivity, TEAMS } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
 import { startTestApp, type TestApp } from "./helpers.js";
 
-let app: TestApp;
-let fake: FakeConnector;
 const OTHER_TENANT = "0c8a3f55-3c61-4bd8-b5d5-0d6f3d8b9e22";
+const PG_URL = process.env.TEST_DATABASE_URL;
+const expiring = SANDBOX.expiring;
+if (!expiring) throw new Error("no expiring scenario");
 
-const post = (body: unknown) => postActivity(app.url, body);
+const foreign = {
+  conversation: { id: "a:foreign", conversationType: "personal", tenantId: OTHER_TENANT },
+  channelData: { tenant: { id: OTHER_TENANT } },
+};
 
-beforeAll(async () => {
-  fake = await startFakeConnector();
-  app = await startTestApp({ AUTH_TENANT_ID: TEAMS.tenantId, REVALIDATION_INTERVAL_MS: "0" });
-});
-afterAll(async () => {
-  await app?.close();
-  await fake?.close();
-});
+/** The bot installed in a team channel of `tenantId` (the provider's tenant id in upper case: Teams may send that). */
+function channelInstallIn(serviceUrl: string, tenantId: string, conversationId: string) {
+  return activity(serviceUrl, {
+    type: "installationUpdate",
+    action: "add",
+    conversation: { id: conversationId, conversationType: "channel", tenantId },
+    channelData: { tenant: { id: tenantId } },
+  });
+}
 
 describe("bot tenant guard", () => {
-  const foreign = {
-    conversation: { id: "a:foreign", conversationType: "personal", tenantId: OTHER_TENANT },
-    channelData: { tenant: { id: OTHER_TENANT } },
-  };
+  let app: TestApp;
+  let fake: FakeConnector;
+  let nowMs = Date.now();
+  const post = (body: unknown) => postActivity(app.url, body);
+
+  beforeAll(async () => {
+    fake = await startFakeConnector();
+    app = await startTestApp(
+      { AUTH_TENANT_ID: TEAMS.tenantId, VALIDATION_RATE_LIMIT: "1000" },
+      { botScheduler: false, now: () => new Date(nowMs) },
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await fake?.close();
+  });
 
   it("answers the provider's own operators", async () => {
     const before = fake.cards().length;
@@ -40,5 +69,114 @@ describe("bot tenant guard", () => {
     const invoke = await post(execute(fake.url, "services.list", {}, foreign));
     expect(invoke.text).toContain(FOREIGN_TENANT);
     expect(invoke.text).not.toContain("Direct Routing services");
+  });
+
+  it("does not store installs or conversation updates from another tenant", async () => {
+    expect((await post(channelInstallIn(fake.url, OTHER_TENANT, "19:foreign-install@thread.tacv2"))).status).toBe(200);
+    const added = activity(fake.url, {
+      type: "conversationUpdate",
+      membersAdded: [TEAMS.bot],
+      conversation: { id: "19:foreign-added@thread.tacv2", conversationType: "channel", tenantId: OTHER_TENANT },
+      channelData: { tenant: { id: OTHER_TENANT } },
+    });
+    expect((await post(added)).status).toBe(200);
+    expect((await post(channelInstallIn(fake.url, TEAMS.tenantId.toUpperCase(), TEAMS.channel))).status).toBe(200);
+    const stored = await app.bot.store.listConversations();
+    expect(stored.map((c) => c.tenantId)).not.toContain(OTHER_TENANT);
+    // The provider's channel is kept, its tenant id in lower case (as compared).
+    expect(stored.find((c) => c.conversationId === TEAMS.channel)?.tenantId).toBe(TEAMS.tenantId);
+  });
+
+  it("sends reminders to the provider's conversations only", async () => {
+    // A reference of another tenant that got in some other way (an older version stored them all).
+    await app.bot.store.putConversation(
+      {
+        serviceUrl: fake.url,
+        conversationId: "19:foreign-old@thread.tacv2",
+        tenantId: OTHER_TENANT,
+        aadObjectId: null,
+        botId: TEAMS.bot.id,
+        kind: "channel",
+        channelId: "msteams",
+      },
+      new Date(nowMs).toISOString(),
+    );
+    const customer = (await (
+      await fetch(`${app.url}/api/customers`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "Tenant Boundary Customer" }),
+      })
+    ).json()) as { id: string };
+    const created = await fetch(`${app.url}/api/services`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        customerId: customer.id,
+        shortName: `tb${randomBytes(3).toString("hex")}`,
+        licenseType: "hosted-pro",
+        licensedUsers: 10,
+        m365: { tenantId: expiring.tenantId, clientId: expiring.clientId, clientSecret: expiring.clientSecret },
+      }),
+    });
+    expect(created.status).toBe(201);
+    nowMs += 25 * 3_600_000;
+    const before = fake.calls.length;
+    const summary = await app.bot.scheduler.runOnce();
+    expect(summary).toMatchObject({ validated: 1, sent: 1 });
+    expect(fake.calls.slice(before).map((c) => c.conversationId)).toEqual([TEAMS.channel]);
+  });
+});
+
+const engines: { name: string; pg: boolean }[] = [{ name: "sqlite", pg: false }];
+if (PG_URL) engines.push({ name: "postgres", pg: true });
+else console.log("bot.tenant.e2e: PostgreSQL not run (TEST_DATABASE_URL unset)");
+
+describe.each(engines)("start-up clean-up of other tenants' references on $name", (engine) => {
+  let fake: FakeConnector;
+  const dataDir = mkdtempSync(join(tmpdir(), "dr-bot-tenant-"));
+  const schema = engine.pg ? `t_${randomBytes(6).toString("hex")}` : undefined;
+  const shared = {
+    DATA_DIR: dataDir,
+    REVALIDATION_INTERVAL_MS: "0",
+    ...(engine.pg && PG_URL ? { DATABASE_URL: PG_URL, SECRET_KEY: randomBytes(32).toString("base64") } : {}),
+  };
+  const options = schema ? { databaseSchema: schema } : {};
+
+  beforeAll(async () => {
+    fake = await startFakeConnector();
+  });
+  afterAll(async () => {
+    await fake.close();
+    if (schema && PG_URL) {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    }
+  });
+
+  it("deletes them before the first turn and logs how many", async () => {
+    // Without AUTH_TENANT_ID every tenant's install was stored.
+    const open = await startTestApp(shared, options);
+    for (const [tenantId, id] of [
+      [TEAMS.tenantId, TEAMS.channel],
+      [OTHER_TENANT, "19:foreign-1@thread.tacv2"],
+      [OTHER_TENANT.toUpperCase(), "19:foreign-2@thread.tacv2"],
+    ] as const) {
+      expect((await postActivity(open.url, channelInstallIn(fake.url, tenantId, id))).status).toBe(200);
+    }
+    expect(await open.bot.store.listConversations()).toHaveLength(3);
+    await open.close();
+
+    const guarded = await startTestApp({ ...shared, AUTH_TENANT_ID: TEAMS.tenantId }, options);
+    try {
+      await guarded.bot.ready;
+      expect((await guarded.bot.store.listConversations()).map((c) => c.conversationId)).toEqual([TEAMS.channel]);
+      const line = guarded.logs.find((l) => l.includes("conversation references of other tenants deleted"));
+      expect(JSON.parse(line ?? "{}")).toMatchObject({ count: 2 });
+    } finally {
+      await guarded.close();
+    }
   });
 });

@@ -11,13 +11,18 @@ import {
 } from "./adapters/botbuilder/botbuilder.adapter.js";
 import { createBotApp } from "./app/bot-app.js";
 import { commandText, parseCommand } from "./app/commands.js";
+import { NO_IDENTITY, objectIdActor, objectIdOf, type TurnOperator } from "./app/operator.js";
 import { createServiceHandlers } from "./app/service.handlers.js";
 import { helpCard } from "./cards/help.card.js";
 import { servicesListCard } from "./cards/services-list.card.js";
-import { actorOf, createOnboardingDialog } from "./dialog/onboarding.dialog.js";
+import type { ConnectorPolicy } from "./connector-hosts.js";
+import { createOnboardingDialog } from "./dialog/onboarding.dialog.js";
 import type { BotStateStore, OnboardingPort, OperatorAccess, OperatorPermission, SecretSealer } from "./ports.js";
 import { createReminderScheduler, type ReminderScheduler } from "./reminders/reminder.scheduler.js";
 import type { ConversationRef, InboundTurn } from "./turn.types.js";
+
+/** Default time to live of an untouched dialog (BOT_DIALOG_TTL_HOURS): 24 h. */
+export const DEFAULT_DIALOG_TTL_MS = 24 * 3_600_000;
 
 /** Dependencies of the bot. */
 export interface BotDeps {
@@ -25,15 +30,20 @@ export interface BotDeps {
   store: BotStateStore;
   sealer: SecretSealer;
   settings: BotFrameworkSettings;
-  /** Injectable clock (tests walk a secret through its expiry thresholds). */
+  /** Where the Bot Connector may be called: the Teams hosts of BOT_CLOUD; loopback for the anonymous local bot. */
+  connector: ConnectorPolicy;
+  /** Injectable clock (tests walk a secret through its expiry thresholds, and dialogs past their time to live). */
   now?: () => Date;
   reminders: { intervalMs: number; concurrency: number; retryMs: number; tickMs?: number };
+  /** Dialogs untouched for this long are deleted with their sealed secrets, ms. Default 24 h. */
+  dialogTtlMs?: number;
   /**
    * The provider's own tenant (AUTH_TENANT_ID). When set, messages and card actions from any other tenant are
-   * refused: only the provider's operators may onboard, validate or replace secrets through the bot.
+   * refused, installs and conversation updates from other tenants are not remembered, reminders go only to this
+   * tenant's conversations, and references of other tenants stored earlier are deleted at start-up.
    */
   allowedTenantId?: string;
-  /** The operators' app roles (entra mode); absent: everyone may do everything (dev mode). */
+  /** The operators' app roles and names (entra mode); absent: everyone may do everything (dev mode). */
   access?: OperatorAccess;
   log?: {
     info(o: object, m?: string): void;
@@ -47,14 +57,19 @@ export interface Bot {
   /** POST /api/messages. */
   handle: BotEndpoint["handle"];
   scheduler: ReminderScheduler;
+  /**
+   * Settles when the start-up housekeeping is done (other tenants' references deleted, expired dialogs swept); the
+   * endpoint waits for it before its first turn. Never rejects: a failure is logged.
+   */
+  ready: Promise<void>;
 }
 
-/** Our conversation reference for the turn's conversation. */
+/** Our conversation reference for the turn's conversation (tenant id in lower case, as stored and compared). */
 export function conversationRefOf(turn: InboundTurn): ConversationRef {
   return {
     serviceUrl: turn.serviceUrl,
     conversationId: turn.conversation.id,
-    tenantId: turn.conversation.tenantId ?? "",
+    tenantId: (turn.conversation.tenantId ?? "").toLowerCase(),
     aadObjectId: turn.from.aadObjectId ?? null,
     botId: turn.recipient.id,
     // A group chat is a shared conversation like a channel: reminders go there too.
@@ -77,6 +92,8 @@ export const ACCESS = {
   read: "This needs an app role of the Direct Routing app (Onboarding.Reader, Operator or Admin); ask the provider's Teams admin.",
 } as const;
 
+export { NO_IDENTITY } from "./app/operator.js";
+
 /** What each command and card verb needs (help needs nothing: it says what the bot does). */
 function needOf(kind: "command" | "verb", name: string): OperatorPermission | undefined {
   if (kind === "command") {
@@ -90,37 +107,64 @@ function needOf(kind: "command" | "verb", name: string): OperatorPermission | un
 /** Creates the bot. */
 export function createBot(deps: BotDeps): Bot {
   const now = deps.now ?? (() => new Date());
+  const ttlMs = deps.dialogTtlMs ?? DEFAULT_DIALOG_TTL_MS;
   const allowed = deps.allowedTenantId?.toLowerCase();
   const foreign = (turn: InboundTurn) =>
     allowed !== undefined && (turn.conversation.tenantId ?? "").toLowerCase() !== allowed;
-  /** Undefined when the sender may do what `needs` asks; otherwise the answer to give. */
-  const refusal = async (turn: InboundTurn, needs: OperatorPermission | undefined): Promise<string | undefined> => {
-    if (!deps.access || needs === undefined) return undefined;
-    const tenantId = turn.conversation.tenantId ?? "";
-    const oid = turn.from.aadObjectId;
-    const granted = oid ? await deps.access.permissionsOf(tenantId, oid) : "unknown";
-    if (granted === "unknown") return ACCESS.unknown;
-    return granted.includes(needs) ? undefined : ACCESS[needs === "admin" ? "operate" : needs];
+
+  /**
+   * The operator behind a turn that acts, or the answer refusing it. Every action needs an Entra object id (a display
+   * name proves nothing and is not unique); with the directory (entra mode) the operator also needs the app role the
+   * action asks for, and is named by the upn of their verified sign-in.
+   */
+  const authorise = async (
+    turn: InboundTurn,
+    needs: OperatorPermission,
+  ): Promise<{ operator: TurnOperator } | { refused: string }> => {
+    const oid = objectIdOf(turn);
+    if (!oid) return { refused: NO_IDENTITY };
+    const displayName = turn.from.name?.trim();
+    const named = (actor: string | undefined) => ({
+      operator: { actor: actor ?? objectIdActor(oid), aadObjectId: oid, ...(displayName ? { displayName } : {}) },
+    });
+    if (!deps.access) return named(undefined);
+    const tenantId = (turn.conversation.tenantId ?? "").toLowerCase();
+    const granted = await deps.access.permissionsOf(tenantId, oid);
+    if (granted === "unknown") return { refused: ACCESS.unknown };
+    if (!granted.includes(needs)) return { refused: ACCESS[needs === "admin" ? "operate" : needs] };
+    return named(await deps.access.nameOf(tenantId, oid));
   };
+
   const remember = async (turn: InboundTurn) => {
+    // Only the provider's own conversations are kept: reminders go to every stored conversation.
+    if (foreign(turn)) {
+      deps.log?.info({ kind: turn.conversation.type }, "bot added in another tenant: its conversation is not stored");
+      return;
+    }
     await deps.store.putConversation(conversationRefOf(turn), now().toISOString());
     // In their personal chat the operator's Teams id is known: the services they onboarded in the tab learn it.
-    const { tenantId } = turn.conversation;
-    if (turn.conversation.type === "personal" && tenantId && turn.from.aadObjectId) {
-      await deps.store.learnOperatorUserId(tenantId.toLowerCase(), turn.from.aadObjectId.toLowerCase(), turn.from.id);
+    const oid = objectIdOf(turn);
+    const tenantId = turn.conversation.tenantId?.toLowerCase();
+    if (turn.conversation.type === "personal" && tenantId && oid) {
+      await deps.store.learnOperatorUserId(tenantId, oid, turn.from.id);
     }
   };
+  const forget = async (turn: InboundTurn) => {
+    if (!foreign(turn)) await deps.store.deleteConversation(turn.conversation.id);
+  };
+
   const dialog = createOnboardingDialog({
     onboarding: deps.onboarding,
     store: deps.store,
     sealer: deps.sealer,
     now,
-    async onCreated(serviceId, turn) {
+    ttlMs,
+    async onCreated(serviceId, turn, operator) {
       await deps.store.linkServiceOperator(
         {
           serviceId,
-          tenantId: turn.conversation.tenantId ?? "",
-          aadObjectId: turn.from.aadObjectId ?? turn.from.id,
+          tenantId: (turn.conversation.tenantId ?? "").toLowerCase(),
+          aadObjectId: operator.aadObjectId,
           userId: turn.from.id,
         },
         now().toISOString(),
@@ -130,6 +174,11 @@ export function createBot(deps: BotDeps): Bot {
     },
   });
   const services = createServiceHandlers({ onboarding: deps.onboarding, store: deps.store });
+
+  const sweepDialogs = async () => {
+    const count = await dialog.sweep();
+    if (count > 0) deps.log?.info({ count, ttlHours: ttlMs / 3_600_000 }, "expired bot dialogs deleted");
+  };
 
   const app = createBotApp({
     onError: (error) =>
@@ -146,25 +195,31 @@ export function createBot(deps: BotDeps): Bot {
       // A personal chat is where the operator's reminders go: keep its reference fresh on every message.
       if (turn.conversation.type === "personal") await remember(turn);
       const command = parseCommand(commandText(turn));
-      const refused = await refusal(turn, needOf("command", command.name));
-      if (refused) {
-        await actions.send({ text: refused });
-        return;
+      const needs = needOf("command", command.name);
+      let operator: TurnOperator | undefined;
+      if (needs !== undefined) {
+        const decision = await authorise(turn, needs);
+        if ("refused" in decision) {
+          await actions.send({ text: decision.refused });
+          return;
+        }
+        operator = decision.operator;
       }
       switch (command.name) {
         case "onboard":
-          await actions.send({ card: await dialog.start(turn) });
+          if (operator) await actions.send({ card: await dialog.start(turn, operator) });
           return;
         case "services":
           await actions.send({ card: servicesListCard(await deps.onboarding.listServices()) });
           return;
         case "validate": {
+          if (!operator) return;
           const service = await services.findByShortName(command.shortName);
           if (!service) {
             await actions.send({ text: "No service has that short name. Send **services** to list them." });
             return;
           }
-          const answer = await services.validate(service.id, actorOf(turn));
+          const answer = await services.validate(service.id, operator);
           await actions.send("card" in answer ? { card: answer.card } : { text: "text" in answer ? answer.text : "" });
           return;
         }
@@ -178,35 +233,56 @@ export function createBot(deps: BotDeps): Bot {
     })
     .on("card.action", async (turn, event) => {
       if (foreign(turn)) return { text: FOREIGN_TENANT };
-      const refused = await refusal(turn, needOf("verb", event.verb));
-      if (refused) return { text: refused };
+      const decision = await authorise(turn, needOf("verb", event.verb) ?? "operate");
+      if ("refused" in decision) return { text: decision.refused };
+      const { operator } = decision;
       const serviceId = str(event.data.serviceId);
       switch (event.verb) {
         case "onboard.start":
-          return { card: await dialog.start(turn) };
+          return { card: await dialog.start(turn, operator) };
         case "services.list":
           return { card: servicesListCard(await deps.onboarding.listServices()) };
         case "service.validate":
-          return services.validate(serviceId, actorOf(turn));
+          return services.validate(serviceId, operator);
         case "service.validate.show":
           return services.show(serviceId);
         case "service.replaceSecret.open":
           return services.openReplaceSecret(serviceId);
         case "service.replaceSecret":
-          return services.replaceSecret(serviceId, event.data, actorOf(turn));
+          return services.replaceSecret(serviceId, event.data, operator);
         case "reminder.refresh":
           return services.refreshReminder(serviceId, event.data);
         default:
-          if (event.verb.startsWith("onboard.")) return dialog.act(turn, event);
+          if (event.verb.startsWith("onboard.")) return dialog.act(turn, event, operator);
           return { text: "That button is no longer supported. Send **help**." };
       }
     })
     .on("install.add", remember)
     .on("conversation.botAdded", remember)
-    .on("install.remove", (turn) => deps.store.deleteConversation(turn.conversation.id))
-    .on("conversation.botRemoved", (turn) => deps.store.deleteConversation(turn.conversation.id));
+    .on("install.remove", forget)
+    .on("conversation.botRemoved", forget);
 
-  const endpoint = createBotEndpoint({ settings: deps.settings, app, ...(deps.log ? { log: deps.log } : {}) });
+  // Start-up housekeeping. Migration 0006 cannot do the tenant part: only the running configuration knows
+  // AUTH_TENANT_ID (and it may be set later than the migration ran), so the references of other tenants are deleted
+  // here, on every start, before the first turn and the first reminder.
+  const ready = (async () => {
+    try {
+      if (allowed !== undefined) {
+        const count = await deps.store.deleteConversationsOutsideTenant(allowed);
+        if (count > 0) deps.log?.info({ count }, "conversation references of other tenants deleted");
+      }
+      await sweepDialogs();
+    } catch (error) {
+      deps.log?.error({ err: (error as Error)?.message }, "bot start-up housekeeping failed");
+    }
+  })();
+
+  const endpoint = createBotEndpoint({
+    settings: deps.settings,
+    connector: deps.connector,
+    app,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
   const scheduler = createReminderScheduler({
     onboarding: deps.onboarding,
     store: deps.store,
@@ -216,7 +292,19 @@ export function createBot(deps: BotDeps): Bot {
     concurrency: deps.reminders.concurrency,
     retryMs: deps.reminders.retryMs,
     ...(deps.reminders.tickMs !== undefined ? { tickMs: deps.reminders.tickMs } : {}),
+    ...(allowed !== undefined ? { allowedTenantId: allowed } : {}),
+    async housekeeping() {
+      await ready;
+      await sweepDialogs();
+    },
     ...(deps.log ? { log: deps.log } : {}),
   });
-  return { handle: endpoint.handle, scheduler };
+  return {
+    async handle(request, reply) {
+      await ready;
+      return endpoint.handle(request, reply);
+    },
+    scheduler,
+    ready,
+  };
 }

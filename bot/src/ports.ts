@@ -97,9 +97,15 @@ export type OperatorPermission = "read" | "operate" | "admin";
  */
 export interface OperatorAccess {
   permissionsOf(tenantId: string, aadObjectId: string): Promise<OperatorPermission[] | "unknown">;
+  /**
+   * The name the API knows this operator by (the token's upn, else preferred_username, email or object id), as the
+   * server last saw it in a verified sign-in to the tab; undefined when it has never seen them. The bot writes it to
+   * the audit trail, as createdBy, and keys the rate limit and idempotency on it, exactly as the tab's requests do.
+   */
+  nameOf(tenantId: string, aadObjectId: string): Promise<string | undefined>;
 }
 
-/** The bot's own storage (tables of migration 0002_bot_state). */
+/** The bot's own storage (tables of migrations 0002_bot_state and 0006_bot_tenant_boundary). */
 export interface BotStateStore {
   createDialog<T>(record: DialogRecord<T>): Promise<void>;
   getDialog<T>(key: DialogKey): Promise<DialogRecord<T> | undefined>;
@@ -110,10 +116,14 @@ export interface BotStateStore {
     next: { step: string; data: T; updatedAt: string },
   ): Promise<boolean>;
   deleteDialog(key: DialogKey): Promise<void>;
+  /** Deletes every dialog (and the sealed secret in it) last changed before `at`; returns how many. */
+  deleteDialogsUpdatedBefore(at: string): Promise<number>;
 
   putConversation(ref: ConversationRef, at: string): Promise<void>;
   deleteConversation(conversationId: string): Promise<void>;
   listConversations(): Promise<ConversationRef[]>;
+  /** Deletes the references of every tenant but `tenantId` (lower case); returns how many. */
+  deleteConversationsOutsideTenant(tenantId: string): Promise<number>;
 
   linkServiceOperator(link: ServiceOperatorLink, at: string): Promise<void>;
   getServiceOperator(serviceId: string): Promise<ServiceOperatorLink | undefined>;

@@ -3,6 +3,10 @@
  * that has no token of its own: the bot. Bot Framework tells the bot who writes (Entra object id) but not their app
  * roles, so the bot asks here. An operator the server has not seen sign in to the tab within `maxAgeMs` is
  * "unknown" and gets nothing that needs a role; a demoted operator's next tab request rewrites the entry.
+ * It also remembers the name the API knows each operator by (upn, else preferred_username, email or object id:
+ * operator-auth.ts), so what the operator does through the bot is audited, owned, rate-limited and made idempotent
+ * under the same name as their tab requests, never under a Teams display name (not unique). That name already had
+ * its column (`name`) in 0003, so no migration was needed for it.
  * Table of migration 0003_operator_roles; dev mode records nothing (its operators have no Entra identity).
  */
 import type { Kysely, Migration } from "kysely";
@@ -47,6 +51,11 @@ export interface OperatorDirectory {
   record(operator: Operator, at: Date): Promise<void>;
   /** The operator's permissions, or "unknown" when not seen signed in within the maximum age. */
   permissionsOf(tenantId: string, objectId: string, at: Date): Promise<Permission[] | "unknown">;
+  /**
+   * The API's name for the operator (their token's upn, ...) as last seen, or undefined when never seen. No age
+   * limit: the bot asks only after `permissionsOf` found a recent sign-in, and a name outlives a role.
+   */
+  nameOf(tenantId: string, objectId: string): Promise<string | undefined>;
 }
 
 /** Creates the directory over the server's database. */
@@ -56,7 +65,7 @@ export function createOperatorDirectory(
 ): OperatorDirectory {
   const db = database.withTables<{ operator_roles: OperatorRolesTable }>();
   const maxAgeMs = options.maxAgeMs ?? OPERATOR_ROLES_MAX_AGE_MS;
-  const written = new Map<string, { permissions: string; at: number }>();
+  const written = new Map<string, { permissions: string; name: string; at: number }>();
   const keyOf = (tenantId: string, objectId: string) => `${tenantId.toLowerCase()}/${objectId.toLowerCase()}`;
 
   return {
@@ -64,12 +73,15 @@ export function createOperatorDirectory(
       if (!operator.tenantId || !operator.objectId) return;
       const key = keyOf(operator.tenantId, operator.objectId);
       const permissions = permissionsOf(operator.roles).join(",");
+      const name = operator.name.slice(0, 256);
       const last = written.get(key);
-      if (last && last.permissions === permissions && at.getTime() - last.at < REWRITE_AFTER_MS) return;
+      // A changed name (a renamed upn) is written at once, like changed permissions.
+      if (last && last.permissions === permissions && last.name === name && at.getTime() - last.at < REWRITE_AFTER_MS)
+        return;
       const row = {
         tenant_id: operator.tenantId.toLowerCase(),
         object_id: operator.objectId.toLowerCase(),
-        name: operator.name.slice(0, 256),
+        name,
         permissions,
         seen_at: at.toISOString(),
       };
@@ -84,7 +96,7 @@ export function createOperatorDirectory(
           }),
         )
         .execute();
-      written.set(key, { permissions, at: at.getTime() });
+      written.set(key, { permissions, name, at: at.getTime() });
       if (written.size > 10_000) written.delete(written.keys().next().value ?? "");
     },
 
@@ -97,6 +109,16 @@ export function createOperatorDirectory(
         .executeTakeFirst();
       if (!row || at.getTime() - Date.parse(row.seen_at) > maxAgeMs) return "unknown";
       return row.permissions ? (row.permissions.split(",") as Permission[]) : [];
+    },
+
+    async nameOf(tenantId, objectId) {
+      const row = await db
+        .selectFrom("operator_roles")
+        .select("name")
+        .where("tenant_id", "=", tenantId.toLowerCase())
+        .where("object_id", "=", objectId.toLowerCase())
+        .executeTakeFirst();
+      return row?.name ? row.name : undefined;
     },
   };
 }

@@ -2,6 +2,8 @@
  * Mounts the bot into the server: implements the ports the bot declares (OnboardingPort over the OnboardingService,
  * mapping the API's closed error taxonomy to port failures; SecretSealer over the SecretStore; the bot-state
  * repository) and builds the bot. app.ts calls `createBotModule`; server.ts routes POST /api/messages to `handle`.
+ * The bot's boundaries come from the configuration: the Bot Connector hosts of BOT_CLOUD (loopback only for the
+ * anonymous local bot), the provider's tenant (AUTH_TENANT_ID) and the dialogs' time to live (BOT_DIALOG_TTL_HOURS).
  */
 import {
   type Bot,
@@ -111,7 +113,7 @@ export interface BotModuleDeps {
   onboarding: OnboardingService;
   secrets: SecretStore;
   db: Kysely<Database>;
-  /** Entra mode: the operators' app roles as last seen in the tab, for the bot's own checks. */
+  /** Entra mode: the operators' app roles and names as last seen in the tab, for the bot's own checks. */
   directory?: OperatorDirectory;
   now?: () => Date;
   log: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
@@ -138,10 +140,19 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
       ...(bot.appTenantId ? { appTenantId: bot.appTenantId } : {}),
       ...(bot.appType ? { appType: bot.appType } : {}),
     },
+    // Replies and proactive sends go only to this cloud's Teams connector hosts; loopback only when the bot runs
+    // without Bot Framework authentication (config allows that on a loopback HOST outside production only).
+    connector: { cloud: bot.cloud, allowLoopback: bot.anonymous },
+    dialogTtlMs: bot.dialogTtlMs,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.config.auth.tenantId ? { allowedTenantId: deps.config.auth.tenantId } : {}),
     ...(directory
-      ? { access: { permissionsOf: (tenantId: string, oid: string) => directory.permissionsOf(tenantId, oid, now()) } }
+      ? {
+          access: {
+            permissionsOf: (tenantId: string, oid: string) => directory.permissionsOf(tenantId, oid, now()),
+            nameOf: (tenantId: string, oid: string) => directory.nameOf(tenantId, oid),
+          },
+        }
       : {}),
     reminders: {
       intervalMs: bot.revalidationIntervalMs,

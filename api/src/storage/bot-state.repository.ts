@@ -1,7 +1,8 @@
 /**
  * The bot's store (the BotStateStore port of bot/src/ports.ts) over Kysely, one implementation for SQLite and
- * PostgreSQL, on the tables of migration 0002_bot_state. Dialog updates are compare-and-set on the revision;
- * reminder claims are inserts that do nothing on conflict, so exactly one caller sees its row inserted.
+ * PostgreSQL, on the tables of migrations 0002_bot_state and 0006_bot_tenant_boundary. Dialog updates are
+ * compare-and-set on the revision; reminder claims are inserts that do nothing on conflict, so exactly one caller
+ * sees its row inserted. Times are ISO-8601 UTC text of one length (toISOString), so text order is time order.
  */
 import type { BotStateStore, ConversationRef, DialogKey, DialogRecord, ReminderKey } from "@dr/bot";
 import type { Kysely } from "kysely";
@@ -124,6 +125,12 @@ export function createBotStateRepository(database: Kysely<Database>): BotStateSt
         .execute();
     },
 
+    async deleteDialogsUpdatedBefore(at) {
+      // Served by the index bot_dialogs_updated_at_idx (0006); the sealed secrets go with the rows.
+      const result = await db.deleteFrom("bot_dialogs").where("updated_at", "<", at).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async putConversation(ref, at) {
       const row = {
         conversation_id: ref.conversationId,
@@ -145,6 +152,15 @@ export function createBotStateRepository(database: Kysely<Database>): BotStateSt
 
     async deleteConversation(conversationId) {
       await db.deleteFrom("bot_conversations").where("conversation_id", "=", conversationId).execute();
+    },
+
+    async deleteConversationsOutsideTenant(tenantId) {
+      // Tenant ids are stored in lower case (the bot writes them so; 0006 lowered the older rows).
+      const result = await db
+        .deleteFrom("bot_conversations")
+        .where("tenant_id", "<>", tenantId.toLowerCase())
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
 
     async listConversations() {

@@ -3,12 +3,14 @@
  * report, services and reminder cards. The rules run in the OnboardingService; this only picks the card.
  */
 import { clientSecretSchema, type Service, type ValidationReport } from "@dr/contract";
+import { md } from "../cards/card.elements.js";
 import { type ReminderReason, type ReminderService, reminderCard } from "../cards/reminder.card.js";
 import { replaceSecretCard } from "../cards/replace-secret.card.js";
 import { servicesListCard } from "../cards/services-list.card.js";
 import { validationReportCard } from "../cards/validation-report.card.js";
 import type { BotStateStore, OnboardingPort } from "../ports.js";
 import type { CardAnswer } from "./bot-app.js";
+import type { TurnOperator } from "./operator.js";
 
 /** Dependencies of the service handlers. */
 export interface ServiceHandlerDeps {
@@ -20,10 +22,10 @@ export interface ServiceHandlerDeps {
 export interface ServiceHandlers {
   /** Finds a service by short name (case-insensitive, as short names are unique). */
   findByShortName(shortName: string): Promise<Service | undefined>;
-  /** Runs Validate Authentication and answers with the report card. */
-  validate(serviceId: string, actor: string): Promise<CardAnswer>;
+  /** Runs Validate Authentication as the operator and answers with the report card. */
+  validate(serviceId: string, operator: TurnOperator): Promise<CardAnswer>;
   openReplaceSecret(serviceId: string): Promise<CardAnswer>;
-  replaceSecret(serviceId: string, data: Record<string, unknown>, actor: string): Promise<CardAnswer>;
+  replaceSecret(serviceId: string, data: Record<string, unknown>, operator: TurnOperator): Promise<CardAnswer>;
   /** The service alone in a list card (after Cancel on Replace secret). */
   show(serviceId: string): Promise<CardAnswer>;
   /** A reminder card redrawn from the current state (refresh: fast and idempotent, no validation). */
@@ -55,16 +57,17 @@ export function createServiceHandlers(deps: ServiceHandlerDeps): ServiceHandlers
       return (await deps.onboarding.listServices()).find((s) => s.shortName.toLowerCase() === wanted);
     },
 
-    async validate(serviceId, actor) {
+    async validate(serviceId, operator) {
       const service = await deps.onboarding.getService(serviceId);
       if (!service) return { text: NOT_FOUND };
-      const result = await deps.onboarding.validateService(serviceId, actor);
-      if (!result.ok) return result.kind === "not_found" ? { text: NOT_FOUND } : { text: result.message };
+      const result = await deps.onboarding.validateService(serviceId, operator.actor);
+      // Bot message text is Markdown too, and the API's message may quote names: escaped.
+      if (!result.ok) return result.kind === "not_found" ? { text: NOT_FOUND } : { text: md(result.message) };
       return {
         card: validationReportCard({
           report: result.value,
           mode: { kind: "service", serviceId, shortName: service.shortName },
-          notice: `Validated just now by ${actor}.`,
+          notice: `Validated just now by ${operator.displayName || operator.actor}.`,
         }),
       };
     },
@@ -77,7 +80,7 @@ export function createServiceHandlers(deps: ServiceHandlerDeps): ServiceHandlers
       };
     },
 
-    async replaceSecret(serviceId, data, actor) {
+    async replaceSecret(serviceId, data, operator) {
       const service = await deps.onboarding.getService(serviceId);
       if (!service) return { text: NOT_FOUND };
       const parsed = clientSecretSchema.safeParse(typeof data.clientSecret === "string" ? data.clientSecret : "");
@@ -91,7 +94,7 @@ export function createServiceHandlers(deps: ServiceHandlerDeps): ServiceHandlers
           }),
         };
       }
-      const result = await deps.onboarding.replaceSecret(serviceId, parsed.data, actor);
+      const result = await deps.onboarding.replaceSecret(serviceId, parsed.data, operator.actor);
       const mode = { kind: "service" as const, serviceId, shortName: service.shortName };
       if (result.ok) {
         return { card: validationReportCard({ report: result.value, mode, notice: "The secret was replaced." }) };

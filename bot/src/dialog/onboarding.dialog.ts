@@ -6,8 +6,13 @@
  * value comes back on the same card with the message under its input.
  *
  * The client secret is sealed (SecretStore, associated data = dialog id) as soon as it arrives, opened only to
- * validate and to create, and removed with the dialog on completion or cancel. It is never put in a card, message
- * or log line.
+ * validate and to create, and removed with the dialog on completion or cancel, or when the dialog has been left
+ * untouched for its time to live (BOT_DIALOG_TTL_HOURS): every new dialog sweeps the expired ones, as do the
+ * scheduler's ticks and the bot's start-up, and a click on an expired dialog is told to start again. It is never put
+ * in a card, message or log line.
+ *
+ * The dialog belongs to the operator's Entra object id, and every call to the API names them by the operator's
+ * stable identity (app/operator.ts), never by their Teams display name.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -24,6 +29,7 @@ import {
   type ValidationReport,
 } from "@dr/contract";
 import type { CardActionEvent, CardAnswer } from "../app/bot-app.js";
+import type { TurnOperator } from "../app/operator.js";
 import type { AdaptiveCard, FieldErrors } from "../cards/card.types.js";
 import { createdCard } from "../cards/created.card.js";
 import { type CredentialsValues, credentialsCard } from "../cards/credentials.card.js";
@@ -56,7 +62,7 @@ export interface AcceptedCredentials {
   sealedSecret: unknown;
 }
 
-/** What a dialog remembers between clicks (JSON in the store). */
+/** What a dialog remembers between clicks (JSON in the store). `operator.name` is the display name, shown only. */
 export interface OnboardingData {
   operator: { userId: string; aadObjectId: string; name: string };
   details?: AcceptedDetails;
@@ -71,26 +77,25 @@ export interface OnboardingDialogDeps {
   store: BotStateStore;
   sealer: SecretSealer;
   now: () => Date;
+  /** Dialogs untouched for this long are gone (BOT_DIALOG_TTL_HOURS), ms. */
+  ttlMs: number;
   /** Called after Create succeeded, e.g. to remember who onboarded the service for reminders. */
-  onCreated?: (serviceId: string, turn: InboundTurn) => Promise<void>;
+  onCreated?: (serviceId: string, turn: InboundTurn, operator: TurnOperator) => Promise<void>;
 }
 
 /** The wizard's entry points. */
 export interface OnboardingDialog {
-  /** Opens a new dialog and returns its first card. */
-  start(turn: InboundTurn): Promise<AdaptiveCard>;
+  /** Opens a new dialog for the operator and returns its first card. */
+  start(turn: InboundTurn, operator: TurnOperator): Promise<AdaptiveCard>;
   /** Handles a click on one of the wizard's cards (verbs `onboard.*` other than `onboard.start`). */
-  act(turn: InboundTurn, event: CardActionEvent): Promise<CardAnswer>;
+  act(turn: InboundTurn, event: CardActionEvent, operator: TurnOperator): Promise<CardAnswer>;
+  /** Deletes the dialogs (and their sealed secrets) untouched for longer than the time to live; returns how many. */
+  sweep(): Promise<number>;
 }
 
-/** The operator as the API's actor: the Teams display name, else the Entra object id. */
-export function actorOf(turn: InboundTurn): string {
-  return turn.from.name?.trim() || turn.from.aadObjectId || turn.from.id;
-}
-
-/** The dialog key of a turn. */
-export function dialogKey(turn: InboundTurn, dialogId: string): DialogKey {
-  return { tenantId: turn.conversation.tenantId ?? "", userId: turn.from.aadObjectId ?? turn.from.id, dialogId };
+/** The dialog key of a turn: the tenant and the operator's Entra object id, both lower case. */
+export function dialogKey(turn: InboundTurn, operator: TurnOperator, dialogId: string): DialogKey {
+  return { tenantId: (turn.conversation.tenantId ?? "").toLowerCase(), userId: operator.aadObjectId, dialogId };
 }
 
 const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
@@ -108,11 +113,19 @@ function numberInput(value: unknown): unknown {
 }
 
 const STALE = "That card was out of date (an earlier or repeated click). Here is where this onboarding stands now.";
-const CLOSED = "This onboarding is no longer open: it was finished or cancelled. Send **onboard** to start a new one.";
+const CLOSED =
+  "This onboarding is no longer open: it was finished, cancelled or left unused for too long. Send **onboard** to start a new one.";
+
+/** The answer to a click on a dialog left untouched for longer than its time to live. */
+export function expiredText(ttlMs: number): string {
+  const hours = Math.round(ttlMs / 3_600_000);
+  return `This onboarding expired: it was left unused for more than ${hours} hour(s), and the secret entered in it was discarded. Send **onboard** to start again.`;
+}
 
 /** Creates the dialog. */
 export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDialog {
   const at = () => deps.now().toISOString();
+  const expired = (record: DialogRecord<unknown>) => Date.parse(record.updatedAt) + deps.ttlMs <= deps.now().getTime();
   const sealSecret = (secret: string, dialogId: string) => deps.sealer.seal(secret, dialogId);
 
   /** The card of the current step, from the stored record alone (for stale clicks and Back). */
@@ -237,7 +250,12 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
 
   const handlers: Record<
     string,
-    (record: DialogRecord<OnboardingData>, turn: InboundTurn, data: Record<string, unknown>) => Promise<CardAnswer>
+    (
+      record: DialogRecord<OnboardingData>,
+      turn: InboundTurn,
+      data: Record<string, unknown>,
+      operator: TurnOperator,
+    ) => Promise<CardAnswer>
   > = {
     async "onboard.cancel"(record) {
       await deps.store.deleteDialog(record.key);
@@ -293,7 +311,7 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       return advance(record, "credentials", { ...record.data, details });
     },
 
-    async "onboard.credentials"(record, turn, data) {
+    async "onboard.credentials"(record, _turn, data, operator) {
       const values: CredentialsValues = {
         tenantId: str(data.tenantId),
         clientId: str(data.clientId),
@@ -330,13 +348,13 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
         secretHint: secret?.success ? secret.data.slice(0, 3) : (stored?.secretHint ?? ""),
         sealedSecret: secret?.success ? sealSecret(secret.data, record.key.dialogId) : stored?.sealedSecret,
       };
-      return validate(record, credentials, actorOf(turn));
+      return validate(record, credentials, operator.actor);
     },
 
-    async "onboard.retry"(record, turn) {
+    async "onboard.retry"(record, _turn, _data, operator) {
       const credentials = record.data.credentials;
       if (!credentials) return advance(record, "credentials", record.data);
-      return validate(record, credentials, actorOf(turn));
+      return validate(record, credentials, operator.actor);
     },
 
     async "onboard.next"(record) {
@@ -357,7 +375,7 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       return advance(record, "summary", { ...record.data, m365Domain: domain });
     },
 
-    async "onboard.create"(record, turn) {
+    async "onboard.create"(record, turn, _data, operator) {
       const d = record.data;
       if (!d.details || !d.credentials || !d.report?.ok) return advance(record, "details", d);
       // Claim the Create first: the second of a double click finds the revision moved and is refused.
@@ -373,7 +391,7 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
         rev: record.rev + 1,
         updatedAt: claimedAt,
       };
-      const actor = actorOf(turn);
+      const actor = operator.actor;
       let customerId: string;
       const customer = d.details.customer;
       if (customer.kind === "existing") customerId = customer.id;
@@ -419,21 +437,27 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       }
       // Done: the dialog and its sealed secret go; the service holds its own sealed copy now.
       await deps.store.deleteDialog(record.key);
-      await deps.onCreated?.(result.value.id, turn);
+      await deps.onCreated?.(result.value.id, turn, operator);
       return { card: createdCard(result.value) };
     },
   };
 
-  return {
-    async start(turn) {
+  const dialog: OnboardingDialog = {
+    async sweep() {
+      return deps.store.deleteDialogsUpdatedBefore(new Date(deps.now().getTime() - deps.ttlMs).toISOString());
+    },
+
+    async start(turn, operator) {
+      // Each new dialog clears the abandoned ones, so their secrets go even when the scheduler's timer is off.
+      await dialog.sweep();
       const dialogId = randomUUID();
-      const key = dialogKey(turn, dialogId);
+      const key = dialogKey(turn, operator, dialogId);
       const record: DialogRecord<OnboardingData> = {
         key,
         step: "details",
         rev: 0,
         data: {
-          operator: { userId: turn.from.id, aadObjectId: turn.from.aadObjectId ?? "", name: actorOf(turn) },
+          operator: { userId: turn.from.id, aadObjectId: operator.aadObjectId, name: operator.displayName ?? "" },
         },
         updatedAt: at(),
       };
@@ -441,18 +465,24 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       return cardFor(record);
     },
 
-    async act(turn, event) {
+    async act(turn, event, operator) {
       const dialogId = str(event.data.dialogId);
       const handler = handlers[event.verb];
       if (!dialogId || !handler) return { text: CLOSED };
-      const key = dialogKey(turn, dialogId);
+      const key = dialogKey(turn, operator, dialogId);
       const record = await deps.store.getDialog<OnboardingData>(key);
       if (!record) return { text: CLOSED };
+      if (expired(record)) {
+        // Not swept yet: it goes now, with its sealed secret, and is never continued.
+        await deps.store.deleteDialog(key);
+        return { text: expiredText(deps.ttlMs) };
+      }
       const rev = Number(event.data.rev);
       const step = str(event.data.step);
       const onStep = step === record.step || (step === "summary" && record.step === "creating");
       if (rev !== record.rev || !onStep) return { card: await cardFor(record, { notice: STALE }) };
-      return handler(record, turn, event.data);
+      return handler(record, turn, event.data, operator);
     },
   };
+  return dialog;
 }

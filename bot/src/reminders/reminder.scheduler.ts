@@ -4,7 +4,8 @@
  * retried later and never reported as a failure. A reminder goes out when a secret enters the 30, 14, 7 or 1 day
  * bucket, when it has expired, and when a validation newly fails: once per service, secret, threshold and
  * conversation. The claim is an insert under a unique key made BEFORE sending, so several server copies on one
- * database send once; a failed send gives the claim back so a later run retries it.
+ * database send once; a failed send gives the claim back so a later run retries it. With a provider tenant set,
+ * reminders (which name customers and secret hints) go only to that tenant's conversations.
  */
 import type { Service, ValidationReport } from "@dr/contract";
 import { reminderServiceOf } from "../app/service.handlers.js";
@@ -30,6 +31,10 @@ export interface ReminderSchedulerDeps {
   retryMs: number;
   /** How often the timer looks for due services, ms. Default min(60 s, interval / 96). */
   tickMs?: number;
+  /** The provider's own tenant (AUTH_TENANT_ID): reminders go to its conversations only. */
+  allowedTenantId?: string;
+  /** Run at the start of every pass (the bot's sweep of expired dialogs); its failure is logged, not fatal. */
+  housekeeping?: () => Promise<void>;
   log?: { info(o: object, m?: string): void; warn(o: object, m?: string): void };
 }
 
@@ -92,7 +97,10 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     const link = await deps.store.getServiceOperator(service.id);
     const refs = await deps.store.listConversations();
     const recipients = new Map<string, ConversationRef>();
+    const allowed = deps.allowedTenantId?.toLowerCase();
     for (const ref of refs) {
+      // Another tenant's channel must never see a customer's name or secret hint (start-up also deletes them).
+      if (allowed !== undefined && ref.tenantId.toLowerCase() !== allowed) continue;
       const isOperator =
         ref.kind === "personal" &&
         link !== undefined &&
@@ -164,6 +172,11 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
 
   async function run(): Promise<RunSummary> {
     const summary: RunSummary = { validated: 0, unknown: 0, sent: 0, dropped: 0, failedSends: 0 };
+    try {
+      await deps.housekeeping?.();
+    } catch (error) {
+      deps.log?.warn({ err: (error as Error)?.message }, "bot housekeeping failed");
+    }
     const now = deps.now();
     const due = (await deps.onboarding.listServices()).filter((s) => isDue(s, now));
     await pool(due, deps.concurrency, async (service) => {

@@ -2,7 +2,9 @@
  * The only place that imports botbuilder (4.23.3, archived: a move to another SDK replaces this folder alone).
  * It builds the CloudAdapter from the bot's Entra settings, runs POST /api/messages through botbuilder's own request
  * handling (JWT validation, or anonymous mode when no app id is configured), turns each activity into a plain
- * InboundTurn for the app object, and offers the outbound port for proactive sends.
+ * InboundTurn for the app object, and offers the outbound port for proactive sends. Neither an inbound activity nor a
+ * stored reference reaches botbuilder unless its serviceUrl is a Teams connector host of the configured cloud
+ * (connector-hosts.ts): botbuilder itself would POST to whatever URL it is given.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
@@ -14,6 +16,7 @@ import {
   type TurnContext,
 } from "botbuilder";
 import type { BotApp } from "../../app/bot-app.js";
+import { type ConnectorPolicy, isAllowedServiceUrl, serviceUrlForLog } from "../../connector-hosts.js";
 import type {
   ConversationRef,
   InboundTurn,
@@ -58,6 +61,8 @@ export interface BotEndpoint {
 /** Options of {@link createBotEndpoint}. */
 export interface BotEndpointOptions {
   settings: BotFrameworkSettings;
+  /** Where the Bot Connector may be called (the cloud's hosts; loopback for the anonymous local bot only). */
+  connector: ConnectorPolicy;
   app: BotApp;
   log?: { warn(o: object, m?: string): void; error(o: object, m?: string): void };
 }
@@ -187,6 +192,27 @@ export function createBotEndpoint(options: BotEndpointOptions): BotEndpoint {
       // botbuilder writes the answer itself through an express-like response; Fastify steps aside.
       reply.hijack();
       const raw = reply.raw;
+      // Refused before botbuilder sees it (before the JWT check too, so no signing keys are fetched for it): the
+      // reply to this activity would go to its serviceUrl. Logged by host only, never with the activity's body.
+      if (isRecord(request.body) && !isAllowedServiceUrl(request.body.serviceUrl, options.connector)) {
+        options.log?.warn(
+          {
+            serviceUrl: serviceUrlForLog(request.body.serviceUrl),
+            activityType: typeof request.body.type === "string" ? request.body.type.slice(0, 40) : undefined,
+          },
+          "bot activity refused: its serviceUrl is not a Teams connector host of this cloud",
+        );
+        raw.writeHead(400, { "content-type": "application/json; charset=utf-8", "x-content-type-options": "nosniff" });
+        raw.end(
+          JSON.stringify({
+            error: {
+              code: "ServiceUrlNotAllowed",
+              message: "The activity's serviceUrl is not an allowed Bot Connector.",
+            },
+          }),
+        );
+        return;
+      }
       let status = 200;
       const req = Object.assign(request.raw, { body: isRecord(request.body) ? request.body : undefined });
       const res = {
@@ -220,6 +246,15 @@ export function createBotEndpoint(options: BotEndpointOptions): BotEndpoint {
     },
     outbound: {
       async send(ref: ConversationRef, message: OutboundMessage): Promise<SendResult> {
+        // A reference stored before the allow-list (or under another BOT_CLOUD) is never sent to; it is kept, as a
+        // configuration fix makes it usable again.
+        if (!isAllowedServiceUrl(ref.serviceUrl, options.connector)) {
+          options.log?.warn(
+            { serviceUrl: serviceUrlForLog(ref.serviceUrl) },
+            "proactive send refused: the reference's serviceUrl is not a Teams connector host of this cloud",
+          );
+          return { ok: false, gone: false, code: "service_url_not_allowed" };
+        }
         const reference: Partial<ConversationReference> = {
           channelId: ref.channelId,
           serviceUrl: ref.serviceUrl,
