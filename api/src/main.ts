@@ -4,8 +4,11 @@ import { ConfigError, loadConfig } from "./config.js";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
+  let running: Awaited<ReturnType<typeof startApp>>;
   try {
     config = loadConfig();
+    // Start-up refusals (a stored secret under a key the server was not given, say) are ConfigErrors too.
+    running = await startApp(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -13,7 +16,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const running = await startApp(config);
   const lines = [
     "",
     `Direct Routing onboarding is running at ${running.url}  (mode: ${config.m365.mode})`,

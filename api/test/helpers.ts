@@ -10,6 +10,9 @@ import { loadConfig } from "../src/config.js";
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/** The SECRET_KEY of test servers on PostgreSQL (a fresh schema each, so any fixed key will do). */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 0x5a).toString("base64");
+
 /** An app started in this process with its log lines captured. */
 export interface TestApp extends RunningApp {
   logs: string[];
@@ -27,6 +30,8 @@ export async function startTestApp(
     HOST: "127.0.0.1",
     LOG_LEVEL: "debug",
     M365_TIMEOUT_MS: "600",
+    // A shared database needs a shared key (config refuses the generated key file there).
+    ...(env.DATABASE_URL ? { SECRET_KEY: TEST_SECRET_KEY } : {}),
     ...env,
     DATA_DIR: dataDir,
   });

@@ -6,7 +6,7 @@
 
 import type { FastifyRequest } from "fastify";
 import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify } from "jose";
-import { ForbiddenError, UnauthenticatedError } from "../http/errors.js";
+import { ForbiddenError, UnauthenticatedError } from "../errors.js";
 import type { Dispatch } from "../m365/http/dispatch.types.js";
 import { createTransport, TransportError } from "../m365/http/transport.js";
 

@@ -1,7 +1,7 @@
 /** Parses request parts with a contract schema; a failure becomes an InputError naming each field. */
 import { problemsFromZodError } from "@dr/contract";
 import type { z } from "zod";
-import { InputError } from "./errors.js";
+import { InputError } from "../errors.js";
 
 /** Returns the parsed value or throws InputError with one problem per bad field. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = "body"): z.infer<S> {

@@ -3,16 +3,8 @@
  */
 import type { Problem } from "@dr/contract";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import {
-  ApiError,
-  ConflictError,
-  CredentialsInvalidError,
-  InputError,
-  PreconditionFailedError,
-  RateLimitedError,
-} from "./errors.js";
-
-const PROBLEM_BASE = "https://dr-onboarding.example/problems/";
+import { DomainError } from "../errors.js";
+import { PROBLEM_BASE, toProblem } from "./problem.js";
 
 /** Sends a problem document. */
 export function sendProblem(reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}): FastifyReply {
@@ -66,20 +58,8 @@ export function installProblemHandler(app: FastifyInstance): void {
     }),
   );
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ApiError) {
-      const problem: Problem = {
-        type: `${PROBLEM_BASE}${error.code}`,
-        title: error.title,
-        status: error.status,
-        code: error.code,
-        detail: error.message,
-        ...(error instanceof InputError || error instanceof ConflictError || error instanceof PreconditionFailedError
-          ? { errors: error.errors }
-          : {}),
-        ...(error instanceof CredentialsInvalidError ? { report: error.report } : {}),
-      };
-      const headers: Record<string, string> =
-        error instanceof RateLimitedError ? { "retry-after": String(error.retryAfterSeconds) } : {};
+    if (error instanceof DomainError) {
+      const { problem, headers } = toProblem(error);
       return sendProblem(reply, problem, headers);
     }
     const known = fromFastifyError(error);

@@ -7,9 +7,9 @@ import { isLoopbackHost } from "../config.js";
 import type { SandboxCredentials } from "../m365/emulator/emulator.fixtures.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
-import { MisdirectedRequestError } from "./errors.js";
 import { registerHealthRoutes } from "./health.routes.js";
-import { installProblemHandler } from "./problem.handler.js";
+import { installProblemHandler, sendProblem } from "./problem.handler.js";
+import { problemOf } from "./problem.js";
 import { registerServiceRoutes, type ServiceCreatedHook } from "./services.routes.js";
 import { registerSettingsRoutes, type TabSettings } from "./settings.routes.js";
 import { registerStaticRoutes } from "./static.routes.js";
@@ -33,7 +33,19 @@ export function contentSecurityPolicy(inlineScriptHashes: string[]): string {
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'self' teams.microsoft.com *.teams.microsoft.com *.cloud.microsoft",
+    // Who may frame the tab: every host Microsoft lists for Teams tabs, including personal tabs extended to
+    // Outlook and the Microsoft 365 app (*.office.com also covers www.office.com and outlook-sdf.office.com).
+    // https://learn.microsoft.com/microsoftteams/platform/tabs/how-to/tab-requirements
+    // https://learn.microsoft.com/microsoftteams/platform/m365-apps/extend-m365-teams-personal-tab
+    `frame-ancestors ${[
+      "'self'",
+      // All Microsoft 365 hosts after the cloud.microsoft migration (teams., outlook., m365.cloud.microsoft).
+      "teams.microsoft.com *.teams.microsoft.com *.cloud.microsoft",
+      // Microsoft 365 app (Office).
+      "*.microsoft365.com *.office.com",
+      // Outlook on the web and desktop.
+      "outlook.office.com outlook.office365.com outlook-sdf.office.com outlook-sdf.office365.com",
+    ].join(" ")}`,
   ].join("; ");
 }
 
@@ -102,10 +114,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return jsonParser(request, text, done);
   });
   if (deps.loopbackHostsOnly) {
-    app.addHook("onRequest", async (request) => {
+    app.addHook("onRequest", async (request, reply) => {
       if (!isLoopbackHostHeader(request.headers.host)) {
-        throw new MisdirectedRequestError(
-          "This server runs with AUTH_MODE=dev and answers only requests addressed to localhost or 127.0.0.1.",
+        return sendProblem(
+          reply,
+          problemOf(
+            421,
+            "misdirected_request",
+            "Wrong host",
+            "This server runs with AUTH_MODE=dev and answers only requests addressed to localhost or 127.0.0.1.",
+          ),
         );
       }
     });

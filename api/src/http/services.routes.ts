@@ -11,8 +11,8 @@ import {
 } from "@dr/contract";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Authenticator, Operator } from "../auth/operator-auth.js";
+import { InputError } from "../errors.js";
 import type { IfVersion, OnboardingService } from "../onboarding/onboarding.service.js";
-import { InputError } from "./errors.js";
 import { parseWith } from "./parse.js";
 import { answerValidation } from "./sse.js";
 

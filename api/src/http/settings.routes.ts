@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import { type Authenticator, type Permission, permissionsOf } from "../auth/operator-auth.js";
+import { NotFoundError } from "../errors.js";
 import type { SandboxCredentials } from "../m365/emulator/emulator.fixtures.js";
-import { NotFoundError } from "./errors.js";
 
 /** Answer of GET /api/settings. */
 export interface TabSettings {

@@ -5,7 +5,13 @@
  */
 import type { Check, ValidationReport } from "@dr/contract";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { ApiError, CredentialsInvalidError } from "./errors.js";
+import { CredentialsInvalidError, DomainError } from "../errors.js";
+import { toProblem } from "./problem.js";
+
+/** Stands for a fault that is not a domain refusal: toProblem answers it as 500 internal. */
+class UnknownFault extends DomainError {
+  readonly kind = "internal";
+}
 
 /** Runs a validation and answers it in the form the client asked for. */
 export async function answerValidation(
@@ -38,12 +44,11 @@ export async function answerValidation(
     if (!started) throw error;
     // Streaming already began: the outcome travels as events.
     if (error instanceof CredentialsInvalidError) write("report", error.report);
-    const problem =
-      error instanceof ApiError
-        ? { status: error.status, code: error.code, title: error.title, detail: error.message }
-        : { status: 500, code: "internal", title: "Internal error", detail: "Something went wrong on the server." };
-    write("problem", problem);
-    if (!(error instanceof ApiError)) request.log.error({ err: { type: (error as Error).name } }, "stream failed");
+    // The same problem document (errors, report, retry time) a JSON answer would carry.
+    const { problem, headers } = toProblem(error instanceof DomainError ? error : new UnknownFault());
+    const retryAfter = headers["retry-after"];
+    write("problem", retryAfter ? { ...problem, retryAfterSeconds: Number(retryAfter) } : problem);
+    if (!(error instanceof DomainError)) request.log.error({ err: { type: (error as Error).name } }, "stream failed");
   }
   if (started) raw.end();
   return reply;

@@ -33,7 +33,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
   RateLimitedError,
-} from "../http/errors.js";
+} from "../errors.js";
 import type { Validator } from "../m365/validator.js";
 import type { SecretStore } from "../secrets/secret-store.types.js";
 import {
@@ -296,6 +296,25 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     failed: report.checks.filter((c) => c.status === "fail" || c.status === "unknown").map((c) => c.code ?? c.id),
   });
 
+  /**
+   * Refuses a create whose short name or SBC sub-domain is taken; the short name first, since the operator chose it
+   * and it usually implies the label. Two creates of one name race on both unique indexes, and a winner can commit
+   * between two reads, so the name is read again whenever the label is found taken.
+   */
+  const refuseTaken = async (shortName: string, label: string, labelTakenKnown: boolean): Promise<void> => {
+    const labelTaken = labelTakenKnown || (await deps.repo.subdomainLabelTaken(label));
+    if (await deps.repo.shortNameTaken(shortName)) {
+      throw new ConflictError(`The short name "${shortName}" is already taken.`, [
+        {
+          path: "shortName",
+          code: "name_taken",
+          message: "Short name: already used by another service; choose another.",
+        },
+      ]);
+    }
+    if (labelTaken) throw subdomainTaken(label);
+  };
+
   const mustGetService = async (id: string): Promise<ServiceRecord> => {
     const service = await deps.repo.getService(id);
     if (!service) throw new NotFoundError(`No service with id ${id}.`);
@@ -471,17 +490,8 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
           },
         ]);
       }
-      if (await deps.repo.shortNameTaken(input.shortName)) {
-        throw new ConflictError(`The short name "${input.shortName}" is already taken.`, [
-          {
-            path: "shortName",
-            code: "name_taken",
-            message: "Short name: already used by another service; choose another.",
-          },
-        ]);
-      }
       const subdomainLabel = dr.subdomainLabel ?? defaultSubdomainLabel(input.shortName);
-      if (await deps.repo.subdomainLabelTaken(subdomainLabel)) throw subdomainTaken(subdomainLabel);
+      await refuseTaken(input.shortName, subdomainLabel, false);
 
       const report = await runValidation(actor, {
         tenantId: input.m365.tenantId,
@@ -585,15 +595,8 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
           // A concurrent request with the same key may have won; answer as it did.
           const again = await replay();
           if (again) return again;
-          if (error.constraint === "service_subdomain_label") throw subdomainTaken(subdomainLabel);
-          if (error.constraint === "service_short_name") {
-            throw new ConflictError(`The short name "${input.shortName}" is already taken.`, [
-              {
-                path: "shortName",
-                code: "name_taken",
-                message: "Short name: already used by another service; choose another.",
-              },
-            ]);
+          if (error.constraint === "service_short_name" || error.constraint === "service_subdomain_label") {
+            await refuseTaken(input.shortName, subdomainLabel, error.constraint === "service_subdomain_label");
           }
         }
         throw error;

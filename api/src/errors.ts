@@ -1,0 +1,91 @@
+/**
+ * The domain's closed error set: what a service can refuse, with no HTTP in it. Services, auth and the bot's port
+ * throw or read these; `http/problem.ts` alone maps them to status codes and problem+json (Backstage's errors
+ * package, with one status mapping in its error middleware, is the model). Messages are operator-facing and never
+ * carry a secret.
+ */
+import type { InputProblem, ValidationReport } from "@dr/contract";
+
+/** Base of every refusal the domain makes on purpose; anything else that is thrown is a fault. */
+export abstract class DomainError extends Error {
+  abstract readonly kind: string;
+}
+
+/** The input breaks a rule; `errors` names each field and its fix. */
+export class InputError extends DomainError {
+  override readonly name = "InputError";
+  readonly kind = "input";
+  constructor(
+    message: string,
+    readonly errors: InputProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The thing asked for does not exist. */
+export class NotFoundError extends DomainError {
+  override readonly name = "NotFoundError";
+  readonly kind = "not_found";
+}
+
+/** A unique value is already taken: the short name (`name_taken`) or the SBC sub-domain (`subdomain_taken`). */
+export class ConflictError extends DomainError {
+  override readonly name = "ConflictError";
+  readonly kind = "conflict";
+  constructor(
+    message: string,
+    readonly errors: InputProblem[] = [],
+    readonly code: "name_taken" | "subdomain_taken" = "name_taken",
+  ) {
+    super(message);
+  }
+}
+
+/** The caller's copy is stale: the thing changed since they read it (If-Match). */
+export class PreconditionFailedError extends DomainError {
+  override readonly name = "PreconditionFailedError";
+  readonly kind = "precondition_failed";
+  constructor(
+    message: string,
+    readonly errors: InputProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** No valid operator identity. */
+export class UnauthenticatedError extends DomainError {
+  override readonly name = "UnauthenticatedError";
+  readonly kind = "unauthenticated";
+}
+
+/** The operator's role does not allow this. */
+export class ForbiddenError extends DomainError {
+  override readonly name = "ForbiddenError";
+  readonly kind = "forbidden";
+}
+
+/** The credentials did not validate; the report says why. */
+export class CredentialsInvalidError extends DomainError {
+  override readonly name = "CredentialsInvalidError";
+  readonly kind = "credentials_invalid";
+  constructor(
+    message: string,
+    readonly report: ValidationReport,
+  ) {
+    super(message);
+  }
+}
+
+/** Too many attempts; try again after `retryAfterSeconds`. */
+export class RateLimitedError extends DomainError {
+  override readonly name = "RateLimitedError";
+  readonly kind = "rate_limited";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

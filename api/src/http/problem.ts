@@ -1,0 +1,79 @@
+/**
+ * The one table from domain errors to RFC 9457 problem+json: status, code, title, the field list and the headers
+ * (Retry-After). The JSON error handler and the event stream both use it, so a refusal reads the same whichever
+ * way the client asked.
+ */
+import type { Problem } from "@dr/contract";
+import {
+  ConflictError,
+  CredentialsInvalidError,
+  type DomainError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  PreconditionFailedError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from "../errors.js";
+
+/** Base of the `type` URIs. */
+export const PROBLEM_BASE = "https://dr-onboarding.example/problems/";
+
+/** A problem document with the headers that go with it. */
+export interface ProblemAnswer {
+  problem: Problem;
+  headers: Record<string, string>;
+}
+
+/** Builds a problem document. */
+export function problemOf(status: number, code: Problem["code"], title: string, detail: string): Problem {
+  return { type: `${PROBLEM_BASE}${code}`, title, status, code, detail };
+}
+
+/** The problem for a domain error. */
+export function toProblem(error: DomainError): ProblemAnswer {
+  const detail = error.message;
+  if (error instanceof InputError) {
+    return {
+      problem: {
+        ...problemOf(400, "validation_failed", "The request has invalid fields", detail),
+        errors: error.errors,
+      },
+      headers: {},
+    };
+  }
+  if (error instanceof NotFoundError) return { problem: problemOf(404, "not_found", "Not found", detail), headers: {} };
+  if (error instanceof ConflictError) {
+    return { problem: { ...problemOf(409, error.code, "Already taken", detail), errors: error.errors }, headers: {} };
+  }
+  if (error instanceof PreconditionFailedError) {
+    return {
+      problem: {
+        ...problemOf(412, "precondition_failed", "The service changed since you read it", detail),
+        errors: error.errors,
+      },
+      headers: {},
+    };
+  }
+  if (error instanceof UnauthenticatedError) {
+    return { problem: problemOf(401, "unauthenticated", "Sign-in required", detail), headers: {} };
+  }
+  if (error instanceof ForbiddenError)
+    return { problem: problemOf(403, "forbidden", "Not allowed", detail), headers: {} };
+  if (error instanceof CredentialsInvalidError) {
+    return {
+      problem: {
+        ...problemOf(422, "credentials_invalid", "The credentials did not validate", detail),
+        report: error.report,
+      },
+      headers: {},
+    };
+  }
+  if (error instanceof RateLimitedError) {
+    return {
+      problem: problemOf(429, "rate_limited", "Too many requests", detail),
+      headers: { "retry-after": String(error.retryAfterSeconds) },
+    };
+  }
+  return { problem: problemOf(500, "internal", "Internal error", "Something went wrong on the server."), headers: {} };
+}
