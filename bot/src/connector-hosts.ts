@@ -12,7 +12,7 @@
  * Sources: https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
  * (the government endpoints), the Agents SDK's TeamsServiceEndpoints
  * (https://microsoft.github.io/Agents-for-js/variables/_microsoft_agents-hosting.TeamsServiceEndpoints.html, all four),
- * and docs teams-facts.md section 9.
+ * and docs/teams.md section 8 ("Connector hosts").
  *
  * The local unauthenticated bot (no MicrosoftAppId, loopback HOST only, never production) may also answer loopback
  * service URLs: the Agents Playground and the tests' fake connector listen there.
