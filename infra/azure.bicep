@@ -1,11 +1,14 @@
 // Azure resources for one environment of Direct Routing onboarding (deployed by `arm/deploy` in teamsapp.yml):
-// an App Service plan, a Linux web app on Node 22 that serves the tab, the API and the bot endpoint on one origin,
-// and a single-tenant Azure Bot pointing at https://<web app>/api/messages with the Teams channel enabled.
-// Every `output` below is written by Agents Toolkit into env/.env.<env> under the same (upper-case) name.
+// an App Service plan, a Linux web app on Node 22 that runs the production build (`npm run start:prod`) and serves
+// the tab, the API and the bot endpoint on one origin, an Azure Database for PostgreSQL flexible server that holds
+// all state (App Service's /home share is no place for SQLite), and a single-tenant Azure Bot pointing at
+// https://<web app>/api/messages with the Teams channel enabled.
+// Every `output` below is written by Agents Toolkit into env/.env.<env> under the same (upper-case) name; no secret
+// is an output.
 
 @maxLength(40)
 @minLength(4)
-@description('Base name of the plan, the web app and the bot. The web app name must be globally unique.')
+@description('Base name of the plan, the web app, the database server and the bot; lower case. The web app and database server names must be globally unique.')
 param resourceBaseName string
 
 @description('App Service plan SKU. B1 or larger: the bot needs Always On.')
@@ -30,13 +33,31 @@ param botTenantId string
 param botPassword string
 
 @secure()
-@description('postgres:// URL of the database; empty keeps SQLite under /home/data (one instance only).')
-param databaseUrl string = ''
+@description('base64 256-bit key that seals the stored customer secrets (SECRET_KEY); generate with: openssl rand -base64 32')
+param secretKey string
+
+@secure()
+@description('Password of the PostgreSQL administrator the server connects as (8 to 128 characters, three of: upper case, lower case, digits, symbols).')
+param postgresAdminPassword string
+
+@description('Login of the PostgreSQL administrator (not admin, administrator, root, guest, public, azure_*, pg_*).')
+param postgresAdminLogin string = 'dronboarding'
+
+@description('PostgreSQL compute size; Burstable B1ms suits one provider.')
+param postgresSku string = 'Standard_B1ms'
+
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+param postgresTier string = 'Burstable'
 
 @maxLength(42)
 param botDisplayName string = 'DR onboarding'
 
 var webAppName = resourceBaseName
+var databaseName = 'dr_onboarding'
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: resourceBaseName
@@ -50,6 +71,51 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   }
 }
 
+// Password authentication over TLS; reachable only from the web app's outbound addresses (firewall below).
+resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: '${resourceBaseName}-pg'
+  location: location
+  sku: {
+    name: postgresSku
+    tier: postgresTier
+  }
+  properties: {
+    version: '16'
+    administratorLogin: postgresAdminLogin
+    administratorLoginPassword: postgresAdminPassword
+    authConfig: {
+      activeDirectoryAuth: 'Disabled'
+      passwordAuth: 'Enabled'
+    }
+    storage: {
+      storageSizeGB: 32
+      autoGrow: 'Enabled'
+    }
+    backup: {
+      backupRetentionDays: 7
+      geoRedundantBackup: 'Disabled'
+    }
+    highAvailability: {
+      mode: 'Disabled'
+    }
+    network: {
+      publicNetworkAccess: 'Enabled'
+    }
+  }
+}
+
+resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
+  parent: postgres
+  name: databaseName
+  properties: {
+    charset: 'UTF8'
+    collation: 'en_US.utf8'
+  }
+}
+
+// TLS with certificate and host name checks; the server runs its migrations at start-up.
+var databaseUrl = 'postgres://${postgresAdminLogin}:${uriComponent(postgresAdminPassword)}@${postgres.properties.fullyQualifiedDomainName}:5432/${databaseName}?sslmode=verify-full'
+
 resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   name: webAppName
   location: location
@@ -62,15 +128,16 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       alwaysOn: true
       ftpsState: 'FtpsOnly'
       minTlsVersion: '1.2'
-      // The deploy step uploads the built workspace with its node_modules; start the server directly.
-      appCommandLine: 'npx tsx api/src/main.ts'
+      healthCheckPath: '/api/health'
+      // The deployed bundle (npm run deploy:bundle) holds the compiled server, tab/dist and production node_modules;
+      // this is `npm run start:prod` without npm in between. No build runs on App Service.
+      appCommandLine: 'node --conditions=dr-compiled api/dist/main.js'
       appSettings: [
         { name: 'NODE_ENV', value: 'production' }
         // App Service sets PORT; the server must listen on every interface inside the container.
         { name: 'HOST', value: '0.0.0.0' }
-        // /home is the persistent, shared file system of App Service on Linux.
-        { name: 'DATA_DIR', value: '/home/data' }
         { name: 'DATABASE_URL', value: databaseUrl }
+        { name: 'SECRET_KEY', value: secretKey }
         { name: 'M365_MODE', value: 'live' }
         { name: 'AUTH_MODE', value: 'entra' }
         { name: 'AUTH_TENANT_ID', value: tenantId }
@@ -79,10 +146,21 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'MicrosoftAppPassword', value: botPassword }
         { name: 'MicrosoftAppTenantId', value: botTenantId }
         { name: 'MicrosoftAppType', value: 'SingleTenant' }
-        // The deployment already contains node_modules and the built tab: no build on the server.
+        // The bundle is complete: no Oryx build (it would need the dev dependencies) on the server.
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
       ]
     }
+  }
+  dependsOn: [database]
+}
+
+// One firewall rule per address the web app may connect from (they change only with the plan's pricing tier;
+// provision again after changing it).
+module postgresFirewall 'postgres-firewall.bicep' = {
+  name: '${resourceBaseName}-postgres-firewall'
+  params: {
+    serverName: postgres.name
+    addresses: split(webApp.properties.possibleOutboundIpAddresses, ',')
   }
 }
 
@@ -118,3 +196,4 @@ output TAB_DOMAIN string = webApp.properties.defaultHostName
 output TAB_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
 output BOT_DOMAIN string = webApp.properties.defaultHostName
 output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
+output POSTGRES_SERVER_NAME string = postgres.name

@@ -16,7 +16,7 @@ const HEADER = "# yaml-language-server: $schema=https://aka.ms/m365-agents-toolk
 const BUILT_INS = new Set(["TEAMSFX_ENV", "APP_NAME_SUFFIX", "AZURE_SUBSCRIPTION_ID", "AZURE_RESOURCE_GROUP_NAME"]);
 
 /** Secrets no step writes: the engineer puts them in env/.env.<env>.user (docs/deploy.md says so). */
-const USER_SUPPLIED_SECRETS = new Set(["SECRET_DATABASE_URL"]);
+const USER_SUPPLIED_SECRETS = new Set(["SECRET_KEY", "SECRET_POSTGRES_ADMIN_PASSWORD"]);
 
 /** Outputs an action writes without a writeToEnvironmentFile entry (documented in the toolkit's action reference). */
 const IMPLICIT_OUTPUTS: Record<string, string[]> = {
@@ -147,14 +147,16 @@ describe.each(projects)("$file", ({ file, envs }) => {
     expect(creates).toHaveLength(2);
     for (const c of creates) {
       expect(c.with?.signInAudience).toBe("AzureADMyOrg");
-      expect(c.with?.generateClientSecret).toBe(true);
-      // aadApp/create needs objectId to generate the secret; secrets must go to SECRET_ variables.
+      // aadApp/update needs objectId, and so does generating a secret.
       expect(c.writeToEnvironmentFile?.objectId).toBeTruthy();
-      expect(c.writeToEnvironmentFile?.clientSecret).toMatch(/^SECRET_/);
     }
+    // The SSO app has no secret: the API validates tokens only and makes no on-behalf-of call.
     const sso = creates.find((c) => c.writeToEnvironmentFile?.clientId === "AAD_APP_CLIENT_ID");
-    expect(sso?.writeToEnvironmentFile?.clientSecret).toBe("SECRET_AAD_APP_CLIENT_SECRET");
+    expect(sso?.with?.generateClientSecret).toBe(false);
+    expect(sso?.writeToEnvironmentFile?.clientSecret).toBeUndefined();
+    // The bot's secret is MicrosoftAppPassword; secrets must go to SECRET_ variables.
     const bot = creates.find((c) => c.writeToEnvironmentFile?.clientId === "BOT_ID");
+    expect(bot?.with?.generateClientSecret).toBe(true);
     expect(bot?.with?.generateServicePrincipal).toBe(true);
     expect(bot?.writeToEnvironmentFile?.clientSecret).toBe("SECRET_BOT_PASSWORD");
 
@@ -226,14 +228,16 @@ describe("teamsapp.yml specifics", () => {
     expect(arm?.with?.templates?.[0]?.path).toBe("./infra/azure.bicep");
   });
 
-  it("installs, builds and zip-deploys to the web app from arm/deploy", () => {
+  it("installs, builds, stages the production bundle and zip-deploys it to the web app from arm/deploy", () => {
     const deploy = project.deploy ?? [];
     expect(deploy.map((s) => [s.uses, s.with?.args ?? null])).toEqual([
       ["cli/runNpmCommand", "ci"],
       ["cli/runNpmCommand", "run build"],
+      ["cli/runNpmCommand", "run deploy:bundle"],
       ["azureAppService/zipDeploy", null],
     ]);
-    expect(deploy[2]?.with?.resourceId).toBe(`\${{AZURE_WEB_APP_RESOURCE_ID}}`);
+    expect(deploy[3]?.with?.artifactFolder).toBe("./build/deploy");
+    expect(deploy[3]?.with?.resourceId).toBe(`\${{AZURE_WEB_APP_RESOURCE_ID}}`);
   });
 });
 
@@ -283,13 +287,19 @@ describe("infra/azure.bicep", () => {
       "{ name: 'MicrosoftAppTenantId', value: botTenantId }",
       "{ name: 'MicrosoftAppType', value: 'SingleTenant' }",
       "{ name: 'NODE_ENV', value: 'production' }",
+      "{ name: 'HOST', value: '0.0.0.0' }",
       "{ name: 'DATABASE_URL', value: databaseUrl }",
+      "{ name: 'SECRET_KEY', value: secretKey }",
     ]) {
       expect(bicep).toContain(setting);
     }
+    // PostgreSQL is provisioned here: SQLite on App Service's /home share is refused by the server.
+    expect(bicep).toContain("resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@");
+    expect(bicep).toMatch(/var databaseUrl = 'postgres:\/\/.*postgres\.properties\.fullyQualifiedDomainName/);
     // Secrets are secure parameters, never outputs.
-    expect(bicep).toMatch(/@secure\(\)\n@description\('[^']*'\)\nparam botPassword string/);
-    expect(bicep).toMatch(/@secure\(\)\n@description\('[^']*'\)\nparam databaseUrl string/);
+    for (const name of ["botPassword", "secretKey", "postgresAdminPassword"]) {
+      expect(bicep).toMatch(new RegExp(`@secure\\(\\)\\n@description\\('[^']*'\\)\\nparam ${name} string\\n`));
+    }
   });
 
   it("gets a value for every parameter without a default from azure.parameters.json", () => {
