@@ -5,8 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { markdownProblems, markdownTexts } from "../../bot/src/cards/card-rules.js";
 import type { AdaptiveCard } from "../../bot/src/cards/card.types.js";
+import { markdownProblems, markdownTexts } from "../../bot/src/cards/card-rules.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { message, post } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
