@@ -18,13 +18,13 @@ import { z } from "zod";
 import type { OperatorDirectory } from "../auth/operator-directory.js";
 import type { Config } from "../config.js";
 import {
-  ApiError,
   ConflictError,
   CredentialsInvalidError,
+  DomainError,
   InputError,
   NotFoundError,
   RateLimitedError,
-} from "../http/errors.js";
+} from "../errors.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import type { SealedSecret, SecretStore } from "../secrets/secret-store.types.js";
 import { createBotStateRepository } from "../storage/bot-state.repository.js";
@@ -68,7 +68,7 @@ async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } 
   try {
     return { ok: true, value: await fn() };
   } catch (error) {
-    if (error instanceof ApiError) return toPortFailure(error);
+    if (error instanceof DomainError) return toPortFailure(error);
     throw error;
   }
 }
