@@ -260,6 +260,8 @@ describe.each(engines)("storage on $name", (engine) => {
           "0002_bot_state",
           "0003_operator_roles",
           "0004_rate_hits",
+          "0005_subdomain_unique",
+          "0006_bot_tenant_boundary",
         ]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {
