@@ -1,0 +1,55 @@
+/**
+ * The `format` check: the input rules of docs/product.md section 2, offline. It runs first so that nothing is sent
+ * to Microsoft for values that cannot be right, and it parses the tenant and client id every later check uses.
+ */
+import { type CheckCode, clientSecretProblems, parseClientId, parseTenantId } from "@dr/contract";
+import type { ValidatorCheck } from "./check.types.js";
+
+/** A current Entra secret: 40 characters of a-z A-Z 0-9 ~ . _ - (older ones were base64, 44 characters). */
+const USUAL_SECRET = /^[A-Za-z0-9~._\-+/=]{32,48}$/;
+
+export const formatCheck: ValidatorCheck = {
+  id: "format",
+  after: [],
+  skipCause: "the entered values break the input rules",
+  run({ input }) {
+    const secret = input.clientSecret;
+    const tenantParse = parseTenantId(input.tenantId);
+    const clientParse = parseClientId(input.clientId);
+    const problems = [
+      ...(tenantParse.ok ? [] : [{ path: "tenantId", ...tenantParse.problem }]),
+      ...(clientParse.ok ? [] : [{ path: "clientId", ...clientParse.problem }]),
+      ...clientSecretProblems(secret).map((p) => ({ path: "clientSecret", ...p })),
+    ];
+    const first = problems[0];
+    if (first || !tenantParse.ok || !clientParse.ok) {
+      return {
+        result: {
+          status: "fail",
+          code: (first?.code ?? "invalid_tenant_format") as CheckCode,
+          message: problems.map((p) => p.message).join(" "),
+          remedy: "Correct the fields named above; nothing was sent to Microsoft.",
+          detail: { errors: problems },
+        },
+      };
+    }
+    const facts = { tenant: tenantParse.value, clientId: clientParse.value, secretHint: secret.slice(0, 3) };
+    // An unusual secret may still be right (older secrets differ, docs/entra.md section 10): warn and go on.
+    if (USUAL_SECRET.test(secret)) {
+      return {
+        facts,
+        result: { status: "pass", message: "Tenant ID, Application (client) ID and client secret are well formed." },
+      };
+    }
+    return {
+      facts,
+      result: {
+        status: "warn",
+        code: "secret_unusual",
+        message:
+          "The client secret does not look like an Entra ID secret Value (usually 40 characters of letters, digits and ~ . _ -).",
+        remedy: "If validation fails, check that the whole Value was copied.",
+      },
+    };
+  },
+};
