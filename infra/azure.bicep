@@ -98,9 +98,7 @@ resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
     highAvailability: {
       mode: 'Disabled'
     }
-    network: {
-      publicNetworkAccess: 'Enabled'
-    }
+    // No delegated subnet: public access, limited by the firewall rules below.
   }
 }
 
