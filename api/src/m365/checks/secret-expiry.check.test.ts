@@ -1,0 +1,54 @@
+/** The `secret_expiry` check against the emulator's application object: days left, missing, unreadable, expired. */
+import { describe, expect, it } from "vitest";
+import { checkHarness, sandbox } from "./check.fixtures.js";
+import { secretExpiryCheck } from "./secret-expiry.check.js";
+
+describe("secret expiry check", () => {
+  it("finds the entered secret by its hint and counts the days left", async () => {
+    const h = await checkHarness();
+    const c = sandbox("valid");
+    const outcome = await secretExpiryCheck.run(h.context(c, await h.factsUpToToken(c)));
+    expect(outcome.result.status).toBe("pass");
+    expect(outcome.facts?.secret?.daysUntilExpire).toBe(300);
+    expect(outcome.facts?.secret?.keyId).toBeTruthy();
+    expect(h.requests.at(-1)).toBe(`GET /v1.0/applications(appId='${c.clientId}')`);
+  });
+
+  it("warns when 30 days or fewer are left", async () => {
+    const h = await checkHarness();
+    const c = sandbox("expiring");
+    const outcome = await secretExpiryCheck.run(h.context(c, await h.factsUpToToken(c)));
+    expect(`${outcome.result.status}:${outcome.result.code}`).toBe("warn:secret_expiring");
+    expect(outcome.result.message).toContain("5 days");
+  });
+
+  it("warns when no listed secret has the hint (rotated)", async () => {
+    const h = await checkHarness();
+    const c = sandbox("secret-rotated");
+    const outcome = await secretExpiryCheck.run(h.context(c, await h.factsUpToToken(c)));
+    expect(`${outcome.result.status}:${outcome.result.code}`).toBe("warn:secret_not_found");
+  });
+
+  it("only warns when the expiry cannot be read: no Application.Read.All (403), app of another tenant (404)", async () => {
+    const h = await checkHarness();
+    const partial = sandbox("partial-consent");
+    const denied = await secretExpiryCheck.run(h.context(partial, await h.factsUpToToken(partial)));
+    expect(`${denied.result.status}:${denied.result.code}`).toBe("warn:expiry_unreadable");
+    expect(denied.result.detail?.httpStatus).toBe(403);
+    const multi = sandbox("multi-tenant-app");
+    const elsewhere = await secretExpiryCheck.run(h.context(multi, await h.factsUpToToken(multi)));
+    expect(`${elsewhere.result.status}:${elsewhere.result.code}`).toBe("warn:expiry_unreadable");
+    expect(elsewhere.result.detail?.httpStatus).toBe(404);
+  });
+
+  it("fails when our clock says the matching secret has ended (a skew against Entra's)", async () => {
+    const now = new Date();
+    const h = await checkHarness({ emulator: { now: () => now } });
+    const c = sandbox("valid");
+    const facts = await h.factsUpToToken(c);
+    const later = { ...h.context(c, facts), now: () => new Date(now.getTime() + 301 * 86_400_000) };
+    const outcome = await secretExpiryCheck.run(later);
+    expect(`${outcome.result.status}:${outcome.result.code}`).toBe("fail:secret_expired");
+    expect(outcome.facts?.secret?.daysUntilExpire).toBe(-1);
+  });
+});
