@@ -269,7 +269,9 @@ describe.each(engines)("integrity on $name", (engine) => {
   });
 
   it("keeps a validation overtaken by a secret replacement out of the service (history only)", async () => {
-    const created = (await call("POST", "/api/services", serviceBody(customer.id, "race-dr"))).json as Service;
+    const create = await call("POST", "/api/services", serviceBody(customer.id, "race-dr"));
+    expect(create.status, create.text).toBe(201);
+    const created = create.json as Service;
     const emulator = app.sandbox?.emulator;
     const tenant = emulator?.tenants.find((t) => t.id === valid.tenantId);
     if (!emulator || !tenant) throw new Error("sandbox emulator missing");
@@ -285,7 +287,7 @@ describe.each(engines)("integrity on $name", (engine) => {
       tenant.faults = undefined;
     }
     const replaced = await call("PUT", `/api/services/${created.id}/m365/secret`, { clientSecret: secondSecret });
-    expect(replaced.status).toBe(200);
+    expect(replaced.status, replaced.text).toBe(200);
     const afterReplace = ((await call("GET", `/api/services/${created.id}/m365`)).json as M365Settings).secretExpiresAt;
     expect((await slow).status).toBe(200);
 

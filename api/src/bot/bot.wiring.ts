@@ -92,7 +92,8 @@ export function onboardingPort(onboarding: OnboardingService): OnboardingPort {
     getService: (id) => orUndefined(() => onboarding.getService(id)),
     getM365Settings: (id) => orUndefined(() => onboarding.getM365Settings(id)),
     validateCredentials: (input, actor) => attempt(() => onboarding.validateCredentials(input, actor)),
-    createService: (input, actor, key) => attempt(async () => (await onboarding.createService(input, actor, key)).body),
+    createService: (input, actor, key) =>
+      attempt(async () => (await onboarding.createService(input, actor, key)).service),
     validateService: (id, actor) => attempt(() => onboarding.validateService(id, actor)),
     replaceSecret: (id, secret, actor) => attempt(() => onboarding.replaceSecret(id, secret, actor)),
   };

@@ -96,16 +96,17 @@ export function registerServiceRoutes(
     const operator = await deps.auth(request, "operate");
     const key = idempotencyKey(request);
     const input = parseWith(createServiceSchema, request.body);
-    const result = await onboarding.createService(input, operator.name, key);
-    if (result.status === 201 && deps.onServiceCreated) {
+    // A replay answers as the first request did: 201 with the same service (and the hook runs again: it is idempotent).
+    const { service } = await onboarding.createService(input, operator.name, key);
+    if (deps.onServiceCreated) {
       try {
-        await deps.onServiceCreated(result.body as Service, operator);
+        await deps.onServiceCreated(service, operator);
       } catch (error) {
         // The service exists; a side task failing must not turn its 201 into an error.
         request.log.warn({ err: (error as Error)?.message }, "after-create hook failed");
       }
     }
-    return reply.code(result.status).send(result.body);
+    return reply.code(201).send(service);
   });
 
   app.get("/api/services/subdomain-check", async (request) => {

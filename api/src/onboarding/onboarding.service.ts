@@ -84,7 +84,7 @@ export interface OnboardingService {
     input: CreateServiceInput,
     actor: string,
     idempotencyKey?: string,
-  ): Promise<{ status: number; body: Service }>;
+  ): Promise<{ service: Service; replayed: boolean }>;
   /** `ifVersion`: the version the caller last read (If-Match); a newer one refuses with PreconditionFailedError. */
   updateService(id: string, patch: UpdateServiceInput, actor: string, ifVersion?: IfVersion): Promise<Service>;
   deleteService(id: string, actor: string, ifVersion?: IfVersion): Promise<void>;
@@ -150,6 +150,13 @@ function applyReport(
 function summarise(report: ValidationReport): ValidationRecord["checks"] {
   return report.checks.map((c) => ({ id: c.id, status: c.status, ...(c.code ? { code: c.code } : {}) }));
 }
+
+/** What an Idempotency-Key is scoped to: the operation, in the domain's words (no HTTP method or path). */
+const IDEMPOTENCY_SCOPE = {
+  createService: "service.create",
+  /** Keys stored before the scope had a domain name said "POST /api/services": they replay the same operation. */
+  sameAsCreateService: (scope: string) => scope === "service.create" || scope === "POST /api/services",
+} as const;
 
 /** The SBC FQDN is `<label>.<SBC_BASE_DOMAIN>`: two services with one label would share one SBC host name. */
 const subdomainTakenMessage = (label: string) =>
@@ -454,22 +461,22 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     },
 
     async createService(input, actor, idempotencyKey) {
-      const scope = "POST /api/services";
+      const scope = IDEMPOTENCY_SCOPE.createService;
       const { clientSecret, ...m365WithoutSecret } = input.m365;
       // The hash binds the key to the request; it leaves the secret out so no function of it is stored.
       const requestHash = createHash("sha256")
         .update(JSON.stringify({ ...input, m365: m365WithoutSecret }))
         .digest("hex");
-      const replay = async (): Promise<{ status: number; body: Service } | undefined> => {
+      const replay = async (): Promise<{ service: Service; replayed: boolean } | undefined> => {
         if (!idempotencyKey) return undefined;
         const previous = await deps.repo.getIdempotency(actor, idempotencyKey);
         if (!previous) return undefined;
-        if (previous.scope !== scope || previous.requestHash !== requestHash) {
+        if (!IDEMPOTENCY_SCOPE.sameAsCreateService(previous.scope) || previous.requestHash !== requestHash) {
           throw new InputError("This Idempotency-Key was already used with another request; send a new key.", [
             { path: "Idempotency-Key", code: "idempotency_key_reused", message: "Use a new Idempotency-Key." },
           ]);
         }
-        return { status: previous.status, body: previous.body as Service };
+        return { service: previous.body as Service, replayed: true };
       };
       const earlier = await replay();
       if (earlier) return earlier;
@@ -601,7 +608,7 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
         }
         throw error;
       }
-      return { status: 201, body };
+      return { service: body, replayed: false };
     },
 
     async updateService(id, patch, actor, ifVersion) {
