@@ -8,7 +8,7 @@ const ENTRA = { AUTH_MODE: "entra", AUTH_TENANT_ID: GUID, AUTH_CLIENT_ID: GUID }
 const BOT = { MicrosoftAppId: GUID, MicrosoftAppTenantId: GUID, MicrosoftAppPassword: "bot-password" };
 
 describe("loadConfig", () => {
-  it("starts in sandbox with contract.md's defaults", () => {
+  it("starts in sandbox with the README's defaults", () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 3978, host: "127.0.0.1", dataDir: "./data", production: false });
     expect(c.m365).toMatchObject({ mode: "sandbox", timeoutMs: 10_000, retryBudgetMs: 5_000 });

@@ -1,5 +1,5 @@
 /**
- * The only reader of process.env: one zod schema with units in the names and defaults (contract.md,
+ * The only reader of process.env: one zod schema with units in the names and defaults (README.md,
  * "Configuration"). A bad value stops start-up with a message naming the variable.
  */
 import { z } from "zod";

@@ -13,7 +13,7 @@ import { message, post } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
 import { startTestApp, type TestApp } from "./helpers.js";
 
-/** A Teams connector URL of the commercial cloud (teams-facts section 9): allowed, so the token check decides. */
+/** A Teams connector URL of the commercial cloud (docs/teams.md section 8): allowed, so the token check decides. */
 const TEAMS_SERVICE_URL = "https://smba.trafficmanager.net/emea/";
 
 /** An unsigned JWT (alg none) with another issuer than https://api.botframework.com. */

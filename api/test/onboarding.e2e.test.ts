@@ -1,5 +1,5 @@
 /**
- * Every onboarding endpoint of contract.md over real HTTP, on SQLite and (when TEST_DATABASE_URL is set, as in
+ * Every onboarding endpoint of docs/api.md over real HTTP, on SQLite and (when TEST_DATABASE_URL is set, as in
  * CI) on PostgreSQL: customers, services, M365 settings, Validate Authentication, secret replacement, audit,
  * idempotency, the 50-way name race, rate limits, and no secret anywhere (responses, logs, database).
  */

@@ -68,7 +68,7 @@ export interface TurnActions {
   update(activityId: string, message: OutboundMessage): Promise<void>;
 }
 
-/** Our own conversation reference (teams-facts section 6): not a serialised botbuilder object. */
+/** Our own conversation reference (docs/teams.md section 7): not a serialised botbuilder object. */
 export interface ConversationRef {
   serviceUrl: string;
   conversationId: string;

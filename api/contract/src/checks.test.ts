@@ -1,5 +1,5 @@
 /**
- * Consistency of the check ids and codes (product.md section 3) with the input rules (section 2).
+ * Consistency of the check ids and codes (docs/product.md section 3) with the input rules (section 2).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * The credential validation checks of product.md section 3: ids in run order, statuses, and the stable codes.
+ * The credential validation checks of docs/product.md section 3: ids in run order, statuses, and the stable codes.
  */
 
 /** Check ids in the order they run and are shown. */

@@ -1,5 +1,5 @@
 /**
- * Shapes of the HTTP API (contract.md). Types only: the API builds them, the tab and the bot read them.
+ * Shapes of the HTTP API (docs/api.md). Types only: the API builds them, the tab and the bot read them.
  */
 import type { CheckCode, CheckId, CheckStatus } from "./checks.js";
 import type { Cloud, InputProblem } from "./inputs.schema.js";

@@ -1,5 +1,5 @@
 /**
- * Property-based and example tests of the input rules (product.md section 2).
+ * Property-based and example tests of the input rules (docs/product.md section 2).
  * Oracles are written from the product text, not copied from the implementation.
  */
 import fc from "fast-check";

@@ -1,5 +1,5 @@
 /**
- * Input rules of product.md section 2: one zod schema per field, shared by the tab, the bot and the API.
+ * Input rules of docs/product.md section 2: one zod schema per field, shared by the tab, the bot and the API.
  * Every refusal carries a stable `code` (in the issue's `params.code`) and a message that names the field and the fix.
  */
 import { z } from "zod";

@@ -1,5 +1,5 @@
 /**
- * Request bodies of the onboarding endpoints (contract.md), built from the field schemas of inputs.schema.ts so the
+ * Request bodies of the onboarding endpoints (docs/api.md), built from the field schemas of inputs.schema.ts so the
  * tab, the bot and the API refuse the same values with the same messages.
  */
 import { z } from "zod";
@@ -17,7 +17,7 @@ import {
 /** A DNS label: 1-63 of a-z, 0-9 and `-`, no leading or trailing `-`. */
 export const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
-/** The customer's SBC sub-domain label (product.md section 1, step 10). */
+/** The customer's SBC sub-domain label (docs/product.md section 2). */
 export const subdomainLabelSchema = z.string({ message: "SBC sub-domain: enter a DNS label." }).regex(DNS_LABEL, {
   message: "SBC sub-domain: use 1 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen.",
 });

@@ -1,5 +1,5 @@
 /**
- * Who the operator is and what they may do. `entra` mode verifies Teams SSO bearer tokens (teams-facts section 7)
+ * Who the operator is and what they may do. `entra` mode verifies Teams SSO bearer tokens (docs/teams.md section 3)
  * with jose against the provider tenant's signing keys; `dev` mode trusts the `x-dev-user` header and is refused in
  * production by config.ts. Roles come from the token's `roles` claim (app roles of the tab's Entra app).
  */

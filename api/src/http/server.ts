@@ -17,7 +17,7 @@ import { registerValidationRoutes } from "./validation.routes.js";
 
 /**
  * The Content-Security-Policy: own origin only, the tab's inline theme script by hash, Fluent's runtime styles,
- * and framing only by Teams and Microsoft 365 hosts (teams-facts section 1).
+ * and framing only by Teams and Microsoft 365 hosts (docs/teams.md section 1).
  */
 export function contentSecurityPolicy(inlineScriptHashes: string[]): string {
   const scripts = ["'self'", ...inlineScriptHashes.map((h) => `'sha256-${h}'`)].join(" ");

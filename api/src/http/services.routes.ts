@@ -1,4 +1,4 @@
-/** The service routes of contract.md: list, name check, create, read, update, delete, M365, validate, secret, audit. */
+/** The service routes (docs/api.md): list, name check, create, read, update, delete, M365, validate, secret, audit. */
 import {
   createServiceSchema,
   idSchema,

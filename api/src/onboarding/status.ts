@@ -1,8 +1,8 @@
-/** Service status (product.md section 5), derived from the last validation and the secret's expiry. */
+/** Service status (docs/product.md section 5), derived from the last validation and the secret's expiry. */
 import { EXPIRY_WARNING_DAYS, type ServiceStatus } from "@dr/contract";
 import type { ServiceRecord } from "../storage/repository.types.js";
 
-/** Whole days from `now` until `iso` (rounded up), as in entra-facts section 9. */
+/** Whole days from `now` until `iso` (rounded up), as in docs/entra.md section 10. */
 export function daysUntil(iso: string, now: Date): number {
   return Math.ceil((Date.parse(iso) - now.getTime()) / 86_400_000);
 }

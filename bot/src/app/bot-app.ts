@@ -47,7 +47,7 @@ export interface BotAppOptions {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** The invoke body of a card answer (teams-facts section 4). */
+/** The invoke body of a card answer (docs/teams.md section 4). */
 export function invokeBody(answer: CardAnswer): InvokeResult {
   if ("card" in answer) {
     return {

@@ -1,5 +1,5 @@
 /**
- * The reminder rules (product.md section 6), pure: which expiry threshold a secret has crossed, and what a
+ * The reminder rules (docs/product.md section 6), pure: which expiry threshold a secret has crossed, and what a
  * validation outcome means for reminders. A throttled or unreachable Microsoft is `unknown`: retried later, never
  * reported as a failure.
  */

@@ -124,7 +124,7 @@ function toActivity(message: OutboundMessage): Partial<Activity> {
   };
 }
 
-/** Codes by which the Bot Connector says the bot may no longer write into a conversation (teams-facts section 6). */
+/** Codes by which the Bot Connector says the bot may no longer write into a conversation (docs/teams.md section 7). */
 const GONE_CODES = new Set(["BotNotInConversationRoster", "MessageWritesBlocked", "ConversationBlockedByUser"]);
 
 /** Reads the status and the Bot Connector error code (and subCode) of a failed connector call. */
