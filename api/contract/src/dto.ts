@@ -2,7 +2,7 @@
  * Shapes of the HTTP API (docs/api.md). Types only: the API builds them, the tab and the bot read them.
  */
 import type { CheckCode, CheckId, CheckStatus } from "./checks.js";
-import type { Cloud, InputProblem } from "./inputs.schema.js";
+import type { Cloud, InputProblem, LicenseType } from "./inputs.schema.js";
 
 /** One check of a validation run. */
 export interface Check {
@@ -58,8 +58,20 @@ export interface ValidationReport {
   durationMs: number;
 }
 
-/** Events of `POST /api/validation` with `Accept: text/event-stream`. */
-export type ValidationEvent = { event: "check"; data: Check } | { event: "report"; data: ValidationReport };
+/**
+ * Events of a streamed validation (`Accept: text/event-stream` on POST /api/validation, POST
+ * /api/services/{id}/m365/validate and PUT /api/services/{id}/m365/secret): one `check` per finished check, then
+ * the `report`, or a `problem` when the run was refused after the stream began.
+ */
+export type ValidationEvent =
+  | { event: "check"; data: Check }
+  | { event: "report"; data: ValidationReport }
+  | { event: "problem"; data: Problem };
+
+/** Answer of the list endpoints: GET /api/customers, GET /api/services, GET /api/services/{id}/audit. */
+export interface ItemList<T> {
+  items: T[];
+}
 
 /** A customer of the provider. */
 export interface Customer {
@@ -81,7 +93,7 @@ export interface Service {
   customerName: string;
   shortName: string;
   fullName?: string;
-  licenseType: "hosted-essentials-plus" | "hosted-pro";
+  licenseType: LicenseType;
   licensedUsers: number;
   status: ServiceStatus;
   createdAt: string;
@@ -178,4 +190,6 @@ export interface Problem {
     | "internal";
   errors?: InputProblem[];
   report?: ValidationReport;
+  /** On a `problem` event of a validation stream for `rate_limited`: the Retry-After a JSON answer carries, seconds. */
+  retryAfterSeconds?: number;
 }

@@ -1,5 +1,7 @@
 /** Shared contract of the API, the tab and the bot: input schemas, check ids and codes, DTO types. */
 export * from "./checks.js";
 export type * from "./dto.js";
+export * from "./field-message.js";
 export * from "./inputs.schema.js";
 export * from "./onboarding.schema.js";
+export * from "./settings.js";

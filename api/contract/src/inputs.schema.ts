@@ -189,6 +189,8 @@ export const fullNameSchema = z
 
 /** Licence types sold with the service. */
 export const LICENSE_TYPES = ["hosted-essentials-plus", "hosted-pro"] as const;
+/** One licence type. */
+export type LicenseType = (typeof LICENSE_TYPES)[number];
 /** Licence type of a service. */
 export const licenseTypeSchema = z.enum(LICENSE_TYPES, {
   message: "Licence type: choose Hosted Essentials+ (hosted-essentials-plus) or Hosted Pro (hosted-pro).",
@@ -259,6 +261,11 @@ export const credentialsShape = {
 export const validationRequestSchema = z.strictObject(credentialsShape);
 /** Body of POST /api/validation after parsing. */
 export type ValidationRequest = z.infer<typeof validationRequestSchema>;
+/**
+ * Credentials as a client sends them: the body of POST /api/validation and the `m365` of POST /api/services
+ * (`cloud` may be left out: `global`).
+ */
+export type CredentialsBody = z.input<typeof validationRequestSchema>;
 
 /** The credentials with every product rule applied (used where a rule break is an input error). */
 export const credentialsSchema = z.strictObject({

@@ -52,6 +52,8 @@ export const createCustomerSchema = z.strictObject({
 });
 /** Parsed body of POST /api/customers. */
 export type CreateCustomerInput = z.infer<typeof createCustomerSchema>;
+/** Body of POST /api/customers as a client sends it. */
+export type CreateCustomerBody = z.input<typeof createCustomerSchema>;
 
 /** The Microsoft 365 credentials of a new service, every rule applied. */
 export const m365CredentialsSchema = z.strictObject({
@@ -82,6 +84,8 @@ export const createServiceSchema = z.strictObject({
 });
 /** Parsed body of POST /api/services. */
 export type CreateServiceInput = z.infer<typeof createServiceSchema>;
+/** Body of POST /api/services as a client sends it (`m365.cloud` may be left out: `global`). */
+export type CreateServiceBody = z.input<typeof createServiceSchema>;
 
 /** Body of PATCH /api/services/{id}. */
 export const updateServiceSchema = z
@@ -95,9 +99,13 @@ export const updateServiceSchema = z
   });
 /** Parsed body of PATCH /api/services/{id}. */
 export type UpdateServiceInput = z.infer<typeof updateServiceSchema>;
+/** Body of PATCH /api/services/{id} as a client sends it (at least one field). */
+export type UpdateServiceBody = z.input<typeof updateServiceSchema>;
 
 /** Body of PUT /api/services/{id}/m365/secret. */
 export const replaceSecretSchema = z.strictObject({ clientSecret: clientSecretSchema });
+/** Body of PUT /api/services/{id}/m365/secret as a client sends it. */
+export type ReplaceSecretBody = z.input<typeof replaceSecretSchema>;
 
 /** Query of GET /api/services. */
 export const serviceListQuerySchema = z.strictObject({
