@@ -9,36 +9,9 @@
  * its column (`name`) in 0003, so no migration was needed for it.
  * Table of migration 0003_operator_roles; dev mode records nothing (its operators have no Entra identity).
  */
-import type { Kysely, Migration } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../storage/database.types.js";
 import { type Operator, type Permission, permissionsOf } from "./operator-auth.js";
-
-/** Migration 0003_operator_roles. */
-export const m0003_operator_roles: Migration = {
-  async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema
-      .createTable("operator_roles")
-      .addColumn("tenant_id", "text", (c) => c.notNull())
-      .addColumn("object_id", "text", (c) => c.notNull())
-      .addColumn("name", "text", (c) => c.notNull())
-      .addColumn("permissions", "text", (c) => c.notNull())
-      .addColumn("seen_at", "text", (c) => c.notNull())
-      .addPrimaryKeyConstraint("operator_roles_pk", ["tenant_id", "object_id"])
-      .execute();
-  },
-  async down(db: Kysely<unknown>): Promise<void> {
-    await db.schema.dropTable("operator_roles").execute();
-  },
-};
-
-interface OperatorRolesTable {
-  tenant_id: string;
-  object_id: string;
-  name: string;
-  /** Comma-separated permissions, e.g. "read,operate". */
-  permissions: string;
-  seen_at: string;
-}
 
 /** How long a remembered entry counts: an operator who has not opened the tab for this long is "unknown". */
 export const OPERATOR_ROLES_MAX_AGE_MS = 12 * 3_600_000;
@@ -63,7 +36,7 @@ export function createOperatorDirectory(
   database: Kysely<Database>,
   options: { maxAgeMs?: number } = {},
 ): OperatorDirectory {
-  const db = database.withTables<{ operator_roles: OperatorRolesTable }>();
+  const db = database;
   const maxAgeMs = options.maxAgeMs ?? OPERATOR_ROLES_MAX_AGE_MS;
   const written = new Map<string, { permissions: string; name: string; at: number }>();
   const keyOf = (tenantId: string, objectId: string) => `${tenantId.toLowerCase()}/${objectId.toLowerCase()}`;

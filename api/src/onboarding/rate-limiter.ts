@@ -1,10 +1,10 @@
 /**
  * A sliding-window limiter for validations, keyed per operator and per target tenant, so that the validation
- * endpoints cannot be used to guess secrets. The hits live in the database (migration 0004_rate_hits), so several
+ * endpoints cannot be used to guess secrets. The hits live in the database (table rate_hits, migration 0004_rate_hits), so several
  * server copies on one PostgreSQL count together; on PostgreSQL a transaction-scoped advisory lock per key
  * serialises the check-and-count of concurrent requests, SQLite has one writer anyway.
  */
-import { type Kysely, type Migration, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../storage/database.types.js";
 
 /** Answer of {@link RateLimiter.take}. */
@@ -16,27 +16,6 @@ export interface RateLimiter {
   take(keys: string[]): Promise<RateDecision>;
   /** Counts a request against `key` without asking (one already admitted under another name of the same thing). */
   record(key: string): Promise<void>;
-}
-
-/** Migration 0004_rate_hits. */
-export const m0004_rate_hits: Migration = {
-  async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema
-      .createTable("rate_hits")
-      .addColumn("key", "text", (c) => c.notNull())
-      .addColumn("at", "bigint", (c) => c.notNull())
-      .execute();
-    await db.schema.createIndex("rate_hits_key_at").on("rate_hits").columns(["key", "at"]).execute();
-  },
-  async down(db: Kysely<unknown>): Promise<void> {
-    await db.schema.dropTable("rate_hits").execute();
-  },
-};
-
-interface RateHitsTable {
-  key: string;
-  /** Epoch milliseconds. */
-  at: number | string | bigint;
 }
 
 /** Options of {@link createRateLimiter}. */
@@ -55,7 +34,7 @@ const MAX_KEY_LENGTH = 300;
 
 /** Creates a limiter over the server's database. */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const db = options.db.withTables<{ rate_hits: RateHitsTable }>();
+  const { db } = options;
   const windowMs = options.windowMs ?? 60_000;
   const now = options.now ?? Date.now;
   let sinceSweep = 0;

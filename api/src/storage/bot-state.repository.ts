@@ -8,66 +8,8 @@ import type { BotStateStore, ConversationRef, DialogKey, DialogRecord, ReminderK
 import type { Kysely } from "kysely";
 import type { Database } from "./database.types.js";
 
-/** `bot_dialogs`. */
-type BotDialogsTable = {
-  tenant_id: string;
-  user_id: string;
-  dialog_id: string;
-  step: string;
-  rev: number;
-  /** JSON of the dialog's data (the client secret only sealed). */
-  data: string;
-  updated_at: string;
-};
-
-/** `bot_conversations`. */
-type BotConversationsTable = {
-  conversation_id: string;
-  kind: string;
-  service_url: string;
-  tenant_id: string;
-  aad_object_id: string | null;
-  bot_id: string;
-  channel_id: string;
-  updated_at: string;
-};
-
-/** `bot_service_operators`. */
-type BotServiceOperatorsTable = {
-  service_id: string;
-  tenant_id: string;
-  aad_object_id: string;
-  user_id: string;
-  created_at: string;
-};
-
-/** `bot_reminders`: one row per reminder sent (or being sent). */
-type BotRemindersTable = {
-  service_id: string;
-  secret_id: string;
-  threshold: string;
-  conversation_id: string;
-  claimed_at: string;
-};
-
-/** `bot_service_watch`. */
-type BotServiceWatchTable = {
-  service_id: string;
-  last_ok_at: string;
-};
-
-/** The bot's tables, added to the schema type for this repository only. */
-type BotTables = {
-  bot_dialogs: BotDialogsTable;
-  bot_conversations: BotConversationsTable;
-  bot_service_operators: BotServiceOperatorsTable;
-  bot_reminders: BotRemindersTable;
-  bot_service_watch: BotServiceWatchTable;
-};
-
 /** Creates the bot's store over the server's database handle. */
-export function createBotStateRepository(database: Kysely<Database>): BotStateStore {
-  const db = database.withTables<BotTables>();
+export function createBotStateRepository(db: Kysely<Database>): BotStateStore {
   const whereKey = (key: DialogKey) =>
     ({
       tenant_id: key.tenantId,

@@ -100,6 +100,72 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/** `operator_roles` (0003), primary key (tenant_id, object_id), both lower case. */
+export interface OperatorRolesTable {
+  tenant_id: string;
+  object_id: string;
+  /** The API's name for the operator (upn, else preferred_username, email or object id). */
+  name: string;
+  /** Comma-separated permissions, e.g. "read,operate". */
+  permissions: string;
+  seen_at: string;
+}
+
+/** `rate_hits` (0004): one row per counted request; no primary key. */
+export interface RateHitsTable {
+  key: string;
+  /** Epoch milliseconds (bigint: pg returns it as text, SQLite as a number). */
+  at: number | string | bigint;
+}
+
+/** `bot_dialogs` (0002), primary key (tenant_id, user_id, dialog_id). */
+export interface BotDialogsTable {
+  tenant_id: string;
+  user_id: string;
+  dialog_id: string;
+  step: string;
+  rev: number;
+  /** JSON of the dialog's data (the client secret only sealed). */
+  data: string;
+  updated_at: string;
+}
+
+/** `bot_conversations` (0002): conversation references in our own shape. */
+export interface BotConversationsTable {
+  conversation_id: string;
+  kind: string;
+  service_url: string;
+  tenant_id: string;
+  aad_object_id: string | null;
+  bot_id: string;
+  channel_id: string;
+  updated_at: string;
+}
+
+/** `bot_service_operators` (0002): who onboarded which service; `user_id` "" while not known. */
+export interface BotServiceOperatorsTable {
+  service_id: string;
+  tenant_id: string;
+  aad_object_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+/** `bot_reminders` (0002): one row per reminder sent (or being sent); the primary key makes it go out once. */
+export interface BotRemindersTable {
+  service_id: string;
+  secret_id: string;
+  threshold: string;
+  conversation_id: string;
+  claimed_at: string;
+}
+
+/** `bot_service_watch` (0002): the scheduler's last successful validation per service. */
+export interface BotServiceWatchTable {
+  service_id: string;
+  last_ok_at: string;
+}
+
 /** The whole schema, as the type parameter of `Kysely<Database>`. */
 export interface Database {
   customers: CustomersTable;
@@ -108,4 +174,11 @@ export interface Database {
   validations: ValidationsTable;
   audit_events: AuditEventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  operator_roles: OperatorRolesTable;
+  rate_hits: RateHitsTable;
+  bot_dialogs: BotDialogsTable;
+  bot_conversations: BotConversationsTable;
+  bot_service_operators: BotServiceOperatorsTable;
+  bot_reminders: BotRemindersTable;
+  bot_service_watch: BotServiceWatchTable;
 }

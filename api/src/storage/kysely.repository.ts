@@ -8,8 +8,8 @@ import type { Cloud } from "@dr/contract";
 import { normaliseShortName } from "@dr/contract";
 import type { CompiledQuery, Insertable, Kysely, Selectable } from "kysely";
 import type { SealedSecret } from "../secrets/secret-store.types.js";
+import { CONSTRAINTS } from "./constraints.js";
 import type { AuditEventsTable, Database, IntBool, ServicesTable, ValidationsTable } from "./database.types.js";
-import { CONSTRAINTS } from "./migrations.js";
 import {
   type AuditRecord,
   type CustomerRecord,
