@@ -10,6 +10,7 @@ import type {
   InputProblem,
   M365Settings,
   NameCheck,
+  OperatorPermission,
   Service,
   ValidationReport,
   ValidationRequest,
@@ -88,8 +89,8 @@ export interface ServiceOperatorLink {
   userId?: string;
 }
 
-/** What an operator may do: read everything; onboard, validate and replace secrets; also edit and delete. */
-export type OperatorPermission = "read" | "operate" | "admin";
+/** What an operator may do: read; operate (onboard, validate, replace secrets); admin (also edit, delete). */
+export type { OperatorPermission };
 
 /**
  * The operator's app roles, as the server last saw them in a verified sign-in to the tab ("unknown" when it has not

@@ -4,6 +4,7 @@
  * production by config.ts. Roles come from the token's `roles` claim (app roles of the tab's Entra app).
  */
 
+import type { OperatorPermission } from "@dr/contract";
 import type { FastifyRequest } from "fastify";
 import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify } from "jose";
 import { ForbiddenError, UnauthenticatedError } from "../errors.js";
@@ -16,7 +17,7 @@ export const ROLES = ["Onboarding.Admin", "Onboarding.Operator", "Onboarding.Rea
 export type Role = (typeof ROLES)[number];
 
 /** What a route needs: read anything; onboard, validate and replace secrets; or everything (edit, delete). */
-export type Permission = "read" | "operate" | "admin";
+export type Permission = OperatorPermission;
 
 const ALLOWED: Record<Permission, readonly Role[]> = {
   read: ["Onboarding.Admin", "Onboarding.Operator", "Onboarding.Reader"],

@@ -1,17 +1,17 @@
 /**
  * Builds the one Fastify app: /api/* now, the tab and /api/messages as later parts arrive.
  */
+import type { SandboxCredentials, TabSettings } from "@dr/contract";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Authenticator } from "../auth/operator-auth.js";
 import { isLoopbackHost } from "../config.js";
-import type { SandboxCredentials } from "../m365/emulator/emulator.fixtures.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
 import { registerHealthRoutes } from "./health.routes.js";
 import { installProblemHandler, sendProblem } from "./problem.handler.js";
 import { problemOf } from "./problem.js";
 import { registerServiceRoutes, type ServiceCreatedHook } from "./services.routes.js";
-import { registerSettingsRoutes, type TabSettings } from "./settings.routes.js";
+import { registerSettingsRoutes } from "./settings.routes.js";
 import { registerStaticRoutes } from "./static.routes.js";
 import { registerValidationRoutes } from "./validation.routes.js";
 

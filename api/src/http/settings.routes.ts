@@ -3,23 +3,10 @@
  * they may do, so the tab offers only the actions the server will allow.
  * GET /api/sandbox: the demo tenants and their (fictitious) credentials, in sandbox mode only, for the banner.
  */
+import type { OperatorSettings, SandboxCredentials, SandboxTenants, TabSettings } from "@dr/contract";
 import type { FastifyInstance } from "fastify";
-import { type Authenticator, type Permission, permissionsOf } from "../auth/operator-auth.js";
+import { type Authenticator, permissionsOf } from "../auth/operator-auth.js";
 import { NotFoundError } from "../errors.js";
-import type { SandboxCredentials } from "../m365/emulator/emulator.fixtures.js";
-
-/** Answer of GET /api/settings. */
-export interface TabSettings {
-  mode: "sandbox" | "live";
-  authMode: "dev" | "entra";
-  sbcBaseDomain: string;
-  sbcRegions: string[];
-}
-
-/** The settings as answered to one operator. */
-export interface OperatorSettings extends TabSettings {
-  operator: { name: string; permissions: Permission[] };
-}
 
 /** Registers the settings and sandbox routes. */
 export function registerSettingsRoutes(
@@ -32,7 +19,7 @@ export function registerSettingsRoutes(
     reply.header("cache-control", "private, no-store");
     return { ...deps.settings, operator: { name: operator.name, permissions: permissionsOf(operator.roles) } };
   });
-  app.get("/api/sandbox", async (request) => {
+  app.get("/api/sandbox", async (request): Promise<SandboxTenants> => {
     await deps.auth(request, "read");
     if (!deps.sandbox) throw new NotFoundError("Sandbox credentials exist only in sandbox mode.");
     return {

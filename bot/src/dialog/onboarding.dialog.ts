@@ -22,6 +22,7 @@ import {
   clientSecretSchema,
   cloudSchema,
   createCustomerSchema,
+  fieldMessageOf,
   licensedUsersSchema,
   licenseTypeSchema,
   shortNameSchema,
@@ -99,11 +100,6 @@ export function dialogKey(turn: InboundTurn, operator: TurnOperator, dialogId: s
 }
 
 const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
-
-/** Field errors from a zod result, by input id. */
-function firstMessage(result: { success: boolean; error?: { issues: { message: string }[] } }): string | undefined {
-  return result.success ? undefined : result.error?.issues[0]?.message;
-}
 
 /** Input.Number arrives as a string in Teams (or a number elsewhere); anything else goes to the schema as is. */
 function numberInput(value: unknown): unknown {
@@ -282,22 +278,22 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       if (values.customerId === NEW_CUSTOMER || (values.customerId === "" && customers.length === 0)) {
         const parsed = createCustomerSchema.safeParse({ name: values.newCustomerName });
         if (parsed.success) customer = { kind: "new", name: parsed.data.name };
-        else errors.newCustomerName = firstMessage(parsed);
+        else errors.newCustomerName = fieldMessageOf(parsed);
       } else {
         const found = customers.find((c) => c.id === values.customerId);
         if (found) customer = { kind: "existing", id: found.id, name: found.name };
         else errors.customerId = "Customer: choose one of the list, or New customer.";
       }
       const shortName = shortNameSchema.safeParse(values.shortName);
-      errors.shortName = firstMessage(shortName);
+      errors.shortName = fieldMessageOf(shortName);
       if (shortName.success) {
         const check = await deps.onboarding.nameCheck(shortName.data);
         if (!check.ok) errors.shortName = check.problems[0]?.message;
       }
       const licenseType = licenseTypeSchema.safeParse(values.licenseType);
-      errors.licenseType = firstMessage(licenseType);
+      errors.licenseType = fieldMessageOf(licenseType);
       const users = licensedUsersSchema.safeParse(numberInput(data.licensedUsers));
-      errors.licensedUsers = firstMessage(users);
+      errors.licensedUsers = fieldMessageOf(users);
       if (!customer || !shortName.success || errors.shortName || !licenseType.success || !users.success) {
         const dialog = { dialogId: record.key.dialogId, step: record.step, rev: record.rev };
         return { card: serviceDetailsCard({ dialog, customers, values, errors }) };
@@ -321,14 +317,14 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       const stored = record.data.credentials;
       const errors: FieldErrors = {};
       const tenant = tenantIdSchema.safeParse(values.tenantId);
-      errors.tenantId = firstMessage(tenant);
+      errors.tenantId = fieldMessageOf(tenant);
       const client = clientIdSchema.safeParse(values.clientId);
-      errors.clientId = firstMessage(client);
+      errors.clientId = fieldMessageOf(client);
       const cloud = cloudSchema.safeParse(values.cloud === "" ? undefined : values.cloud);
-      errors.cloud = firstMessage(cloud);
+      errors.cloud = fieldMessageOf(cloud);
       const keep = secretInput === "" && stored !== undefined;
       const secret = keep ? undefined : clientSecretSchema.safeParse(secretInput);
-      if (secret) errors.clientSecret = firstMessage(secret);
+      if (secret) errors.clientSecret = fieldMessageOf(secret);
       if (!tenant.success || !client.success || !cloud.success || (secret && !secret.success)) {
         const dialog = { dialogId: record.key.dialogId, step: record.step, rev: record.rev };
         return {
