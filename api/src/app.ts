@@ -18,12 +18,13 @@ import { createEmulatorTls, startEmulatorServer } from "./m365/emulator/emulator
 import { createUndiciDispatch } from "./m365/http/undici.dispatch.js";
 import { createValidator } from "./m365/validator.js";
 import { createOnboardingService } from "./onboarding/onboarding.service.js";
-import { createRateLimiter } from "./onboarding/rate-limiter.js";
 import { reconcileSecretKeys } from "./secrets/key-rotation.js";
 import { createLocalSecretStore } from "./secrets/local-secret-store.js";
 import type { SecretStore } from "./secrets/secret-store.types.js";
 import { openDatabase } from "./storage/database.js";
 import { createKyselyRepository } from "./storage/kysely.repository.js";
+import { createOperatorRolesRepository } from "./storage/operator-roles.repository.js";
+import { createRateLimitRepository } from "./storage/rate-limit.repository.js";
 import { createSealedEnvelopesRepository } from "./storage/sealed-envelopes.repository.js";
 
 /** The product's version, from the root package.json. */
@@ -138,7 +139,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     repo,
     secrets,
     validator,
-    rateLimiter: createRateLimiter({
+    rateLimiter: createRateLimitRepository({
       db: database.db,
       engine: database.engine,
       limit: config.validationRateLimitPerMinute,
@@ -150,7 +151,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const clock = options.now ?? (() => new Date());
   const entraAuth = config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId;
   // Entra mode: each verified sign-in is remembered with its permissions, for the bot's own role checks.
-  const directory = entraAuth ? createOperatorDirectory(database.db) : undefined;
+  const directory = entraAuth ? createOperatorDirectory(createOperatorRolesRepository(database.db)) : undefined;
   const bot = createBotModule({
     config,
     onboarding,

@@ -16,6 +16,7 @@ import { createOperatorDirectory } from "../src/auth/operator-directory.js";
 import { createBotStateRepository } from "../src/storage/bot-state.repository.js";
 import type { Database } from "../src/storage/database.types.js";
 import { MIGRATIONS, migrateToLatest } from "../src/storage/migrations.js";
+import { createOperatorRolesRepository } from "../src/storage/operator-roles.repository.js";
 
 const PG_URL = process.env.TEST_DATABASE_URL;
 const engines: { name: "sqlite" | "postgres" }[] = [{ name: "sqlite" }];
@@ -105,7 +106,7 @@ describe.each(engines)("bot state storage on $name", ({ name: engine }) => {
   });
 
   it("remembers each operator's API name for the bot, whatever the case of the ids", async () => {
-    const directory = createOperatorDirectory(db);
+    const directory = createOperatorDirectory(createOperatorRolesRepository(db));
     const oid = "8A0E2D7C-1111-4B6F-9D55-2C3E4F5A6B7C";
     const at = new Date("2026-01-01T00:00:00.000Z");
     expect(await directory.nameOf(PROVIDER, oid)).toBeUndefined();

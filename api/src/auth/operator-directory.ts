@@ -7,10 +7,9 @@
  * operator-auth.ts), so what the operator does through the bot is audited, owned, rate-limited and made idempotent
  * under the same name as their tab requests, never under a Teams display name (not unique). That name already had
  * its column (`name`) in 0003, so no migration was needed for it.
- * Table of migration 0003_operator_roles; dev mode records nothing (its operators have no Entra identity).
+ * The rules live here; the entries are kept by an `OperatorRolesStore` (storage/operator-roles.repository.ts, table
+ * operator_roles of migration 0003). Dev mode records nothing (its operators have no Entra identity).
  */
-import type { Kysely } from "kysely";
-import type { Database } from "../storage/database.types.js";
 import { type Operator, type Permission, permissionsOf } from "./operator-auth.js";
 
 /** How long a remembered entry counts: an operator who has not opened the tab for this long is "unknown". */
@@ -31,12 +30,30 @@ export interface OperatorDirectory {
   nameOf(tenantId: string, objectId: string): Promise<string | undefined>;
 }
 
-/** Creates the directory over the server's database. */
+/** One operator's remembered entry, as the directory's store keeps it. */
+export interface OperatorRolesEntry {
+  tenantId: string;
+  objectId: string;
+  /** The API's name for the operator (at most 256 characters). */
+  name: string;
+  /** Permission names; the store keeps what it is given. */
+  permissions: string[];
+  /** ISO 8601 UTC. */
+  seenAt: string;
+}
+
+/** Where the directory keeps its entries (storage/operator-roles.repository.ts), ids compared case-insensitively. */
+export interface OperatorRolesStore {
+  /** Inserts the entry or replaces the one of the same tenant and object id. */
+  put(entry: OperatorRolesEntry): Promise<void>;
+  get(tenantId: string, objectId: string): Promise<OperatorRolesEntry | undefined>;
+}
+
+/** Creates the directory over its store. `maxAgeMs`: default {@link OPERATOR_ROLES_MAX_AGE_MS}. */
 export function createOperatorDirectory(
-  database: Kysely<Database>,
+  store: OperatorRolesStore,
   options: { maxAgeMs?: number } = {},
 ): OperatorDirectory {
-  const db = database;
   const maxAgeMs = options.maxAgeMs ?? OPERATOR_ROLES_MAX_AGE_MS;
   const written = new Map<string, { permissions: string; name: string; at: number }>();
   const keyOf = (tenantId: string, objectId: string) => `${tenantId.toLowerCase()}/${objectId.toLowerCase()}`;
@@ -45,53 +62,33 @@ export function createOperatorDirectory(
     async record(operator, at) {
       if (!operator.tenantId || !operator.objectId) return;
       const key = keyOf(operator.tenantId, operator.objectId);
-      const permissions = permissionsOf(operator.roles).join(",");
+      const granted = permissionsOf(operator.roles);
+      const permissions = granted.join(",");
       const name = operator.name.slice(0, 256);
       const last = written.get(key);
       // A changed name (a renamed upn) is written at once, like changed permissions.
       if (last && last.permissions === permissions && last.name === name && at.getTime() - last.at < REWRITE_AFTER_MS)
         return;
-      const row = {
-        tenant_id: operator.tenantId.toLowerCase(),
-        object_id: operator.objectId.toLowerCase(),
+      await store.put({
+        tenantId: operator.tenantId.toLowerCase(),
+        objectId: operator.objectId.toLowerCase(),
         name,
-        permissions,
-        seen_at: at.toISOString(),
-      };
-      await db
-        .insertInto("operator_roles")
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(["tenant_id", "object_id"]).doUpdateSet({
-            name: row.name,
-            permissions: row.permissions,
-            seen_at: row.seen_at,
-          }),
-        )
-        .execute();
+        permissions: granted,
+        seenAt: at.toISOString(),
+      });
       written.set(key, { permissions, name, at: at.getTime() });
       if (written.size > 10_000) written.delete(written.keys().next().value ?? "");
     },
 
     async permissionsOf(tenantId, objectId, at) {
-      const row = await db
-        .selectFrom("operator_roles")
-        .select(["permissions", "seen_at"])
-        .where("tenant_id", "=", tenantId.toLowerCase())
-        .where("object_id", "=", objectId.toLowerCase())
-        .executeTakeFirst();
-      if (!row || at.getTime() - Date.parse(row.seen_at) > maxAgeMs) return "unknown";
-      return row.permissions ? (row.permissions.split(",") as Permission[]) : [];
+      const entry = await store.get(tenantId, objectId);
+      if (!entry || at.getTime() - Date.parse(entry.seenAt) > maxAgeMs) return "unknown";
+      return entry.permissions as Permission[];
     },
 
     async nameOf(tenantId, objectId) {
-      const row = await db
-        .selectFrom("operator_roles")
-        .select("name")
-        .where("tenant_id", "=", tenantId.toLowerCase())
-        .where("object_id", "=", objectId.toLowerCase())
-        .executeTakeFirst();
-      return row?.name ? row.name : undefined;
+      const entry = await store.get(tenantId, objectId);
+      return entry?.name ? entry.name : undefined;
     },
   };
 }

@@ -127,7 +127,8 @@ export interface BotModule extends Bot {
 
 /** Builds the bot from the server's parts. */
 export function createBotModule(deps: BotModuleDeps): BotModule {
-  const store = createBotStateRepository(deps.db);
+  // Typed as the bot's port: storage declares its own shapes, and this is where the compiler checks that they fit.
+  const store: BotStateStore = createBotStateRepository(deps.db);
   const { directory } = deps;
   const now = deps.now ?? (() => new Date());
   const { bot } = deps.config;

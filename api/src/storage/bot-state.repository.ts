@@ -1,16 +1,93 @@
 /**
- * The bot's store (the BotStateStore port of bot/src/ports.ts) over Kysely, one implementation for SQLite and
- * PostgreSQL, on the tables of migrations 0002_bot_state and 0006_bot_tenant_boundary. Dialog updates are
- * compare-and-set on the revision; reminder claims are inserts that do nothing on conflict, so exactly one caller
- * sees its row inserted. Times are ISO-8601 UTC text of one length (toISOString), so text order is time order.
+ * The bot's store over Kysely, one implementation for SQLite and PostgreSQL, on the tables of migrations
+ * 0002_bot_state and 0006_bot_tenant_boundary. Dialog updates are compare-and-set on the revision; reminder claims
+ * are inserts that do nothing on conflict, so exactly one caller sees its row inserted. Times are ISO-8601 UTC text
+ * of one length (toISOString), so text order is time order.
+ * The bot declares the port (`BotStateStore` in bot/src/ports.ts) but storage knows nothing of the bot: the shapes
+ * below are storage's own, written to fit that port, and api/src/bot/bot.wiring.ts assigns this repository to a
+ * `BotStateStore`, so the compiler checks that they still fit.
  */
-import type { BotStateStore, ConversationRef, DialogKey, DialogRecord, ReminderKey } from "@dr/bot";
 import type { Kysely } from "kysely";
 import type { Database } from "./database.types.js";
 
+/** A dialog's key: one dialog per tenant, user and dialog id. */
+export interface BotDialogKey {
+  tenantId: string;
+  userId: string;
+  dialogId: string;
+}
+
+/** A stored dialog: its step, its revision (bumped by every accepted click) and its data (stored as JSON). */
+export interface BotDialogRecord<T> {
+  key: BotDialogKey;
+  step: string;
+  rev: number;
+  data: T;
+  updatedAt: string;
+}
+
+/** A conversation reference. */
+export interface BotConversationRecord {
+  serviceUrl: string;
+  conversationId: string;
+  tenantId: string;
+  aadObjectId: string | null;
+  botId: string;
+  kind: "personal" | "channel";
+  channelId: string;
+}
+
+/** Who onboarded a service; `userId` absent while not known. */
+export interface BotServiceOperatorRecord {
+  serviceId: string;
+  tenantId: string;
+  aadObjectId: string;
+  userId?: string;
+}
+
+/** The key of one reminder to one conversation. */
+export interface BotReminderKey {
+  serviceId: string;
+  secretId: string;
+  threshold: string;
+  conversationId: string;
+}
+
+/** What the repository offers (see the port's comments in bot/src/ports.ts for each method's contract). */
+export interface BotStateRepository {
+  createDialog<T>(record: BotDialogRecord<T>): Promise<void>;
+  getDialog<T>(key: BotDialogKey): Promise<BotDialogRecord<T> | undefined>;
+  /** Compare-and-set on the revision: false when the stored revision is not `expectedRev`. */
+  updateDialog<T>(
+    key: BotDialogKey,
+    expectedRev: number,
+    next: { step: string; data: T; updatedAt: string },
+  ): Promise<boolean>;
+  deleteDialog(key: BotDialogKey): Promise<void>;
+  /** Deletes every dialog last changed before `at`; returns how many. */
+  deleteDialogsUpdatedBefore(at: string): Promise<number>;
+
+  putConversation(ref: BotConversationRecord, at: string): Promise<void>;
+  deleteConversation(conversationId: string): Promise<void>;
+  listConversations(): Promise<BotConversationRecord[]>;
+  /** Deletes the references of every tenant but `tenantId`; returns how many. */
+  deleteConversationsOutsideTenant(tenantId: string): Promise<number>;
+
+  linkServiceOperator(link: BotServiceOperatorRecord, at: string): Promise<void>;
+  getServiceOperator(serviceId: string): Promise<BotServiceOperatorRecord | undefined>;
+  learnOperatorUserId(tenantId: string, aadObjectId: string, userId: string): Promise<void>;
+
+  /** True for exactly one caller across every server copy. */
+  claimReminder(key: BotReminderKey, at: string): Promise<boolean>;
+  releaseReminder(key: BotReminderKey): Promise<void>;
+
+  getLastOk(serviceId: string): Promise<string | undefined>;
+  putLastOk(serviceId: string, at: string): Promise<void>;
+}
+
 /** Creates the bot's store over the server's database handle. */
-export function createBotStateRepository(db: Kysely<Database>): BotStateStore {
-  const whereKey = (key: DialogKey) =>
+export function createBotStateRepository(db: Kysely<Database>): BotStateRepository {
+  const whereKey = (key: BotDialogKey) =>
     ({
       tenant_id: key.tenantId,
       user_id: key.userId,
@@ -31,7 +108,7 @@ export function createBotStateRepository(db: Kysely<Database>): BotStateStore {
         .execute();
     },
 
-    async getDialog<T>(key: DialogKey): Promise<DialogRecord<T> | undefined> {
+    async getDialog<T>(key: BotDialogKey): Promise<BotDialogRecord<T> | undefined> {
       const k = whereKey(key);
       const row = await db
         .selectFrom("bot_dialogs")
@@ -108,7 +185,7 @@ export function createBotStateRepository(db: Kysely<Database>): BotStateStore {
     async listConversations() {
       const rows = await db.selectFrom("bot_conversations").selectAll().orderBy("conversation_id").execute();
       return rows.map(
-        (r): ConversationRef => ({
+        (r): BotConversationRecord => ({
           conversationId: r.conversation_id,
           kind: r.kind === "personal" ? "personal" : "channel",
           serviceUrl: r.service_url,
@@ -161,7 +238,7 @@ export function createBotStateRepository(db: Kysely<Database>): BotStateStore {
         .execute();
     },
 
-    async claimReminder(key: ReminderKey, at: string) {
+    async claimReminder(key: BotReminderKey, at: string) {
       // ON CONFLICT DO NOTHING on the primary key: of several copies inserting the same claim, one row goes in.
       const result = await db
         .insertInto("bot_reminders")

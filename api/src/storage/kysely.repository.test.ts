@@ -14,6 +14,7 @@ import type { SealedSecret } from "../secrets/secret-store.types.js";
 import { type DatabaseHandle, DEFAULT_SQLITE_FILE, openDatabase } from "./database.js";
 import { createKyselyRepository } from "./kysely.repository.js";
 import { migrateToLatest } from "./migrations.js";
+import { createOperatorRolesRepository } from "./operator-roles.repository.js";
 import {
   type AuditRecord,
   type CustomerRecord,
@@ -434,7 +435,7 @@ describe.each(engines)("storage on $name", (engine) => {
   });
 
   it("remembers operators' permissions for the bot, rewriting them when they change, forgetting them when stale", async () => {
-    const directory = createOperatorDirectory(handle.db, { maxAgeMs: 60_000 });
+    const directory = createOperatorDirectory(createOperatorRolesRepository(handle.db), { maxAgeMs: 60_000 });
     const t0 = new Date("2026-01-01T00:00:00.000Z");
     const oid = randomUUID();
     const tenantId = randomUUID();

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, openDatabase } from "../storage/database.js";
-import { createRateLimiter } from "./rate-limiter.js";
+import { type DatabaseHandle, openDatabase } from "./database.js";
+import { createRateLimitRepository } from "./rate-limit.repository.js";
 
 const PG_URL = process.env.TEST_DATABASE_URL;
 const engines: { name: string; open: () => Promise<DatabaseHandle>; schema?: string }[] = [];
@@ -35,7 +35,7 @@ describe.each(engines)("the validation rate limiter on $name", (engine) => {
     await second?.close();
   });
   const limiter = (h: DatabaseHandle, now: () => number, limit = 2) =>
-    createRateLimiter({ db: h.db, engine: h.engine, limit, windowMs: 10_000, now });
+    createRateLimitRepository({ db: h.db, engine: h.engine, limit, windowMs: 10_000, now });
 
   it("admits up to the limit per key within the window, then says when to retry", async () => {
     let t = 1_000_000;
