@@ -6,14 +6,23 @@
 import type {
   AuditEvent,
   Check,
-  Cloud,
+  CreateCustomerBody,
+  CreateServiceBody,
+  CredentialsBody,
   Customer,
+  InputProblem,
+  ItemList,
   M365Settings,
   NameCheck,
+  OperatorSettings,
   Problem,
+  ReplaceSecretBody,
+  SandboxTenants,
   Service,
   ServiceStatus,
   SubdomainCheck,
+  UpdateServiceBody,
+  ValidationEvent,
   ValidationReport,
 } from "@dr/contract";
 import { createEventStreamParser } from "./event-stream.parser";
@@ -22,69 +31,6 @@ import { createEventStreamParser } from "./event-stream.parser";
 export const REQUEST_TIMEOUT_MS = 15_000;
 /** Timeout of validations (six checks, each with its own bounded retries on the server). */
 export const VALIDATION_TIMEOUT_MS = 60_000;
-
-/** Answer of GET /api/settings. */
-export interface TabSettings {
-  mode: "sandbox" | "live";
-  sbcBaseDomain: string;
-  sbcRegions: string[];
-  authMode: "dev" | "entra";
-  /** The signed-in operator and what their app roles allow (the server enforces it; the tab offers only these). */
-  operator?: { name: string; permissions: OperatorPermission[] };
-}
-
-/** read: see everything; operate: onboard, validate, replace secrets; admin: also edit and delete services. */
-export type OperatorPermission = "read" | "operate" | "admin";
-
-/** One demo tenant of sandbox mode (fictitious credentials, shown in the banner). */
-export interface SandboxTenant {
-  scenario: string;
-  tenantId: string;
-  tenantDomain: string;
-  clientId: string;
-  clientSecret: string;
-  description: string;
-}
-
-/** Body of POST /api/customers. */
-export interface CreateCustomerBody {
-  name: string;
-  contactEmail?: string;
-  note?: string;
-}
-
-/** The credentials of a validation or a new service. */
-export interface CredentialsBody {
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  cloud: Cloud;
-}
-
-/** Body of POST /api/services. */
-export interface CreateServiceBody {
-  customerId: string;
-  shortName: string;
-  fullName?: string;
-  licenseType: Service["licenseType"];
-  licensedUsers: number;
-  m365: CredentialsBody;
-  directRouting?: { m365Domain?: string; sbcRegion?: string; subdomainLabel?: string };
-}
-
-/** Body of PATCH /api/services/{id}. */
-export interface UpdateServiceBody {
-  fullName?: string;
-  licenseType?: Service["licenseType"];
-  licensedUsers?: number;
-}
-
-/** One field problem of a problem+json answer. */
-export interface ProblemField {
-  path: string;
-  code: string;
-  message: string;
-}
 
 /**
  * A failed request. `status` 0 means no HTTP answer: `code` is then `network` or `timeout` (or `aborted` when the
@@ -95,7 +41,7 @@ export class ApiProblem extends Error {
   readonly code: string;
   readonly title: string;
   readonly detail: string;
-  readonly errors: ProblemField[];
+  readonly errors: InputProblem[];
   readonly report: ValidationReport | undefined;
 
   constructor(init: {
@@ -103,7 +49,7 @@ export class ApiProblem extends Error {
     code: string;
     title?: string;
     detail?: string;
-    errors?: ProblemField[];
+    errors?: InputProblem[];
     report?: ValidationReport;
   }) {
     super(init.detail ?? init.title ?? init.code);
@@ -125,16 +71,16 @@ export interface CallOptions {
 
 /** Everything the tab asks of the API. */
 export interface ApiClient {
-  getSettings(o?: CallOptions): Promise<TabSettings>;
-  getSandbox(o?: CallOptions): Promise<{ tenants: SandboxTenant[] }>;
-  listCustomers(o?: CallOptions): Promise<{ items: Customer[] }>;
+  getSettings(o?: CallOptions): Promise<OperatorSettings>;
+  getSandbox(o?: CallOptions): Promise<SandboxTenants>;
+  listCustomers(o?: CallOptions): Promise<ItemList<Customer>>;
   createCustomer(body: CreateCustomerBody, o?: CallOptions): Promise<Customer>;
   checkName(name: string, o?: CallOptions): Promise<NameCheck>;
   /** GET /api/services/subdomain-check: is this SBC sub-domain label free? */
   checkSubdomain(label: string, o?: CallOptions): Promise<SubdomainCheck>;
   /** POST /api/validation, streaming each finished check to `onCheck`. */
   validate(body: CredentialsBody, onCheck: (c: Check) => void, o?: CallOptions): Promise<ValidationReport>;
-  listServices(status?: ServiceStatus, o?: CallOptions): Promise<{ items: Service[] }>;
+  listServices(status?: ServiceStatus, o?: CallOptions): Promise<ItemList<Service>>;
   createService(body: CreateServiceBody, idempotencyKey: string, o?: CallOptions): Promise<Service>;
   getService(id: string, o?: CallOptions): Promise<Service>;
   updateService(id: string, body: UpdateServiceBody, o?: CallOptions): Promise<Service>;
@@ -149,7 +95,7 @@ export interface ApiClient {
     onCheck: (c: Check) => void,
     o?: CallOptions,
   ): Promise<ValidationReport>;
-  getAudit(id: string, o?: CallOptions): Promise<{ items: AuditEvent[] }>;
+  getAudit(id: string, o?: CallOptions): Promise<ItemList<AuditEvent>>;
   /** The streaming primitive behind the three validations. */
   streamValidation(
     method: "POST" | "PUT",
@@ -170,7 +116,7 @@ export interface ApiClientDeps {
 
 /** Reads a problem+json (or any) error body into an ApiProblem. */
 async function problemFromResponse(response: Response): Promise<ApiProblem> {
-  let body: Partial<Problem> & { errors?: ProblemField[] } = {};
+  let body: Partial<Problem> = {};
   try {
     body = (await response.json()) as typeof body;
   } catch {
@@ -282,10 +228,11 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
       let report: ValidationReport | undefined;
       let problem: ApiProblem | undefined;
       const parser = createEventStreamParser(({ event, data }) => {
-        if (event === "check") onCheck(JSON.parse(data) as Check);
-        else if (event === "report") report = JSON.parse(data) as ValidationReport;
-        else if (event === "problem") {
-          const p = JSON.parse(data) as Partial<Problem>;
+        const e = { event, data: JSON.parse(data) } as ValidationEvent;
+        if (e.event === "check") onCheck(e.data);
+        else if (e.event === "report") report = e.data;
+        else if (e.event === "problem") {
+          const p: Partial<Problem> = e.data;
           problem = new ApiProblem({
             status: p.status ?? 500,
             code: p.code ?? "internal",
@@ -339,7 +286,13 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     validateService: (sid, onCheck, o) =>
       streamValidation("POST", `/api/services/${id(sid)}/m365/validate`, undefined, onCheck, o),
     replaceSecret: (sid, clientSecret, onCheck, o) =>
-      streamValidation("PUT", `/api/services/${id(sid)}/m365/secret`, { clientSecret }, onCheck, o),
+      streamValidation(
+        "PUT",
+        `/api/services/${id(sid)}/m365/secret`,
+        { clientSecret } satisfies ReplaceSecretBody,
+        onCheck,
+        o,
+      ),
     getAudit: (sid, o) => call("GET", `/api/services/${id(sid)}/audit`, o),
     streamValidation,
   };

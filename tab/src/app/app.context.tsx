@@ -2,8 +2,10 @@
  * What every page needs: the API client, the host (Teams or a browser), the host context and the server's tab
  * settings. Provided once by the root; pages read it with `useApp()`.
  */
+
+import type { OperatorPermission, OperatorSettings } from "@dr/contract";
 import { createContext, useContext } from "react";
-import type { ApiClient, OperatorPermission, TabSettings } from "../api/api.client";
+import type { ApiClient } from "../api/api.client";
 import type { HostContext, TeamsHost } from "../teams/teams-host";
 
 /** The shared services of the tab. */
@@ -12,7 +14,7 @@ export interface AppServices {
   host: TeamsHost;
   hostContext: HostContext;
   /** Undefined while loading, or when the server does not answer /api/settings (pages then use server defaults). */
-  settings: TabSettings | undefined;
+  settings: OperatorSettings | undefined;
 }
 
 /** React context carrying `AppServices`. */

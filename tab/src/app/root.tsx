@@ -1,9 +1,11 @@
 /**
  * The one root FluentProvider. Its theme follows the host: the initial theme from `init()`, then live changes.
  */
+
+import type { OperatorSettings } from "@dr/contract";
 import { FluentProvider, makeStyles, type Theme, tokens } from "@fluentui/react-components";
 import { useEffect, useMemo, useState } from "react";
-import type { ApiClient, TabSettings } from "../api/api.client";
+import type { ApiClient } from "../api/api.client";
 import type { HostContext, HostTheme, TeamsHost } from "../teams/teams-host";
 import { App } from "./app";
 import { AppContext, type AppServices } from "./app.context";
@@ -27,7 +29,7 @@ export interface RootProps {
   initialTheme: Theme;
   api: ApiClient;
   /** /api/settings as answered before the first render; undefined when it did not answer in time (asked again). */
-  initialSettings: TabSettings | undefined;
+  initialSettings: OperatorSettings | undefined;
 }
 
 /** The themed root with the shared services. */
@@ -37,7 +39,7 @@ export function Root({ host, hostContext, initialTheme, api, initialSettings }: 
     name: hostContext.theme,
     fluent: initialTheme,
   });
-  const [settings, setSettings] = useState<TabSettings | undefined>(initialSettings);
+  const [settings, setSettings] = useState<OperatorSettings | undefined>(initialSettings);
 
   useEffect(() => {
     host.onThemeChange((next) => {

@@ -2,6 +2,8 @@
  * Sandbox mode banner: says that Microsoft 365 is emulated and lists the demo tenants (fictitious credentials) with
  * copy buttons, collapsed by default so it does not push the page down.
  */
+
+import type { SandboxTenant } from "@dr/contract";
 import {
   Button,
   Caption1,
@@ -15,7 +17,6 @@ import {
 } from "@fluentui/react-components";
 import { CopyRegular } from "@fluentui/react-icons";
 import { useEffect, useId, useState } from "react";
-import type { SandboxTenant } from "../api/api.client";
 import { useSharedStyles } from "../components/shared.styles";
 import { en } from "../i18n/en";
 import { useApp } from "./app.context";

@@ -1,6 +1,6 @@
 /**
  * The configuration page of the team tab (manifest `configurableTabs[0].configurationUrl`): it enables Teams' Save
- * button and saves the services page as the tab's content (teams-facts section 1, pages.config).
+ * button and saves the services page as the tab's content (docs/teams.md section 2, pages.config).
  */
 import { Body1, makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect, useState } from "react";

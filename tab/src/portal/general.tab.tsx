@@ -4,7 +4,15 @@
  * see the fields read-only.
  */
 
-import { fullNameSchema, LICENSE_TYPES, licensedUsersSchema, MAX_LICENSED_USERS, type Service } from "@dr/contract";
+import {
+  fieldMessage,
+  fullNameSchema,
+  LICENSE_TYPES,
+  licensedUsersSchema,
+  MAX_LICENSED_USERS,
+  type Service,
+  type UpdateServiceBody,
+} from "@dr/contract";
 import {
   Button,
   Field,
@@ -19,10 +27,10 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { type FormEvent, useState } from "react";
-import { ApiProblem, type UpdateServiceBody } from "../api/api.client";
+import { ApiProblem } from "../api/api.client";
 import { useApp, useCan } from "../app/app.context";
 import { useSharedStyles } from "../components/shared.styles";
-import { parseUsers, schemaMessage } from "../format/field-rules";
+import { parseUsers } from "../format/field-rules";
 import { formatDateTime } from "../format/format";
 import { en } from "../i18n/en";
 import { DeleteServiceSection } from "./delete-service.section";
@@ -50,8 +58,8 @@ export function GeneralTab({ service, onSaved }: GeneralTabProps) {
   const [saving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
 
-  const fullNameError = schemaMessage(fullNameSchema, fullName);
-  const usersError = schemaMessage(licensedUsersSchema, parseUsers(users));
+  const fullNameError = fieldMessage(fullNameSchema, fullName);
+  const usersError = fieldMessage(licensedUsersSchema, parseUsers(users));
 
   const save = async (event: FormEvent) => {
     event.preventDefault();

@@ -1,5 +1,5 @@
 /**
- * M365 Configuration section (product.md section 4): who authenticated, the tenant and app, the masked secret with
+ * M365 Configuration section (docs/product.md section 4): who authenticated, the tenant and app, the masked secret with
  * Replace secret, the expiry and days until it, permissions and roles, the last validation, Validate
  * Authentication with the live checklist, and the validation history.
  */

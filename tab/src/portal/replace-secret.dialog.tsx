@@ -4,7 +4,7 @@
  * and Escape are Fluent Dialog's.
  */
 
-import { clientSecretSchema } from "@dr/contract";
+import { clientSecretSchema, fieldMessage } from "@dr/contract";
 import {
   Button,
   Dialog,
@@ -28,7 +28,6 @@ import { useApp } from "../app/app.context";
 import { SecretInput } from "../components/secret-input";
 import { runProblemText, useValidationRun } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
-import { schemaMessage } from "../format/field-rules";
 import { en } from "../i18n/en";
 
 const useStyles = makeStyles({
@@ -52,7 +51,7 @@ export default function ReplaceSecretDialog({ serviceId, open, onOpenChange, onR
   const [secret, setSecret] = useState("");
   const [touched, setTouched] = useState(false);
   const { run, start, reset } = useValidationRun();
-  const error = schemaMessage(clientSecretSchema, secret);
+  const error = fieldMessage(clientSecretSchema, secret);
   const replaced = run?.report?.ok === true && !run.problem;
 
   // Every opening starts clean: no secret kept in memory from an earlier attempt.

@@ -28,7 +28,7 @@ export interface TeamsHost {
   getAuthToken(): Promise<string | undefined>;
   /**
    * On a configurable tab's settings page: enables Save and, when the user saves, stores the tab's content URL
-   * (teams-facts section 1, pages.config). Resolves false outside Teams.
+   * (docs/teams.md section 2, pages.config). Resolves false outside Teams.
    */
   enableTabConfiguration(config: TabConfiguration): Promise<boolean>;
   /** True once `init()` found Teams. */

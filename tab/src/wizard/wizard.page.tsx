@@ -4,7 +4,7 @@
  * transitions; the steps render fields. Steps 3 to 6 load on demand.
  */
 
-import { type Customer, shortNameSchema } from "@dr/contract";
+import { type CreateServiceBody, type Customer, fieldMessage, shortNameSchema } from "@dr/contract";
 import {
   Button,
   Caption1,
@@ -17,13 +17,13 @@ import {
 } from "@fluentui/react-components";
 import { ArrowLeftRegular, ArrowResetRegular, ArrowRightRegular, CheckmarkRegular } from "@fluentui/react-icons";
 import { type FormEvent, lazy, type ReactNode, Suspense, useCallback, useEffect, useRef, useState } from "react";
-import { ApiProblem, type CreateServiceBody } from "../api/api.client";
+import { ApiProblem } from "../api/api.client";
 import { useApp, useCan } from "../app/app.context";
 import { setFlash } from "../app/flash";
 import { navigate, paths } from "../app/router";
 import { AppLink } from "../components/app-link";
 import { useSharedStyles } from "../components/shared.styles";
-import { parseUsers, schemaMessage } from "../format/field-rules";
+import { parseUsers } from "../format/field-rules";
 import { en } from "../i18n/en";
 import { CustomerStep } from "./customer.step";
 import { type NameCheckState, ServiceStep } from "./service.step";
@@ -162,7 +162,7 @@ export default function WizardPage() {
   // Live uniqueness check of the short name, debounced; only for names that pass the offline rules.
   useEffect(() => {
     const name = draft.shortName;
-    if (schemaMessage(shortNameSchema, name) !== undefined) {
+    if (fieldMessage(shortNameSchema, name) !== undefined) {
       setNameCheck({ state: "idle" });
       return;
     }

@@ -3,9 +3,9 @@
  * The draft survives leaving the page (localStorage, one key) except the client secret, which is never stored
  * in the browser: it lives only in memory while the wizard is open.
  */
-import type { Cloud, Service } from "@dr/contract";
+import type { Cloud, LicenseType } from "@dr/contract";
 
-/** The wizard steps in order (product.md section 1). */
+/** The wizard steps in order (docs/product.md section 1). */
 export const WIZARD_STEPS = ["customer", "service", "credentials", "m365", "directRouting", "summary"] as const;
 /** One step id. */
 export type WizardStepId = (typeof WIZARD_STEPS)[number];
@@ -29,7 +29,7 @@ export interface WizardDraft {
   newCustomer: { name: string; contactEmail: string; note: string };
   shortName: string;
   fullName: string;
-  licenseType?: Service["licenseType"];
+  licenseType?: LicenseType;
   /** As typed, so a half-typed number is kept. */
   licensedUsers: string;
   useKnownApp: boolean;

@@ -6,6 +6,7 @@ import {
   clientIdSchema,
   clientSecretSchema,
   createCustomerSchema,
+  fieldMessage,
   fullNameSchema,
   licensedUsersSchema,
   licenseTypeSchema,
@@ -14,7 +15,7 @@ import {
   subdomainLabelSchema,
   tenantIdSchema,
 } from "@dr/contract";
-import { parseUsers, schemaMessage } from "../format/field-rules";
+import { parseUsers } from "../format/field-rules";
 import type { WizardDraft } from "./wizard.state";
 
 /** Messages per field name. */
@@ -43,13 +44,13 @@ export function serviceErrors(
   draft: WizardDraft,
 ): FieldErrors<"shortName" | "fullName" | "licenseType" | "licensedUsers"> {
   const errors: FieldErrors<"shortName" | "fullName" | "licenseType" | "licensedUsers"> = {};
-  const shortName = schemaMessage(shortNameSchema, draft.shortName);
+  const shortName = fieldMessage(shortNameSchema, draft.shortName);
   if (shortName) errors.shortName = shortName;
-  const fullName = schemaMessage(fullNameSchema, draft.fullName);
+  const fullName = fieldMessage(fullNameSchema, draft.fullName);
   if (fullName) errors.fullName = fullName;
-  const licenseType = schemaMessage(licenseTypeSchema, draft.licenseType);
+  const licenseType = fieldMessage(licenseTypeSchema, draft.licenseType);
   if (licenseType) errors.licenseType = licenseType;
-  const users = schemaMessage(licensedUsersSchema, parseUsers(draft.licensedUsers));
+  const users = fieldMessage(licensedUsersSchema, parseUsers(draft.licensedUsers));
   if (users) errors.licensedUsers = users;
   return errors;
 }
@@ -60,18 +61,18 @@ export function credentialsErrors(
   clientSecret: string,
 ): FieldErrors<"tenantId" | "clientId" | "clientSecret"> {
   const errors: FieldErrors<"tenantId" | "clientId" | "clientSecret"> = {};
-  const tenantId = schemaMessage(tenantIdSchema, draft.tenantId);
+  const tenantId = fieldMessage(tenantIdSchema, draft.tenantId);
   if (tenantId) errors.tenantId = tenantId;
-  const clientId = schemaMessage(clientIdSchema, draft.clientId);
+  const clientId = fieldMessage(clientIdSchema, draft.clientId);
   if (clientId) errors.clientId = clientId;
-  const secret = schemaMessage(clientSecretSchema, clientSecret);
+  const secret = fieldMessage(clientSecretSchema, clientSecret);
   if (secret) errors.clientSecret = secret;
   return errors;
 }
 
 /** Step 5: the SBC sub-domain label. */
 export function subdomainError(label: string): string | undefined {
-  return schemaMessage(subdomainLabelSchema, label);
+  return fieldMessage(subdomainLabelSchema, label);
 }
 
 /** True when an errors object holds no message. */
