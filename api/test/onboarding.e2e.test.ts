@@ -465,3 +465,51 @@ describe("validation rate limit", () => {
     expect((await post("op5@provider.example", domain)).status).toBe(429);
   });
 });
+
+// Two server copies on one PostgreSQL schema share the tenant aliases as they share the hits: a domain that copy A
+// learnt is keyed by its tenant's ID on copy B, which has never validated it. (Registered on PostgreSQL only: two
+// copies in one process on one SQLite file would wait on each other's synchronous connections.)
+if (PG_URL) {
+  describe("validation rate limit across two server copies on postgres", () => {
+    const schema = `t_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+    let a: TestApp;
+    let b: TestApp;
+
+    beforeAll(async () => {
+      const env = { DATABASE_URL: PG_URL, VALIDATION_RATE_LIMIT: "3" };
+      a = await startTestApp(env, { databaseSchema: schema });
+      b = await startTestApp(env, { databaseSchema: schema });
+    });
+    afterAll(async () => {
+      await a?.close();
+      await b?.close();
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    });
+
+    const post = (app: TestApp, user: string, tenantId: string) =>
+      fetch(`${app.url}/api/validation`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-dev-user": user },
+        body: JSON.stringify({
+          tenantId,
+          clientId: valid.clientId,
+          clientSecret: "bad8Q~guess-guess-guess-guess-guess-gues",
+        }),
+      });
+
+    it("counts a domain learnt by copy A for its tenant's ID on copy B", async () => {
+      const domain = valid.tenantDomain;
+      // A resolves the domain: it learns the alias, and the run counts for the tenant's ID too.
+      expect((await post(a, "op1@provider.example", domain)).status).toBe(200);
+      expect((await post(b, "op2@provider.example", valid.tenantId)).status).toBe(200);
+      expect((await post(b, "op3@provider.example", valid.tenantId)).status).toBe(200);
+      // Three runs against the tenant: B refuses the domain too, though B itself never resolved it.
+      const refused = await post(b, "op4@provider.example", domain.toUpperCase());
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as Problem).code).toBe("rate_limited");
+    });
+  });
+}

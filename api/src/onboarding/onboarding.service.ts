@@ -191,9 +191,6 @@ function assertVersion(current: ServiceRecord, ifVersion: IfVersion): void {
   }
 }
 
-/** Most tenant names remembered for the rate limit (oldest dropped first). */
-const MAX_TENANT_ALIASES = 10_000;
-
 /** Creates the onboarding service. */
 export function createOnboardingService(deps: OnboardingDeps): OnboardingService {
   const now = deps.now ?? (() => new Date());
@@ -328,31 +325,32 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     return service;
   };
 
-  // A tenant can be named by its ID or by any of its domains; each validation that resolves a name to the tenant's
-  // ID teaches it, so the per-tenant limit counts a tenant once however it is written.
+  // A tenant can be named by its ID or by any of its domains; each validation that resolves a domain to the tenant's
+  // ID teaches it, so the per-tenant limit counts a tenant once however it is written. What was learnt is kept in the
+  // database (tenant_aliases), so every server copy on one PostgreSQL keys a known domain by its tenant, as the hits
+  // themselves are shared there.
   // Keys come from the parsed tenant (the GUID, or the lower-cased domain), never the raw text: "see 1: <GUID>" and
   // "see 2: <GUID>" name the same tenant and share its budget. Text that names no tenant makes no outbound call (the
   // format check refuses it offline), so it is limited per operator only.
-  const tenantAliases = new Map<string, string>();
-  const tenantKey = (entered: string): string | undefined => {
+  const tenantKey = async (entered: string): Promise<string | undefined> => {
     const parsed = parseTenantId(entered);
     if (!parsed.ok) return undefined;
-    return `tenant:${tenantAliases.get(parsed.value) ?? parsed.value}`;
+    const id = parsed.kind === "domain" ? await deps.repo.resolveTenantAlias(parsed.value) : undefined;
+    return `tenant:${id ?? parsed.value}`;
   };
-  const learnTenant = async (entered: string, report: ValidationReport) => {
+  /** `admittedAs`: the tenant key the run was admitted under. */
+  const learnTenant = async (entered: string, admittedAs: string | undefined, report: ValidationReport) => {
     const parsed = parseTenantId(entered);
     if (!parsed.ok) return;
     const name = parsed.value;
     // The tenant check resolves the ID even when a later check fails (a wrong secret, say).
     const resolved = report.tenant?.id ?? report.checks.find((c) => c.id === "tenant")?.detail?.tenantId;
     const id = typeof resolved === "string" ? resolved.toLowerCase() : undefined;
-    if (!id || id === name || tenantAliases.has(name)) return;
-    tenantAliases.set(name, id);
-    await deps.rateLimiter.record(`tenant:${id}`); // the run just admitted under the name counts for the tenant too
-    if (tenantAliases.size > MAX_TENANT_ALIASES) {
-      const oldest = tenantAliases.keys().next().value;
-      if (oldest !== undefined) tenantAliases.delete(oldest);
-    }
+    // Admitted under an alias already known: the run was counted for that tenant.
+    if (!id || id === name || admittedAs !== `tenant:${name}`) return;
+    await deps.repo.learnTenantAlias({ name, tenantId: id, learntAt: now().toISOString() });
+    // The run just admitted under the name counts for the tenant too (also when another copy learnt it meanwhile).
+    await deps.rateLimiter.record(`tenant:${id}`);
   };
 
   /** Every validation goes through here: admitted by the rate limit first, then run, then its tenant learnt. */
@@ -361,7 +359,7 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     input: Parameters<Validator["validate"]>[0],
     options?: Parameters<Validator["validate"]>[1],
   ): Promise<ValidationReport> => {
-    const tenant = tenantKey(input.tenantId);
+    const tenant = await tenantKey(input.tenantId);
     const decision = await deps.rateLimiter.take([`operator:${actor.toLowerCase()}`, ...(tenant ? [tenant] : [])]);
     if (!decision.ok) {
       const who = decision.key.startsWith("tenant:") ? "this tenant" : "you";
@@ -371,7 +369,7 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
       );
     }
     const report = await deps.validator.validate(input, options);
-    await learnTenant(input.tenantId, report);
+    await learnTenant(input.tenantId, tenant, report);
     return report;
   };
 

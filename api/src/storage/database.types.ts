@@ -166,6 +166,14 @@ export interface BotServiceWatchTable {
   last_ok_at: string;
 }
 
+/** `tenant_aliases` (0007): a tenant name (a domain, lower case) and the tenant ID it was found to stand for. */
+export interface TenantAliasesTable {
+  name: string;
+  /** Lower-case GUID. */
+  tenant_id: string;
+  learnt_at: string;
+}
+
 /** The whole schema, as the type parameter of `Kysely<Database>`. */
 export interface Database {
   customers: CustomersTable;
@@ -181,4 +189,5 @@ export interface Database {
   bot_service_operators: BotServiceOperatorsTable;
   bot_reminders: BotRemindersTable;
   bot_service_watch: BotServiceWatchTable;
+  tenant_aliases: TenantAliasesTable;
 }

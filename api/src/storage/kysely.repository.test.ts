@@ -253,6 +253,7 @@ describe.each(engines)("storage on $name", (engine) => {
           "rate_hits",
           "service_secrets",
           "services",
+          "tenant_aliases",
           "validations",
         ]);
         const migrated = await sql<{ name: string }>`select name from kysely_migration`.execute(first.db);
@@ -263,6 +264,7 @@ describe.each(engines)("storage on $name", (engine) => {
           "0004_rate_hits",
           "0005_subdomain_unique",
           "0006_bot_tenant_boundary",
+          "0007_tenant_aliases",
         ]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {
@@ -448,6 +450,33 @@ describe.each(engines)("storage on $name", (engine) => {
     await directory.record({ name: "pat", objectId: oid, tenantId, roles: [] }, t0);
     expect(await directory.permissionsOf(tenantId, oid, t0)).toEqual([]);
     expect(await directory.permissionsOf(tenantId, oid, new Date(t0.getTime() + 61_000))).toBe("unknown");
+  });
+
+  it("shares tenant aliases between handles: the first learnt wins, the oldest go beyond the maximum", async () => {
+    const tenantA = randomUUID();
+    const tenantB = randomUUID();
+    const name = `contoso-${randomBytes(4).toString("hex")}.example`;
+    const second = await env.open();
+    try {
+      const other = createKyselyRepository(second.db, second.engine);
+      expect(await repo.resolveTenantAlias(name)).toBeUndefined();
+      expect(await repo.learnTenantAlias({ name, tenantId: tenantA, learntAt: "2025-08-01T00:00:00.000Z" })).toBe(true);
+      // Another server copy sees it, and learning the name again (even for another tenant) changes nothing.
+      expect(await other.resolveTenantAlias(name)).toBe(tenantA);
+      expect(await other.learnTenantAlias({ name, tenantId: tenantB, learntAt: "2025-08-01T00:00:01.000Z" })).toBe(
+        false,
+      );
+      expect(await repo.resolveTenantAlias(name)).toBe(tenantA);
+
+      const trimmed = createKyselyRepository(second.db, second.engine, { tenantAliasesKept: 2 });
+      const names = [1, 2, 3].map((i) => `n${i}-${name}`);
+      for (const [i, n] of names.entries())
+        await trimmed.learnTenantAlias({ name: n, tenantId: tenantB, learntAt: `2099-01-0${i + 1}T00:00:00.000Z` });
+      expect(await Promise.all(names.map((n) => repo.resolveTenantAlias(n)))).toEqual([undefined, tenantB, tenantB]);
+      expect(await repo.resolveTenantAlias(name)).toBeUndefined();
+    } finally {
+      await second.close();
+    }
   });
 
   it("remembers an idempotency key once", async () => {

@@ -22,11 +22,25 @@ import {
   type ValidationRecord,
 } from "./repository.types.js";
 
+/** Options of {@link createKyselyRepository}. */
+export interface KyselyRepositoryOptions {
+  /** Most tenant aliases kept; beyond it the oldest learnt are forgotten (learnt again at their next use). Default 10 000. */
+  tenantAliasesKept?: number;
+}
+
+/** Default of {@link KyselyRepositoryOptions.tenantAliasesKept}. */
+export const TENANT_ALIASES_KEPT = 10_000;
+
 /**
  * A repository over `db` (a Kysely instance or a transaction). `engine` is kept for engine-specific behaviour and is
- * handed on to transaction-bound repositories.
+ * handed on to transaction-bound repositories, with the options.
  */
-export function createKyselyRepository(db: Kysely<Database>, engine: "sqlite" | "postgres"): Repository {
+export function createKyselyRepository(
+  db: Kysely<Database>,
+  engine: "sqlite" | "postgres",
+  options: KyselyRepositoryOptions = {},
+): Repository {
+  const tenantAliasesKept = options.tenantAliasesKept ?? TENANT_ALIASES_KEPT;
   const serviceColumns = [
     "services.id",
     "services.customer_id",
@@ -73,7 +87,7 @@ export function createKyselyRepository(db: Kysely<Database>, engine: "sqlite" | 
     async transaction<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {
       // Already inside one: nest by joining it, so a domain helper can open a transaction whoever calls it.
       if (db.isTransaction) return fn(repo);
-      return db.transaction().execute((trx) => fn(createKyselyRepository(trx, engine)));
+      return db.transaction().execute((trx) => fn(createKyselyRepository(trx, engine, options)));
     },
 
     async listCustomers() {
@@ -283,6 +297,34 @@ export function createKyselyRepository(db: Kysely<Database>, engine: "sqlite" | 
           })
           .execute(),
       );
+    },
+
+    async resolveTenantAlias(name) {
+      const row = await db.selectFrom("tenant_aliases").select("tenant_id").where("name", "=", name).executeTakeFirst();
+      return row?.tenant_id;
+    },
+
+    async learnTenantAlias(alias) {
+      // ON CONFLICT DO NOTHING on the primary key (both engines): of several copies learning one name, the first
+      // row stays and the others insert nothing.
+      const result = await db
+        .insertInto("tenant_aliases")
+        .values({ name: alias.name, tenant_id: alias.tenantId, learnt_at: alias.learntAt })
+        .onConflict((oc) => oc.column("name").doNothing())
+        .executeTakeFirst();
+      const learnt = Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+      if (learnt) {
+        // Bounded like the per-process map it replaces: the newest `tenantAliasesKept` stay (ties at the cut go).
+        const cut = await db
+          .selectFrom("tenant_aliases")
+          .select("learnt_at")
+          .orderBy("learnt_at", "desc")
+          .limit(1)
+          .offset(tenantAliasesKept)
+          .executeTakeFirst();
+        if (cut) await db.deleteFrom("tenant_aliases").where("learnt_at", "<=", cut.learnt_at).execute();
+      }
+      return learnt;
     },
 
     async close() {

@@ -113,6 +113,15 @@ export interface IdempotencyRecord {
   createdAt: string;
 }
 
+/** A tenant name learnt to stand for a tenant ID (the validation rate limit counts a tenant once, however named). */
+export interface TenantAliasRecord {
+  /** The name as entered, parsed: a domain in lower case. */
+  name: string;
+  /** The tenant ID (GUID, lower case) a validation resolved the name to. */
+  tenantId: string;
+  learntAt: string;
+}
+
 /** Thrown by the repository when a unique constraint refuses a write (e.g. a taken short name). */
 export class UniqueViolationError extends Error {
   override readonly name = "UniqueViolationError";
@@ -175,6 +184,14 @@ export interface Repository {
   getIdempotency(actor: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Throws UniqueViolationError("idempotency_key") when the pair exists. */
   insertIdempotency(record: IdempotencyRecord): Promise<void>;
+
+  /** The tenant ID `name` (a domain, lower case) was learnt to stand for, or undefined when not known. */
+  resolveTenantAlias(name: string): Promise<string | undefined>;
+  /**
+   * Remembers the alias unless its name is known already: the first learnt wins, on every server copy (insert or
+   * ignore). True when it was new. The oldest aliases are forgotten beyond a maximum count.
+   */
+  learnTenantAlias(alias: TenantAliasRecord): Promise<boolean>;
 
   /** Releases connections. */
   close(): Promise<void>;
