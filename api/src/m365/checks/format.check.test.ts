@@ -1,11 +1,15 @@
 /** The `format` check: the input rules offline, each refusal naming its field, and the parsed values it leaves. */
-import { describe, expect, it } from "vitest";
-import { checkHarness, sandbox } from "./check.fixtures.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type CheckHarness, checkHarness, sandbox } from "./check.fixtures.js";
 import { formatCheck } from "./format.check.js";
 
 describe("format check", () => {
+  let h: CheckHarness;
+  beforeAll(async () => {
+    h = await checkHarness();
+  });
+
   it("passes well-formed sandbox credentials and leaves the parsed tenant, client and hint", async () => {
-    const h = await checkHarness();
     const c = sandbox("valid");
     const outcome = await formatCheck.run(h.context(c));
     expect(outcome.result.status).toBe("pass");
@@ -14,7 +18,6 @@ describe("format check", () => {
   });
 
   it("reads a pasted portal URL as the tenant GUID", async () => {
-    const h = await checkHarness();
     const c = sandbox("valid");
     const url = `https://portal.azure.com/#view/Microsoft_AAD_IAM/TenantOverview/tenantId/${c.tenantId.toUpperCase()}`;
     const outcome = await formatCheck.run(h.context({ ...c, tenantId: url }));
@@ -22,7 +25,6 @@ describe("format check", () => {
   });
 
   it("names every broken field, sends nothing and leaves no facts", async () => {
-    const h = await checkHarness();
     const outcome = await formatCheck.run(
       h.context({ ...sandbox("valid"), tenantId: "common", clientId: "not-a-guid", clientSecret: " padded " }),
     );
@@ -39,7 +41,6 @@ describe("format check", () => {
   });
 
   it("refuses a pasted Secret ID, an empty and an over-long secret", async () => {
-    const h = await checkHarness();
     const c = sandbox("valid");
     const code = async (clientSecret: string) => (await formatCheck.run(h.context({ ...c, clientSecret }))).result.code;
     expect(await code("6a3f1c2e-7b8d-4e9f-a0b1-c2d3e4f5a6b7")).toBe("secret_id_not_value");
@@ -48,7 +49,6 @@ describe("format check", () => {
   });
 
   it("only warns about an odd-looking secret, and still leaves the facts", async () => {
-    const h = await checkHarness();
     const outcome = await formatCheck.run(h.context({ ...sandbox("valid"), clientSecret: "short!secret" }));
     expect(`${outcome.result.status}:${outcome.result.code}`).toBe("warn:secret_unusual");
     expect(outcome.facts?.secretHint).toBe("sho");

@@ -1,31 +1,35 @@
 /** The `graph` check against the emulator's GET /organization: the company, a refusal, an outage. */
-import { describe, expect, it } from "vitest";
-import { checkHarness, sandbox } from "./check.fixtures.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type CheckHarness, checkHarness, sandbox } from "./check.fixtures.js";
 import { graphCheck } from "./graph.check.js";
 
 describe("graph check", () => {
+  let h: CheckHarness;
+  beforeAll(async () => {
+    h = await checkHarness();
+  });
+
   it("reads the organization and its verified domains with the run's correlation id", async () => {
     const seen: Record<string, string>[] = [];
-    const h = await checkHarness({
+    const watched = await checkHarness({
       wrap: (inner) => (request, signal) => {
         if (request.url.includes("/v1.0/")) seen.push(request.headers);
         return inner(request, signal);
       },
     });
     const c = sandbox("valid");
-    const context = h.context(c, await h.factsUpToToken(c));
+    const context = watched.context(c, await watched.factsUpToToken(c));
     const outcome = await graphCheck.run(context);
     expect(outcome.result.status).toBe("pass");
     expect(outcome.facts?.organization?.id).toBe(c.tenantId);
     expect(outcome.facts?.organization?.initialDomain).toBe(c.tenantDomain);
     expect(outcome.facts?.organization?.domains).toContain("contoso-sandbox.example");
     expect(outcome.result.detail?.requestId).toBeTruthy();
-    expect(h.requests.at(-1)).toBe("GET /v1.0/organization");
+    expect(watched.requests.at(-1)).toBe("GET /v1.0/organization");
     expect(seen[0]?.["client-request-id"]).toBe(context.correlationId);
   });
 
   it("fails on Graph's 403 Authorization_RequestDenied", async () => {
-    const h = await checkHarness();
     const c = sandbox("graph-denied");
     const outcome = await graphCheck.run(h.context(c, await h.factsUpToToken(c)));
     expect(`${outcome.result.status}:${outcome.result.code}`).toBe("fail:graph_denied");
@@ -34,7 +38,6 @@ describe("graph check", () => {
   });
 
   it("is unknown on a Graph outage and on a proxy's HTML page", async () => {
-    const h = await checkHarness();
     const down = sandbox("graph-unavailable");
     const outage = await graphCheck.run(h.context(down, await h.factsUpToToken(down)));
     expect(`${outage.result.status}:${outage.result.code}`).toBe("unknown:graph_unavailable");

@@ -1,11 +1,15 @@
 /** The `permissions` check on tokens the emulator issues: roles against the requirement, and a foreign token. */
-import { describe, expect, it } from "vitest";
-import { checkHarness, sandbox } from "./check.fixtures.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type CheckHarness, checkHarness, sandbox } from "./check.fixtures.js";
 import { decodeJwtPayload, permissionCovered, permissionsCheck } from "./permissions.check.js";
 
 describe("permissions check", () => {
+  let h: CheckHarness;
+  beforeAll(async () => {
+    h = await checkHarness();
+  });
+
   it("passes a consented token without a request and names the app's directory roles", async () => {
-    const h = await checkHarness();
     const c = sandbox("valid");
     const facts = await h.factsUpToToken(c);
     const sent = h.requests.length;
@@ -17,7 +21,6 @@ describe("permissions check", () => {
   });
 
   it("lists exactly what is missing, with the admin-consent link", async () => {
-    const h = await checkHarness();
     const c = sandbox("partial-consent");
     const outcome = await permissionsCheck.run(h.context(c, await h.factsUpToToken(c)));
     expect(`${outcome.result.status}:${outcome.result.code}`).toBe("fail:permissions_missing");
@@ -29,7 +32,6 @@ describe("permissions check", () => {
   });
 
   it("fails a token without any roles claim (no consent at all)", async () => {
-    const h = await checkHarness();
     const c = sandbox("missing-consent");
     const outcome = await permissionsCheck.run(h.context(c, await h.factsUpToToken(c)));
     expect(outcome.facts?.permissions?.granted).toEqual([]);
@@ -37,7 +39,6 @@ describe("permissions check", () => {
   });
 
   it("does not take a token for another tenant, or an unreadable one, for this one", async () => {
-    const h = await checkHarness();
     const c = sandbox("valid");
     const facts = await h.factsUpToToken(c);
     const foreign = await h.emulator.signToken({ tid: "00000000-0000-0000-0000-000000000001", appid: c.clientId });

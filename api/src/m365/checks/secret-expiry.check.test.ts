@@ -1,11 +1,15 @@
 /** The `secret_expiry` check against the emulator's application object: days left, missing, unreadable, expired. */
-import { describe, expect, it } from "vitest";
-import { checkHarness, sandbox } from "./check.fixtures.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type CheckHarness, checkHarness, sandbox } from "./check.fixtures.js";
 import { secretExpiryCheck } from "./secret-expiry.check.js";
 
 describe("secret expiry check", () => {
+  let h: CheckHarness;
+  beforeAll(async () => {
+    h = await checkHarness();
+  });
+
   it("finds the entered secret by its hint and counts the days left", async () => {
-    const h = await checkHarness();
     const c = sandbox("valid");
     const outcome = await secretExpiryCheck.run(h.context(c, await h.factsUpToToken(c)));
     expect(outcome.result.status).toBe("pass");
@@ -15,7 +19,6 @@ describe("secret expiry check", () => {
   });
 
   it("warns when 30 days or fewer are left", async () => {
-    const h = await checkHarness();
     const c = sandbox("expiring");
     const outcome = await secretExpiryCheck.run(h.context(c, await h.factsUpToToken(c)));
     expect(`${outcome.result.status}:${outcome.result.code}`).toBe("warn:secret_expiring");
@@ -23,14 +26,12 @@ describe("secret expiry check", () => {
   });
 
   it("warns when no listed secret has the hint (rotated)", async () => {
-    const h = await checkHarness();
     const c = sandbox("secret-rotated");
     const outcome = await secretExpiryCheck.run(h.context(c, await h.factsUpToToken(c)));
     expect(`${outcome.result.status}:${outcome.result.code}`).toBe("warn:secret_not_found");
   });
 
   it("only warns when the expiry cannot be read: no Application.Read.All (403), app of another tenant (404)", async () => {
-    const h = await checkHarness();
     const partial = sandbox("partial-consent");
     const denied = await secretExpiryCheck.run(h.context(partial, await h.factsUpToToken(partial)));
     expect(`${denied.result.status}:${denied.result.code}`).toBe("warn:expiry_unreadable");
@@ -43,10 +44,10 @@ describe("secret expiry check", () => {
 
   it("fails when our clock says the matching secret has ended (a skew against Entra's)", async () => {
     const now = new Date();
-    const h = await checkHarness({ emulator: { now: () => now } });
+    const skewed = await checkHarness({ emulator: { now: () => now } });
     const c = sandbox("valid");
-    const facts = await h.factsUpToToken(c);
-    const later = { ...h.context(c, facts), now: () => new Date(now.getTime() + 301 * 86_400_000) };
+    const facts = await skewed.factsUpToToken(c);
+    const later = { ...skewed.context(c, facts), now: () => new Date(now.getTime() + 301 * 86_400_000) };
     const outcome = await secretExpiryCheck.run(later);
     expect(`${outcome.result.status}:${outcome.result.code}`).toBe("fail:secret_expired");
     expect(outcome.facts?.secret?.daysUntilExpire).toBe(-1);
