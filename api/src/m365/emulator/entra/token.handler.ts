@@ -1,0 +1,268 @@
+/**
+ * POST /{tenant}/oauth2/v2.0/token, client credentials only: walks Entra's checks in the order of docs/entra.md
+ * section 5 and stops at the first that fails, with that step's AADSTS answer (section 4); otherwise issues an
+ * RS256-signed v1 app-only Graph token shaped like a real one (section 8).
+ */
+import { randomBytes } from "node:crypto";
+import { preFault } from "../emulator.faults.js";
+import {
+  delayed,
+  ENTRA_JSON,
+  type EntraContext,
+  entraError,
+  entraHeaders,
+  entraRetryAnswer,
+  invalidTenant,
+  json,
+  type Response,
+  tenantNotFound,
+} from "../emulator.responses.js";
+import { type EmulatorState, GRAPH_APP_ID, stableGuid } from "../emulator.state.js";
+import type { AppFixture, EmulatorResponse, TenantFixture } from "../emulator.types.js";
+
+/** Present in `wids` of every app-only token (docs/entra.md section 8); not an assignable role. */
+const IMPLICIT_WID = "0997a1d0-0d1d-4acb-b408-d5ca73121e90";
+
+/** The resource a scope names, when it is Microsoft Graph (by URI or by its application id). */
+function isGraphResource(state: EmulatorState, resource: string): boolean {
+  const r = resource.replace(/\/+$/, "").toLowerCase();
+  return r === state.graphResource.toLowerCase() || r === GRAPH_APP_ID;
+}
+
+async function issueToken(state: EmulatorState, tenant: TenantFixture, app: AppFixture, at: Date): Promise<string> {
+  const nowSec = Math.floor(at.getTime() / 1000);
+  const oid = stableGuid("sp", tenant.id, app.appId.toLowerCase());
+  const iss = `https://sts.windows.net/${tenant.id}/`;
+  const claims: Record<string, unknown> = {
+    aud: state.graphResource,
+    iss,
+    // Observed on real tokens: iat/nbf backdated 5 minutes, exp - iat = 3900 while expires_in = 3599.
+    iat: nowSec - 300,
+    nbf: nowSec - 300,
+    exp: nowSec + 3600,
+    aio: randomBytes(48).toString("base64"),
+    app_displayname: app.displayName,
+    appid: app.appId,
+    appidacr: "1",
+    idp: iss,
+    idtyp: "app",
+    oid,
+    rh: `1.${randomBytes(40).toString("base64url")}.`,
+  };
+  // No consent, no `roles` claim at all (docs/entra.md section 8).
+  if (app.graphRoles.length > 0) claims.roles = [...app.graphRoles];
+  Object.assign(claims, {
+    sub: oid,
+    tenant_region_scope: tenant.regionScope,
+    tid: tenant.id,
+    uti: randomBytes(16).toString("base64url"),
+    ver: "1.0",
+    wids: [...app.directoryRoles, IMPLICIT_WID],
+    xms_tcdt: Math.floor(state.anchor / 1000) - 400 * 86_400,
+  });
+  return state.sign(claims);
+}
+
+/** Steps 3 to 8 of the order: app, enabled, credential, secret, expiry, scope. An answer ends the request. */
+function refuseClient(
+  state: EmulatorState,
+  ctx: EntraContext,
+  tenant: TenantFixture,
+  params: URLSearchParams,
+): Response | AppFixture {
+  const missing = (name: string): Response =>
+    entraError(
+      ctx,
+      400,
+      "invalid_request",
+      900144,
+      `The request body must contain the following parameter: '${name}'.`,
+    );
+  const grantType = params.get("grant_type");
+  if (grantType === null || grantType === "") return missing("grant_type");
+  if (grantType !== "client_credentials") {
+    return entraError(
+      ctx,
+      400,
+      "unsupported_grant_type",
+      70003,
+      `The app requested an unsupported grant type '${grantType}'.`,
+    );
+  }
+  const clientId = params.get("client_id");
+  if (clientId === null || clientId === "") return missing("client_id");
+
+  // 3. app exists, 4. enabled.
+  const app = tenant.apps.find((a) => a.appId.toLowerCase() === clientId.toLowerCase());
+  if (app === undefined) {
+    return entraError(
+      ctx,
+      400,
+      "unauthorized_client",
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'. This can ` +
+        "happen if the application has not been installed by the administrator of the tenant or consented to by " +
+        "any user in the tenant. You may have sent your authentication request to the wrong tenant.",
+    );
+  }
+  if (!app.enabled) {
+    return entraError(
+      ctx,
+      400,
+      "unauthorized_client",
+      7000112,
+      `Application '${app.appId}'(${app.displayName}) is disabled.`,
+    );
+  }
+
+  // 5. credential present, 6. matches, 7. not expired.
+  const secretValue = params.get("client_secret") ?? "";
+  if (secretValue === "") {
+    if ((params.get("client_assertion") ?? "") !== "") {
+      // The emulator models secrets only; an assertion can never be valid here.
+      return entraError(ctx, 401, "invalid_client", 700027, "Client assertion failed signature validation.");
+    }
+    return entraError(
+      ctx,
+      401,
+      "invalid_client",
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    );
+  }
+  const matches = state.matchingSecrets(app, secretValue, ctx.now);
+  if (matches.length === 0) {
+    return entraError(
+      ctx,
+      401,
+      "invalid_client",
+      7000215,
+      "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, " +
+        `not the client secret ID, for a secret added to app '${app.appId}'.`,
+    );
+  }
+  if (!matches.some((s) => s.end >= ctx.now)) {
+    return entraError(
+      ctx,
+      401,
+      "invalid_client",
+      7000222,
+      `The provided client secret keys for app '${app.appId}' are expired. Visit the Azure portal to create new ` +
+        "keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added " +
+        "security: https://aka.ms/certCreds.",
+    );
+  }
+
+  // 8. scope: /.default, then a resource known in the tenant (only Graph is provisioned here).
+  const rawScope = params.get("scope");
+  if (rawScope === null || rawScope.trim() === "") return missing("scope");
+  const scopes = rawScope
+    .split(/\s+/)
+    .filter((s) => s !== "" && !["openid", "profile", "offline_access"].includes(s.toLowerCase()));
+  const scope = scopes[0] ?? rawScope.trim();
+  if (scopes.length > 1) {
+    return entraError(
+      ctx,
+      400,
+      "invalid_scope",
+      70011,
+      `The provided value for the input parameter 'scope' is not valid. The scope ${rawScope.trim()} is not valid.`,
+    );
+  }
+  if (!scope.toLowerCase().endsWith("/.default")) {
+    return entraError(
+      ctx,
+      400,
+      "invalid_scope",
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with ` +
+        "/.default suffixed to the resource identifier (application ID URI).",
+    );
+  }
+  const resource = scope.slice(0, -"/.default".length);
+  if (!isGraphResource(state, resource)) {
+    return entraError(
+      ctx,
+      400,
+      "invalid_resource",
+      500011,
+      `The resource principal named ${resource} was not found in the tenant named ${tenant.displayName}. This can ` +
+        "happen if the application has not been installed by the administrator of the tenant or consented to by " +
+        "any user in the tenant. You might have sent your authentication request to the wrong tenant.",
+    );
+  }
+  return app;
+}
+
+export async function handleToken(
+  state: EmulatorState,
+  ctx: EntraContext,
+  method: string,
+  segment: string,
+  params: URLSearchParams,
+): Promise<EmulatorResponse> {
+  if (method !== "POST") {
+    return entraError(
+      ctx,
+      400,
+      "invalid_request",
+      900561,
+      `The endpoint only accepts POST, OPTIONS requests. Received a ${method} request.`,
+    );
+  }
+  // 1. and 2.: tenant syntax, then existence in this (the global) cloud.
+  const found = state.lookupTenant(segment);
+  if (found.kind === "invalid") return invalidTenant(ctx, segment);
+  if (found.kind === "unknown") return tenantNotFound(ctx, segment, "invalid_request");
+  if (found.kind === "reserved") {
+    // (unverified) App-only requests cannot name a tenant through /common or /organizations.
+    return entraError(
+      ctx,
+      400,
+      "invalid_request",
+      50059,
+      "No tenant-identifying information found in either the request or implied by any provided credentials.",
+    );
+  }
+  const tenant = found.tenant;
+  if (tenant.cloud !== "global") {
+    // A confidential client cannot cross clouds (docs/entra.md section 1).
+    return entraError(
+      ctx,
+      400,
+      "invalid_request",
+      900432,
+      "Confidential Client is not supported in Cross Cloud request.",
+    );
+  }
+  const fault = preFault(state, tenant, "token", entraRetryAnswer(ctx), false);
+  if (typeof fault !== "number") return fault;
+
+  const app = refuseClient(state, ctx, tenant, params);
+  if ("kind" in app) return app;
+
+  // 9. policy, then throttling.
+  if (app.blockedByPolicy === true) {
+    return entraError(
+      ctx,
+      400,
+      "invalid_grant",
+      53003,
+      "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",
+      { suberror: "message_only" },
+    );
+  }
+  const throttle = tenant.faults?.token;
+  if (throttle?.kind === "throttle" && state.consumeFault(tenant, "token", throttle.times)) {
+    return entraRetryAnswer(ctx)(429, throttle.retryAfterSeconds);
+  }
+
+  const accessToken = await issueToken(state, tenant, app, ctx.now);
+  const ok = json(
+    200,
+    ENTRA_JSON,
+    { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken },
+    entraHeaders(ctx),
+  );
+  return delayed(ok, fault);
+}

@@ -1,0 +1,56 @@
+/**
+ * Graph's bearer check: the emulator verifies its own tokens as Graph does (signature, audience, lifetime) and
+ * authorizes by the `roles` in the token, not by the current consent (docs/entra.md section 8).
+ */
+import { errors as joseErrors, jwtVerify } from "jose";
+import { type GraphContext, graphUnauthorized, type Response } from "../emulator.responses.js";
+import { type EmulatorState, GRAPH_APP_ID } from "../emulator.state.js";
+import type { AppFixture, TenantFixture } from "../emulator.types.js";
+
+/** Who called, as the token says. */
+export interface GraphCaller {
+  tenant: TenantFixture;
+  app: AppFixture;
+  /** The token's `roles` (application permissions with consent when it was issued). */
+  roles: string[];
+}
+
+/** Checks the bearer token as Graph would; returns the caller or the 401 answer. */
+export async function authenticate(
+  state: EmulatorState,
+  g: GraphContext,
+  authorization: string | undefined,
+): Promise<GraphCaller | Response> {
+  const match = /^Bearer\s+(\S*)\s*$/i.exec(authorization ?? "");
+  const token = match?.[1] ?? "";
+  if (token === "") return graphUnauthorized(g, "Access token is empty.");
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, state.publicKey, {
+      algorithms: ["RS256"],
+      audience: [state.graphResource, `${state.graphResource}/`, GRAPH_APP_ID],
+      currentDate: g.now,
+    }));
+  } catch (err: unknown) {
+    if (err instanceof joseErrors.JWTExpired) {
+      return graphUnauthorized(g, "Lifetime validation failed, the token is expired.");
+    }
+    if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === "aud") {
+      return graphUnauthorized(g, "Access token validation failure. Invalid audience.");
+    }
+    if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
+      return graphUnauthorized(g, "Access token validation failure. Invalid signature.");
+    }
+    return graphUnauthorized(g, "Access token validation failure.");
+  }
+  const tid = typeof payload.tid === "string" ? payload.tid.toLowerCase() : "";
+  const appid = typeof payload.appid === "string" ? payload.appid.toLowerCase() : "";
+  const tenant = state.tenants.find((t) => t.id.toLowerCase() === tid);
+  const app = tenant?.apps.find((a) => a.appId.toLowerCase() === appid);
+  if (tenant === undefined || app === undefined) {
+    return graphUnauthorized(g, "Access token validation failure. Invalid issuer or signature.");
+  }
+  // Graph authorizes by the roles in the token, not the current consent: new consent needs a new token.
+  const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
+  return { tenant, app, roles };
+}
