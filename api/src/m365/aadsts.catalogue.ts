@@ -1,5 +1,5 @@
 /**
- * What Entra's answers mean for the operator (entra-facts section 3). Classified by the numeric AADSTS code and
+ * What Entra's answers mean for the operator (docs/entra.md section 4). Classified by the numeric AADSTS code and
  * the OAuth `error`, never by the description text, which Microsoft changes.
  */
 import type { CheckCode, CheckStatus } from "@dr/contract";
@@ -150,7 +150,7 @@ export function readAadsts(errorNo: unknown, errorCodes?: unknown, message?: unk
   return undefined;
 }
 
-/** Directory role template ids worth naming (entra-facts section 10). */
+/** Directory role template ids worth naming (docs/entra.md section 11). */
 export const DIRECTORY_ROLE_NAMES: Readonly<Record<string, string>> = {
   "69091246-20e8-4a56-aa4d-066075b2a7a8": "Teams Administrator",
   "baf37b3a-610e-45da-9e62-d9d1e5e8914b": "Teams Communications Administrator",

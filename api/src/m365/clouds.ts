@@ -1,5 +1,5 @@
 /**
- * The national clouds (entra-facts section 8): one table drives the login host, the Graph host and the scope.
+ * The national clouds (docs/entra.md section 1): one table drives the login host, the Graph host and the scope.
  * The Graph host is never derived from the login host.
  */
 import type { Cloud } from "@dr/contract";
@@ -68,7 +68,7 @@ export function resolveEndpoints(cloud: Cloud, overrides: EndpointOverrides = {}
 
 /**
  * Which cloud an openid-configuration describes, from `cloud_instance_name` and the region scopes
- * (entra-facts section 5: USGov/DODCON = GCC High, USGov/DOD = DoD).
+ * (docs/entra.md section 2: USGov/DODCON = GCC High, USGov/DOD = DoD).
  */
 export function cloudOfTenant(doc: {
   cloud_instance_name?: unknown;

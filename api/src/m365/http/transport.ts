@@ -1,6 +1,6 @@
 /**
  * The validator's one HTTP transport: every call to Entra ID and Graph goes through here, msal's included.
- * It owns what msal's default client lacks (entra-facts section 1): a timeout on every request, the HTTP status
+ * It owns what msal's default client lacks (docs/entra.md section 7): a timeout on every request, the HTTP status
  * and network cause kept, non-JSON bodies classified, and Retry-After honoured on 429/503 within a bounded budget.
  */
 import type { Dispatch, DispatchRequest, DispatchResponse } from "./dispatch.types.js";
