@@ -20,28 +20,20 @@ import {
 import { ArrowClockwiseRegular } from "@fluentui/react-icons";
 import { SecretInput } from "../components/secret-input";
 import { useSharedStyles } from "../components/shared.styles";
+import { type RunState, runProblemText } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
 import { en } from "../i18n/en";
 import { credentialsKey } from "./wizard.state";
-import { type StepProps, useTouched, type ValidationRun } from "./wizard.types";
+import { type StepProps, useTouched } from "./wizard.types";
 import { credentialsErrors } from "./wizard.validation";
 
 /** Props of the credentials step. */
 export interface CredentialsStepProps extends StepProps {
   secret: string;
   setSecret(value: string): void;
-  /** The latest validation run, if any. */
-  run: ValidationRun | undefined;
+  /** The latest validation run, if any; its `key` is the credentialsKey() of the values it was for. */
+  run: RunState | undefined;
   onRetry(): void;
-}
-
-function problemText(run: ValidationRun): string {
-  const p = run.problem;
-  if (!p) return "";
-  if (p.code === "rate_limited") return en.errors.rateLimited;
-  if (p.code === "timeout") return en.errors.timeout;
-  if (p.code === "network") return en.errors.network;
-  return p.detail;
 }
 
 /** Step 3. */
@@ -140,7 +132,7 @@ export default function CredentialsStep({
         <section aria-label={en.checks.title} className={shared.form}>
           {!run.running && run.problem && (
             <MessageBar intent="error" layout="multiline">
-              <MessageBarBody>{problemText(run)}</MessageBarBody>
+              <MessageBarBody>{runProblemText(run.problem, en.errors)}</MessageBarBody>
               <MessageBarActions>
                 <Button icon={<ArrowClockwiseRegular />} onClick={onRetry}>
                   {en.app.retry}

@@ -17,7 +17,7 @@ export function sbcFqdn(label: string, baseDomain: string | undefined): string {
   return baseDomain ? `${label}.${baseDomain}` : label;
 }
 
-/** Step 5; `subdomainCheck` is the live availability of the label (owned by the page, which also checks on Next). */
+/** Step 5; `subdomainCheck` is the live availability of the label (kept by useWizard, which also checks on Next). */
 export default function DirectRoutingStep({
   draft,
   update,

@@ -1,23 +1,16 @@
 /**
  * Step 2: the service. The short name is checked against the shared rules as the operator types and for
- * uniqueness against the API (debounced by the wizard page), with the outcome under the field.
+ * uniqueness against the API (debounced, name-check.ts), with the outcome under the field.
  */
 
 import { LICENSE_TYPES, MAX_LICENSED_USERS } from "@dr/contract";
 import { Field, Input, Radio, RadioGroup, Spinner } from "@fluentui/react-components";
 import { useSharedStyles } from "../components/shared.styles";
 import { en } from "../i18n/en";
+import type { NameCheckState } from "./name-check";
 import type { WizardDraft } from "./wizard.state";
 import { type StepProps, useTouched } from "./wizard.types";
 import { serviceErrors } from "./wizard.validation";
-
-/** Where the uniqueness check of the short name stands. */
-export type NameCheckState =
-  | { state: "idle" }
-  | { state: "checking"; name: string }
-  | { state: "ok"; name: string }
-  | { state: "taken"; name: string; message: string }
-  | { state: "error"; name: string };
 
 /** Props of the service step. */
 export interface ServiceStepProps extends StepProps {

@@ -2,9 +2,7 @@
  * Props shared by the wizard's step components, and the small touched-fields hook they use to show a field's
  * message only after the operator left it (or pressed Next), not while they start typing.
  */
-import type { Check, ValidationReport } from "@dr/contract";
 import { useCallback, useState } from "react";
-import type { ApiProblem } from "../api/api.client";
 import type { WizardDraft } from "./wizard.state";
 
 /** Props every step receives. */
@@ -23,15 +21,4 @@ export function useTouched(submitted: boolean): { shown(field: string): boolean;
     setTouched((prev) => (prev.has(field) ? prev : new Set(prev).add(field)));
   }, []);
   return { shown: (field) => submitted || touched.has(field), touch };
-}
-
-/** A validation run of the credentials step, kept by the wizard page. */
-export interface ValidationRun {
-  running: boolean;
-  checks: Check[];
-  report?: ValidationReport;
-  /** The run could not finish (network, timeout, rate limit); Retry is offered. */
-  problem?: ApiProblem;
-  /** `credentialsKey()` of the values the run was for. */
-  key: string;
 }

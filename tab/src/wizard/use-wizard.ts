@@ -1,0 +1,276 @@
+/**
+ * The onboarding wizard as a hook: the state (wizard.reducer.ts), its persistence, the live checks of the short name
+ * and the SBC sub-domain, the customers list, the validation run (useValidationRun) and the transitions of Back,
+ * Next, Create and Start over. The wizard page only renders what this returns.
+ */
+import type { CreateServiceBody, ValidationReport } from "@dr/contract";
+import { useCallback, useEffect, useReducer, useRef } from "react";
+import { ApiProblem } from "../api/api.client";
+import { useApp } from "../app/app.context";
+import { setFlash } from "../app/flash";
+import { navigate, paths } from "../app/router";
+import { type RunState, useValidationRun } from "../components/use-validation-run.hook";
+import { parseUsers } from "../format/field-rules";
+import { en } from "../i18n/en";
+import { checkNameNow, useNameCheck } from "./name-check";
+import { checkSubdomainNow, effectiveLabel, useSubdomainCheck } from "./subdomain-check";
+import { initialWizardState, isSubmitted, stepIdOf, type WizardState, wizardReducer } from "./wizard.reducer";
+import {
+  CREDENTIALS_STEP,
+  clearDraft,
+  credentialsKey,
+  emptyDraft,
+  loadDraft,
+  newIdempotencyKey,
+  saveDraft,
+  WIZARD_STEPS,
+  type WizardDraft,
+  type WizardStepId,
+} from "./wizard.state";
+import { credentialsErrors, isClean, newCustomerErrors, serviceErrors, subdomainError } from "./wizard.validation";
+
+/** What the wizard page renders from, and what its controls call. */
+export interface Wizard {
+  state: WizardState;
+  step: number;
+  stepId: WizardStepId;
+  /** Next was refused on this step: show every message. */
+  submitted: boolean;
+  /** The latest validation run, whichever values it was for (the credentials step tells). */
+  run: RunState | undefined;
+  /** The report of a passed run for the values on screen; the steps after the credentials need it. */
+  okReport: ValidationReport | undefined;
+  /** Next is not available now (something in flight, or the credentials have no passed run). */
+  blocked: boolean;
+  isLast: boolean;
+  update(patch: Partial<WizardDraft>): void;
+  setSecret(value: string): void;
+  goTo(step: number): void;
+  /** Next (Create on the last step): checks the step, asks the server where needed, moves on. */
+  next(): Promise<void>;
+  /** Forgets the draft, the secret and the run. */
+  startOver(): void;
+  retryValidation(): void;
+  reloadCustomers(): void;
+}
+
+/** The wizard's state and transitions. */
+export function useWizard(): Wizard {
+  const { api } = useApp();
+  const [state, dispatch] = useReducer(wizardReducer, undefined, () => initialWizardState(loadDraft(), emptyDraft));
+  const validation = useValidationRun();
+  // After Create the draft is cleared and must not be written back.
+  const finished = useRef(false);
+
+  const { draft, secret, busy, customers, nameCheck, subdomainCheck } = state;
+  const step = draft.step;
+  const stepId = stepIdOf(draft);
+  const key = credentialsKey(draft, secret);
+  const run = validation.run;
+  const currentRun = run?.key === key ? run : undefined;
+  const okReport = currentRun?.report?.ok ? currentRun.report : undefined;
+
+  const update = useCallback((patch: Partial<WizardDraft>) => dispatch({ type: "update", patch }), []);
+  const setSecret = useCallback((value: string) => dispatch({ type: "secret", value }), []);
+  const goTo = useCallback((index: number) => dispatch({ type: "goTo", step: index }), []);
+  const refuse = () => dispatch({ type: "refuse" });
+  const setBusy = (value: WizardState["busy"]) => dispatch({ type: "busy", busy: value });
+
+  useSubdomainCheck(api, effectiveLabel(draft), dispatch);
+
+  // Persist every change (the draft type has no secret field); not after Create, which cleared it.
+  useEffect(() => {
+    if (!finished.current) saveDraft(draft);
+  }, [draft]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `customersRequest` is the Retry trigger
+  useEffect(() => {
+    const controller = new AbortController();
+    dispatch({ type: "customersLoading" });
+    api.listCustomers({ signal: controller.signal }).then(
+      (body) => dispatch({ type: "customersLoaded", items: body.items }),
+      () => {
+        if (!controller.signal.aborted) dispatch({ type: "customersFailed" });
+      },
+    );
+    return () => controller.abort();
+  }, [api, state.customersRequest]);
+
+  // Live uniqueness check of the short name, debounced; only for names that pass the offline rules.
+  useNameCheck(api, draft.shortName, dispatch);
+
+  // Steps after the credentials need an ok report; without one (e.g. the secret was edited), go back there.
+  const needsReport = step > CREDENTIALS_STEP && !okReport;
+  useEffect(() => {
+    if (needsReport) update({ step: CREDENTIALS_STEP });
+  }, [needsReport, update]);
+
+  const startValidation = () =>
+    validation.start(
+      (onCheck, signal) =>
+        api.validate(
+          { tenantId: draft.tenantId, clientId: draft.clientId, clientSecret: secret, cloud: draft.cloud },
+          onCheck,
+          { signal },
+        ),
+      key,
+    );
+
+  const create = async (idempotencyKey = draft.idempotencyKey, retried = false): Promise<void> => {
+    if (!okReport || !draft.customerId || !draft.licenseType) return;
+    const label = draft.subdomainLabel;
+    const body: CreateServiceBody = {
+      customerId: draft.customerId,
+      shortName: draft.shortName,
+      ...(draft.fullName.trim() ? { fullName: draft.fullName.trim() } : {}),
+      licenseType: draft.licenseType,
+      licensedUsers: parseUsers(draft.licensedUsers),
+      m365: { tenantId: draft.tenantId, clientId: draft.clientId, clientSecret: secret, cloud: draft.cloud },
+      directRouting: {
+        ...(draft.m365Domain ? { m365Domain: draft.m365Domain } : {}),
+        ...(draft.sbcRegion ? { sbcRegion: draft.sbcRegion } : {}),
+        ...(label !== undefined ? { subdomainLabel: label } : {}),
+      },
+    };
+    setBusy("create");
+    dispatch({ type: "createProblem", problem: undefined });
+    try {
+      const service = await api.createService(body, idempotencyKey);
+      finished.current = true;
+      clearDraft();
+      setFlash(en.services.created(service.shortName));
+      navigate(paths.services());
+    } catch (error) {
+      const problem = error instanceof ApiProblem ? error : new ApiProblem({ status: 0, code: "network" });
+      setBusy(undefined);
+      // A definitive refusal means the next attempt sends another body: it needs a new key. Network trouble and
+      // 5xx keep the key, so a retry of a request that did land answers the first 201 again.
+      const definitive = problem.status >= 400 && problem.status < 500 && problem.status !== 429;
+      const freshKey = newIdempotencyKey();
+      if (definitive) update({ idempotencyKey: freshKey });
+      if (problem.errors.some((e) => e.code === "idempotency_key_reused") && !retried) {
+        return create(freshKey, true);
+      }
+      if (problem.status === 409 && problem.code === "subdomain_taken") {
+        const message =
+          problem.errors.find((e) => e.path === "directRouting.subdomainLabel")?.message ?? en.wizard.subdomainTaken;
+        dispatch({ type: "subdomainCheck", check: { state: "taken", label: effectiveLabel(draft), message } });
+        dispatch({ type: "sendBack", step: WIZARD_STEPS.indexOf("directRouting") });
+        return;
+      }
+      if (problem.status === 409) {
+        const message = problem.errors.find((e) => e.path === "shortName")?.message ?? en.wizard.nameTakenBack;
+        dispatch({ type: "nameCheck", check: { state: "taken", name: draft.shortName, message } });
+        dispatch({ type: "sendBack", step: WIZARD_STEPS.indexOf("service") });
+        return;
+      }
+      dispatch({ type: "createProblem", problem });
+    }
+  };
+
+  const next = async (): Promise<void> => {
+    // Enter in a field submits the form even while the Next button is only aria-disabled.
+    if (busy !== undefined) return;
+    dispatch({ type: "stepProblem", problem: undefined });
+    switch (stepId) {
+      case "customer": {
+        const known = customers ?? [];
+        const newMode = draft.customerMode === "new" || known.length === 0;
+        if (!newMode) {
+          if (!known.some((c) => c.id === draft.customerId)) return refuse();
+          return goTo(step + 1);
+        }
+        if (!isClean(newCustomerErrors(draft))) return refuse();
+        setBusy("customer");
+        try {
+          const c = draft.newCustomer;
+          const customer = await api.createCustomer({
+            name: c.name.trim(),
+            ...(c.contactEmail.trim() ? { contactEmail: c.contactEmail.trim() } : {}),
+            ...(c.note.trim() ? { note: c.note } : {}),
+          });
+          dispatch({ type: "customerCreated", customer });
+        } catch (error) {
+          dispatch({ type: "stepProblem", problem: error instanceof ApiProblem ? error : undefined });
+        } finally {
+          setBusy(undefined);
+        }
+        return;
+      }
+      case "service": {
+        if (!isClean(serviceErrors(draft))) return refuse();
+        if (nameCheck.state === "taken" && nameCheck.name === draft.shortName) return refuse();
+        if (!(nameCheck.state === "ok" && nameCheck.name === draft.shortName)) {
+          // The debounced check has not answered yet: ask now rather than let the operator past a taken name.
+          setBusy("name");
+          try {
+            const check = await checkNameNow(api, draft.shortName);
+            dispatch({ type: "nameCheck", check });
+            if (check.state === "taken") return refuse();
+          } catch {
+            // The server checks again on Create; do not block the operator on a flaky check.
+          } finally {
+            setBusy(undefined);
+          }
+        }
+        return goTo(step + 1);
+      }
+      case "credentials": {
+        if (!draft.useKnownApp || !isClean(credentialsErrors(draft, secret))) return refuse();
+        if (okReport) return goTo(step + 1);
+        if (currentRun?.running) return;
+        await startValidation();
+        return;
+      }
+      case "m365":
+        return goTo(step + 1);
+      case "directRouting": {
+        const label = effectiveLabel(draft);
+        if (subdomainError(label)) return refuse();
+        if (subdomainCheck.state === "taken" && subdomainCheck.label === label) return refuse();
+        if (!(subdomainCheck.state === "ok" && subdomainCheck.label === label)) {
+          // Not answered yet: ask now rather than let the operator reach Create with a taken sub-domain.
+          setBusy("name");
+          try {
+            const check = await checkSubdomainNow(api, label);
+            dispatch({ type: "subdomainCheck", check });
+            if (check.state === "taken") return refuse();
+          } catch {
+            // The server checks again on Create.
+          } finally {
+            setBusy(undefined);
+          }
+        }
+        return goTo(step + 1);
+      }
+      case "summary":
+        return create();
+    }
+  };
+
+  const startOver = () => {
+    validation.reset();
+    clearDraft();
+    dispatch({ type: "startOver", draft: emptyDraft() });
+  };
+
+  return {
+    state,
+    step,
+    stepId,
+    submitted: isSubmitted(state),
+    run,
+    okReport,
+    blocked:
+      busy !== undefined ||
+      (stepId === "credentials" && currentRun !== undefined && (currentRun.running || !currentRun.report?.ok)),
+    isLast: stepId === "summary",
+    update,
+    setSecret,
+    goTo,
+    next,
+    startOver,
+    retryValidation: () => void startValidation(),
+    reloadCustomers: () => dispatch({ type: "reloadCustomers" }),
+  };
+}
