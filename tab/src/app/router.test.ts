@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { matchRoute, paths } from "./router";
+
+describe("matchRoute", () => {
+  it("matches the tab's pages", () => {
+    expect(matchRoute("/")).toEqual({ name: "services" });
+    expect(matchRoute("/services/new")).toEqual({ name: "wizard" });
+    expect(matchRoute("/config")).toEqual({ name: "config" });
+    expect(matchRoute("/services/0b7d6e3c-4d7e-4f8a-9d1c-2a3b4c5d6e7f")).toEqual({
+      name: "portal",
+      id: "0b7d6e3c-4d7e-4f8a-9d1c-2a3b4c5d6e7f",
+    });
+  });
+
+  it("ignores trailing slashes", () => {
+    expect(matchRoute("")).toEqual({ name: "services" });
+    expect(matchRoute("//")).toEqual({ name: "services" });
+    expect(matchRoute("/services/new/")).toEqual({ name: "wizard" });
+    expect(matchRoute("/config/")).toEqual({ name: "config" });
+    expect(matchRoute("/services/abc/")).toEqual({ name: "portal", id: "abc" });
+  });
+
+  it("decodes the service id", () => {
+    expect(matchRoute("/services/a%20b")).toEqual({ name: "portal", id: "a b" });
+  });
+
+  it("answers not-found for anything else", () => {
+    for (const path of ["/services", "/services/abc/m365", "/audit", "/config/x", "/Services/new", "/index.html"]) {
+      expect(matchRoute(path), path).toEqual({ name: "not-found" });
+    }
+  });
+
+  it("is case-sensitive: /services/NEW is a service id, not the wizard", () => {
+    expect(matchRoute("/services/NEW")).toEqual({ name: "portal", id: "NEW" });
+  });
+});
+
+describe("paths", () => {
+  it("builds the links of the pages", () => {
+    expect(paths.services()).toBe("/");
+    expect(paths.services("expiring")).toBe("/?status=expiring");
+    expect(paths.wizard()).toBe("/services/new");
+    expect(paths.portal("abc")).toBe("/services/abc");
+    expect(paths.portal("abc", "m365")).toBe("/services/abc?tab=m365");
+  });
+
+  it("encodes what it puts in a path or a query", () => {
+    expect(paths.services("a&b=c")).toBe("/?status=a%26b%3Dc");
+    expect(paths.portal("a/b c")).toBe("/services/a%2Fb%20c");
+  });
+
+  it("round-trips through matchRoute", () => {
+    expect(matchRoute(paths.wizard())).toEqual({ name: "wizard" });
+    expect(matchRoute(paths.services())).toEqual({ name: "services" });
+    for (const id of ["abc", "a/b c", "new-ish", "ünï"]) {
+      expect(matchRoute(paths.portal(id))).toEqual({ name: "portal", id });
+    }
+  });
+});
