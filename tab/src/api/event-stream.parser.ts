@@ -15,6 +15,8 @@ export function createEventStreamParser(onEvent: (e: StreamEvent) => void): {
   end(): void;
 } {
   let buffer = "";
+  // A CR at the end of a chunk may be the first half of a CRLF split across chunks: hold it until the next one.
+  let heldCR = false;
   const emit = (block: string) => {
     let event = "message";
     const data: string[] = [];
@@ -31,7 +33,10 @@ export function createEventStreamParser(onEvent: (e: StreamEvent) => void): {
   };
   return {
     push(chunk) {
-      buffer += chunk.replace(/\r\n?/g, "\n");
+      let text = heldCR ? `\r${chunk}` : chunk;
+      heldCR = text.endsWith("\r");
+      if (heldCR) text = text.slice(0, -1);
+      buffer += text.replace(/\r\n?/g, "\n");
       let end = buffer.indexOf("\n\n");
       while (end !== -1) {
         emit(buffer.slice(0, end));
@@ -40,6 +45,8 @@ export function createEventStreamParser(onEvent: (e: StreamEvent) => void): {
       }
     },
     end() {
+      if (heldCR) buffer += "\n";
+      heldCR = false;
       if (buffer.trim() !== "") emit(buffer);
       buffer = "";
     },
