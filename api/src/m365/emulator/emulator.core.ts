@@ -7,8 +7,7 @@
  * emulator.state.ts.
  */
 import { randomUUID } from "node:crypto";
-import type { EntraContext, GraphContext } from "./emulator.responses.js";
-import { plain } from "./emulator.responses.js";
+import { type EntraContext, type GraphContext, plain } from "./emulator.responses.js";
 import { createEmulatorState, type EmulatorState, isGuid } from "./emulator.state.js";
 import type { Emulator, EmulatorOptions, EmulatorRequest, EmulatorResponse } from "./emulator.types.js";
 import { handleKeys } from "./entra/keys.handler.js";
