@@ -4,48 +4,40 @@
  * deletes the references of every tenant but the provider's and the dialogs untouched since a time; the operator
  * directory remembers each operator's API name (upn) for the bot.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
-import pg from "pg";
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperatorDirectory } from "../src/auth/operator-directory.js";
 import { createBotStateRepository } from "../src/storage/bot-state.repository.js";
+import type { DatabaseHandle } from "../src/storage/database.js";
 import type { Database } from "../src/storage/database.types.js";
 import { MIGRATIONS, migrateToLatest } from "../src/storage/migrations.js";
 import { createOperatorRolesRepository } from "../src/storage/operator-roles.repository.js";
-
-const PG_URL = process.env.TEST_DATABASE_URL;
-const engines: { name: "sqlite" | "postgres" }[] = [{ name: "sqlite" }];
-if (PG_URL) engines.push({ name: "postgres" });
-else console.log("bot-state.storage: PostgreSQL not run (TEST_DATABASE_URL unset)");
+import { ENGINES, type EngineDatabase } from "./engines.js";
 
 const PROVIDER = "5e1c9c3e-0f5b-4c53-9f44-0d1f3c1a2b3c";
 const OTHER = "0c8a3f55-3c61-4bd8-b5d5-0d6f3d8b9e22";
 const BEFORE_0006 = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < "0006"));
+const UP_TO_0006 = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < "0007"));
 
-describe.each(engines)("bot state storage on $name", ({ name: engine }) => {
+describe.each(ENGINES)("bot state storage on $name", ({ name: engine, setup }) => {
+  let database: EngineDatabase;
+  let handle: DatabaseHandle;
   let db: Kysely<Database>;
-  const schema = `t_${randomBytes(6).toString("hex")}`;
   const migrate = (migrations?: typeof MIGRATIONS) =>
-    migrateToLatest(db as Kysely<unknown>, { engine, schema, ...(migrations ? { migrations } : {}) });
+    migrateToLatest(db as Kysely<unknown>, {
+      engine,
+      ...(database.schema ? { schema: database.schema } : {}),
+      ...(migrations ? { migrations } : {}),
+    });
 
   beforeAll(async () => {
-    if (engine === "sqlite") {
-      const file = join(mkdtempSync(join(tmpdir(), "dr-bot-state-")), "db.sqlite");
-      db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) });
-    } else {
-      const pool = new pg.Pool({ connectionString: PG_URL, max: 2, options: `-c search_path=${schema}` });
-      db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    }
-    await migrate(BEFORE_0006);
+    database = setup("dr-bot-state-");
+    handle = await database.open({ migrations: BEFORE_0006 });
+    db = handle.db;
   });
   afterAll(async () => {
-    if (engine === "postgres") await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
-    await db.destroy();
+    await handle?.close();
+    await database?.cleanup();
   });
 
   it("0006 lowers the tenant ids already stored and indexes dialogs by age", async () => {
@@ -55,16 +47,17 @@ describe.each(engines)("bot state storage on $name", ({ name: engine }) => {
     );
     await sql`insert into bot_dialogs (tenant_id, user_id, dialog_id, step, rev, data, updated_at)
       values (${PROVIDER.toUpperCase()}, 'u', 'd-upper', 'details', 0, '{}', '2026-01-01T00:00:00.000Z')`.execute(db);
-    expect(await migrate()).toEqual(["0006_bot_tenant_boundary"]);
+    expect(await migrate(UP_TO_0006)).toEqual(["0006_bot_tenant_boundary"]);
+    await migrate();
     const store = createBotStateRepository(db);
     expect((await store.listConversations()).map((c) => c.tenantId)).toEqual([PROVIDER]);
     expect(await store.getDialog({ tenantId: PROVIDER, userId: "u", dialogId: "d-upper" })).toBeDefined();
     const indexes =
       engine === "sqlite"
         ? await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(db)
-        : await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = ${schema}`.execute(
-            db,
-          );
+        : await sql<{
+            name: string;
+          }>`select indexname as name from pg_indexes where schemaname = ${database.schema}`.execute(db);
     expect(indexes.rows.map((r) => r.name)).toContain("bot_dialogs_updated_at_idx");
   });
 

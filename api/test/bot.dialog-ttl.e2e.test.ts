@@ -5,18 +5,14 @@
  * TEST_DATABASE_URL is set.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expiredText } from "../../bot/src/dialog/onboarding.dialog.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { execute, message, post, TEAMS } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
+import { ENGINES } from "./engines.js";
 import { startTestApp, type TestApp } from "./helpers.js";
 
-const PG_URL = process.env.TEST_DATABASE_URL;
 const sandboxValid = SANDBOX.valid;
 if (!sandboxValid) throw new Error("sandbox scenario missing");
 const valid = sandboxValid;
@@ -29,26 +25,15 @@ const dialogOf = (card: Card) => {
   return { dialogId: String(data.dialogId), step: String(data.step), rev: Number(data.rev) };
 };
 
-const engines: { name: string; pg: boolean }[] = [{ name: "sqlite", pg: false }];
-if (PG_URL) engines.push({ name: "postgres", pg: true });
-else console.log("bot.dialog-ttl.e2e: PostgreSQL not run (TEST_DATABASE_URL unset)");
-
-describe.each(engines)("bot dialog time to live on $name", (engine) => {
+describe.each(ENGINES)("bot dialog time to live on $name", (engine) => {
   let app: TestApp;
   let fake: FakeConnector;
   let nowMs = Date.now();
-  const dataDir = mkdtempSync(join(tmpdir(), "dr-bot-ttl-"));
-  const schema = engine.pg ? `t_${randomBytes(6).toString("hex")}` : undefined;
-  const SECRET_KEY = randomBytes(32).toString("base64");
+  const database = engine.setup("dr-bot-ttl-");
   const start = () =>
     startTestApp(
-      {
-        DATA_DIR: dataDir,
-        BOT_DIALOG_TTL_HOURS: String(TTL_HOURS),
-        VALIDATION_RATE_LIMIT: "1000",
-        ...(engine.pg && PG_URL ? { DATABASE_URL: PG_URL, SECRET_KEY } : {}),
-      },
-      { botScheduler: false, now: () => new Date(nowMs), ...(schema ? { databaseSchema: schema } : {}) },
+      { ...database.env, BOT_DIALOG_TTL_HOURS: String(TTL_HOURS), VALIDATION_RATE_LIMIT: "1000" },
+      { botScheduler: false, now: () => new Date(nowMs), ...database.appOptions },
     );
 
   /** The stored dialog of Olivia with this id (the key the bot uses: tenant and object id in lower case). */
@@ -95,12 +80,7 @@ describe.each(engines)("bot dialog time to live on $name", (engine) => {
   afterAll(async () => {
     await app.close();
     await fake.close();
-    if (schema && PG_URL) {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    }
+    await database.cleanup();
   });
 
   it("continues a dialog within its time to live, and tells a click after it to start again", async () => {

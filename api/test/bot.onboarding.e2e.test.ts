@@ -6,8 +6,7 @@
  * SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Service } from "@dr/contract";
 import pg from "pg";
@@ -15,12 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { execute, message, post, TEAMS } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
+import { ENGINES, type EngineDatabase } from "./engines.js";
 import { startTestApp, type TestApp } from "./helpers.js";
-
-const PG_URL = process.env.TEST_DATABASE_URL;
-const engines: { name: string; pg: boolean }[] = [{ name: "sqlite", pg: false }];
-if (PG_URL) engines.push({ name: "postgres", pg: true });
-else console.log("bot.onboarding.e2e: PostgreSQL not run (TEST_DATABASE_URL unset)");
 
 const sandboxValid = SANDBOX.valid;
 if (!sandboxValid) throw new Error("sandbox scenario missing");
@@ -56,23 +51,21 @@ function errorUnder(card: Card, inputId: string): string | undefined {
   return next?.type === "TextBlock" && next.id === `${inputId}.error` ? shown(next.text) : undefined;
 }
 
-describe.each(engines)("bot onboarding on $name", (engine) => {
+describe.each(ENGINES)("bot onboarding on $name", (engine) => {
   let app: TestApp;
   let fake: FakeConnector;
-  let dataDir: string;
-  let schema: string | undefined;
+  let database: EngineDatabase;
   const env = (): Record<string, string> => ({
-    DATA_DIR: dataDir,
+    ...database.env,
     VALIDATION_RATE_LIMIT: "1000",
     REVALIDATION_INTERVAL_MS: "0",
-    ...(engine.pg && PG_URL ? { DATABASE_URL: PG_URL, SECRET_KEY: randomBytes(32).toString("base64") } : {}),
   });
   const answers: string[] = [];
   const logs: string[] = [];
   const shortName = `bot${randomBytes(3).toString("hex")}`;
 
   const start = async () => {
-    app = await startTestApp(env(), schema ? { databaseSchema: schema } : {});
+    app = await startTestApp(env(), database.appOptions);
   };
   const send = async (activity: unknown) => {
     const result = await post(app.url, activity);
@@ -82,8 +75,7 @@ describe.each(engines)("bot onboarding on $name", (engine) => {
 
   beforeAll(async () => {
     fake = await startFakeConnector();
-    dataDir = mkdtempSync(join(tmpdir(), "dr-bot-"));
-    if (engine.pg) schema = `t_${randomBytes(6).toString("hex")}`;
+    database = engine.setup("dr-bot-");
     await start();
   });
 
@@ -91,12 +83,7 @@ describe.each(engines)("bot onboarding on $name", (engine) => {
     logs.push(...app.logs);
     await app.close();
     await fake.close();
-    if (schema && PG_URL) {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    }
+    await database?.cleanup();
   });
 
   it("answers help for unknown text, without echoing it", async () => {
@@ -290,8 +277,9 @@ describe.each(engines)("bot onboarding on $name", (engine) => {
   it("never shows the secret in an answer, a sent activity, a log line or the database", async () => {
     logs.push(...app.logs);
     let stored = "";
-    if (schema && PG_URL) {
-      const client = new pg.Client({ connectionString: PG_URL });
+    const { schema, databaseUrl, dataDir } = database;
+    if (schema && databaseUrl) {
+      const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       const tables = await client.query("select table_name from information_schema.tables where table_schema = $1", [
         schema,

@@ -6,18 +6,14 @@
  * On PostgreSQL (TEST_DATABASE_URL) two server copies on one schema run the scheduler at once and still send once.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Service } from "@dr/contract";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { channelInstall, personalInstall, post, TEAMS } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
+import { ENGINES, enginesNamed, type TestEngine } from "./engines.js";
 import { startTestApp, type TestApp } from "./helpers.js";
 
-const PG_URL = process.env.TEST_DATABASE_URL;
 const DAY = 86_400_000;
 const sandboxValid = SANDBOX.valid;
 if (!sandboxValid) throw new Error("sandbox scenario missing");
@@ -42,28 +38,19 @@ interface Rig {
 }
 
 /** Starts `copies` servers on one database, installs the bot, creates a service linked to the operator. */
-async function rig(copies: number, onPg: boolean): Promise<Rig> {
+async function rig(copies: number, engine: TestEngine): Promise<Rig> {
   const fake = await startFakeConnector();
-  const dataDir = mkdtempSync(join(tmpdir(), "dr-bot-rem-"));
-  const schema = onPg ? `t_${randomBytes(6).toString("hex")}` : undefined;
+  const database = engine.setup("dr-bot-rem-");
   // The sandbox secret ends 300 days after the emulator starts; the clock moves relative to that.
   const base = Date.now();
   let nowMs = base;
-  const env = {
-    DATA_DIR: dataDir,
-    VALIDATION_RATE_LIMIT: "1000",
-    // Every copy on one PostgreSQL shares the key (config requires SECRET_KEY with DATABASE_URL).
-    ...(onPg && PG_URL ? { DATABASE_URL: PG_URL, SECRET_KEY: randomBytes(32).toString("base64") } : {}),
-  };
+  // Every copy on one PostgreSQL shares the key (startTestApp's TEST_SECRET_KEY; config requires one there).
+  const env = { ...database.env, VALIDATION_RATE_LIMIT: "1000" };
   const startAll = async () => {
     const started: TestApp[] = [];
     for (let i = 0; i < copies; i++) {
       started.push(
-        await startTestApp(env, {
-          now: () => new Date(nowMs),
-          botScheduler: false,
-          ...(schema ? { databaseSchema: schema } : {}),
-        }),
+        await startTestApp(env, { now: () => new Date(nowMs), botScheduler: false, ...database.appOptions }),
       );
     }
     return started;
@@ -117,25 +104,16 @@ async function rig(copies: number, onPg: boolean): Promise<Rig> {
     async cleanup() {
       for (const app of r.apps) await app.close();
       await fake.close();
-      if (schema && PG_URL) {
-        const client = new pg.Client({ connectionString: PG_URL });
-        await client.connect();
-        await client.query(`drop schema if exists ${schema} cascade`);
-        await client.end();
-      }
+      await database.cleanup();
     },
   };
   return r;
 }
 
-const engines: { name: string; pg: boolean }[] = [{ name: "sqlite", pg: false }];
-if (PG_URL) engines.push({ name: "postgres", pg: true });
-else console.log("bot.reminders.e2e: PostgreSQL (two schedulers) not run (TEST_DATABASE_URL unset)");
-
-describe.each(engines)("bot reminders on $name", (engine) => {
+describe.each(ENGINES)("bot reminders on $name", (engine) => {
   let r: Rig;
   beforeAll(async () => {
-    r = await rig(1, engine.pg);
+    r = await rig(1, engine);
   });
   afterAll(async () => {
     await r.cleanup();
@@ -181,7 +159,7 @@ describe.each(engines)("bot reminders on $name", (engine) => {
 
   it("sends one reminder when a validation newly fails, and drops a conversation answering 403", async () => {
     // A fresh database: this secret is far from expiry, so a failure is told as a failure.
-    const f = await rig(1, engine.pg);
+    const f = await rig(1, engine);
     try {
       const app = f.apps[0] as TestApp;
       const fixture = app.sandbox?.emulator.tenants.find((t) => t.id === valid.tenantId)?.apps[0];
@@ -217,7 +195,7 @@ describe.each(engines)("bot reminders on $name", (engine) => {
   });
 
   it("gives a claim back when the send fails, so a later run sends it", async () => {
-    const f = await rig(1, engine.pg);
+    const f = await rig(1, engine);
     try {
       const app = f.apps[0] as TestApp;
       f.fake.failing.add(TEAMS.channel);
@@ -243,26 +221,29 @@ describe.each(engines)("bot reminders on $name", (engine) => {
   });
 });
 
-describe.skipIf(!PG_URL)("bot reminders with two server copies on PostgreSQL", () => {
-  let r: Rig;
-  beforeAll(async () => {
-    r = await rig(2, true);
-  });
-  afterAll(async () => {
-    await r?.cleanup();
-  });
+// Registered on PostgreSQL only: two copies in one process on one SQLite file would wait on each other.
+for (const engine of enginesNamed("postgres")) {
+  describe("bot reminders with two server copies on PostgreSQL", () => {
+    let r: Rig;
+    beforeAll(async () => {
+      r = await rig(2, engine);
+    });
+    afterAll(async () => {
+      await r?.cleanup();
+    });
 
-  it("sends each reminder once although both schedulers run at the same moment", async () => {
-    for (const [day, count] of [
-      [30, 2],
-      [14, 4],
-      [7, 6],
-      [1, 8],
-      [-1, 10],
-    ] as const) {
-      r.setDay(day);
-      await Promise.all(r.apps.map((app) => app.bot.scheduler.runOnce()));
-      expect(headlines(r.fake).length, `day ${day}`).toBe(count);
-    }
+    it("sends each reminder once although both schedulers run at the same moment", async () => {
+      for (const [day, count] of [
+        [30, 2],
+        [14, 4],
+        [7, 6],
+        [1, 8],
+        [-1, 10],
+      ] as const) {
+        r.setDay(day);
+        await Promise.all(r.apps.map((app) => app.bot.scheduler.runOnce()));
+        expect(headlines(r.fake).length, `day ${day}`).toBe(count);
+      }
+    });
   });
-});
+}

@@ -6,19 +6,15 @@
  * TEST_DATABASE_URL is set.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FOREIGN_TENANT } from "../../bot/src/bot.composition.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { activity, execute, message, post as postActivity, TEAMS } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
+import { ENGINES } from "./engines.js";
 import { startTestApp, type TestApp } from "./helpers.js";
 
 const OTHER_TENANT = "0c8a3f55-3c61-4bd8-b5d5-0d6f3d8b9e22";
-const PG_URL = process.env.TEST_DATABASE_URL;
 const expiring = SANDBOX.expiring;
 if (!expiring) throw new Error("no expiring scenario");
 
@@ -128,32 +124,18 @@ describe("bot tenant guard", () => {
   });
 });
 
-const engines: { name: string; pg: boolean }[] = [{ name: "sqlite", pg: false }];
-if (PG_URL) engines.push({ name: "postgres", pg: true });
-else console.log("bot.tenant.e2e: PostgreSQL not run (TEST_DATABASE_URL unset)");
-
-describe.each(engines)("start-up clean-up of other tenants' references on $name", (engine) => {
+describe.each(ENGINES)("start-up clean-up of other tenants' references on $name", (engine) => {
   let fake: FakeConnector;
-  const dataDir = mkdtempSync(join(tmpdir(), "dr-bot-tenant-"));
-  const schema = engine.pg ? `t_${randomBytes(6).toString("hex")}` : undefined;
-  const shared = {
-    DATA_DIR: dataDir,
-    REVALIDATION_INTERVAL_MS: "0",
-    ...(engine.pg && PG_URL ? { DATABASE_URL: PG_URL, SECRET_KEY: randomBytes(32).toString("base64") } : {}),
-  };
-  const options = schema ? { databaseSchema: schema } : {};
+  const database = engine.setup("dr-bot-tenant-");
+  const shared = { ...database.env, REVALIDATION_INTERVAL_MS: "0" };
+  const options = database.appOptions;
 
   beforeAll(async () => {
     fake = await startFakeConnector();
   });
   afterAll(async () => {
     await fake.close();
-    if (schema && PG_URL) {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    }
+    await database.cleanup();
   });
 
   it("deletes them before the first turn and logs how many", async () => {

@@ -20,12 +20,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
 import { DEFAULT_SQLITE_FILE } from "../src/storage/database.js";
+import { ENGINES, type EngineDatabase } from "./engines.js";
 import { spawnServer, startTestApp, type TestApp } from "./helpers.js";
-
-const PG_URL = process.env.TEST_DATABASE_URL;
-const engines: { name: string; pg: boolean }[] = [{ name: "sqlite", pg: false }];
-if (PG_URL) engines.push({ name: "postgres", pg: true });
-else console.log("integrity.e2e: PostgreSQL NOT run (TEST_DATABASE_URL unset); CI sets it");
 
 const valid = SANDBOX.valid;
 if (!valid) throw new Error("sandbox scenario valid missing");
@@ -93,10 +89,9 @@ describe("dev sign-in stays on this machine", () => {
   });
 });
 
-describe.each(engines)("integrity on $name", (engine) => {
+describe.each(ENGINES)("integrity on $name", (engine) => {
   let app: TestApp;
-  let dataDir: string;
-  let schema: string | undefined;
+  let database: EngineDatabase;
   let customer: Customer;
   let other: Customer;
 
@@ -127,8 +122,9 @@ describe.each(engines)("integrity on $name", (engine) => {
 
   /** Every audit row, read from the database itself. */
   async function auditRows(): Promise<{ action: string; detail: string | null }[]> {
-    if (schema && PG_URL) {
-      const client = new pg.Client({ connectionString: PG_URL });
+    const { schema, databaseUrl, dataDir } = database;
+    if (schema && databaseUrl) {
+      const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       try {
         return (await client.query(`select action, detail from ${schema}.audit_events`)).rows;
@@ -154,16 +150,10 @@ describe.each(engines)("integrity on $name", (engine) => {
   });
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), `dr-int-${engine.name}-`));
-    schema = engine.pg ? `t_${randomUUID().replace(/-/g, "").slice(0, 12)}` : undefined;
+    database = engine.setup(`dr-int-${engine.name}-`);
     app = await startTestApp(
-      {
-        DATA_DIR: dataDir,
-        VALIDATION_RATE_LIMIT: "1000",
-        M365_TIMEOUT_MS: "8000",
-        ...(engine.pg && PG_URL ? { DATABASE_URL: PG_URL, SECRET_KEY: Buffer.alloc(32, 9).toString("base64") } : {}),
-      },
-      schema ? { databaseSchema: schema } : {},
+      { ...database.env, VALIDATION_RATE_LIMIT: "1000", M365_TIMEOUT_MS: "8000" },
+      database.appOptions,
     );
     customer = (await call("POST", "/api/customers", { name: "Acme Telecom" })).json as Customer;
     other = (await call("POST", "/api/customers", { name: "Another Acme" })).json as Customer;
@@ -171,13 +161,7 @@ describe.each(engines)("integrity on $name", (engine) => {
 
   afterAll(async () => {
     await app?.close();
-    if (schema && PG_URL) {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await database?.cleanup();
   });
 
   it("gives each service its own SBC sub-domain: derived and explicit labels collide with 409 subdomain_taken", async () => {

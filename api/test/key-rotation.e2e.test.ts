@@ -11,29 +11,23 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Customer, Service, ValidationReport } from "@dr/contract";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secretSealer } from "../src/bot/bot.wiring.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { UnknownSecretKeyError } from "../src/secrets/key-rotation.js";
 import { createLocalSecretStore } from "../src/secrets/local-secret-store.js";
 import type { SecretStore } from "../src/secrets/secret-store.types.js";
+import { ENGINES, type EngineDatabase } from "./engines.js";
 import { spawnServer, startTestApp, type TestApp } from "./helpers.js";
-
-const PG_URL = process.env.TEST_DATABASE_URL;
-const engines: { name: string; pg: boolean }[] = [{ name: "sqlite", pg: false }];
-if (PG_URL) engines.push({ name: "postgres", pg: true });
-else console.log("key-rotation.e2e: PostgreSQL not run (TEST_DATABASE_URL unset)");
 
 const valid = SANDBOX.valid;
 if (!valid) throw new Error("no valid sandbox scenario");
 const DIALOG_SECRET = "Dlg8Q~dialog.secret_ABCDEFGHIJKLMNOPQRSTUV";
 
-describe.each(engines)("rotating SECRET_KEY on $name", (engine) => {
+describe.each(ENGINES)("rotating SECRET_KEY on $name", (engine) => {
   const keyA = randomBytes(32).toString("base64");
   const keyB = randomBytes(32).toString("base64");
-  let dataDir: string;
-  let schema: string | undefined;
+  let database: EngineDatabase;
   let storeA: SecretStore;
   let storeB: SecretStore;
   let serviceId: string;
@@ -43,14 +37,8 @@ describe.each(engines)("rotating SECRET_KEY on $name", (engine) => {
 
   async function start(env: Record<string, string>): Promise<TestApp> {
     const app = await startTestApp(
-      {
-        DATA_DIR: dataDir,
-        LOG_LEVEL: "info",
-        M365_TIMEOUT_MS: "3000",
-        ...(engine.pg && PG_URL ? { DATABASE_URL: PG_URL } : {}),
-        ...env,
-      },
-      schema ? { databaseSchema: schema } : {},
+      { ...database.env, LOG_LEVEL: "info", M365_TIMEOUT_MS: "3000", ...env },
+      database.appOptions,
     );
     running.push(app);
     return app;
@@ -82,8 +70,7 @@ describe.each(engines)("rotating SECRET_KEY on $name", (engine) => {
   }
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), `dr-rotation-${engine.name}-`));
-    schema = engine.pg ? `t_${randomUUID().replace(/-/g, "").slice(0, 12)}` : undefined;
+    database = engine.setup(`dr-rotation-${engine.name}-`);
     const keysDir = mkdtempSync(join(tmpdir(), "dr-rotation-keys-"));
     storeA = await createLocalSecretStore({ keyBase64: keyA, dataDir: keysDir });
     storeB = await createLocalSecretStore({ keyBase64: keyB, dataDir: keysDir });
@@ -92,13 +79,7 @@ describe.each(engines)("rotating SECRET_KEY on $name", (engine) => {
 
   afterAll(async () => {
     for (const app of running.splice(0)) await app.close();
-    if (schema && PG_URL) {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await database?.cleanup();
   });
 
   it("under key A: a service is created and validates; a bot dialog holds a sealed secret", async () => {
@@ -145,9 +126,9 @@ describe.each(engines)("rotating SECRET_KEY on $name", (engine) => {
     for (const secretish of [keyA, keyB, valid.clientSecret, DIALOG_SECRET]) expect(message).not.toContain(secretish);
   });
 
-  if (!engine.pg)
+  if (engine.name === "sqlite")
     it("as `npm start`, the refusal is printed and the process exits 1", async () => {
-      const error = await spawnServer({ DATA_DIR: dataDir, SECRET_KEY: keyB }).then(
+      const error = await spawnServer({ DATA_DIR: database.dataDir, SECRET_KEY: keyB }).then(
         async (started) => {
           await started.stop(); // the old behaviour: it started (and answered 500 later)
           return started;

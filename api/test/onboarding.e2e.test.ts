@@ -11,12 +11,8 @@ import type { AuditEvent, Customer, M365Settings, Problem, Service, ValidationRe
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
+import { ENGINES, type EngineDatabase, enginesNamed } from "./engines.js";
 import { startTestApp, type TestApp } from "./helpers.js";
-
-const PG_URL = process.env.TEST_DATABASE_URL;
-const engines: { name: string; pg: boolean }[] = [{ name: "sqlite", pg: false }];
-if (PG_URL) engines.push({ name: "postgres", pg: true });
-else console.log("onboarding.e2e: PostgreSQL not run (TEST_DATABASE_URL unset); CI sets it");
 
 const valid = SANDBOX.valid;
 const expiring = SANDBOX.expiring;
@@ -28,10 +24,10 @@ const secondSecret = sandboxTenants()
   ?.apps[0]?.secrets.find((s) => s.value !== valid.clientSecret)?.value;
 if (!secondSecret) throw new Error("no second secret on the valid tenant");
 
-describe.each(engines)("onboarding API on $name", (engine) => {
+describe.each(ENGINES)("onboarding API on $name", (engine) => {
   let app: TestApp;
+  let database: EngineDatabase;
   let dataDir: string;
-  let schema: string | undefined;
   const responses: string[] = [];
   const sentSecrets = new Set<string>([valid.clientSecret, expiring.clientSecret, missing.clientSecret, secondSecret]);
   let customer: Customer;
@@ -72,16 +68,11 @@ describe.each(engines)("onboarding API on $name", (engine) => {
   });
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), `dr-onb-${engine.name}-`));
-    schema = engine.pg ? `t_${randomUUID().replace(/-/g, "").slice(0, 12)}` : undefined;
+    database = engine.setup(`dr-onb-${engine.name}-`);
+    dataDir = database.dataDir;
     app = await startTestApp(
-      {
-        DATA_DIR: dataDir,
-        VALIDATION_RATE_LIMIT: "1000",
-        M365_TIMEOUT_MS: "3000",
-        ...(engine.pg && PG_URL ? { DATABASE_URL: PG_URL } : {}),
-      },
-      schema ? { databaseSchema: schema } : {},
+      { ...database.env, VALIDATION_RATE_LIMIT: "1000", M365_TIMEOUT_MS: "3000" },
+      database.appOptions,
     );
     const created = await call("POST", "/api/customers", { name: "Contoso Ltd", contactEmail: "it@contoso.example" });
     expect(created.status).toBe(201);
@@ -90,13 +81,7 @@ describe.each(engines)("onboarding API on $name", (engine) => {
 
   afterAll(async () => {
     await app?.close();
-    if (schema && PG_URL) {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await database?.cleanup();
   });
 
   describe("customers", () => {
@@ -383,8 +368,9 @@ describe.each(engines)("onboarding API on $name", (engine) => {
     const logs = app.logs.join("\n");
     const answered = responses.join("\n");
     let stored = "";
-    if (engine.pg && PG_URL && schema) {
-      const client = new pg.Client({ connectionString: PG_URL });
+    const { schema, databaseUrl } = database;
+    if (schema && databaseUrl) {
+      const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       for (const table of [
         "services",
@@ -469,24 +455,22 @@ describe("validation rate limit", () => {
 // Two server copies on one PostgreSQL schema share the tenant aliases as they share the hits: a domain that copy A
 // learnt is keyed by its tenant's ID on copy B, which has never validated it. (Registered on PostgreSQL only: two
 // copies in one process on one SQLite file would wait on each other's synchronous connections.)
-if (PG_URL) {
-  describe("validation rate limit across two server copies on postgres", () => {
-    const schema = `t_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+for (const engine of enginesNamed("postgres")) {
+  describe(`validation rate limit across two server copies on ${engine.name}`, () => {
+    let database: EngineDatabase;
     let a: TestApp;
     let b: TestApp;
 
     beforeAll(async () => {
-      const env = { DATABASE_URL: PG_URL, VALIDATION_RATE_LIMIT: "3" };
-      a = await startTestApp(env, { databaseSchema: schema });
-      b = await startTestApp(env, { databaseSchema: schema });
+      database = engine.setup("dr-rate-copies-");
+      const env = { ...database.env, VALIDATION_RATE_LIMIT: "3" };
+      a = await startTestApp(env, database.appOptions);
+      b = await startTestApp(env, database.appOptions);
     });
     afterAll(async () => {
       await a?.close();
       await b?.close();
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
+      await database?.cleanup();
     });
 
     const post = (app: TestApp, user: string, tenantId: string) =>

@@ -1,14 +1,15 @@
 /**
- * The repository on both engines with one suite: SQLite always (a fresh directory per suite), PostgreSQL when
- * TEST_DATABASE_URL is set (a fresh schema per suite, dropped afterwards). Uniqueness is tested under real
- * concurrency because the unique index, not the domain's friendly pre-check, is what keeps short names unique.
+ * The repository on both engines with one suite (api/test/engines.ts): SQLite always (a fresh directory per suite),
+ * PostgreSQL when TEST_DATABASE_URL is set (a fresh schema per suite, dropped afterwards). Uniqueness is tested
+ * under real concurrency because the unique index, not the domain's friendly pre-check, is what keeps short names
+ * unique.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENGINES, type EngineDatabase, randomSchema } from "../../test/engines.js";
 import { createOperatorDirectory } from "../auth/operator-directory.js";
 import type { SealedSecret } from "../secrets/secret-store.types.js";
 import { type DatabaseHandle, DEFAULT_SQLITE_FILE, openDatabase } from "./database.js";
@@ -23,64 +24,6 @@ import {
   UniqueViolationError,
   type ValidationRecord,
 } from "./repository.types.js";
-
-const PG_URL = process.env.TEST_DATABASE_URL;
-
-type Logger = { info(o: object, m?: string): void };
-
-/** How a suite reaches its own empty database, and opens more handles on the same one. */
-interface Engine {
-  name: "sqlite" | "postgres";
-  /** Prepares a fresh database (directory or schema) and returns a function opening a handle on it. */
-  setup(): {
-    open: (logger?: Logger) => Promise<DatabaseHandle>;
-    schema?: string;
-    dataDir: string;
-    cleanup: () => Promise<void>;
-  };
-}
-
-const sqliteEngine: Engine = {
-  name: "sqlite",
-  setup() {
-    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "dr-storage-")), "data");
-    return {
-      dataDir,
-      open: (logger) => openDatabase({ dataDir, ...(logger && { logger }) }),
-      cleanup: async () => rmSync(path.dirname(dataDir), { recursive: true, force: true }),
-    };
-  },
-};
-
-function postgresEngine(databaseUrl: string): Engine {
-  return {
-    name: "postgres",
-    setup() {
-      const schema = `t_${randomBytes(6).toString("hex")}`;
-      const dataDir = path.join(tmpdir(), "dr-storage-unused");
-      return {
-        dataDir,
-        schema,
-        open: (logger) => openDatabase({ databaseUrl, dataDir, schema, ...(logger && { logger }) }),
-        cleanup: async () => {
-          const handle = await openDatabase({ databaseUrl, dataDir, schema });
-          await sql`drop schema ${sql.id(schema)} cascade`.execute(handle.db);
-          await handle.close();
-        },
-      };
-    },
-  };
-}
-
-const engines: Engine[] = [sqliteEngine];
-if (PG_URL) engines.push(postgresEngine(PG_URL));
-else {
-  // Not a silent pass: say so once, and leave a skipped test in the report.
-  console.log("storage: PostgreSQL tests NOT run (set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)");
-  describe("storage on postgres", () => {
-    it.skip("needs TEST_DATABASE_URL", () => {});
-  });
-}
 
 const ACTOR = "op@example.test";
 
@@ -177,14 +120,14 @@ async function raceShortName(repos: Repository[], customerId: string, n: number)
   return [ok, errors];
 }
 
-describe.each(engines)("storage on $name", (engine) => {
-  let env: ReturnType<Engine["setup"]>;
+describe.each(ENGINES)("storage on $name", (engine) => {
+  let env: EngineDatabase;
   let handle: DatabaseHandle;
   let repo: Repository;
   let cust: CustomerRecord;
 
   beforeAll(async () => {
-    env = engine.setup();
+    env = engine.setup("dr-storage-");
     handle = await env.open();
     repo = createKyselyRepository(handle.db, handle.engine);
     cust = customer({ name: "Fabrikam" });
@@ -208,7 +151,7 @@ describe.each(engines)("storage on $name", (engine) => {
     expect(applied).toEqual([]);
     // Opening again logs "database open" but applies nothing.
     const logs: string[] = [];
-    const again = await env.open({ info: (_o, m) => logs.push(m ?? "") });
+    const again = await env.open({ logger: { info: (_o, m) => logs.push(m ?? "") } });
     await again.close();
     expect(logs).toEqual(["database open"]);
   });
@@ -225,8 +168,8 @@ describe.each(engines)("storage on $name", (engine) => {
 
   if (engine.name === "postgres")
     it("migrates concurrently started copies on a fresh schema", async () => {
-      const url = PG_URL as string;
-      const schema = `t_${randomBytes(6).toString("hex")}`;
+      const url = env.databaseUrl as string;
+      const schema = randomSchema();
       const opens = await Promise.allSettled(
         [0, 1, 2].map(() => openDatabase({ databaseUrl: url, dataDir: "", schema })),
       );

@@ -24,7 +24,10 @@ import {
 
 /** Options of {@link createKyselyRepository}. */
 export interface KyselyRepositoryOptions {
-  /** Most tenant aliases kept; beyond it the oldest learnt are forgotten (learnt again at their next use). Default 10 000. */
+  /**
+   * Most tenant aliases kept; beyond it the oldest learnt are forgotten (and learnt again at their next use).
+   * Default 10 000.
+   */
   tenantAliasesKept?: number;
 }
 

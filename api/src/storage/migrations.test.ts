@@ -1,21 +1,14 @@
 /**
  * Migration 0005 over data written before it: services that already share an SBC sub-domain label (both `acme-dr`
- * and `ACME_DR` derived `acme-dr`) are relabelled so the unique index can be built. On SQLite always, on PostgreSQL
- * when TEST_DATABASE_URL is set.
+ * and `ACME_DR` derived `acme-dr`) are relabelled so the unique index can be built. On the engines of
+ * api/test/engines.ts: SQLite always, PostgreSQL when TEST_DATABASE_URL is set.
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "./database.js";
+import { ENGINES } from "../../test/engines.js";
 import type { Database } from "./database.types.js";
 import { MIGRATIONS } from "./migrations.js";
-
-const PG_URL = process.env.TEST_DATABASE_URL;
-const engines = [{ name: "sqlite", pg: false }, ...(PG_URL ? [{ name: "postgres", pg: true }] : [])];
-if (!PG_URL) console.log("migrations: PostgreSQL NOT run (set TEST_DATABASE_URL)");
 
 const BEFORE_0005 = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < "0005"));
 
@@ -29,13 +22,11 @@ async function insertService(db: Kysely<Database>, customerId: string, shortName
   return id;
 }
 
-describe.each(engines)("migration 0005_subdomain_unique on $name", (engine) => {
+describe.each(ENGINES)("migration 0005_subdomain_unique on $name", (engine) => {
   it("relabels later services that share a label, audits it, then enforces one label per service", async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), "dr-mig-"));
-    const schema = engine.pg ? `t_${randomBytes(6).toString("hex")}` : undefined;
-    const base = { dataDir, ...(engine.pg && PG_URL ? { databaseUrl: PG_URL } : {}), ...(schema ? { schema } : {}) };
+    const database = engine.setup("dr-mig-");
     try {
-      const old = await openDatabase({ ...base, migrations: BEFORE_0005 });
+      const old = await database.open({ migrations: BEFORE_0005 });
       const customerId = randomUUID();
       await sql`insert into customers (id, name, created_at, created_by)
         values (${customerId}, ${"Acme"}, ${"2025-01-01T00:00:00.000Z"}, ${"op"})`.execute(old.db);
@@ -45,7 +36,7 @@ describe.each(engines)("migration 0005_subdomain_unique on $name", (engine) => {
       const taken = await insertService(old.db, customerId, "acme-dr-2", "acme-dr-2", "2025-01-15T00:00:00.000Z");
       await old.close();
 
-      const handle = await openDatabase(base);
+      const handle = await database.open();
       try {
         const rows = await handle.db.selectFrom("services").select(["id", "dr_subdomain_label"]).execute();
         const labelOf = (id: string) => rows.find((r) => r.id === id)?.dr_subdomain_label;
@@ -63,11 +54,10 @@ describe.each(engines)("migration 0005_subdomain_unique on $name", (engine) => {
           insertService(handle.db, customerId, "other", "acme-dr", "2025-04-01T00:00:00.000Z"),
         ).rejects.toThrow();
       } finally {
-        if (schema) await sql`drop schema ${sql.id(schema)} cascade`.execute(handle.db);
         await handle.close();
       }
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      await database.cleanup();
     }
   });
 });

@@ -1,38 +1,28 @@
 /**
- * The validation rate limiter on both engines: SQLite always, PostgreSQL when TEST_DATABASE_URL is set (a fresh
- * schema, dropped afterwards). On PostgreSQL two handles on one database stand for two server copies and count
- * together; SQLite serves one server process (two synchronous connections in one thread would wait on each other),
- * so there the concurrent requests share one handle.
+ * The validation rate limiter on both engines (api/test/engines.ts): SQLite always, PostgreSQL when
+ * TEST_DATABASE_URL is set (a fresh schema, dropped afterwards). On PostgreSQL two handles on one database stand for
+ * two server copies and count together; SQLite serves one server process (two synchronous connections in one thread
+ * would wait on each other), so there the concurrent requests share one handle.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, openDatabase } from "./database.js";
+import { ENGINES, type EngineDatabase } from "../../test/engines.js";
+import type { DatabaseHandle } from "./database.js";
 import { createRateLimitRepository } from "./rate-limit.repository.js";
 
-const PG_URL = process.env.TEST_DATABASE_URL;
-const engines: { name: string; open: () => Promise<DatabaseHandle>; schema?: string }[] = [];
-const dataDir = mkdtempSync(join(tmpdir(), "dr-rate-"));
-engines.push({ name: "sqlite", open: () => openDatabase({ dataDir }) });
-if (PG_URL) {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  engines.push({ name: "postgres", schema, open: () => openDatabase({ databaseUrl: PG_URL, dataDir, schema }) });
-}
-
-describe.each(engines)("the validation rate limiter on $name", (engine) => {
+describe.each(ENGINES)("the validation rate limiter on $name", (engine) => {
+  let database: EngineDatabase;
   let first: DatabaseHandle;
   let second: DatabaseHandle;
   beforeAll(async () => {
-    first = await engine.open();
-    second = await engine.open();
+    database = engine.setup("dr-rate-");
+    first = await database.open();
+    second = await database.open();
   });
   afterAll(async () => {
-    if (engine.schema) await sql`drop schema ${sql.id(engine.schema)} cascade`.execute(first.db);
     await first?.close();
     await second?.close();
+    await database?.cleanup();
   });
   const limiter = (h: DatabaseHandle, now: () => number, limit = 2) =>
     createRateLimitRepository({ db: h.db, engine: h.engine, limit, windowMs: 10_000, now });

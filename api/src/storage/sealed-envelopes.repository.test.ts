@@ -1,21 +1,20 @@
 /**
- * The key rotation's storage side and the start-up step over it (reconcileSecretKeys), on SQLite always and on
- * PostgreSQL when TEST_DATABASE_URL is set; each test gets a fresh database (directory or schema). Envelopes are
+ * The key rotation's storage side and the start-up step over it (reconcileSecretKeys), on the engines of
+ * api/test/engines.ts (SQLite always, PostgreSQL when TEST_DATABASE_URL is set); each test gets a fresh database
+ * (directory or schema). Envelopes are
  * written and read back through the product's own repositories and the bot's sealer, so the associated data used
  * here is the one the product uses. On PostgreSQL two handles stand for two server copies starting at once.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ENGINES, type EngineDatabase } from "../../test/engines.js";
 import { secretSealer } from "../bot/bot.wiring.js";
 import { reconcileSecretKeys, UnknownSecretKeyError } from "../secrets/key-rotation.js";
 import { createLocalSecretStore } from "../secrets/local-secret-store.js";
 import type { SealedSecret, SecretStore } from "../secrets/secret-store.types.js";
 import { createBotStateRepository } from "./bot-state.repository.js";
-import { type DatabaseHandle, openDatabase } from "./database.js";
+import type { DatabaseHandle } from "./database.js";
 import { createKyselyRepository } from "./kysely.repository.js";
 import {
   botDialogAad,
@@ -23,18 +22,6 @@ import {
   replaceEnvelopes,
   serviceSecretAad,
 } from "./sealed-envelopes.repository.js";
-
-const PG_URL = process.env.TEST_DATABASE_URL;
-const engines: { name: "sqlite" | "postgres" }[] = [{ name: "sqlite" }];
-if (PG_URL) engines.push({ name: "postgres" });
-else {
-  console.log(
-    "sealed envelopes: PostgreSQL tests NOT run (set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test)",
-  );
-  describe("sealed envelopes on postgres", () => {
-    it.skip("needs TEST_DATABASE_URL", () => {});
-  });
-}
 
 const SECRET = "Qx8~rotation.secret_0123456789abcdefABCD";
 const keyA = randomBytes(32).toString("base64");
@@ -51,36 +38,31 @@ function quietLog() {
   };
 }
 
-describe.each(engines)("sealed envelopes on $name", (engine) => {
+describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
   const handles: DatabaseHandle[] = [];
+  let database: EngineDatabase;
   let dataDir: string;
-  let schema: string | undefined;
   let storeA: SecretStore;
   let storeB: SecretStore;
   let storeBA: SecretStore;
 
   async function open(): Promise<DatabaseHandle> {
-    const handle = await openDatabase({
-      dataDir,
-      ...(engine.name === "postgres" && PG_URL ? { databaseUrl: PG_URL, schema } : {}),
-    });
+    const handle = await database.open();
     handles.push(handle);
     return handle;
   }
 
   beforeEach(async () => {
-    dataDir = path.join(mkdtempSync(path.join(tmpdir(), "dr-envelopes-")), "data");
-    schema = engine.name === "postgres" ? `t_${randomBytes(6).toString("hex")}` : undefined;
+    database = engine.setup("dr-envelopes-");
+    dataDir = database.dataDir;
     storeA = await createLocalSecretStore({ keyBase64: keyA, dataDir });
     storeB = await createLocalSecretStore({ keyBase64: keyB, dataDir });
     storeBA = await createLocalSecretStore({ keyBase64: keyB, previousKeysBase64: [keyA], dataDir });
   });
 
   afterEach(async () => {
-    const [first] = handles;
-    if (first && schema) await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
     for (const handle of handles.splice(0)) await handle.close();
-    rmSync(path.dirname(dataDir), { recursive: true, force: true });
+    await database.cleanup();
   });
 
   /** A customer and a service (raw rows: this suite is about the secret), with its secret sealed by `store`. */

@@ -1,6 +1,7 @@
 /**
- * Migration 0004_rate_hits: one row per counted request of the validation rate limit (storage/rate-limit.repository.ts),
- * so several server copies on one PostgreSQL count together. Never edit it: databases that applied it keep its DDL.
+ * Migration 0004_rate_hits: one row per counted request of the validation rate limit
+ * (storage/rate-limit.repository.ts), so several server copies on one PostgreSQL count together. Never edit it:
+ * databases that applied it keep its DDL.
  */
 import type { Kysely, Migration } from "kysely";
 
