@@ -2,7 +2,7 @@
  * Validate Authentication on demand and secret replacement, for `validate <short name>` and for the buttons of the
  * report, services and reminder cards. The rules run in the OnboardingService; this only picks the card.
  */
-import { clientSecretSchema, type Service, type ValidationReport } from "@dr/contract";
+import { clientSecretSchema, fieldMessageOf, type Service, type ValidationReport } from "@dr/contract";
 import { md } from "../cards/card.elements.js";
 import { type ReminderReason, type ReminderService, reminderCard } from "../cards/reminder.card.js";
 import { replaceSecretCard } from "../cards/replace-secret.card.js";
@@ -90,7 +90,7 @@ export function createServiceHandlers(deps: ServiceHandlerDeps): ServiceHandlers
             serviceId,
             shortName: service.shortName,
             currentHint: service.m365.secretHint,
-            errors: { clientSecret: parsed.error.issues[0]?.message ?? "Client secret: paste the secret's Value." },
+            errors: { clientSecret: fieldMessageOf(parsed) ?? "Client secret: paste the secret's Value." },
           }),
         };
       }

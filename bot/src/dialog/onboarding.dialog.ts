@@ -23,6 +23,7 @@ import {
   cloudSchema,
   createCustomerSchema,
   fieldMessageOf,
+  type LicenseType,
   licensedUsersSchema,
   licenseTypeSchema,
   shortNameSchema,
@@ -50,7 +51,7 @@ export type Step = (typeof STEPS)[number];
 export interface AcceptedDetails {
   customer: { kind: "existing"; id: string; name: string } | { kind: "new"; name: string; createdId?: string };
   shortName: string;
-  licenseType: "hosted-essentials-plus" | "hosted-pro";
+  licenseType: LicenseType;
   licensedUsers: number;
 }
 

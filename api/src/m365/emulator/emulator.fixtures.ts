@@ -2,6 +2,7 @@
  * The sandbox scenarios: one fictitious tenant per behaviour the operator can meet, with fixed ids and secrets so
  * that the README, the sandbox banner and the tests can name them. Nothing here is a real credential.
  */
+import type { SandboxCredentials } from "@dr/contract";
 import type { AppFixture, Fault, FaultRoute, SecretFixture, TenantFixture } from "./emulator.types.js";
 
 /** Microsoft Graph application permissions the validator asks for. */
@@ -11,17 +12,8 @@ const BOTH_ROLES = [ORG_READ, APP_READ];
 /** Teams Administrator directory role template id (needed for Teams PowerShell app-only). */
 const TEAMS_ADMIN = "69091246-20e8-4a56-aa4d-066075b2a7a8";
 
-/** What tests, the README and the sandbox banner need to try one scenario. */
-export interface SandboxCredentials {
-  tenantId: string;
-  /** The initial `*.onmicrosoft.com` domain (accepted instead of the GUID). */
-  tenantDomain: string;
-  clientId: string;
-  /** The secret Value to paste (the newest one where the app has several). */
-  clientSecret: string;
-  /** What the operator sees. */
-  description: string;
-}
+/** A sandbox scenario's credentials, as the banner and GET /api/sandbox show them (the contract's wire type). */
+export type { SandboxCredentials };
 
 interface ScenarioSpec {
   scenario: string;
