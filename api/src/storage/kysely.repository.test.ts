@@ -10,7 +10,6 @@ import path from "node:path";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, type EngineDatabase, randomSchema } from "../../test/engines.js";
-import { createOperatorDirectory } from "../auth/operator-directory.js";
 import type { SealedSecret } from "../secrets/secret-store.types.js";
 import { type DatabaseHandle, DEFAULT_SQLITE_FILE, openDatabase } from "./database.js";
 import { createKyselyRepository } from "./kysely.repository.js";
@@ -379,20 +378,28 @@ describe.each(ENGINES)("storage on $name", (engine) => {
     expect(await repo.listAudit(undefined, 3)).toEqual([e3, e2, e1]);
   });
 
-  it("remembers operators' permissions for the bot, rewriting them when they change, forgetting them when stale", async () => {
-    const directory = createOperatorDirectory(createOperatorRolesRepository(handle.db), { maxAgeMs: 60_000 });
-    const t0 = new Date("2026-01-01T00:00:00.000Z");
-    const oid = randomUUID();
+  it("keeps one operator_roles entry per tenant and object id, whatever their case, replaced on put", async () => {
+    // The directory's rules over this store are tested in auth/operator-directory.test.ts.
+    const roles = createOperatorRolesRepository(handle.db);
     const tenantId = randomUUID();
-    expect(await directory.permissionsOf(tenantId, oid, t0)).toBe("unknown");
-    await directory.record({ name: "pat", objectId: oid.toUpperCase(), tenantId, roles: ["Onboarding.Operator"] }, t0);
-    expect(await directory.permissionsOf(tenantId.toUpperCase(), oid, t0)).toEqual(["read", "operate"]);
-    // A changed role is written at once (the upsert), however recently the operator was seen.
-    await directory.record({ name: "pat", objectId: oid, tenantId, roles: ["Onboarding.Reader"] }, t0);
-    expect(await directory.permissionsOf(tenantId, oid, t0)).toEqual(["read"]);
-    await directory.record({ name: "pat", objectId: oid, tenantId, roles: [] }, t0);
-    expect(await directory.permissionsOf(tenantId, oid, t0)).toEqual([]);
-    expect(await directory.permissionsOf(tenantId, oid, new Date(t0.getTime() + 61_000))).toBe("unknown");
+    const objectId = randomUUID();
+    expect(await roles.get(tenantId, objectId)).toBeUndefined();
+    const entry = {
+      tenantId,
+      objectId,
+      name: "pat",
+      permissions: ["read", "operate"],
+      seenAt: "2026-01-01T00:00:00.000Z",
+    };
+    await roles.put({ ...entry, objectId: objectId.toUpperCase() });
+    expect(await roles.get(tenantId.toUpperCase(), objectId)).toEqual(entry);
+    await roles.put({ ...entry, name: "pat2", permissions: [], seenAt: "2026-01-02T00:00:00.000Z" });
+    expect(await roles.get(tenantId, objectId)).toEqual({
+      ...entry,
+      name: "pat2",
+      permissions: [],
+      seenAt: "2026-01-02T00:00:00.000Z",
+    });
   });
 
   it("shares tenant aliases between handles: the first learnt wins, the oldest go beyond the maximum", async () => {

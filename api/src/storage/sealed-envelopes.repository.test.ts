@@ -1,15 +1,15 @@
 /**
  * The key rotation's storage side and the start-up step over it (reconcileSecretKeys), on the engines of
  * api/test/engines.ts (SQLite always, PostgreSQL when TEST_DATABASE_URL is set); each test gets a fresh database
- * (directory or schema). Envelopes are
- * written and read back through the product's own repositories and the bot's sealer, so the associated data used
- * here is the one the product uses. On PostgreSQL two handles stand for two server copies starting at once.
+ * (directory or schema). Envelopes are written and read back through the product's own repositories, with the
+ * associated data the product uses (serviceSecretAad, botDialogAad; that the bot's sealer uses botDialogAad is
+ * checked in api/src/bot/bot.wiring.test.ts, and end to end in api/test/key-rotation.e2e.test.ts). On PostgreSQL two
+ * handles stand for two server copies starting at once.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ENGINES, type EngineDatabase } from "../../test/engines.js";
-import { secretSealer } from "../bot/bot.wiring.js";
 import { reconcileSecretKeys, UnknownSecretKeyError } from "../secrets/key-rotation.js";
 import { createLocalSecretStore } from "../secrets/local-secret-store.js";
 import type { SealedSecret, SecretStore } from "../secrets/secret-store.types.js";
@@ -103,7 +103,10 @@ describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
 
   const dialogKey = (n: number, tenantId = "tenant-1") => ({ tenantId, userId: `user-${n % 3}`, dialogId: `d-${n}` });
 
-  /** A bot dialog at the credentials step holding a secret sealed by the bot's own sealer over `store`. */
+  /**
+   * A bot dialog at the credentials step holding a secret sealed over `store` as the bot's sealer seals it (with
+   * botDialogAad; api/src/bot/bot.wiring.test.ts checks that the sealer uses that associated data).
+   */
   async function addDialog(h: DatabaseHandle, store: SecretStore | undefined, key = dialogKey(0)): Promise<void> {
     await createBotStateRepository(h.db).createDialog({
       key,
@@ -118,7 +121,7 @@ describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
                 clientId: "client",
                 cloud: "global",
                 secretHint: "abc",
-                sealedSecret: secretSealer(store).seal(SECRET, key.dialogId),
+                sealedSecret: store.seal(SECRET, botDialogAad(key.dialogId)),
               },
             }
           : {}),
@@ -126,6 +129,10 @@ describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
       updatedAt: "2025-02-03T04:05:06.000Z",
     });
   }
+
+  /** Opens a dialog's sealed secret as the bot's sealer does. */
+  const openDialogSecret = (store: SecretStore, sealed: unknown, dialogId: string) =>
+    store.open(sealed as SealedSecret, botDialogAad(dialogId));
 
   async function dialog(h: DatabaseHandle, key = dialogKey(0)) {
     const record = await createBotStateRepository(h.db).getDialog<{ credentials?: { sealedSecret: unknown } }>(key);
@@ -239,7 +246,7 @@ describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
         step: dialogsBefore[i]?.step,
         updatedAt: dialogsBefore[i]?.updatedAt,
       });
-      expect(secretSealer(storeB).open(record.data.credentials?.sealedSecret, key.dialogId)).toBe(SECRET);
+      expect(openDialogSecret(storeB, record.data.credentials?.sealedSecret, key.dialogId)).toBe(SECRET);
       const { credentials: _now, ...restNow } = record.data;
       const { credentials: _then, ...restThen } = dialogsBefore[i]?.data ?? {};
       expect(restNow).toEqual(restThen);
@@ -356,7 +363,7 @@ describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
       for (const id of ids) expect(await openService(h, storeB, id)).toBe(SECRET);
       for (let n = 0; n < 9; n++) {
         const key = dialogKey(n, `tenant-${n % 4}`);
-        expect(secretSealer(storeB).open((await dialog(h, key)).data.credentials?.sealedSecret, key.dialogId)).toBe(
+        expect(openDialogSecret(storeB, (await dialog(h, key)).data.credentials?.sealedSecret, key.dialogId)).toBe(
           SECRET,
         );
       }

@@ -1,0 +1,29 @@
+/**
+ * The bot's sealer (secretSealer) binds a dialog's secret with the associated data storage re-wraps it under when
+ * SECRET_KEY rotates (storage/sealed-envelopes.repository.ts, botDialogAad): if the two drifted apart, a rotation would
+ * leave every sealed dialog unreadable.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createLocalSecretStore } from "../secrets/local-secret-store.js";
+import type { SealedSecret } from "../secrets/secret-store.types.js";
+import { botDialogAad } from "../storage/sealed-envelopes.repository.js";
+import { secretSealer } from "./bot.wiring.js";
+
+describe("the bot's secret sealer", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "dr-sealer-"));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("seals a dialog's secret under the associated data the key rotation uses (botDialogAad)", async () => {
+    const store = await createLocalSecretStore({ keyBase64: randomBytes(32).toString("base64"), dataDir });
+    const sealer = secretSealer(store);
+    const sealed = sealer.seal("Qx8~dialog.secret", "d-1");
+    expect(store.open(sealed as SealedSecret, botDialogAad("d-1"))).toBe("Qx8~dialog.secret");
+    expect(sealer.open(store.seal("Qx8~dialog.secret", botDialogAad("d-2")), "d-2")).toBe("Qx8~dialog.secret");
+    // Bound to its dialog: another dialog's id does not open it.
+    expect(() => sealer.open(sealed, "d-2")).toThrow();
+  });
+});
