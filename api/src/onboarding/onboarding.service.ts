@@ -1,20 +1,19 @@
 /**
  * The onboarding rules: customers, Direct Routing services, their Microsoft 365 credentials, Validate
  * Authentication, secret replacement and the audit trail. Built by a factory over its ports (repository, secret
- * store, validator); routes and the bot call it, so no rule is written twice.
+ * store, validator); routes and the bot call it, so no rule is written twice. The larger parts live beside it:
+ * records.ts (pure mapping), validation-gate.ts (rate limit and tenant aliases), service-create.ts and
+ * service-m365.ts.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import {
   type AuditEvent,
-  type Check,
   type CreateCustomerInput,
   type CreateServiceInput,
   type Customer,
   clientIdForRecord,
-  defaultSubdomainLabel,
   type M365Settings,
   type NameCheck,
-  parseTenantId,
   type Service,
   type ServiceStatus,
   type SubdomainCheck,
@@ -24,48 +23,17 @@ import {
   type UpdateServiceInput,
   type ValidationReport,
   type ValidationRequest,
-  type ValidationSummary,
 } from "@dr/contract";
-import {
-  ConflictError,
-  CredentialsInvalidError,
-  InputError,
-  NotFoundError,
-  PreconditionFailedError,
-  RateLimitedError,
-} from "../errors.js";
-import type { Validator } from "../m365/validator.js";
-import type { SecretStore } from "../secrets/secret-store.types.js";
-import {
-  type AuditRecord,
-  type CustomerRecord,
-  type M365Record,
-  type Repository,
-  type ServiceRecord,
-  UniqueViolationError,
-  type ValidationRecord,
-} from "../storage/repository.types.js";
-import type { RateLimiter } from "./rate-limiter.js";
-import { byAttention, daysUntil, deriveStatus, nextDerivedChange } from "./status.js";
+import { NotFoundError } from "../errors.js";
+import type { CustomerRecord, ServiceRecord } from "../storage/repository.types.js";
+import { createOnboardingContext, type OnboardingDeps, type StreamOptions } from "./context.js";
+import { assertVersion, type IfVersion, reportDetail, toAuditEvent, toCustomer } from "./records.js";
+import { createServiceCommand, subdomainTakenMessage } from "./service-create.js";
+import { createM365Commands } from "./service-m365.js";
+import { byAttention, deriveStatus, nextDerivedChange } from "./status.js";
 
-/** Ports and settings of the onboarding service. */
-export interface OnboardingDeps {
-  repo: Repository;
-  secrets: SecretStore;
-  validator: Validator;
-  /** Limits validations per operator and per target tenant. */
-  rateLimiter: RateLimiter;
-  /** The provider's SBC base domain and regions (wizard step 10). */
-  sbc: { baseDomain: string; regions: string[] };
-  now?: () => Date;
-  /** How many validation runs the M365 page lists. Default 20. */
-  historyLength?: number;
-}
-
-/** Options of a validation that streams its checks. */
-export interface StreamOptions {
-  onCheck?: (check: Check) => void;
-}
+export type { OnboardingDeps, StreamOptions } from "./context.js";
+export type { IfVersion } from "./records.js";
 
 /** What the onboarding service offers. */
 export interface OnboardingService {
@@ -105,273 +73,15 @@ export interface OnboardingService {
   validateCredentials(input: ValidationRequest, actor: string, options?: StreamOptions): Promise<ValidationReport>;
 }
 
-const SECRET_AAD = (serviceId: string, version: number) => `service:${serviceId}:v${version}`;
-
-/** A copy of the record with the M365 fields a report taught us. */
-function applyReport(
-  m365: M365Record,
-  report: ValidationReport,
-  actor: string,
-  at: string,
-  options: { newSecretHint?: string } = {},
-): M365Record {
-  const expiryRead = report.secret?.expiresAt !== undefined;
-  return {
-    ...m365,
-    tenantId: report.tenant?.id ?? m365.tenantId,
-    tenantName: report.tenant?.displayName ?? m365.tenantName,
-    tenantDomains: report.tenant?.domains ?? m365.tenantDomains,
-    secretHint: options.newSecretHint ?? m365.secretHint,
-    // A new secret's expiry is only known when Graph told it; never carry the old secret's date over to it.
-    secretKeyId: expiryRead
-      ? (report.secret?.keyId ?? null)
-      : options.newSecretHint !== undefined
-        ? null
-        : m365.secretKeyId,
-    secretExpiresAt: expiryRead
-      ? (report.secret?.expiresAt ?? null)
-      : options.newSecretHint !== undefined
-        ? null
-        : m365.secretExpiresAt,
-    secretCheckedAt: expiryRead ? at : options.newSecretHint !== undefined ? null : m365.secretCheckedAt,
-    lastValidatedAt: at,
-    lastValidationOk: report.ok,
-    lastValidatedBy: actor,
-    permissions: report.permissions
-      ? {
-          granted: report.permissions.granted,
-          missing: report.permissions.missing,
-          directoryRoles: report.permissions.directoryRoles,
-        }
-      : m365.permissions,
-  };
-}
-
-function summarise(report: ValidationReport): ValidationRecord["checks"] {
-  return report.checks.map((c) => ({ id: c.id, status: c.status, ...(c.code ? { code: c.code } : {}) }));
-}
-
-/** What an Idempotency-Key is scoped to: the operation, in the domain's words (no HTTP method or path). */
-const IDEMPOTENCY_SCOPE = {
-  createService: "service.create",
-  /** Keys stored before the scope had a domain name said "POST /api/services": they replay the same operation. */
-  sameAsCreateService: (scope: string) => scope === "service.create" || scope === "POST /api/services",
-} as const;
-
-/** The SBC FQDN is `<label>.<SBC_BASE_DOMAIN>`: two services with one label would share one SBC host name. */
-const subdomainTakenMessage = (label: string) =>
-  `SBC sub-domain: "${label}" is already used by another service; choose another label.`;
-
-const subdomainTaken = (label: string) =>
-  new ConflictError(
-    `The SBC sub-domain "${label}" is already taken.`,
-    [{ path: "directRouting.subdomainLabel", code: "subdomain_taken", message: subdomainTakenMessage(label) }],
-    "subdomain_taken",
-  );
-
-/**
- * The versions an If-Match header accepts (one or a list); undefined when the caller did not send one (or sent `*`,
- * which any existing service matches).
- */
-export type IfVersion = readonly number[] | undefined;
-
-/** The If-Match check, inside the transaction that writes. */
-function assertVersion(current: ServiceRecord, ifVersion: IfVersion): void {
-  if (ifVersion !== undefined && !ifVersion.includes(current.version)) {
-    throw new PreconditionFailedError(
-      "The service changed since you read it; load it again and repeat the change if it still applies.",
-      [
-        {
-          path: "If-Match",
-          code: "precondition_failed",
-          message: `If-Match: the current ETag is "${current.version}".`,
-        },
-      ],
-    );
-  }
-}
-
 /** Creates the onboarding service. */
 export function createOnboardingService(deps: OnboardingDeps): OnboardingService {
-  const now = deps.now ?? (() => new Date());
-  const historyLength = deps.historyLength ?? 20;
+  const ctx = createOnboardingContext(deps);
+  const { now, audit, toService, mustGetService, runValidation } = ctx;
+  const createService = createServiceCommand(ctx);
+  const m365 = createM365Commands(ctx);
   let listCache:
     | { fingerprint: string; validUntil: number; items: Service[]; byStatus: Map<ServiceStatus, Service[]> }
     | undefined;
-
-  const toCustomer = (c: CustomerRecord): Customer => ({
-    id: c.id,
-    name: c.name,
-    ...(c.contactEmail ? { contactEmail: c.contactEmail } : {}),
-    ...(c.note ? { note: c.note } : {}),
-    createdAt: c.createdAt,
-  });
-
-  const toService = (r: ServiceRecord, at: Date): Service => {
-    const m = r.m365;
-    const dr = r.directRouting;
-    const hasDr = dr.m365Domain !== null || dr.sbcRegion !== null || dr.subdomainLabel !== null;
-    return {
-      id: r.id,
-      type: "direct-routing",
-      customerId: r.customerId,
-      customerName: r.customerName,
-      shortName: r.shortName,
-      ...(r.fullName ? { fullName: r.fullName } : {}),
-      licenseType: r.licenseType,
-      licensedUsers: r.licensedUsers,
-      status: deriveStatus(r, at),
-      createdAt: r.createdAt,
-      createdBy: r.createdBy,
-      m365: {
-        cloud: m.cloud,
-        tenantId: m.tenantId,
-        ...(m.tenantName ? { tenantName: m.tenantName } : {}),
-        clientId: m.clientId,
-        secretHint: m.secretHint,
-        ...(m.secretExpiresAt
-          ? { secretExpiresAt: m.secretExpiresAt, daysUntilExpire: daysUntil(m.secretExpiresAt, at) }
-          : {}),
-        userName: m.userName,
-        ...(m.lastValidatedAt ? { lastValidatedAt: m.lastValidatedAt } : {}),
-        ...(m.lastValidationOk !== null ? { lastValidationOk: m.lastValidationOk } : {}),
-      },
-      ...(hasDr
-        ? {
-            directRouting: {
-              ...(dr.m365Domain ? { m365Domain: dr.m365Domain } : {}),
-              ...(dr.sbcRegion ? { sbcRegion: dr.sbcRegion } : {}),
-              ...(dr.subdomainLabel
-                ? { subdomainLabel: dr.subdomainLabel, sbcFqdn: `${dr.subdomainLabel}.${deps.sbc.baseDomain}` }
-                : {}),
-            },
-          }
-        : {}),
-    };
-  };
-
-  const toSummary = (v: ValidationRecord): ValidationSummary => ({
-    id: v.id,
-    at: v.at,
-    actor: v.actor,
-    trigger: v.trigger,
-    ok: v.ok,
-    checks: v.checks,
-    durationMs: v.durationMs,
-  });
-
-  const toAuditEvent = (a: AuditRecord): AuditEvent => ({
-    id: a.id,
-    at: a.at,
-    actor: a.actor,
-    action: a.action,
-    ...(a.serviceId ? { serviceId: a.serviceId } : {}),
-    outcome: a.outcome,
-    ...(a.detail ? { detail: a.detail } : {}),
-  });
-
-  const audit = (
-    repo: Repository,
-    actor: string,
-    action: string,
-    outcome: "success" | "failure",
-    serviceId: string | null,
-    detail: Record<string, unknown> | null = null,
-  ) => repo.insertAudit({ id: randomUUID(), at: now().toISOString(), actor, action, serviceId, outcome, detail });
-
-  const validationRecord = (
-    serviceId: string,
-    actor: string,
-    trigger: string,
-    report: ValidationReport,
-  ): ValidationRecord => ({
-    id: randomUUID(),
-    serviceId,
-    at: report.startedAt,
-    actor,
-    trigger,
-    ok: report.ok,
-    checks: summarise(report),
-    durationMs: report.durationMs,
-  });
-
-  const reportDetail = (report: ValidationReport) => ({
-    ok: report.ok,
-    failed: report.checks.filter((c) => c.status === "fail" || c.status === "unknown").map((c) => c.code ?? c.id),
-  });
-
-  /**
-   * Refuses a create whose short name or SBC sub-domain is taken; the short name first, since the operator chose it
-   * and it usually implies the label. Two creates of one name race on both unique indexes, and a winner can commit
-   * between two reads, so the name is read again whenever the label is found taken.
-   */
-  const refuseTaken = async (shortName: string, label: string, labelTakenKnown: boolean): Promise<void> => {
-    const labelTaken = labelTakenKnown || (await deps.repo.subdomainLabelTaken(label));
-    if (await deps.repo.shortNameTaken(shortName)) {
-      throw new ConflictError(`The short name "${shortName}" is already taken.`, [
-        {
-          path: "shortName",
-          code: "name_taken",
-          message: "Short name: already used by another service; choose another.",
-        },
-      ]);
-    }
-    if (labelTaken) throw subdomainTaken(label);
-  };
-
-  const mustGetService = async (id: string): Promise<ServiceRecord> => {
-    const service = await deps.repo.getService(id);
-    if (!service) throw new NotFoundError(`No service with id ${id}.`);
-    return service;
-  };
-
-  // A tenant can be named by its ID or by any of its domains; each validation that resolves a domain to the tenant's
-  // ID teaches it, so the per-tenant limit counts a tenant once however it is written. What was learnt is kept in the
-  // database (tenant_aliases), so every server copy on one PostgreSQL keys a known domain by its tenant, as the hits
-  // themselves are shared there.
-  // Keys come from the parsed tenant (the GUID, or the lower-cased domain), never the raw text: "see 1: <GUID>" and
-  // "see 2: <GUID>" name the same tenant and share its budget. Text that names no tenant makes no outbound call (the
-  // format check refuses it offline), so it is limited per operator only.
-  const tenantKey = async (entered: string): Promise<string | undefined> => {
-    const parsed = parseTenantId(entered);
-    if (!parsed.ok) return undefined;
-    const id = parsed.kind === "domain" ? await deps.repo.resolveTenantAlias(parsed.value) : undefined;
-    return `tenant:${id ?? parsed.value}`;
-  };
-  /** `admittedAs`: the tenant key the run was admitted under. */
-  const learnTenant = async (entered: string, admittedAs: string | undefined, report: ValidationReport) => {
-    const parsed = parseTenantId(entered);
-    if (!parsed.ok) return;
-    const name = parsed.value;
-    // The tenant check resolves the ID even when a later check fails (a wrong secret, say).
-    const resolved = report.tenant?.id ?? report.checks.find((c) => c.id === "tenant")?.detail?.tenantId;
-    const id = typeof resolved === "string" ? resolved.toLowerCase() : undefined;
-    // Admitted under an alias already known: the run was counted for that tenant.
-    if (!id || id === name || admittedAs !== `tenant:${name}`) return;
-    await deps.repo.learnTenantAlias({ name, tenantId: id, learntAt: now().toISOString() });
-    // The run just admitted under the name counts for the tenant too (also when another copy learnt it meanwhile).
-    await deps.rateLimiter.record(`tenant:${id}`);
-  };
-
-  /** Every validation goes through here: admitted by the rate limit first, then run, then its tenant learnt. */
-  const runValidation = async (
-    actor: string,
-    input: Parameters<Validator["validate"]>[0],
-    options?: Parameters<Validator["validate"]>[1],
-  ): Promise<ValidationReport> => {
-    const tenant = await tenantKey(input.tenantId);
-    const decision = await deps.rateLimiter.take([`operator:${actor.toLowerCase()}`, ...(tenant ? [tenant] : [])]);
-    if (!decision.ok) {
-      const who = decision.key.startsWith("tenant:") ? "this tenant" : "you";
-      throw new RateLimitedError(
-        `Too many validations for ${who} in the last minute; wait ${decision.retryAfterSeconds} s and try again.`,
-        decision.retryAfterSeconds,
-      );
-    }
-    const report = await deps.validator.validate(input, options);
-    await learnTenant(input.tenantId, tenant, report);
-    return report;
-  };
 
   const service: OnboardingService = {
     async validateCredentials(input, actor, options = {}) {
@@ -458,156 +168,7 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
       return { service: toService(record, now()), version: record.version };
     },
 
-    async createService(input, actor, idempotencyKey) {
-      const scope = IDEMPOTENCY_SCOPE.createService;
-      const { clientSecret, ...m365WithoutSecret } = input.m365;
-      // The hash binds the key to the request; it leaves the secret out so no function of it is stored.
-      const requestHash = createHash("sha256")
-        .update(JSON.stringify({ ...input, m365: m365WithoutSecret }))
-        .digest("hex");
-      const replay = async (): Promise<{ service: Service; replayed: boolean } | undefined> => {
-        if (!idempotencyKey) return undefined;
-        const previous = await deps.repo.getIdempotency(actor, idempotencyKey);
-        if (!previous) return undefined;
-        if (!IDEMPOTENCY_SCOPE.sameAsCreateService(previous.scope) || previous.requestHash !== requestHash) {
-          throw new InputError("This Idempotency-Key was already used with another request; send a new key.", [
-            { path: "Idempotency-Key", code: "idempotency_key_reused", message: "Use a new Idempotency-Key." },
-          ]);
-        }
-        return { service: previous.body as Service, replayed: true };
-      };
-      const earlier = await replay();
-      if (earlier) return earlier;
-
-      const customer = await deps.repo.getCustomer(input.customerId);
-      if (!customer) {
-        throw new InputError("The customer does not exist.", [
-          { path: "customerId", code: "not_found", message: "Customer: choose an existing customer or create one." },
-        ]);
-      }
-      const dr = input.directRouting ?? {};
-      if (dr.sbcRegion !== undefined && !deps.sbc.regions.includes(dr.sbcRegion)) {
-        throw new InputError("Unknown SBC region.", [
-          {
-            path: "directRouting.sbcRegion",
-            code: "unknown_region",
-            message: `SBC region: choose one of ${deps.sbc.regions.join(", ")}.`,
-          },
-        ]);
-      }
-      const subdomainLabel = dr.subdomainLabel ?? defaultSubdomainLabel(input.shortName);
-      await refuseTaken(input.shortName, subdomainLabel, false);
-
-      const report = await runValidation(actor, {
-        tenantId: input.m365.tenantId,
-        clientId: input.m365.clientId,
-        clientSecret,
-        cloud: input.m365.cloud,
-      });
-      if (!report.ok || !report.tenant) {
-        await audit(deps.repo, actor, "service.create", "failure", null, {
-          shortName: input.shortName,
-          tenantId: tenantIdForRecord(input.m365.tenantId),
-          reason: "credentials_invalid",
-          ...reportDetail(report),
-        });
-        throw new CredentialsInvalidError(
-          "The credentials did not validate against the customer tenant; fix them and try again.",
-          report,
-        );
-      }
-      if (dr.m365Domain !== undefined && !report.tenant.domains.includes(dr.m365Domain.toLowerCase())) {
-        throw new InputError("The M365 domain is not a verified domain of the tenant.", [
-          {
-            path: "directRouting.m365Domain",
-            code: "unknown_domain",
-            message: `M365 domain: choose one of ${report.tenant.domains.join(", ")}.`,
-          },
-        ]);
-      }
-
-      const at = now().toISOString();
-      const id = randomUUID();
-      const record: ServiceRecord = {
-        id,
-        customerId: customer.id,
-        customerName: customer.name,
-        shortName: input.shortName,
-        fullName: input.fullName ?? null,
-        licenseType: input.licenseType,
-        licensedUsers: input.licensedUsers,
-        createdAt: at,
-        createdBy: actor,
-        updatedAt: at,
-        version: 1,
-        m365: applyReport(
-          {
-            cloud: input.m365.cloud,
-            tenantId: report.tenant.id,
-            tenantName: null,
-            tenantDomains: [],
-            clientId: input.m365.clientId,
-            secretHint: clientSecret.slice(0, 3),
-            secretKeyId: null,
-            secretExpiresAt: null,
-            secretCheckedAt: null,
-            userName: actor,
-            lastValidatedAt: null,
-            lastValidationOk: null,
-            lastValidatedBy: null,
-            permissions: null,
-          },
-          report,
-          actor,
-          at,
-        ),
-        directRouting: {
-          m365Domain: dr.m365Domain?.toLowerCase() ?? report.tenant.initialDomain ?? null,
-          sbcRegion: dr.sbcRegion ?? deps.sbc.regions[0] ?? null,
-          subdomainLabel,
-        },
-      };
-      const body = toService(record, now());
-      try {
-        await deps.repo.transaction(async (tx) => {
-          await tx.insertService(record);
-          await tx.putServiceSecret({
-            serviceId: id,
-            sealed: deps.secrets.seal(clientSecret, SECRET_AAD(id, record.version)),
-            sealedAtVersion: record.version,
-          });
-          await tx.insertValidation(validationRecord(id, actor, "create", report));
-          await audit(tx, actor, "service.create", "success", id, {
-            shortName: record.shortName,
-            tenantId: record.m365.tenantId,
-            clientId: record.m365.clientId,
-            secretHint: record.m365.secretHint,
-          });
-          if (idempotencyKey) {
-            await tx.insertIdempotency({
-              actor,
-              key: idempotencyKey,
-              scope,
-              requestHash,
-              status: 201,
-              body,
-              createdAt: at,
-            });
-          }
-        });
-      } catch (error) {
-        if (error instanceof UniqueViolationError) {
-          // A concurrent request with the same key may have won; answer as it did.
-          const again = await replay();
-          if (again) return again;
-          if (error.constraint === "service_short_name" || error.constraint === "service_subdomain_label") {
-            await refuseTaken(input.shortName, subdomainLabel, error.constraint === "service_subdomain_label");
-          }
-        }
-        throw error;
-      }
-      return { service: body, replayed: false };
-    },
+    createService: createService,
 
     async updateService(id, patch, actor, ifVersion) {
       const updated = await deps.repo.transaction(async (tx) => {
@@ -640,114 +201,12 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
     },
 
     async getM365Settings(id) {
-      return (await service.getM365SettingsVersioned(id)).settings;
+      return (await m365.getM365SettingsVersioned(id)).settings;
     },
 
-    async getM365SettingsVersioned(id) {
-      const record = await mustGetService(id);
-      const history = await deps.repo.listValidations(id, historyLength);
-      const m = record.m365;
-      const settings: M365Settings = {
-        ...toService(record, now()).m365,
-        tenantDomains: m.tenantDomains,
-        ...(m.secretKeyId ? { secretKeyId: m.secretKeyId } : {}),
-        ...(m.lastValidatedBy ? { lastValidatedBy: m.lastValidatedBy } : {}),
-        permissions: m.permissions ?? { granted: [], missing: [], directoryRoles: [] },
-        history: history.map(toSummary),
-      };
-      return { settings, version: record.version };
-    },
-
-    async validateService(id, actor, options = {}) {
-      const record = await mustGetService(id);
-      const stored = await deps.repo.getServiceSecret(id);
-      if (!stored) throw new NotFoundError(`The service ${id} has no stored secret.`);
-      const secret = deps.secrets.open(stored.sealed, SECRET_AAD(id, stored.sealedAtVersion));
-      const report = await runValidation(
-        actor,
-        {
-          tenantId: record.m365.tenantId,
-          clientId: record.m365.clientId,
-          clientSecret: secret,
-          cloud: record.m365.cloud,
-        },
-        options,
-      );
-      const at = now().toISOString();
-      await deps.repo.transaction(async (tx) => {
-        const current = await tx.getService(id, { forUpdate: true });
-        if (!current) throw new NotFoundError(`No service with id ${id}.`);
-        // A slow run can be overtaken by a secret replacement: its result describes a secret that is no longer
-        // stored, so it goes to the history only and never touches the new secret's status or expiry.
-        const still = await tx.getServiceSecret(id);
-        const superseded = still?.sealedAtVersion !== stored.sealedAtVersion;
-        if (!superseded) {
-          await tx.updateService({
-            ...current,
-            m365: applyReport(current.m365, report, actor, at),
-            version: current.version + 1,
-            updatedAt: at,
-          });
-        }
-        await tx.insertValidation(validationRecord(id, actor, superseded ? "superseded" : "manual", report));
-        await audit(tx, actor, "service.validate", report.ok ? "success" : "failure", id, {
-          ...reportDetail(report),
-          ...(superseded ? { superseded: true } : {}),
-        });
-      });
-      return report;
-    },
-
-    async replaceSecret(id, clientSecret, actor, options = {}) {
-      const record = await mustGetService(id);
-      assertVersion(record, options.ifVersion);
-      const report = await runValidation(
-        actor,
-        { tenantId: record.m365.tenantId, clientId: record.m365.clientId, clientSecret, cloud: record.m365.cloud },
-        options,
-      );
-      const at = now().toISOString();
-      if (!report.ok) {
-        await deps.repo.transaction(async (tx) => {
-          await tx.insertValidation(validationRecord(id, actor, "secret_replace", report));
-          await audit(tx, actor, "service.secret_replace", "failure", id, {
-            newSecretHint: clientSecret.slice(0, 3),
-            ...reportDetail(report),
-          });
-        });
-        throw new CredentialsInvalidError(
-          "The new secret did not validate; the old secret was kept and still works as before.",
-          report,
-        );
-      }
-      await deps.repo.transaction(async (tx) => {
-        const current = await tx.getService(id, { forUpdate: true });
-        if (!current) throw new NotFoundError(`No service with id ${id}.`);
-        assertVersion(current, options.ifVersion);
-        const version = current.version + 1;
-        const next: ServiceRecord = {
-          ...current,
-          version,
-          updatedAt: at,
-          m365: {
-            ...applyReport(current.m365, report, actor, at, { newSecretHint: clientSecret.slice(0, 3) }),
-            userName: actor,
-          },
-        };
-        await tx.updateService(next);
-        await tx.putServiceSecret({
-          serviceId: id,
-          sealed: deps.secrets.seal(clientSecret, SECRET_AAD(id, version)),
-          sealedAtVersion: version,
-        });
-        await tx.insertValidation(validationRecord(id, actor, "secret_replace", report));
-        await audit(tx, actor, "service.secret_replace", "success", id, {
-          oldSecretHint: current.m365.secretHint,
-          newSecretHint: clientSecret.slice(0, 3),
-        });
-      });
-      return report;
-    },
+    getM365SettingsVersioned: m365.getM365SettingsVersioned,
+    validateService: m365.validateService,
+    replaceSecret: m365.replaceSecret,
 
     async listAudit(id) {
       await mustGetService(id).catch(async (error: unknown) => {

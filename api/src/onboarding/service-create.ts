@@ -1,0 +1,210 @@
+/**
+ * Creating a service: the idempotency replay, the input checks that need storage (customer, region, short name and
+ * SBC sub-domain free), the server-side validation, and the one transaction that writes the service, its sealed
+ * secret, the first history line, the audit row and the idempotency record.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { type CreateServiceInput, defaultSubdomainLabel, type Service, tenantIdForRecord } from "@dr/contract";
+import { ConflictError, CredentialsInvalidError, InputError } from "../errors.js";
+import { serviceSecretAad } from "../secrets/associated-data.js";
+import { type ServiceRecord, UniqueViolationError } from "../storage/repository.types.js";
+import type { OnboardingContext } from "./context.js";
+import { applyReport, reportDetail, validationRecord } from "./records.js";
+
+/** What an Idempotency-Key is scoped to: the operation, in the domain's words (no HTTP method or path). */
+const IDEMPOTENCY_SCOPE = {
+  createService: "service.create",
+  /** Keys stored before the scope had a domain name said "POST /api/services": they replay the same operation. */
+  sameAsCreateService: (scope: string) => scope === "service.create" || scope === "POST /api/services",
+} as const;
+
+/** The SBC FQDN is `<label>.<SBC_BASE_DOMAIN>`: two services with one label would share one SBC host name. */
+export const subdomainTakenMessage = (label: string) =>
+  `SBC sub-domain: "${label}" is already used by another service; choose another label.`;
+
+const subdomainTaken = (label: string) =>
+  new ConflictError(
+    `The SBC sub-domain "${label}" is already taken.`,
+    [{ path: "directRouting.subdomainLabel", code: "subdomain_taken", message: subdomainTakenMessage(label) }],
+    "subdomain_taken",
+  );
+
+/** Creates the create-service command over the shared parts. */
+export function createServiceCommand(ctx: OnboardingContext) {
+  const { deps, now, audit, runValidation } = ctx;
+  const toService = ctx.toService;
+
+  /**
+   * Refuses a create whose short name or SBC sub-domain is taken; the short name first, since the operator chose it
+   * and it usually implies the label. Two creates of one name race on both unique indexes, and a winner can commit
+   * between two reads, so the name is read again whenever the label is found taken.
+   */
+  const refuseTaken = async (shortName: string, label: string, labelTakenKnown: boolean): Promise<void> => {
+    const labelTaken = labelTakenKnown || (await deps.repo.subdomainLabelTaken(label));
+    if (await deps.repo.shortNameTaken(shortName)) {
+      throw new ConflictError(`The short name "${shortName}" is already taken.`, [
+        {
+          path: "shortName",
+          code: "name_taken",
+          message: "Short name: already used by another service; choose another.",
+        },
+      ]);
+    }
+    if (labelTaken) throw subdomainTaken(label);
+  };
+
+  return async (
+    input: CreateServiceInput,
+    actor: string,
+    idempotencyKey?: string,
+  ): Promise<{ service: Service; replayed: boolean }> => {
+    const scope = IDEMPOTENCY_SCOPE.createService;
+    const { clientSecret, ...m365WithoutSecret } = input.m365;
+    // The hash binds the key to the request; it leaves the secret out so no function of it is stored.
+    const requestHash = createHash("sha256")
+      .update(JSON.stringify({ ...input, m365: m365WithoutSecret }))
+      .digest("hex");
+    const replay = async (): Promise<{ service: Service; replayed: boolean } | undefined> => {
+      if (!idempotencyKey) return undefined;
+      const previous = await deps.repo.getIdempotency(actor, idempotencyKey);
+      if (!previous) return undefined;
+      if (!IDEMPOTENCY_SCOPE.sameAsCreateService(previous.scope) || previous.requestHash !== requestHash) {
+        throw new InputError("This Idempotency-Key was already used with another request; send a new key.", [
+          { path: "Idempotency-Key", code: "idempotency_key_reused", message: "Use a new Idempotency-Key." },
+        ]);
+      }
+      return { service: previous.body as Service, replayed: true };
+    };
+    const earlier = await replay();
+    if (earlier) return earlier;
+
+    const customer = await deps.repo.getCustomer(input.customerId);
+    if (!customer) {
+      throw new InputError("The customer does not exist.", [
+        { path: "customerId", code: "not_found", message: "Customer: choose an existing customer or create one." },
+      ]);
+    }
+    const dr = input.directRouting ?? {};
+    if (dr.sbcRegion !== undefined && !deps.sbc.regions.includes(dr.sbcRegion)) {
+      throw new InputError("Unknown SBC region.", [
+        {
+          path: "directRouting.sbcRegion",
+          code: "unknown_region",
+          message: `SBC region: choose one of ${deps.sbc.regions.join(", ")}.`,
+        },
+      ]);
+    }
+    const subdomainLabel = dr.subdomainLabel ?? defaultSubdomainLabel(input.shortName);
+    await refuseTaken(input.shortName, subdomainLabel, false);
+
+    const report = await runValidation(actor, {
+      tenantId: input.m365.tenantId,
+      clientId: input.m365.clientId,
+      clientSecret,
+      cloud: input.m365.cloud,
+    });
+    if (!report.ok || !report.tenant) {
+      await audit(deps.repo, actor, "service.create", "failure", null, {
+        shortName: input.shortName,
+        tenantId: tenantIdForRecord(input.m365.tenantId),
+        reason: "credentials_invalid",
+        ...reportDetail(report),
+      });
+      throw new CredentialsInvalidError(
+        "The credentials did not validate against the customer tenant; fix them and try again.",
+        report,
+      );
+    }
+    if (dr.m365Domain !== undefined && !report.tenant.domains.includes(dr.m365Domain.toLowerCase())) {
+      throw new InputError("The M365 domain is not a verified domain of the tenant.", [
+        {
+          path: "directRouting.m365Domain",
+          code: "unknown_domain",
+          message: `M365 domain: choose one of ${report.tenant.domains.join(", ")}.`,
+        },
+      ]);
+    }
+
+    const at = now().toISOString();
+    const id = randomUUID();
+    const record: ServiceRecord = {
+      id,
+      customerId: customer.id,
+      customerName: customer.name,
+      shortName: input.shortName,
+      fullName: input.fullName ?? null,
+      licenseType: input.licenseType,
+      licensedUsers: input.licensedUsers,
+      createdAt: at,
+      createdBy: actor,
+      updatedAt: at,
+      version: 1,
+      m365: applyReport(
+        {
+          cloud: input.m365.cloud,
+          tenantId: report.tenant.id,
+          tenantName: null,
+          tenantDomains: [],
+          clientId: input.m365.clientId,
+          secretHint: clientSecret.slice(0, 3),
+          secretKeyId: null,
+          secretExpiresAt: null,
+          secretCheckedAt: null,
+          userName: actor,
+          lastValidatedAt: null,
+          lastValidationOk: null,
+          lastValidatedBy: null,
+          permissions: null,
+        },
+        report,
+        actor,
+        at,
+      ),
+      directRouting: {
+        m365Domain: dr.m365Domain?.toLowerCase() ?? report.tenant.initialDomain ?? null,
+        sbcRegion: dr.sbcRegion ?? deps.sbc.regions[0] ?? null,
+        subdomainLabel,
+      },
+    };
+    const body = toService(record, now());
+    try {
+      await deps.repo.transaction(async (tx) => {
+        await tx.insertService(record);
+        await tx.putServiceSecret({
+          serviceId: id,
+          sealed: deps.secrets.seal(clientSecret, serviceSecretAad(id, record.version)),
+          sealedAtVersion: record.version,
+        });
+        await tx.insertValidation(validationRecord(id, actor, "create", report));
+        await audit(tx, actor, "service.create", "success", id, {
+          shortName: record.shortName,
+          tenantId: record.m365.tenantId,
+          clientId: record.m365.clientId,
+          secretHint: record.m365.secretHint,
+        });
+        if (idempotencyKey) {
+          await tx.insertIdempotency({
+            actor,
+            key: idempotencyKey,
+            scope,
+            requestHash,
+            status: 201,
+            body,
+            createdAt: at,
+          });
+        }
+      });
+    } catch (error) {
+      if (error instanceof UniqueViolationError) {
+        // A concurrent request with the same key may have won; answer as it did.
+        const again = await replay();
+        if (again) return again;
+        if (error.constraint === "service_short_name" || error.constraint === "service_subdomain_label") {
+          await refuseTaken(input.shortName, subdomainLabel, error.constraint === "service_subdomain_label");
+        }
+      }
+      throw error;
+    }
+    return { service: body, replayed: false };
+  };
+}

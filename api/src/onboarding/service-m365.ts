@@ -1,0 +1,129 @@
+/**
+ * A stored service's Microsoft 365 side: its settings with the history, Validate Authentication with the stored
+ * secret (a run overtaken by a replacement goes to the history only), and the secret replacement (the new secret is
+ * stored only when it validates).
+ */
+import type { M365Settings, ValidationReport } from "@dr/contract";
+import { CredentialsInvalidError, NotFoundError } from "../errors.js";
+import { serviceSecretAad } from "../secrets/associated-data.js";
+import type { ServiceRecord } from "../storage/repository.types.js";
+import type { OnboardingContext, StreamOptions } from "./context.js";
+import { applyReport, assertVersion, type IfVersion, reportDetail, toSummary, validationRecord } from "./records.js";
+
+/** Creates the M365 commands over the shared parts. */
+export function createM365Commands(ctx: OnboardingContext) {
+  const { deps, now, audit, mustGetService, runValidation, toService } = ctx;
+  const historyLength = deps.historyLength ?? 20;
+  return {
+    async getM365SettingsVersioned(id: string): Promise<{ settings: M365Settings; version: number }> {
+      const record = await mustGetService(id);
+      const history = await deps.repo.listValidations(id, historyLength);
+      const m = record.m365;
+      const settings: M365Settings = {
+        ...toService(record, now()).m365,
+        tenantDomains: m.tenantDomains,
+        ...(m.secretKeyId ? { secretKeyId: m.secretKeyId } : {}),
+        ...(m.lastValidatedBy ? { lastValidatedBy: m.lastValidatedBy } : {}),
+        permissions: m.permissions ?? { granted: [], missing: [], directoryRoles: [] },
+        history: history.map(toSummary),
+      };
+      return { settings, version: record.version };
+    },
+
+    async validateService(id: string, actor: string, options: StreamOptions = {}): Promise<ValidationReport> {
+      const record = await mustGetService(id);
+      const stored = await deps.repo.getServiceSecret(id);
+      if (!stored) throw new NotFoundError(`The service ${id} has no stored secret.`);
+      const secret = deps.secrets.open(stored.sealed, serviceSecretAad(id, stored.sealedAtVersion));
+      const report = await runValidation(
+        actor,
+        {
+          tenantId: record.m365.tenantId,
+          clientId: record.m365.clientId,
+          clientSecret: secret,
+          cloud: record.m365.cloud,
+        },
+        options,
+      );
+      const at = now().toISOString();
+      await deps.repo.transaction(async (tx) => {
+        const current = await tx.getService(id, { forUpdate: true });
+        if (!current) throw new NotFoundError(`No service with id ${id}.`);
+        // A slow run can be overtaken by a secret replacement: its result describes a secret that is no longer
+        // stored, so it goes to the history only and never touches the new secret's status or expiry.
+        const still = await tx.getServiceSecret(id);
+        const superseded = still?.sealedAtVersion !== stored.sealedAtVersion;
+        if (!superseded) {
+          await tx.updateService({
+            ...current,
+            m365: applyReport(current.m365, report, actor, at),
+            version: current.version + 1,
+            updatedAt: at,
+          });
+        }
+        await tx.insertValidation(validationRecord(id, actor, superseded ? "superseded" : "manual", report));
+        await audit(tx, actor, "service.validate", report.ok ? "success" : "failure", id, {
+          ...reportDetail(report),
+          ...(superseded ? { superseded: true } : {}),
+        });
+      });
+      return report;
+    },
+
+    async replaceSecret(
+      id: string,
+      clientSecret: string,
+      actor: string,
+      options: StreamOptions & { ifVersion?: IfVersion } = {},
+    ): Promise<ValidationReport> {
+      const record = await mustGetService(id);
+      assertVersion(record, options.ifVersion);
+      const report = await runValidation(
+        actor,
+        { tenantId: record.m365.tenantId, clientId: record.m365.clientId, clientSecret, cloud: record.m365.cloud },
+        options,
+      );
+      const at = now().toISOString();
+      if (!report.ok) {
+        await deps.repo.transaction(async (tx) => {
+          await tx.insertValidation(validationRecord(id, actor, "secret_replace", report));
+          await audit(tx, actor, "service.secret_replace", "failure", id, {
+            newSecretHint: clientSecret.slice(0, 3),
+            ...reportDetail(report),
+          });
+        });
+        throw new CredentialsInvalidError(
+          "The new secret did not validate; the old secret was kept and still works as before.",
+          report,
+        );
+      }
+      await deps.repo.transaction(async (tx) => {
+        const current = await tx.getService(id, { forUpdate: true });
+        if (!current) throw new NotFoundError(`No service with id ${id}.`);
+        assertVersion(current, options.ifVersion);
+        const version = current.version + 1;
+        const next: ServiceRecord = {
+          ...current,
+          version,
+          updatedAt: at,
+          m365: {
+            ...applyReport(current.m365, report, actor, at, { newSecretHint: clientSecret.slice(0, 3) }),
+            userName: actor,
+          },
+        };
+        await tx.updateService(next);
+        await tx.putServiceSecret({
+          serviceId: id,
+          sealed: deps.secrets.seal(clientSecret, serviceSecretAad(id, version)),
+          sealedAtVersion: version,
+        });
+        await tx.insertValidation(validationRecord(id, actor, "secret_replace", report));
+        await audit(tx, actor, "service.secret_replace", "success", id, {
+          oldSecretHint: current.m365.secretHint,
+          newSecretHint: clientSecret.slice(0, 3),
+        });
+      });
+      return report;
+    },
+  };
+}
