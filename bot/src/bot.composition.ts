@@ -13,6 +13,7 @@ import { createBotApp } from "./app/bot-app.js";
 import { commandText, parseCommand } from "./app/commands.js";
 import { NO_IDENTITY, objectIdActor, objectIdOf, type TurnOperator } from "./app/operator.js";
 import { createServiceHandlers } from "./app/service.handlers.js";
+import { textOf } from "./app/values.js";
 import { helpCard } from "./cards/help.card.js";
 import { servicesListCard } from "./cards/services-list.card.js";
 import type { ConnectorPolicy } from "./connector-hosts.js";
@@ -77,8 +78,6 @@ export function conversationRefOf(turn: InboundTurn): ConversationRef {
     channelId: turn.channelId,
   };
 }
-
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
 /** The answer to a turn from outside the provider's tenant. */
 export const FOREIGN_TENANT = "This bot serves the provider's own operators only; your organisation cannot use it.";
@@ -236,7 +235,7 @@ export function createBot(deps: BotDeps): Bot {
       const decision = await authorise(turn, needOf("verb", event.verb) ?? "operate");
       if ("refused" in decision) return { text: decision.refused };
       const { operator } = decision;
-      const serviceId = str(event.data.serviceId);
+      const serviceId = textOf(event.data.serviceId);
       switch (event.verb) {
         case "onboard.start":
           return { card: await dialog.start(turn, operator) };

@@ -16,184 +16,50 @@
  */
 import { randomUUID } from "node:crypto";
 import {
-  type Cloud,
   type CreateServiceInput,
   clientIdSchema,
   clientSecretSchema,
   cloudSchema,
   createCustomerSchema,
   fieldMessageOf,
-  type LicenseType,
   licensedUsersSchema,
   licenseTypeSchema,
   shortNameSchema,
   tenantIdSchema,
-  type ValidationReport,
 } from "@dr/contract";
-import type { CardActionEvent, CardAnswer } from "../app/bot-app.js";
+import type { CardAnswer } from "../app/bot-app.js";
 import type { TurnOperator } from "../app/operator.js";
-import type { AdaptiveCard, FieldErrors } from "../cards/card.types.js";
+import { numberInput, textOf as str } from "../app/values.js";
+import type { FieldErrors } from "../cards/card.types.js";
 import { createdCard } from "../cards/created.card.js";
 import { type CredentialsValues, credentialsCard } from "../cards/credentials.card.js";
-import { m365SettingsCard } from "../cards/m365-settings.card.js";
 import { NEW_CUSTOMER, type ServiceDetailsValues, serviceDetailsCard } from "../cards/service-details.card.js";
-import { summaryCard } from "../cards/summary.card.js";
-import { validationReportCard } from "../cards/validation-report.card.js";
-import type { BotStateStore, DialogKey, DialogRecord, OnboardingPort, PortFailure, SecretSealer } from "../ports.js";
+import type { DialogKey, DialogRecord, PortFailure } from "../ports.js";
 import type { InboundTurn } from "../turn.types.js";
+import {
+  type AcceptedCredentials,
+  type AcceptedDetails,
+  CLOSED,
+  dialogKey,
+  expiredText,
+  type OnboardingData,
+  type OnboardingDialog,
+  type OnboardingDialogDeps,
+  STALE,
+  STEPS,
+  type Step,
+} from "./onboarding.model.js";
+import { cardFor as drawCard } from "./onboarding.view.js";
 
-/** The wizard's steps in order; `creating` holds the dialog while Create runs, so a double click cannot run it twice. */
-export const STEPS = ["details", "credentials", "report", "settings", "summary", "creating"] as const;
-/** One step. */
-export type Step = (typeof STEPS)[number];
-
-/** The service details once accepted. */
-export interface AcceptedDetails {
-  customer: { kind: "existing"; id: string; name: string } | { kind: "new"; name: string; createdId?: string };
-  shortName: string;
-  licenseType: LicenseType;
-  licensedUsers: number;
-}
-
-/** The credentials once accepted; the secret only sealed. */
-export interface AcceptedCredentials {
-  tenantId: string;
-  clientId: string;
-  cloud: Cloud;
-  secretHint: string;
-  sealedSecret: unknown;
-}
-
-/** What a dialog remembers between clicks (JSON in the store). `operator.name` is the display name, shown only. */
-export interface OnboardingData {
-  operator: { userId: string; aadObjectId: string; name: string };
-  details?: AcceptedDetails;
-  credentials?: AcceptedCredentials;
-  report?: ValidationReport;
-  m365Domain?: string;
-}
-
-/** Dependencies of the dialog. */
-export interface OnboardingDialogDeps {
-  onboarding: OnboardingPort;
-  store: BotStateStore;
-  sealer: SecretSealer;
-  now: () => Date;
-  /** Dialogs untouched for this long are gone (BOT_DIALOG_TTL_HOURS), ms. */
-  ttlMs: number;
-  /** Called after Create succeeded, e.g. to remember who onboarded the service for reminders. */
-  onCreated?: (serviceId: string, turn: InboundTurn, operator: TurnOperator) => Promise<void>;
-}
-
-/** The wizard's entry points. */
-export interface OnboardingDialog {
-  /** Opens a new dialog for the operator and returns its first card. */
-  start(turn: InboundTurn, operator: TurnOperator): Promise<AdaptiveCard>;
-  /** Handles a click on one of the wizard's cards (verbs `onboard.*` other than `onboard.start`). */
-  act(turn: InboundTurn, event: CardActionEvent, operator: TurnOperator): Promise<CardAnswer>;
-  /** Deletes the dialogs (and their sealed secrets) untouched for longer than the time to live; returns how many. */
-  sweep(): Promise<number>;
-}
-
-/** The dialog key of a turn: the tenant and the operator's Entra object id, both lower case. */
-export function dialogKey(turn: InboundTurn, operator: TurnOperator, dialogId: string): DialogKey {
-  return { tenantId: (turn.conversation.tenantId ?? "").toLowerCase(), userId: operator.aadObjectId, dialogId };
-}
-
-const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
-
-/** Input.Number arrives as a string in Teams (or a number elsewhere); anything else goes to the schema as is. */
-function numberInput(value: unknown): unknown {
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
-  return value === "" || value === undefined ? undefined : value;
-}
-
-const STALE = "That card was out of date (an earlier or repeated click). Here is where this onboarding stands now.";
-const CLOSED =
-  "This onboarding is no longer open: it was finished, cancelled or left unused for too long. Send **onboard** to start a new one.";
-
-/** The answer to a click on a dialog left untouched for longer than its time to live. */
-export function expiredText(ttlMs: number): string {
-  const hours = Math.round(ttlMs / 3_600_000);
-  return `This onboarding expired: it was left unused for more than ${hours} hour(s), and the secret entered in it was discarded. Send **onboard** to start again.`;
-}
+export * from "./onboarding.model.js";
 
 /** Creates the dialog. */
 export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDialog {
   const at = () => deps.now().toISOString();
   const expired = (record: DialogRecord<unknown>) => Date.parse(record.updatedAt) + deps.ttlMs <= deps.now().getTime();
   const sealSecret = (secret: string, dialogId: string) => deps.sealer.seal(secret, dialogId);
-
-  /** The card of the current step, from the stored record alone (for stale clicks and Back). */
-  async function cardFor(record: DialogRecord<OnboardingData>, extra: { notice?: string; errors?: FieldErrors } = {}) {
-    const dialog = { dialogId: record.key.dialogId, step: record.step, rev: record.rev };
-    const d = record.data;
-    switch (record.step as Step) {
-      case "details":
-        return serviceDetailsCard({
-          dialog,
-          customers: await deps.onboarding.listCustomers(),
-          values: detailsValues(d.details),
-          ...extra,
-        });
-      case "credentials":
-        return credentialsCard({
-          dialog,
-          values: credentialValues(d.credentials),
-          ...(d.credentials ? { storedSecretHint: d.credentials.secretHint } : {}),
-          ...extra,
-        });
-      case "report":
-        return d.report
-          ? validationReportCard({ report: d.report, mode: { kind: "dialog", dialog }, ...extra })
-          : credentialsCard({ dialog, values: credentialValues(d.credentials), ...extra });
-      case "settings":
-        return m365SettingsCard({
-          dialog,
-          domains: d.report?.tenant?.domains ?? [],
-          ...(d.report?.tenant?.initialDomain ? { initialDomain: d.report.tenant.initialDomain } : {}),
-          ...(d.report?.tenant?.displayName ? { tenantName: d.report.tenant.displayName } : {}),
-          ...(d.m365Domain ? { selected: d.m365Domain } : {}),
-          ...extra,
-        });
-      case "summary":
-      case "creating":
-        // `creating` left behind by a crash mid-create: Create may be clicked again (the idempotency key holds).
-        return summaryCard({ dialog: { ...dialog, step: "summary" }, summary: summaryOf(d), ...extra });
-    }
-  }
-
-  function detailsValues(details: AcceptedDetails | undefined): ServiceDetailsValues {
-    if (!details) return {};
-    return {
-      customerId: details.customer.kind === "existing" ? details.customer.id : NEW_CUSTOMER,
-      ...(details.customer.kind === "new" ? { newCustomerName: details.customer.name } : {}),
-      shortName: details.shortName,
-      licenseType: details.licenseType,
-      licensedUsers: String(details.licensedUsers),
-    };
-  }
-
-  function credentialValues(c: AcceptedCredentials | undefined): CredentialsValues {
-    return c ? { tenantId: c.tenantId, clientId: c.clientId, cloud: c.cloud } : {};
-  }
-
-  function summaryOf(d: OnboardingData) {
-    return {
-      customerName: d.details?.customer.name ?? "",
-      newCustomer: d.details?.customer.kind === "new",
-      shortName: d.details?.shortName ?? "",
-      licenseType: d.details?.licenseType ?? "",
-      licensedUsers: d.details?.licensedUsers ?? 0,
-      cloud: d.credentials?.cloud ?? "global",
-      tenantId: d.report?.tenant?.id ?? d.credentials?.tenantId ?? "",
-      ...(d.report?.tenant?.displayName ? { tenantName: d.report.tenant.displayName } : {}),
-      clientId: d.credentials?.clientId ?? "",
-      secretHint: d.credentials?.secretHint ?? "",
-      m365Domain: d.m365Domain ?? d.report?.tenant?.initialDomain ?? "",
-    };
-  }
+  const cardFor = (record: DialogRecord<OnboardingData>, extra: { notice?: string; errors?: FieldErrors } = {}) =>
+    drawCard(record, () => deps.onboarding.listCustomers(), extra);
 
   /** Moves the dialog on; answers the next card, or the current one when another click won the race. */
   async function advance(
