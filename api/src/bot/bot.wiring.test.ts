@@ -1,16 +1,16 @@
 /**
- * The bot's sealer (secretSealer) binds a dialog's secret with the associated data storage re-wraps it under when
- * SECRET_KEY rotates (storage/sealed-envelopes.repository.ts, botDialogAad): if the two drifted apart, a rotation would
- * leave every sealed dialog unreadable.
+ * The bot's sealer (secretSealer) binds a dialog's secret with the associated data the key rotation re-wraps it
+ * under (botDialogAad, secrets/associated-data.ts, used by storage/sealed-envelopes.repository.ts): if the two
+ * drifted apart, a rotation would leave every sealed dialog unreadable.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { botDialogAad } from "../secrets/associated-data.js";
 import { createLocalSecretStore } from "../secrets/local-secret-store.js";
 import type { SealedSecret } from "../secrets/secret-store.types.js";
-import { botDialogAad } from "../storage/sealed-envelopes.repository.js";
 import { secretSealer } from "./bot.wiring.js";
 
 describe("the bot's secret sealer", () => {

@@ -26,6 +26,7 @@ import {
   RateLimitedError,
 } from "../errors.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
+import { botDialogAad } from "../secrets/associated-data.js";
 import type { SealedSecret, SecretStore } from "../secrets/secret-store.types.js";
 import { createBotStateRepository } from "../storage/bot-state.repository.js";
 import type { Database } from "../storage/database.types.js";
@@ -102,9 +103,8 @@ export function onboardingPort(onboarding: OnboardingService): OnboardingPort {
 /** The SecretStore as the bot's sealer; the associated data binds a sealed secret to its dialog. */
 export function secretSealer(secrets: SecretStore): SecretSealer {
   return {
-    seal: (plaintext, associatedData) => secrets.seal(plaintext, `bot-dialog:${associatedData}`),
-    open: (sealed, associatedData) =>
-      secrets.open(sealedSchema.parse(sealed) as SealedSecret, `bot-dialog:${associatedData}`),
+    seal: (plaintext, dialogId) => secrets.seal(plaintext, botDialogAad(dialogId)),
+    open: (sealed, dialogId) => secrets.open(sealedSchema.parse(sealed) as SealedSecret, botDialogAad(dialogId)),
   };
 }
 

@@ -2,9 +2,10 @@
  * The stored envelopes as the key rotation sees them (api/src/secrets/key-rotation.ts), on SQLite and PostgreSQL:
  *
  * - `service_secrets.envelope`: JSON of one SealedSecret, associated data `service:<service_id>:v<sealed_at_version>`
- *   (SECRET_AAD in onboarding.service.ts); the `kek_id` column is kept equal to the envelope's.
+ *   (serviceSecretAad in secrets/associated-data.ts); the `kek_id` column is kept equal to the envelope's.
  * - `bot_dialogs.data`: the dialog's JSON; every object in it with a string `kekId` is an envelope sealed with the
- *   associated data `bot-dialog:<dialog_id>` (secretSealer in bot/bot.wiring.ts; today `credentials.sealedSecret`).
+ *   associated data `bot-dialog:<dialog_id>` (botDialogAad, used by secretSealer in bot/bot.wiring.ts; today
+ *   `credentials.sealedSecret`).
  *   Searching the whole document keeps this right if the dialog's shape changes.
  *
  * Key ids are read in SQL (the envelope's own `kekId`, the one `open` goes by), so counting never loads the records.
@@ -14,6 +15,7 @@
  * current.
  */
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
+import { botDialogAad, serviceSecretAad } from "../secrets/associated-data.js";
 import type {
   EnvelopeCursor,
   EnvelopePlace,
@@ -24,30 +26,16 @@ import type {
 import type { SealedSecret } from "../secrets/secret-store.types.js";
 import type { Database } from "./database.types.js";
 
-/** The columns of `bot_dialogs` read here (the table belongs to bot-state.repository.ts). */
-type BotDialogsTable = {
-  tenant_id: string;
-  user_id: string;
-  dialog_id: string;
-  rev: number;
-  data: string;
-};
-type Db = Database & { bot_dialogs: BotDialogsTable };
-
-/** Associated data of a service's secret (SECRET_AAD in onboarding.service.ts). */
-export const serviceSecretAad = (serviceId: string, sealedAtVersion: number): string =>
-  `service:${serviceId}:v${sealedAtVersion}`;
-/** Associated data of a bot dialog's secret (secretSealer in bot.wiring.ts). */
-export const botDialogAad = (dialogId: string): string => `bot-dialog:${dialogId}`;
+/** The associated data of each envelope, as everything that seals and opens them uses it. */
+export { botDialogAad, serviceSecretAad };
 
 type Rewrap = (sealed: SealedSecret, associatedData: string) => SealedSecret;
 
 /** Creates the store over the server's database handle. */
 export function createSealedEnvelopesRepository(
-  database: Kysely<Database>,
+  db: Kysely<Database>,
   engine: "sqlite" | "postgres",
 ): SealedEnvelopeStore {
-  const db = database.withTables<{ bot_dialogs: BotDialogsTable }>();
   const pg = engine === "postgres";
 
   /** The envelope's kekId when it is a string, else null (SQL over `service_secrets.envelope`). */
@@ -56,8 +44,8 @@ export function createSealedEnvelopesRepository(
     : sql`case when json_valid(envelope) then case when json_type(envelope, '$.kekId') = 'text' then json_extract(envelope, '$.kekId') end end`;
 
   /** Runs `fn` in one write transaction. */
-  async function inTransaction<T>(fn: (trx: Kysely<Db>) => Promise<T>): Promise<T> {
-    if (pg) return db.transaction().execute((trx: Transaction<Db>) => fn(trx));
+  async function inTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (pg) return db.transaction().execute((trx: Transaction<Database>) => fn(trx));
     return db.connection().execute(async (conn) => {
       // IMMEDIATE takes the write lock at once: a deferred transaction that read first could not write after
       // another process committed (SQLITE_BUSY_SNAPSHOT), while a waiting BEGIN IMMEDIATE just waits its turn.
