@@ -21,6 +21,7 @@ import { createOnboardingService } from "./onboarding/onboarding.service.js";
 import { reconcileSecretKeys } from "./secrets/key-rotation.js";
 import { createLocalSecretStore } from "./secrets/local-secret-store.js";
 import type { SecretStore } from "./secrets/secret-store.types.js";
+import { createBotStateRepository } from "./storage/bot-state.repository.js";
 import { openDatabase } from "./storage/database.js";
 import { createKyselyRepository } from "./storage/kysely.repository.js";
 import { createOperatorRolesRepository } from "./storage/operator-roles.repository.js";
@@ -124,6 +125,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       ...(config.secretKeyBase64 ? { keyBase64: config.secretKeyBase64 } : {}),
       previousKeysBase64: config.previousSecretKeysBase64,
     });
+    // Abandoned bot dialogs are past their time to live and hold nothing anyone can use: drop them (and their sealed
+    // secrets) first, so an old key that only they needed does not stop the start.
+    const cutoff = new Date((options.now ?? (() => new Date()))().getTime() - config.bot.dialogTtlMs).toISOString();
+    await createBotStateRepository(database.db).deleteDialogsUpdatedBefore(cutoff);
     // Before the server listens: refuse (naming SECRET_KEY_PREVIOUS) when storage holds envelopes under a key this
     // server lacks, and re-wrap those under SECRET_KEY_PREVIOUS keys under SECRET_KEY (docs/deploy.md).
     await reconcileSecretKeys({

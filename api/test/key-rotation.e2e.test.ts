@@ -177,3 +177,49 @@ describe.each(ENGINES)("rotating SECRET_KEY on $name", (engine) => {
     for (const secretish of [keyA, keyB, valid.clientSecret, DIALOG_SECRET]) expect(text).not.toContain(secretish);
   });
 });
+
+describe.each(ENGINES)("an abandoned bot dialog under a lost key, on $name", (engine) => {
+  it("is dropped with its secret at start-up, past BOT_DIALOG_TTL_HOURS, instead of stopping the start", async () => {
+    const database = engine.setup(`dr-rotation-ttl-${engine.name}-`);
+    const keyA = randomBytes(32).toString("base64");
+    const keyB = randomBytes(32).toString("base64");
+    const keysDir = mkdtempSync(join(tmpdir(), "dr-rotation-keys-"));
+    const storeA = await createLocalSecretStore({ keyBase64: keyA, dataDir: keysDir });
+    rmSync(keysDir, { recursive: true, force: true });
+    const stale = { tenantId: "provider-tenant", userId: "operator-2", dialogId: randomUUID() };
+    const fresh = { tenantId: "provider-tenant", userId: "operator-3", dialogId: randomUUID() };
+    const dialog = (key: typeof stale, updatedAt: string) => ({
+      key,
+      step: "report",
+      rev: 1,
+      data: {
+        operator: { userId: key.userId, aadObjectId: "oid", name: "Bob" },
+        credentials: {
+          tenantId: valid.tenantId,
+          clientId: valid.clientId,
+          cloud: "global",
+          secretHint: "Dlg",
+          sealedSecret: secretSealer(storeA).seal(DIALOG_SECRET, key.dialogId),
+        },
+      },
+      updatedAt,
+    });
+    const env = { ...database.env, LOG_LEVEL: "info", BOT_DIALOG_TTL_HOURS: "24" };
+    try {
+      const first = await startTestApp({ ...env, SECRET_KEY: keyA }, database.appOptions);
+      await first.bot.store.createDialog(dialog(stale, new Date(Date.now() - 25 * 3_600_000).toISOString()));
+      await first.close();
+      // Key A is gone, but only an abandoned dialog needed it: the server starts on B and the dialog is gone.
+      const second = await startTestApp({ ...env, SECRET_KEY: keyB }, database.appOptions);
+      expect(await second.bot.store.getDialog(stale)).toBeUndefined();
+      await second.bot.store.createDialog(dialog(fresh, new Date().toISOString()));
+      await second.close();
+      // A dialog still within its time to live is kept, so its lost key still refuses the start.
+      await expect(startTestApp({ ...env, SECRET_KEY: keyB }, database.appOptions)).rejects.toBeInstanceOf(
+        UnknownSecretKeyError,
+      );
+    } finally {
+      await database.cleanup();
+    }
+  });
+});
