@@ -128,7 +128,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     // Abandoned bot dialogs are past their time to live and hold nothing anyone can use: drop them (and their sealed
     // secrets) first, so an old key that only they needed does not stop the start.
     const cutoff = new Date((options.now ?? (() => new Date()))().getTime() - config.bot.dialogTtlMs).toISOString();
-    await createBotStateRepository(database.db).deleteDialogsUpdatedBefore(cutoff);
+    const swept = await createBotStateRepository(database.db).deleteDialogsUpdatedBefore(cutoff);
+    if (swept > 0)
+      logger.info({ count: swept, ttlHours: config.bot.dialogTtlMs / 3_600_000 }, "expired bot dialogs deleted");
     // Before the server listens: refuse (naming SECRET_KEY_PREVIOUS) when storage holds envelopes under a key this
     // server lacks, and re-wrap those under SECRET_KEY_PREVIOUS keys under SECRET_KEY (docs/deploy.md).
     await reconcileSecretKeys({
