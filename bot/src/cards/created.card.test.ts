@@ -1,5 +1,6 @@
 import type { Service } from "@dr/contract";
 import { describe, expect, it } from "vitest";
+import { adaptiveCardsProblems } from "./adaptive-parse.test-helper.js";
 import { teamsCardProblems } from "./card-rules.js";
 import { createdCard } from "./created.card.js";
 
@@ -21,6 +22,7 @@ describe("createdCard", () => {
     };
     const card = createdCard(service);
     expect(teamsCardProblems(card)).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
     expect(JSON.stringify(card)).toContain("gQQ••••••••");
     expect(card.actions?.[0]).toMatchObject({ verb: "service.validate", data: { serviceId: "s1" } });
   });

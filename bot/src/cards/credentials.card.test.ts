@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { adaptiveCardsProblems } from "./adaptive-parse.test-helper.js";
 import { inputIds, teamsCardProblems } from "./card-rules.js";
 import { credentialsCard } from "./credentials.card.js";
 
@@ -9,6 +10,7 @@ describe("credentialsCard", () => {
   it("follows the Teams card rules, with the secret as a password input", () => {
     const card = credentialsCard({ dialog, values: { tenantId: "contoso.onmicrosoft.com" } });
     expect(teamsCardProblems(card, [CANARY])).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
     expect(inputIds(card)).toEqual(["tenantId", "clientId", "clientSecret", "cloud"]);
     expect(card.body.find((e) => e.id === "clientSecret")).toMatchObject({ style: "password", isRequired: true });
     expect(card.body.find((e) => e.id === "clientSecret")).not.toHaveProperty("value");
@@ -20,6 +22,7 @@ describe("credentialsCard", () => {
       errors: { tenantId: "Tenant ID: enter a GUID." },
     });
     expect(teamsCardProblems(card, [CANARY])).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
     expect(card.body.find((e) => e.id === "clientSecret")).toMatchObject({ isRequired: false });
     const index = card.body.findIndex((e) => e.id === "tenantId");
     expect(card.body[index + 1]).toMatchObject({ color: "Attention", text: "Tenant ID: enter a GUID." });

@@ -79,6 +79,7 @@ export function credentialsCard(input: CredentialsCardInput): AdaptiveCard {
       id: "cloud",
       label: "Microsoft cloud of the tenant",
       isRequired: true,
+      errorMessage: "Microsoft cloud: choose the tenant's cloud.",
       value: v.cloud ?? "global",
       choices: CLOUDS.map((c) => ({ title: CLOUD_TITLES[c], value: c })),
     },

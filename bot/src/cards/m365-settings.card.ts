@@ -19,12 +19,30 @@ export interface M365SettingsCardInput {
 /** Builds the M365 settings card. */
 export function m365SettingsCard(input: M365SettingsCardInput): AdaptiveCard {
   const value = input.selected ?? input.initialDomain ?? input.domains[0] ?? "";
+  const back = [
+    execute("Back", "onboard.back", input.dialog, { skipInputs: true }),
+    execute("Cancel", "onboard.cancel", input.dialog, { skipInputs: true }),
+  ];
+  const head = [
+    stepTrail(4, "Microsoft 365 settings"),
+    ...notice(input.notice),
+    // The tenant's name comes from the customer's directory (Graph): escaped. Choice titles are plain text.
+    ...(input.tenantName ? [text(`Tenant: ${md(input.tenantName)}`, { isSubtle: true })] : []),
+  ];
+  if (input.domains.length === 0) {
+    // A ChoiceSet without choices is invalid Adaptive Cards, and the dialog accepts only a listed domain.
+    return adaptiveCard(
+      [
+        ...head,
+        text("The tenant reported no verified domain. Go back and validate again.", { color: "Attention" }),
+        ...fieldError("m365Domain", input.errors),
+      ],
+      back,
+    );
+  }
   return adaptiveCard(
     [
-      stepTrail(4, "Microsoft 365 settings"),
-      ...notice(input.notice),
-      // The tenant's name comes from the customer's directory (Graph): escaped. Choice titles are plain text.
-      ...(input.tenantName ? [text(`Tenant: ${md(input.tenantName)}`, { isSubtle: true })] : []),
+      ...head,
       {
         type: "Input.ChoiceSet",
         id: "m365Domain",
@@ -36,10 +54,6 @@ export function m365SettingsCard(input: M365SettingsCardInput): AdaptiveCard {
       },
       ...fieldError("m365Domain", input.errors),
     ],
-    [
-      execute("Next", "onboard.settings", input.dialog, { style: "positive" }),
-      execute("Back", "onboard.back", input.dialog, { skipInputs: true }),
-      execute("Cancel", "onboard.cancel", input.dialog, { skipInputs: true }),
-    ],
+    [execute("Next", "onboard.settings", input.dialog, { style: "positive" }), ...back],
   );
 }

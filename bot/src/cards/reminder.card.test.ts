@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { adaptiveCardsProblems } from "./adaptive-parse.test-helper.js";
 import { teamsCardProblems } from "./card-rules.js";
 import { reminderCard } from "./reminder.card.js";
 
@@ -16,6 +17,7 @@ describe("reminderCard", () => {
   it("refreshes for the onboarding operator and offers Validate now and Replace secret", () => {
     const card = reminderCard({ service, reason: { kind: "expiring", threshold: 7 }, operatorUserId: "29:op" });
     expect(teamsCardProblems(card)).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
     expect(card.refresh).toMatchObject({
       action: { type: "Action.Execute", verb: "reminder.refresh", data: { serviceId: "s1", threshold: 7 } },
       userIds: ["29:op"],
@@ -30,6 +32,7 @@ describe("reminderCard", () => {
       reason: { kind: "failed" },
     });
     expect(teamsCardProblems(failed)).toEqual([]);
+    expect(adaptiveCardsProblems(failed)).toEqual([]);
     expect(JSON.stringify(failed)).toContain("Validate Authentication failed");
   });
 });

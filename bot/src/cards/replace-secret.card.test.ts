@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { adaptiveCardsProblems } from "./adaptive-parse.test-helper.js";
 import { inputIds, teamsCardProblems } from "./card-rules.js";
 import { replaceSecretCard } from "./replace-secret.card.js";
 
@@ -13,6 +14,7 @@ describe("replaceSecretCard", () => {
       errors: { clientSecret: "Client secret: this is the Secret ID." },
     });
     expect(teamsCardProblems(card, [CANARY])).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
     expect(inputIds(card)).toEqual(["clientSecret"]);
     const index = card.body.findIndex((e) => e.id === "clientSecret");
     expect(card.body[index]).toMatchObject({ style: "password" });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { adaptiveCardsProblems } from "./adaptive-parse.test-helper.js";
 import { inputIds, teamsCardProblems } from "./card-rules.js";
 import { NEW_CUSTOMER, serviceDetailsCard } from "./service-details.card.js";
 
@@ -8,6 +9,7 @@ describe("serviceDetailsCard", () => {
   it("follows the Teams card rules and has the wizard's inputs", () => {
     const card = serviceDetailsCard({ dialog, customers: [{ id: "c1", name: "Contoso" }] });
     expect(teamsCardProblems(card)).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
     expect(inputIds(card)).toEqual(["customerId", "newCustomerName", "shortName", "licenseType", "licensedUsers"]);
     const users = card.body.find((e) => e.id === "licensedUsers");
     expect(users).toMatchObject({ type: "Input.Number", min: 1, max: 500 });
@@ -22,6 +24,7 @@ describe("serviceDetailsCard", () => {
       errors: { shortName: "Short name: remove the dot (.)." },
     });
     expect(teamsCardProblems(card)).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
     const index = card.body.findIndex((e) => e.id === "shortName");
     expect(card.body[index]).toMatchObject({ value: "a.b" });
     expect(card.body[index + 1]).toMatchObject({

@@ -1,5 +1,6 @@
 import type { Service, ServiceStatus } from "@dr/contract";
 import { describe, expect, it } from "vitest";
+import { adaptiveCardsProblems } from "./adaptive-parse.test-helper.js";
 import { teamsCardProblems } from "./card-rules.js";
 import { MAX_LISTED_SERVICES, servicesListCard } from "./services-list.card.js";
 
@@ -23,6 +24,7 @@ describe("servicesListCard", () => {
   it("lists services with their status, attention first, and follows the Teams card rules", () => {
     const card = servicesListCard([service("fine", "connected", 1), service("broken", "auth_failed", 2)]);
     expect(teamsCardProblems(card)).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
     const json = JSON.stringify(card);
     expect(json.indexOf("broken")).toBeLessThan(json.indexOf("fine"));
     expect(json).toContain("Authentication failed");
@@ -33,6 +35,7 @@ describe("servicesListCard", () => {
     const many = Array.from({ length: MAX_LISTED_SERVICES + 5 }, (_, i) => service(`s${i}`, "connected", i));
     const card = servicesListCard(many);
     expect(teamsCardProblems(card)).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
     expect(JSON.stringify(card)).toContain("and 5 more");
   });
 });

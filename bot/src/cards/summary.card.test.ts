@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { adaptiveCardsProblems } from "./adaptive-parse.test-helper.js";
 import { teamsCardProblems } from "./card-rules.js";
 import { summaryCard } from "./summary.card.js";
 
@@ -23,6 +24,7 @@ describe("summaryCard", () => {
       },
     });
     expect(teamsCardProblems(card, [CANARY])).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
     expect(JSON.stringify(card)).toContain("CAN••••••••");
     expect(card.actions?.map((a) => a.verb)).toEqual(["onboard.create", "onboard.back", "onboard.cancel"]);
   });

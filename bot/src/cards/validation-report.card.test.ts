@@ -1,5 +1,6 @@
 import type { ValidationReport } from "@dr/contract";
 import { describe, expect, it } from "vitest";
+import { adaptiveCardsProblems } from "./adaptive-parse.test-helper.js";
 import { teamsCardProblems } from "./card-rules.js";
 import { validationReportCard } from "./validation-report.card.js";
 
@@ -30,6 +31,7 @@ describe("validationReportCard", () => {
       mode: { kind: "dialog", dialog: { dialogId: "d", step: "report", rev: 3 } },
     });
     expect(teamsCardProblems(card, [CANARY])).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
     const json = JSON.stringify(card);
     expect(json).toContain("❌ **Sign-in (token)** · fail");
     expect(json).toContain("The secret is wrong.");
@@ -49,6 +51,7 @@ describe("validationReportCard", () => {
     expect(wizard.actions?.[0]?.verb).toBe("onboard.next");
     const service = validationReportCard({ report: ok, mode: { kind: "service", serviceId: "s1", shortName: "acme" } });
     expect(teamsCardProblems(service)).toEqual([]);
+    expect(adaptiveCardsProblems(service)).toEqual([]);
     expect(service.actions?.map((a) => a.verb)).toEqual(["service.validate", "service.replaceSecret.open"]);
   });
 });
