@@ -23,7 +23,9 @@ export const en = {
     notFoundBody: "This address does not lead to a page of the app.",
     backToServices: "Back to services",
     standaloneTitle: "Running outside Microsoft Teams",
-    standaloneBody: "You are using the app in a browser. It works the same; sign-in through Teams is not available.",
+    /** Shown only where the server lets a browser in without Teams (development mode); entra mode shows `host`. */
+    standaloneBody:
+      "You are using the app in a browser. This server names the operator itself (development mode), so it works as in Teams; a production server signs operators in through Teams only.",
     retry: "Retry",
     close: "Close",
     cancel: "Cancel",
@@ -36,6 +38,21 @@ export const en = {
     readOnlyTitle: "Read-only access",
     readOnlyBody:
       "Your app role lets you see the services, not change them. To onboard and validate, ask the provider's Teams admin for the role Onboarding.Operator.",
+  },
+  /** What the tab says when it cannot run where it was opened (teams-host.ts, app/host-gate.tsx). */
+  host: {
+    openInTeamsTitle: "Open this app in Microsoft Teams",
+    openInTeamsBody:
+      "Direct Routing onboarding signs you in through Microsoft Teams, so it works only inside Teams. In a browser it cannot show or change services.",
+    openInTeamsLink: "Open Direct Routing onboarding in Teams",
+    openTeamsLink: "Open Microsoft Teams",
+    openInTeamsHelp:
+      "In Teams, select Apps, then find Direct Routing onboarding under Built for your org (or ask your Teams admin to add it).",
+    unansweredTitle: "Microsoft Teams did not answer",
+    unansweredBody:
+      "Teams did not start the app in time. This happens on slow connections, on mobile and on virtual desktops. Reload to try again.",
+    reload: "Reload",
+    waiting: "Connecting to Microsoft Teams…",
   },
   sandbox: {
     title: "Sandbox mode",

@@ -4,6 +4,8 @@
  *
  * Test seam: when `window.__drTeamsHost` is set (browser tests inject it with Playwright's `addInitScript` before the
  * bundle loads), `getTeamsHost()` returns that object instead of talking to teams-js. It must implement `TeamsHost`.
+ * Test-only too: `window.__drTeamsInitWaitMs` shortens the wait for Teams (`TEAMS_INIT_TIMEOUT_MS`), so a browser
+ * test of a host that never answers does not wait 15 s. Nothing in the product sets either.
  */
 
 /** The Teams themes the tab renders (`glass` is shown as `default`). */
@@ -16,11 +18,20 @@ export interface HostContext {
   locale?: string;
   /** The user's login hint from the Teams context: a display hint only, never proof of identity. */
   userHint?: string;
+  /**
+   * True when the page can only be meant for Teams (framed, or in Teams mobile's native host) but Teams did not
+   * start it within `TEAMS_INIT_TIMEOUT_MS`: the tab then says so and offers Reload, rather than running standalone
+   * without an SSO token (every call would answer 401 in entra mode).
+   */
+  teamsUnanswered?: boolean;
 }
 
 /** The host the tab runs in (Teams, or a plain browser). */
 export interface TeamsHost {
-  /** Initialises the host; resolves within about 3 s whatever happens. */
+  /**
+   * Initialises the host; never rejects. Resolves at once in a plain browser tab; inside a frame within
+   * `TEAMS_INIT_TIMEOUT_MS` (15 s), with `teamsUnanswered` when Teams did not answer.
+   */
   init(): Promise<HostContext>;
   /** Registers a listener for live theme changes (Teams only; standalone never calls it). */
   onThemeChange(cb: (t: HostTheme) => void): void;
@@ -47,11 +58,22 @@ declare global {
   interface Window {
     /** Browser tests' replacement host; see the file comment. */
     __drTeamsHost?: TeamsHost;
+    /** Test-only: how long to wait for Teams instead of `TEAMS_INIT_TIMEOUT_MS`; see the file comment. */
+    __drTeamsInitWaitMs?: number;
   }
 }
 
-/** How long `app.initialize()` may take before the tab gives up on Teams (it hangs 60 s in a foreign iframe). */
-export const TEAMS_INIT_TIMEOUT_MS = 3000;
+/**
+ * How long a framed page waits for `app.initialize()` and `app.getContext()` before it says Teams did not answer.
+ * teams-js itself waits 60 s (2.31+); Teams on mobile, on virtual desktops and at a cold desktop start has been seen
+ * to take well over 5 s (docs/teams.md section 2), so 3 s sent slow clients into standalone mode without SSO.
+ */
+export const TEAMS_INIT_TIMEOUT_MS = 15_000;
+/**
+ * A page that is only opened by another window (no frame, no native bridge) is most likely a browser tab opened from
+ * some other page: it waits this long, then runs standalone as before.
+ */
+export const OPENER_INIT_TIMEOUT_MS = 3000;
 
 /** Reads a theme word, mapping Teams' `glass` and anything unknown to `default`. */
 export function toHostTheme(value: string | null | undefined): HostTheme {
@@ -84,6 +106,24 @@ export function cannotBeInTeams(w: Window = window): boolean {
   return w.parent === w.self && !w.opener && !("nativeInterface" in w);
 }
 
+/**
+ * How the page waits for Teams: `none` in a plain browser tab (no wait at all); `teams` when framed or in Teams
+ * mobile's native host, where failing to start means Teams is slow or broken (the tab shows a Reload message);
+ * `opener` when only opened by another window (short wait, then standalone).
+ */
+export type HostWait = { kind: "none" } | { kind: "teams" | "opener"; ms: number };
+
+/** The wait for this window; `__drTeamsInitWaitMs` (test-only, a positive number) replaces the 15 s. */
+export function hostWait(w: Window = window): HostWait {
+  if (cannotBeInTeams(w)) return { kind: "none" };
+  if (w.parent !== w.self || "nativeInterface" in w) {
+    const override = w.__drTeamsInitWaitMs;
+    const ms = typeof override === "number" && override > 0 ? override : TEAMS_INIT_TIMEOUT_MS;
+    return { kind: "teams", ms };
+  }
+  return { kind: "opener", ms: OPENER_INIT_TIMEOUT_MS };
+}
+
 /** Error names/messages teams-js uses when the user must consent before a token can be issued. */
 const CONSENT_HINTS = ["resourcerequiresconsent", "consent_required", "interaction_required", "invalid_grant"];
 
@@ -108,14 +148,16 @@ export function createTeamsJsHost(): TeamsHost {
     },
     async init() {
       const standalone: HostContext = { inTeams: false, theme: standaloneTheme() };
-      if (cannotBeInTeams()) return standalone;
+      const wait = hostWait();
+      if (wait.kind === "none") return standalone;
       let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        const { app } = await load();
-        // initialize() rejects at once in a plain tab but hangs for 60 s inside a non-Teams iframe: race it.
+        // The wait starts before the library loads: a slow network counts against it too.
         const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error("Teams did not answer")), TEAMS_INIT_TIMEOUT_MS);
+          timer = setTimeout(() => reject(new Error("Teams did not answer")), wait.ms);
         });
+        const { app } = await Promise.race([load(), timeout]);
+        // initialize() rejects at once in a plain tab but hangs for 60 s inside a non-Teams iframe: race it.
         await Promise.race([app.initialize(), timeout]);
         const context = await Promise.race([app.getContext(), timeout]);
         inTeams = true;
@@ -129,7 +171,8 @@ export function createTeamsJsHost(): TeamsHost {
           userHint: context.user?.loginHint ?? context.user?.userPrincipalName,
         };
       } catch {
-        return standalone;
+        // Framed: never fall silently into standalone mode (no SSO token, 401 on every call in entra mode).
+        return wait.kind === "teams" ? { ...standalone, teamsUnanswered: true } : standalone;
       } finally {
         clearTimeout(timer);
       }
