@@ -47,8 +47,9 @@ interface TestManifest {
   manifestVersion: string;
   version: string;
   id: string;
+  developer: { name: string; websiteUrl: string; privacyUrl: string; termsOfUseUrl: string };
   name: { short: string; full: string };
-  staticTabs: { name: string; scopes: string[]; contentUrl: string }[];
+  staticTabs: { name: string; scopes: string[]; contentUrl: string; websiteUrl: string }[];
   configurableTabs: { scopes: string[]; configurationUrl: string }[];
   bots: {
     botId: string;
@@ -123,6 +124,14 @@ describe("committed environments", () => {
       `api://${vars.get("TAB_DOMAIN")}/${PROVISIONED_EXAMPLES.get("AAD_APP_CLIENT_ID")}`,
     );
     expect(first(manifest.staticTabs).contentUrl).toMatch(/^https:\/\/[^/]+\/\?inTeams=true$/);
+    // What Teams opens "in a browser": the tab, which outside Teams says to open it in Teams and links the app by id.
+    expect(first(manifest.staticTabs).websiteUrl).toBe(
+      `${vars.get("TAB_ENDPOINT")}/?teamsAppId=${PROVISIONED_EXAMPLES.get("TEAMS_APP_ID")}`,
+    );
+    // The developer's website is the provider's own public site, never the tab (which needs Teams to sign in).
+    expect(manifest.developer.websiteUrl).toBe(vars.get("PROVIDER_WEBSITE_URL"));
+    expect(manifest.developer.websiteUrl).toMatch(/^https:\/\//);
+    expect(manifest.developer.websiteUrl.startsWith(vars.get("TAB_ENDPOINT") ?? "")).toBe(false);
     expect(manifest.name.short.length).toBeLessThanOrEqual(30);
   });
 
@@ -195,7 +204,10 @@ describe("render", () => {
     const outDir = join(tmp, "unset");
     const result = await buildPackage({ envName: "dev", vars: committedVars("dev"), outDir, strict: true });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors.join("\n")).toMatch(/\$\{\{TEAMS_APP_ID\}\} is not set \(used at id\)/);
+    if (!result.ok)
+      expect(result.errors.join("\n")).toMatch(
+        /\$\{\{TEAMS_APP_ID\}\} is not set \(used at id, staticTabs\[0\]\.websiteUrl\)/,
+      );
     expect(existsSync(outDir)).toBe(false);
   });
 

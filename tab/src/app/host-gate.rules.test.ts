@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostGateOf, openInTeamsUrl, TEAMS_WEB_URL, teamsAppIdFrom } from "./host-gate.rules";
+import { browserUrl, hostGateOf, openInTeamsUrl, TEAMS_WEB_URL, teamsAppIdFrom } from "./host-gate.rules";
 
 const ID = "2f1b8a4e-6c3d-4e5f-9a7b-0c1d2e3f4a5b";
 
@@ -39,5 +39,13 @@ describe("hostGateOf", () => {
   it("never gates the app inside Teams", () => {
     expect(hostGateOf({ inTeams: true }, true)).toBeUndefined();
     expect(hostGateOf({ inTeams: true }, false)).toBeUndefined();
+  });
+});
+
+describe("browserUrl", () => {
+  it("is the tab with the app id when it is a GUID, else the bare tab", () => {
+    expect(browserUrl("https://dr.example", ID)).toBe(`https://dr.example/?teamsAppId=${ID}`);
+    expect(browserUrl("https://dr.example", undefined)).toBe("https://dr.example/");
+    expect(browserUrl("https://dr.example", "x&theme=dark")).toBe("https://dr.example/");
   });
 });

@@ -34,6 +34,15 @@ export function teamsAppIdFrom(search: string): string | undefined {
   return id && GUID.test(id) ? id.toLowerCase() : undefined;
 }
 
+/**
+ * The address a tab opens "in a browser" (its `websiteUrl`): the tab at `origin`, with the Teams app id when known
+ * and a GUID, so the page it shows there can link back to the app.
+ */
+export function browserUrl(origin: string, appId: string | undefined): string {
+  const id = appId ? teamsAppIdFrom(`?teamsAppId=${encodeURIComponent(appId)}`) : undefined;
+  return id ? `${origin}/?teamsAppId=${id}` : `${origin}/`;
+}
+
 /** The app's deep link (https://teams.microsoft.com/l/app/<id>), or Teams on the web without an id. */
 export function openInTeamsUrl(appId: string | undefined): string {
   return appId ? `${TEAMS_WEB_URL}/l/app/${appId}` : TEAMS_WEB_URL;

@@ -5,6 +5,7 @@
 import { Body1, makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import { useApp } from "../app/app.context";
+import { browserUrl } from "../app/host-gate.rules";
 import { en } from "../i18n/en";
 
 const useStyles = makeStyles({
@@ -14,7 +15,7 @@ const useStyles = makeStyles({
 /** The team tab's settings page. */
 export default function ConfigPage() {
   const styles = useStyles();
-  const { host } = useApp();
+  const { host, hostContext } = useApp();
   const [ready, setReady] = useState<boolean | undefined>(undefined);
 
   useEffect(() => {
@@ -23,11 +24,12 @@ export default function ConfigPage() {
       .enableTabConfiguration({
         entityId: "dr-services",
         contentUrl: `${origin}/?inTeams=true`,
-        websiteUrl: `${origin}/`,
+        // Opened outside Teams, the tab says to open it in Teams and links the app by this id (host-gate.tsx).
+        websiteUrl: browserUrl(origin, hostContext.appId),
         suggestedDisplayName: en.config.tabName,
       })
       .then(setReady, () => setReady(false));
-  }, [host]);
+  }, [host, hostContext.appId]);
 
   return (
     <div className={styles.page}>

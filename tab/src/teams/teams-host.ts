@@ -18,6 +18,8 @@ export interface HostContext {
   locale?: string;
   /** The user's login hint from the Teams context: a display hint only, never proof of identity. */
   userHint?: string;
+  /** The Teams app id from the context (`app.appId`), when the host gives one; links back to the app use it. */
+  appId?: string;
   /**
    * True when the page can only be meant for Teams (framed, or in Teams mobile's native host) but Teams did not
    * start it within `TEAMS_INIT_TIMEOUT_MS`: the tab then says so and offers Reload, rather than running standalone
@@ -169,6 +171,7 @@ export function createTeamsJsHost(): TeamsHost {
           theme: toHostTheme(context.app.theme),
           locale: context.app.locale,
           userHint: context.user?.loginHint ?? context.user?.userPrincipalName,
+          appId: context.app.appId?.toString(),
         };
       } catch {
         // Framed: never fall silently into standalone mode (no SSO token, 401 on every call in entra mode).
