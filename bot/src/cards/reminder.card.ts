@@ -5,6 +5,7 @@
  */
 import { adaptiveCard, execute, fact, maskedSecret, md, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
 import type { AdaptiveCard } from "./card.types.js";
+import { fitEntries, moreInTheTab } from "./card-budget.js";
 
 /** Why a reminder is sent: days before expiry (30, 14, 7, 1), expired, or a failed validation. */
 export type ReminderReason = { kind: "expiring"; threshold: number } | { kind: "expired" } | { kind: "failed" };
@@ -28,6 +29,8 @@ export interface ReminderCardInput {
   reason: ReminderReason;
   /** Teams user id (MRI) of the operator who onboarded the service: the card refreshes for them. */
   operatorUserId?: string;
+  /** Deep link to the service in the tab, for the "more" line when the failures do not all fit. */
+  tabUrl?: string;
 }
 
 /** The headline of a reminder (Markdown: the short name is escaped). */
@@ -43,7 +46,7 @@ export function reminderHeadline(reason: ReminderReason, service: ReminderServic
   }
 }
 
-/** Builds the reminder card. */
+/** Builds the reminder card, within the card budget (card-budget.ts). */
 export function reminderCard(input: ReminderCardInput): AdaptiveCard {
   const { service, reason } = input;
   const refreshData = {
@@ -51,31 +54,34 @@ export function reminderCard(input: ReminderCardInput): AdaptiveCard {
     reason: reason.kind,
     ...(reason.kind === "expiring" ? { threshold: reason.threshold } : {}),
   };
-  return adaptiveCard(
-    [
-      title(reminderHeadline(reason, service)),
-      text(`${md(service.customerName)} · ${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}`, {
-        isSubtle: true,
-      }),
-      {
-        type: "FactSet",
-        facts: [
-          fact("Client secret", maskedSecret(service.secretHint)),
-          ...(service.secretExpiresAt ? [fact("Expires", service.secretExpiresAt.slice(0, 10))] : []),
-        ],
-      },
-      ...(service.failures ?? []).map((m) => text(`• ${md(m)}`, { color: "Attention" })),
-      text("Ask the customer's admin for a new client secret, then use Replace secret.", { isSubtle: true }),
-    ],
-    [
-      execute("Validate now", "service.validate", { serviceId: service.id }),
-      execute("Replace secret", "service.replaceSecret.open", { serviceId: service.id }),
-    ],
-    input.operatorUserId
-      ? {
-          action: { type: "Action.Execute", title: "Refresh", verb: "reminder.refresh", data: refreshData },
-          userIds: [input.operatorUserId],
-        }
-      : undefined,
+  return fitEntries(service.failures ?? [], (failures, hidden) =>
+    adaptiveCard(
+      [
+        title(reminderHeadline(reason, service)),
+        text(`${md(service.customerName)} · ${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}`, {
+          isSubtle: true,
+        }),
+        {
+          type: "FactSet",
+          facts: [
+            fact("Client secret", maskedSecret(service.secretHint)),
+            ...(service.secretExpiresAt ? [fact("Expires", service.secretExpiresAt.slice(0, 10))] : []),
+          ],
+        },
+        ...failures.map((m) => text(`• ${md(m)}`, { color: "Attention" })),
+        ...moreInTheTab(hidden, "failures", input.tabUrl),
+        text("Ask the customer's admin for a new client secret, then use Replace secret.", { isSubtle: true }),
+      ],
+      [
+        execute("Validate now", "service.validate", { serviceId: service.id }),
+        execute("Replace secret", "service.replaceSecret.open", { serviceId: service.id }),
+      ],
+      input.operatorUserId
+        ? {
+            action: { type: "Action.Execute", title: "Refresh", verb: "reminder.refresh", data: refreshData },
+            userIds: [input.operatorUserId],
+          }
+        : undefined,
+    ),
   );
 }

@@ -2,6 +2,7 @@
 import { MAX_LICENSED_USERS } from "@dr/contract";
 import { adaptiveCard, execute, fieldError, notice, stepTrail } from "./card.elements.js";
 import type { AdaptiveCard, CardElement, DialogActionData, FieldErrors } from "./card.types.js";
+import { fitEntries, moreInTheTab } from "./card-budget.js";
 
 /** Value of the customer choice that means "create a new customer". */
 export const NEW_CUSTOMER = "new";
@@ -22,13 +23,28 @@ export interface ServiceDetailsCardInput {
   values?: ServiceDetailsValues;
   errors?: FieldErrors;
   notice?: string;
+  /** Deep link to the tab's wizard, for the "more" line when the customers do not all fit. */
+  tabUrl?: string;
 }
 
-/** Builds the service details card. */
+/** Builds the service details card, within the card budget (card-budget.ts). */
 export function serviceDetailsCard(input: ServiceDetailsCardInput): AdaptiveCard {
+  const customerChoice = input.values?.customerId ?? input.customers[0]?.id ?? NEW_CUSTOMER;
+  // The chosen customer first, then as many as fit the card budget; New customer is always offered.
+  const chosen = input.customers.filter((c) => c.id === customerChoice);
+  const ordered = [...chosen, ...input.customers.filter((c) => c.id !== customerChoice)];
+  return fitEntries(ordered, (customers, hidden) => build(input, customerChoice, customers, hidden));
+}
+
+/** The card with the given customers listed and `hidden` more counted. */
+function build(
+  input: ServiceDetailsCardInput,
+  customerChoice: string,
+  customers: readonly { id: string; name: string }[],
+  hidden: number,
+): AdaptiveCard {
   const v = input.values ?? {};
   const e = input.errors;
-  const customerChoice = v.customerId ?? input.customers[0]?.id ?? NEW_CUSTOMER;
   const body: CardElement[] = [
     stepTrail(1, "Service details"),
     ...notice(input.notice),
@@ -40,11 +56,12 @@ export function serviceDetailsCard(input: ServiceDetailsCardInput): AdaptiveCard
       errorMessage: "Customer: choose one, or New customer.",
       value: customerChoice,
       choices: [
-        ...input.customers.map((c) => ({ title: c.name, value: c.id })),
+        ...customers.map((c) => ({ title: c.name, value: c.id })),
         { title: "New customer…", value: NEW_CUSTOMER },
       ],
     },
     ...fieldError("customerId", e),
+    ...moreInTheTab(hidden, "customers", input.tabUrl),
     {
       type: "Input.Text",
       id: "newCustomerName",

@@ -5,6 +5,7 @@
 import type { Check, ValidationReport } from "@dr/contract";
 import { adaptiveCard, CHECK_ICONS, execute, md, notice, stepTrail, text, title } from "./card.elements.js";
 import type { AdaptiveCard, CardAction, CardElement, DialogActionData } from "./card.types.js";
+import { fitEntries, moreInTheTab } from "./card-budget.js";
 
 const CHECK_TITLES: Record<string, string> = {
   format: "Input format",
@@ -25,6 +26,8 @@ export interface ValidationReportCardInput {
   report: ValidationReport;
   mode: ReportMode;
   notice?: string;
+  /** Deep link to the service in the tab, for the "more" line when the checks' messages do not all fit. */
+  tabUrl?: string;
 }
 
 /** One line per outcome: ok, failed, or could not be checked (retry later). */
@@ -54,10 +57,10 @@ function checkElement(check: Check): CardElement {
   };
 }
 
-/** Builds the report card. */
+/** Builds the report card, within the card budget (card-budget.ts). */
 export function validationReportCard(input: ValidationReportCardInput): AdaptiveCard {
   const { report, mode } = input;
-  const body: CardElement[] = [
+  const top: CardElement[] = [
     ...(mode.kind === "dialog"
       ? [stepTrail(3, "Validation")]
       : [title(`Validate Authentication: ${md(mode.shortName)}`)]),
@@ -67,7 +70,6 @@ export function validationReportCard(input: ValidationReportCardInput): Adaptive
     ...(report.tenant
       ? [text(`Tenant: ${md(report.tenant.displayName)} (${md(report.tenant.id)})`, { isSubtle: true })]
       : []),
-    ...report.checks.map(checkElement),
   ];
   let actions: CardAction[];
   if (mode.kind === "dialog") {
@@ -84,5 +86,8 @@ export function validationReportCard(input: ValidationReportCardInput): Adaptive
       execute("Replace secret", "service.replaceSecret.open", { serviceId: mode.serviceId }),
     ];
   }
-  return adaptiveCard(body, actions);
+  // Check messages quote Microsoft's answers and may be long: the checks that do not fit are counted instead.
+  return fitEntries(report.checks, (shown, hidden) =>
+    adaptiveCard([...top, ...shown.map(checkElement), ...moreInTheTab(hidden, "checks", input.tabUrl)], actions),
+  );
 }
