@@ -113,7 +113,7 @@ async function wizardToCredentials(page: Page, shortName: string, customer: "new
   }
   await page.getByRole("button", { name: en.wizard.next }).click();
   await page.getByLabel(en.wizard.shortName).fill(shortName);
-  await page.getByText(en.wizard.nameAvailable).waitFor();
+  await page.getByText(en.wizard.nameAvailable, { exact: true }).waitFor();
   await page.getByRole("radio", { name: en.wizard.licensePro }).check();
   await page.getByLabel(en.wizard.licensedUsers).fill("120");
   await page.getByRole("button", { name: en.wizard.next }).click();
@@ -384,9 +384,17 @@ describe("the Teams tab in Chromium", () => {
       await page.keyboard.press("Tab");
     }
     await page.keyboard.press("Enter");
-    await page.getByLabel(en.wizard.shortName).waitFor();
+    const shortName = page.getByLabel(en.wizard.shortName);
+    await shortName.waitFor();
+    // The new step's heading has the focus (as after a page change); Tab leads on to the short name.
+    for (let i = 0; i < 10; i++) {
+      if (await shortName.evaluate((el) => el === document.activeElement)) break;
+      await page.keyboard.press("Tab");
+    }
     await page.keyboard.type("kbd-only");
-    await page.getByText(en.wizard.nameAvailable).waitFor();
+    expect(await shortName.inputValue()).toBe("kbd-only");
+    // Exact: the words "not available" elsewhere on the page must not pass for the name check's answer.
+    await page.getByText(en.wizard.nameAvailable, { exact: true }).waitFor();
     // Keyboard focus is visible: the focused control is in :focus-visible state, which Fluent marks with
     // data-fui-focus-visible and draws its focus ring for.
     await page.keyboard.press("Tab");
