@@ -10,7 +10,7 @@ import { markdownProblems, markdownTexts } from "../../bot/src/cards/card-rules.
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { message, post } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
-import { startTestApp, type TestApp } from "./helpers.js";
+import { onboardThroughApi, startTestApp, type TestApp } from "./helpers.js";
 
 const valid = SANDBOX.valid;
 if (!valid) throw new Error("sandbox scenario missing");
@@ -37,25 +37,7 @@ beforeAll(async () => {
   const tenant = app.sandbox?.emulator.tenants.find((t) => t.id === valid?.tenantId);
   if (!tenant) throw new Error("no sandbox tenant");
   tenant.displayName = LINK;
-  const customer = (await (
-    await fetch(`${app.url}/api/customers`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: `${LINK} Ltd` }),
-    })
-  ).json()) as { id: string };
-  const created = await fetch(`${app.url}/api/services`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      customerId: customer.id,
-      shortName,
-      licenseType: "hosted-pro",
-      licensedUsers: 10,
-      m365: { tenantId: valid.tenantId, clientId: valid.clientId, clientSecret: valid.clientSecret },
-    }),
-  });
-  expect(created.status).toBe(201);
+  await onboardThroughApi(app.url, { customerName: `${LINK} Ltd`, shortName, credentials: valid });
 });
 afterAll(async () => {
   await app?.close();

@@ -1,16 +1,8 @@
-/**
- * The bot calls the Bot Connector only at the Teams connector hosts of its cloud, or, running unauthenticated on
- * this machine, at loopback (127.0.0.0/8, localhost, [::1]). An activity naming any other serviceUrl is refused with
- * 400, logged by host without its body, and nothing is posted or stored; a stored reference naming another host is
- * never sent to. The "other hosts" here are 0.0.0.0 and the IPv4-mapped [::ffff:127.0.0.1]: they reach the loopback
- * fake connector too, so the test sees any call that slipped through, without leaving this machine.
- */
-import type { Service } from "@dr/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { channelInstall, execute, message, post, TEAMS } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
-import { startTestApp, type TestApp } from "./helpers.js";
+import { onboardThroughApi, startTestApp, type TestApp } from "./helpers.js";
 
 const expiring = SANDBOX.expiring;
 if (!expiring) throw new Error("no expiring scenario");
@@ -80,26 +72,11 @@ describe("Bot Connector host allow-list", () => {
         at,
       );
     }
-    const customer = (await (
-      await fetch(`${app.url}/api/customers`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: "Allow-list Customer" }),
-      })
-    ).json()) as { id: string };
-    const created = await fetch(`${app.url}/api/services`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        customerId: customer.id,
-        shortName: "allowlist1",
-        licenseType: "hosted-pro",
-        licensedUsers: 10,
-        m365: { tenantId: expiring.tenantId, clientId: expiring.clientId, clientSecret: expiring.clientSecret },
-      }),
+    await onboardThroughApi(app.url, {
+      customerName: "Allow-list Customer",
+      shortName: "allowlist1",
+      credentials: expiring,
     });
-    expect(created.status).toBe(201);
-    (await created.json()) as Service;
     // A day later the scheduled validation is due; the secret is days from expiry: a reminder is owed everywhere.
     nowMs += 25 * 3_600_000;
     const before = fake.calls.length;

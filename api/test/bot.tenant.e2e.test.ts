@@ -12,7 +12,7 @@ import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { activity, execute, message, post as postActivity, TEAMS } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
 import { ENGINES } from "./engines.js";
-import { startTestApp, type TestApp } from "./helpers.js";
+import { onboardThroughApi, startTestApp, type TestApp } from "./helpers.js";
 
 const OTHER_TENANT = "0c8a3f55-3c61-4bd8-b5d5-0d6f3d8b9e22";
 const expiring = SANDBOX.expiring;
@@ -97,25 +97,11 @@ describe("bot tenant guard", () => {
       },
       new Date(nowMs).toISOString(),
     );
-    const customer = (await (
-      await fetch(`${app.url}/api/customers`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: "Tenant Boundary Customer" }),
-      })
-    ).json()) as { id: string };
-    const created = await fetch(`${app.url}/api/services`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        customerId: customer.id,
-        shortName: `tb${randomBytes(3).toString("hex")}`,
-        licenseType: "hosted-pro",
-        licensedUsers: 10,
-        m365: { tenantId: expiring.tenantId, clientId: expiring.clientId, clientSecret: expiring.clientSecret },
-      }),
+    await onboardThroughApi(app.url, {
+      customerName: "Tenant Boundary Customer",
+      shortName: `tb${randomBytes(3).toString("hex")}`,
+      credentials: expiring,
     });
-    expect(created.status).toBe(201);
     nowMs += 25 * 3_600_000;
     const before = fake.calls.length;
     const summary = await app.bot.scheduler.runOnce();

@@ -108,3 +108,83 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 30_00
       }),
   };
 }
+
+/** Credentials of a sandbox tenant, as the API takes them. */
+export interface TenantCredentials {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * Onboards a service through the real API in one go: a new customer, then the service with the given credentials
+ * (validated on the server like any create). Fails the test unless both answer 201; answers the service.
+ */
+export async function onboardThroughApi(
+  url: string,
+  options: {
+    customerName: string;
+    shortName: string;
+    credentials: TenantCredentials;
+    headers?: Record<string, string>;
+  },
+): Promise<{ id: string; customerId: string }> {
+  const customer = await postJson(`${url}/api/customers`, { name: options.customerName }, options.headers);
+  if (customer.status !== 201) throw new Error(`customer not created (${customer.status}): ${customer.text}`);
+  const customerId = (customer.json as { id: string }).id;
+  const created = await postJson(
+    `${url}/api/services`,
+    {
+      customerId,
+      shortName: options.shortName,
+      licenseType: "hosted-pro",
+      licensedUsers: 10,
+      m365: {
+        tenantId: options.credentials.tenantId,
+        clientId: options.credentials.clientId,
+        clientSecret: options.credentials.clientSecret,
+      },
+    },
+    options.headers,
+  );
+  if (created.status !== 201) throw new Error(`service not created (${created.status}): ${created.text}`);
+  return { id: (created.json as { id: string }).id, customerId };
+}
+
+/** One answer of {@link apiCaller}: status, headers, the text and its JSON (undefined when not JSON). */
+export interface ApiAnswer {
+  status: number;
+  json: unknown;
+  headers: Headers;
+  text: string;
+}
+
+/**
+ * A caller of the running server's API as one dev-mode operator: JSON bodies (a string is sent as it is), the
+ * `x-dev-user` header, and every answer's text handed to `seen` (tests that look for a leaked secret keep them).
+ */
+export function apiCaller(
+  baseUrl: () => string,
+  options: { operator?: string; seen?: (text: string) => void } = {},
+): (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiAnswer> {
+  return async (method, path, body, headers = {}) => {
+    const response = await fetch(`${baseUrl()}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        "x-dev-user": options.operator ?? "alice@provider.example",
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    options.seen?.(text);
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, json, headers: response.headers, text };
+  };
+}

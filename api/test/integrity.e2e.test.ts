@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
 import { DEFAULT_SQLITE_FILE } from "../src/storage/database.js";
 import { ENGINES, type EngineDatabase } from "./engines.js";
-import { spawnServer, startTestApp, type TestApp } from "./helpers.js";
+import { apiCaller, spawnServer, startTestApp, type TestApp } from "./helpers.js";
 
 const valid = SANDBOX.valid;
 if (!valid) throw new Error("sandbox scenario valid missing");
@@ -95,30 +95,7 @@ describe.each(ENGINES)("integrity on $name", (engine) => {
   let customer: Customer;
   let other: Customer;
 
-  async function call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; json: unknown; headers: Headers; text: string }> {
-    const response = await fetch(`${app.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        "x-dev-user": "alice@provider.example",
-        ...headers,
-      },
-      ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, json, headers: response.headers, text };
-  }
+  const call = apiCaller(() => app.url);
 
   /** Every audit row, read from the database itself. */
   async function auditRows(): Promise<{ action: string; detail: string | null }[]> {

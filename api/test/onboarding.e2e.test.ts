@@ -12,7 +12,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
 import { ENGINES, type EngineDatabase, enginesNamed } from "./engines.js";
-import { startTestApp, type TestApp } from "./helpers.js";
+import { apiCaller, startTestApp, type TestApp } from "./helpers.js";
 
 const valid = SANDBOX.valid;
 const expiring = SANDBOX.expiring;
@@ -32,31 +32,7 @@ describe.each(ENGINES)("onboarding API on $name", (engine) => {
   const sentSecrets = new Set<string>([valid.clientSecret, expiring.clientSecret, missing.clientSecret, secondSecret]);
   let customer: Customer;
 
-  async function call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; json: unknown; headers: Headers; text: string }> {
-    const response = await fetch(`${app.url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        "x-dev-user": "alice@provider.example",
-        ...headers,
-      },
-      ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    responses.push(text);
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, json, headers: response.headers, text };
-  }
+  const call = apiCaller(() => app.url, { seen: (text) => responses.push(text) });
 
   const serviceBody = (shortName: string, creds = valid, extra: Record<string, unknown> = {}) => ({
     customerId: customer.id,
