@@ -93,13 +93,7 @@ export async function createLocalSecretStore(options: LocalSecretStoreOptions): 
       let dataKey: Buffer | undefined;
       let plainBytes: Buffer | undefined;
       try {
-        dataKey = gcmDecrypt(
-          kek,
-          field(record, "wrappedKey", KEY_BYTES),
-          field(record, "wrapIv", IV_BYTES),
-          field(record, "wrapTag", TAG_BYTES),
-          wrapAad(kekId, associatedData),
-        );
+        dataKey = unwrapDataKey(record, kek, kekId, associatedData);
         plainBytes = gcmDecrypt(
           dataKey,
           field(record, "ciphertext"),
@@ -125,13 +119,7 @@ export async function createLocalSecretStore(options: LocalSecretStoreOptions): 
       let dataKey: Buffer | undefined;
       try {
         // Only the data key is unwrapped (its tag proves it belongs to this record); the secret is never decrypted.
-        dataKey = gcmDecrypt(
-          kek,
-          field(record, "wrappedKey", KEY_BYTES),
-          field(record, "wrapIv", IV_BYTES),
-          field(record, "wrapTag", TAG_BYTES),
-          wrapAad(kekId, associatedData),
-        );
+        dataKey = unwrapDataKey(record, kek, kekId, associatedData);
         // The body is carried over unchanged, but only in its one canonical spelling with the right sizes.
         field(record, "ciphertext");
         field(record, "iv", IV_BYTES);
@@ -175,6 +163,17 @@ function envelopeOf(
 /** `local:` + 16 hex chars of SHA-256(key): stable across restarts, and 64 bits of a hash reveal nothing usable. */
 function kekIdOf(key: Buffer): string {
   return `local:${createHash("sha256").update(key).digest("hex").slice(0, 16)}`;
+}
+
+/** Unwraps an envelope's data key with its KEK; the tag proves the wrapped key belongs to this record. */
+function unwrapDataKey(record: Record<string, unknown>, kek: Buffer, kekId: string, associatedData: string): Buffer {
+  return gcmDecrypt(
+    kek,
+    field(record, "wrappedKey", KEY_BYTES),
+    field(record, "wrapIv", IV_BYTES),
+    field(record, "wrapTag", TAG_BYTES),
+    wrapAad(kekId, associatedData),
+  );
 }
 
 function wrapAad(kekId: string, associatedData: string): Buffer {
