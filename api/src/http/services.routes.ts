@@ -125,10 +125,9 @@ export function registerServiceRoutes(
     const actor = (await deps.auth(request, "admin")).name;
     const id = serviceId(request);
     const patch = parseWith(updateServiceSchema, request.body);
-    const updated = await onboarding.updateService(id, patch, actor, ifMatch(request));
-    const { version } = await onboarding.getServiceVersioned(id).catch(() => ({ version: undefined }));
-    if (version !== undefined) reply.header("etag", etagOf(version));
-    return reply.send(updated);
+    // The ETag of what this request wrote, not a second read that another writer may already have moved on.
+    const { service, version } = await onboarding.updateService(id, patch, actor, ifMatch(request));
+    return reply.header("etag", etagOf(version)).send(service);
   });
 
   app.delete("/api/services/:id", async (request, reply) => {

@@ -54,7 +54,13 @@ export interface OnboardingService {
     idempotencyKey?: string,
   ): Promise<{ service: Service; replayed: boolean }>;
   /** `ifVersion`: the version the caller last read (If-Match); a newer one refuses with PreconditionFailedError. */
-  updateService(id: string, patch: UpdateServiceInput, actor: string, ifVersion?: IfVersion): Promise<Service>;
+  /** Answers the updated service with its new version (the ETag of what was written). */
+  updateService(
+    id: string,
+    patch: UpdateServiceInput,
+    actor: string,
+    ifVersion?: IfVersion,
+  ): Promise<{ service: Service; version: number }>;
   deleteService(id: string, actor: string, ifVersion?: IfVersion): Promise<void>;
   getM365Settings(id: string): Promise<M365Settings>;
   /** The M365 settings with the service's version, for an ETag. */
@@ -187,7 +193,7 @@ export function createOnboardingService(deps: OnboardingDeps): OnboardingService
         await audit(tx, actor, "service.update", "success", id, { changed: Object.keys(patch) });
         return next;
       });
-      return toService(updated, now());
+      return { service: toService(updated, now()), version: updated.version };
     },
 
     async deleteService(id, actor, ifVersion) {
