@@ -80,14 +80,47 @@ export interface ConversationRef {
   channelId: string;
 }
 
-/** Outcome of a proactive send. */
+/** Outcome of a proactive send or update. */
 export type SendResult =
   | { ok: true; activityId?: string }
   /** The bot may no longer write there (403 BotNotInConversationRoster / MessageWritesBlocked): forget the reference. */
   | { ok: false; gone: true; code: string }
-  | { ok: false; gone: false; code: string };
+  | SendFailure;
 
-/** Sends into a stored conversation (proactive messages). */
+/**
+ * A send that failed but may work later. `retryable` follows Teams' rules (docs/teams.md section 9): 429, 412, 502,
+ * 503, 504 and network failures are retried with backoff; 400, 403, 404, 413 and 500 are not.
+ */
+export interface SendFailure {
+  ok: false;
+  gone: false;
+  code: string;
+  status?: number;
+  retryable: boolean;
+  /** The connector's Retry-After, ms, when it sent one. */
+  retryAfterMs?: number;
+}
+
+/** Whom to open a personal chat with: the operator's Entra object id in the provider's tenant. */
+export interface PersonalChatTarget {
+  serviceUrl: string;
+  tenantId: string;
+  aadObjectId: string;
+  botId: string;
+  channelId: string;
+}
+
+/** Outcome of opening a personal chat: the new conversation's reference, or why not. */
+export type OpenResult = { ok: true; ref: ConversationRef } | { ok: false; gone: true; code: string } | SendFailure;
+
+/** Sends into a stored conversation (proactive messages), updates a sent message, opens a personal chat. */
 export interface OutboundPort {
   send(ref: ConversationRef, message: OutboundMessage): Promise<SendResult>;
+  /** Replaces a message the bot sent earlier (PUT .../activities/{activityId}), outside any turn. */
+  update(ref: ConversationRef, activityId: string, message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Opens (or finds) the 1:1 chat between the bot and a user (createConversation with the tenant id and the user's
+   * Entra object id). Works only where the app is installed for the user (docs/teams.md section 7).
+   */
+  openPersonal(target: PersonalChatTarget): Promise<OpenResult>;
 }

@@ -20,8 +20,10 @@ import { type ConnectorPolicy, isAllowedServiceUrl, serviceUrlForLog } from "../
 import type {
   ConversationRef,
   InboundTurn,
+  OpenResult,
   OutboundMessage,
   OutboundPort,
+  SendFailure,
   SendResult,
   TurnUser,
 } from "../../turn.types.js";
@@ -127,8 +129,28 @@ function toActivity(message: OutboundMessage): Partial<Activity> {
 /** Codes by which the Bot Connector says the bot may no longer write into a conversation (docs/teams.md section 7). */
 const GONE_CODES = new Set(["BotNotInConversationRoster", "MessageWritesBlocked", "ConversationBlockedByUser"]);
 
-/** Reads the status and the Bot Connector error code (and subCode) of a failed connector call. */
-export function connectorFailure(error: unknown): { status?: number; codes: string[] } {
+/** Statuses Teams says to retry (docs/teams.md section 9); a failure with no status (network) is retried too. */
+const RETRYABLE_STATUSES = new Set([412, 429, 502, 503, 504]);
+
+/** The Retry-After of a failed call, ms (seconds or an HTTP date); undefined when absent or unreadable. */
+function retryAfterOf(response: Record<string, unknown>, now = Date.now()): number | undefined {
+  const headers = response.headers;
+  let raw: unknown;
+  if (isRecord(headers)) {
+    raw =
+      typeof headers.get === "function"
+        ? (headers.get as (n: string) => unknown)("retry-after")
+        : headers["retry-after"];
+  }
+  if (typeof raw !== "string" || raw.trim() === "") return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const at = Date.parse(raw);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/** Reads the status, the Bot Connector error code (and subCode) and the Retry-After of a failed connector call. */
+export function connectorFailure(error: unknown): { status?: number; codes: string[]; retryAfterMs?: number } {
   if (!isRecord(error)) return { codes: [] };
   const response = isRecord(error.response) ? error.response : {};
   const status =
@@ -149,7 +171,29 @@ export function connectorFailure(error: unknown): { status?: number; codes: stri
   const codes = [inner.code, inner.subCode, isRecord(inner.innerHttpError) ? inner.innerHttpError.code : undefined]
     .concat(typeof error.code === "string" ? [error.code] : [])
     .filter((c): c is string => typeof c === "string");
-  return { ...(status !== undefined ? { status } : {}), codes };
+  const retryAfterMs = retryAfterOf(response);
+  return {
+    ...(status !== undefined ? { status } : {}),
+    codes,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
+}
+
+/** A failed connector call as the bot's outcome: gone (forget the reference), or a failure, retryable or not. */
+export function failureOf(error: unknown): { ok: false; gone: true; code: string } | SendFailure {
+  const failure = connectorFailure(error);
+  const code = failure.codes[0] ?? (failure.status !== undefined ? `http_${failure.status}` : "send_failed");
+  if (failure.status === 403 && failure.codes.some((c) => GONE_CODES.has(c))) {
+    return { ok: false, gone: true, code: failure.codes.find((c) => GONE_CODES.has(c)) ?? code };
+  }
+  return {
+    ok: false,
+    gone: false,
+    code,
+    ...(failure.status !== undefined ? { status: failure.status } : {}),
+    retryable: failure.status === undefined || RETRYABLE_STATUSES.has(failure.status),
+    ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+  };
 }
 
 /** Creates the endpoint over a CloudAdapter. */
@@ -184,6 +228,55 @@ export function createBotEndpoint(options: BotEndpointOptions): BotEndpoint {
     });
     if (result)
       await context.sendActivity({ type: "invokeResponse", value: { status: result.status, body: result.body } });
+  };
+
+  const optionalId = (id: string | undefined) => (id ? { activityId: id } : {});
+
+  /** Runs one proactive call in a stored conversation; a refused host or a connector error becomes the outcome. */
+  const proactive = async (
+    ref: ConversationRef,
+    what: "send" | "update",
+    call: (context: TurnContext) => Promise<SendResult>,
+  ): Promise<SendResult> => {
+    // A reference stored before the allow-list (or under another BOT_CLOUD) is never used; it is kept, as a
+    // configuration fix makes it usable again.
+    if (!isAllowedServiceUrl(ref.serviceUrl, options.connector)) {
+      options.log?.warn(
+        { serviceUrl: serviceUrlForLog(ref.serviceUrl) },
+        `proactive ${what} refused: the reference's serviceUrl is not a Teams connector host of this cloud`,
+      );
+      return { ok: false, gone: false, code: "service_url_not_allowed", retryable: false };
+    }
+    const reference: Partial<ConversationReference> = {
+      channelId: ref.channelId,
+      serviceUrl: ref.serviceUrl,
+      bot: { id: ref.botId, name: "" },
+      conversation: {
+        id: ref.conversationId,
+        tenantId: ref.tenantId,
+        isGroup: ref.kind !== "personal",
+        conversationType: ref.kind,
+        name: "",
+      },
+    };
+    // The adapter hands errors of the logic to onTurnError and swallows them: catch the call's own error here.
+    let outcome: SendResult | undefined;
+    let failed: { error: unknown } | undefined;
+    try {
+      await adapter.continueConversationAsync(appId, reference, async (context) => {
+        try {
+          outcome = await call(context);
+        } catch (error) {
+          failed = { error };
+        }
+      });
+    } catch (error) {
+      failed = { error };
+    }
+    if (!failed && outcome) return outcome;
+    const failure = failureOf(failed?.error);
+    if (!failure.gone) options.log?.warn({ status: failure.status, code: failure.code }, `proactive ${what} failed`);
+    return failure;
   };
 
   return {
@@ -245,53 +338,61 @@ export function createBotEndpoint(options: BotEndpointOptions): BotEndpoint {
       await adapter.process(req as Parameters<CloudAdapter["process"]>[0], res, logic);
     },
     outbound: {
-      async send(ref: ConversationRef, message: OutboundMessage): Promise<SendResult> {
-        // A reference stored before the allow-list (or under another BOT_CLOUD) is never sent to; it is kept, as a
-        // configuration fix makes it usable again.
-        if (!isAllowedServiceUrl(ref.serviceUrl, options.connector)) {
+      send: (ref, message) =>
+        proactive(ref, "send", async (context) => ({
+          ok: true,
+          ...optionalId((await context.sendActivity(toActivity(message)))?.id),
+        })),
+      update: (ref, activityId, message) =>
+        proactive(ref, "update", async (context) => {
+          await context.updateActivity({ ...toActivity(message), id: activityId });
+          return { ok: true, activityId };
+        }),
+      async openPersonal(target): Promise<OpenResult> {
+        if (!isAllowedServiceUrl(target.serviceUrl, options.connector)) {
           options.log?.warn(
-            { serviceUrl: serviceUrlForLog(ref.serviceUrl) },
-            "proactive send refused: the reference's serviceUrl is not a Teams connector host of this cloud",
+            { serviceUrl: serviceUrlForLog(target.serviceUrl) },
+            "personal chat not opened: the serviceUrl is not a Teams connector host of this cloud",
           );
-          return { ok: false, gone: false, code: "service_url_not_allowed" };
+          return { ok: false, gone: false, code: "service_url_not_allowed", retryable: false };
         }
-        const reference: Partial<ConversationReference> = {
-          channelId: ref.channelId,
-          serviceUrl: ref.serviceUrl,
-          bot: { id: ref.botId, name: "" },
-          conversation: {
-            id: ref.conversationId,
-            tenantId: ref.tenantId,
-            isGroup: ref.kind !== "personal",
-            conversationType: ref.kind,
-            name: "",
+        let conversationId: string | undefined;
+        try {
+          // docs/teams.md section 7: members[].id is the Entra object id; the tenant goes in both places.
+          await adapter.createConversationAsync(
+            appId,
+            target.channelId,
+            target.serviceUrl,
+            undefined as unknown as string,
+            {
+              isGroup: false,
+              bot: { id: target.botId, name: "" },
+              members: [{ id: target.aadObjectId, name: "" }],
+              tenantId: target.tenantId,
+              channelData: { tenant: { id: target.tenantId } },
+            } as Parameters<CloudAdapter["createConversationAsync"]>[4],
+            async (context) => {
+              conversationId = context.activity.conversation?.id;
+            },
+          );
+        } catch (error) {
+          const failure = failureOf(error);
+          options.log?.warn({ code: failure.code }, "personal chat not opened");
+          return failure;
+        }
+        if (!conversationId) return { ok: false, gone: false, code: "no_conversation_id", retryable: true };
+        return {
+          ok: true,
+          ref: {
+            serviceUrl: target.serviceUrl,
+            conversationId,
+            tenantId: target.tenantId.toLowerCase(),
+            aadObjectId: target.aadObjectId,
+            botId: target.botId,
+            kind: "personal",
+            channelId: target.channelId,
           },
         };
-        // The adapter hands errors of the logic to onTurnError and swallows them: catch the send's own error here.
-        let failed: { error: unknown } | undefined;
-        let activityId: string | undefined;
-        try {
-          await adapter.continueConversationAsync(appId, reference, async (context) => {
-            try {
-              activityId = (await context.sendActivity(toActivity(message)))?.id;
-            } catch (error) {
-              failed = { error };
-            }
-          });
-        } catch (error) {
-          failed = { error };
-        }
-        if (!failed) return { ok: true, ...(activityId ? { activityId } : {}) };
-        {
-          const error = failed.error;
-          const failure = connectorFailure(error);
-          const code = failure.codes[0] ?? (failure.status !== undefined ? `http_${failure.status}` : "send_failed");
-          if (failure.status === 403 && failure.codes.some((c) => GONE_CODES.has(c))) {
-            return { ok: false, gone: true, code: failure.codes.find((c) => GONE_CODES.has(c)) ?? code };
-          }
-          options.log?.warn({ status: failure.status, code }, "proactive send failed");
-          return { ok: false, gone: false, code };
-        }
       },
     },
   };
