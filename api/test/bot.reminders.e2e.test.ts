@@ -2,7 +2,8 @@
  * Reminders over real HTTP: the bot learns its conversations from installationUpdate activities, an injectable
  * clock walks a service's secret through 30, 14, 7 and 1 days and past expiry, and every threshold sends exactly
  * one reminder per conversation (the team channel and the onboarding operator's personal chat), none again after
- * a restart. A newly failed validation sends one reminder; a 403 BotNotInConversationRoster drops the reference.
+ * a restart. A newly failed validation sends one reminder; a 403 BotNotInConversationRoster drops the reference; a
+ * 500 is not retried (docs/teams.md section 9). Retries, createConversation and pacing: bot.reminders.delivery.e2e.
  * On PostgreSQL (TEST_DATABASE_URL) two server copies on one schema run the scheduler at once and still send once.
  */
 import { randomBytes } from "node:crypto";
@@ -194,18 +195,24 @@ describe.each(ENGINES)("bot reminders on $name", (engine) => {
     }
   });
 
-  it("gives a claim back when the send fails, so a later run sends it", async () => {
+  it("marks a send Teams says not to retry (500) as failed, and does not send it again", async () => {
     const f = await rig(1, engine);
     try {
       const app = f.apps[0] as TestApp;
       f.fake.failing.add(TEAMS.channel);
       f.setDay(30);
-      expect(await app.bot.scheduler.runOnce()).toMatchObject({ sent: 1, failedSends: 1 });
+      expect(await app.bot.scheduler.runOnce()).toMatchObject({ sent: 1, failedSends: 1, retrying: 0 });
       expect(headlines(f.fake).map((h) => h.conversationId)).toEqual([TEAMS.personal]);
+      const channelRow = (await app.bot.store.listReminderDeliveries()).find((d) => d.key.recipient === TEAMS.channel);
+      expect(channelRow).toMatchObject({ state: "failed", lastStatus: 500, attempts: 1 });
+      expect(app.logs.some((l) => l.includes("reminder not sent; given up"))).toBe(true);
       f.fake.failing.clear();
       f.setDay(29);
-      expect(await app.bot.scheduler.runOnce()).toMatchObject({ sent: 1, failedSends: 0 });
-      expect(headlines(f.fake).map((h) => h.conversationId)).toEqual([TEAMS.personal, TEAMS.channel]);
+      expect(await app.bot.scheduler.runOnce()).toMatchObject({ sent: 0, failedSends: 0 });
+      expect(headlines(f.fake).map((h) => h.conversationId)).toEqual([TEAMS.personal]);
+      // The next threshold is a new reminder: it goes out.
+      f.setDay(14);
+      expect(await app.bot.scheduler.runOnce()).toMatchObject({ sent: 2 });
     } finally {
       await f.cleanup();
     }

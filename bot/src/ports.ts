@@ -67,14 +67,73 @@ export interface DialogRecord<T> {
   updatedAt: string;
 }
 
-/** The key of one reminder to one conversation: sent at most once. */
+/**
+ * The key of one reminder to one recipient: claimed once (the outbox row's primary key), so sent at most once.
+ */
 export interface ReminderKey {
   serviceId: string;
   /** The secret's Graph keyId, else `hint:<hint>`. */
   secretId: string;
   /** "30" | "14" | "7" | "1" | "expired" | "failed@<episode>". */
   threshold: string;
-  conversationId: string;
+  /**
+   * A channel's (or group chat's) conversation id, or `operator:<Entra object id, lower case>` for the personal chat
+   * of the operator who onboarded the service (whose conversation may not be known yet).
+   */
+  recipient: string;
+}
+
+/** Where a reminder delivery stands: waiting (first try or retry), sent, given up, dropped (gone), cancelled. */
+export type ReminderState = "pending" | "sent" | "failed" | "dropped" | "cancelled";
+
+/** A reminder to deliver, as the scheduler claims it (the outbox row, inserted once before any send). */
+export interface NewReminderDelivery {
+  key: ReminderKey;
+  /** The recipient's tenant (lower case). */
+  tenantId: string;
+  /** Personal chat: the operator's Entra object id (lower case); null for a channel. */
+  operatorId: string | null;
+  /** The conversation, when known (a channel); null for a personal chat (found or opened at send time). */
+  conversationId: string | null;
+  /** JSON of the reason (no secret): the card is rebuilt from the service when it is sent. */
+  reason: string;
+  at: string;
+}
+
+/** A row of the reminder outbox. */
+export interface ReminderDelivery extends Omit<NewReminderDelivery, "at"> {
+  state: ReminderState;
+  /** Attempts so far (each lease taken counts one). */
+  attempts: number;
+  /** When a pending row is due. */
+  nextAt: string;
+  createdAt: string;
+  /** Until when a server copy holds the row (it is sending it). */
+  leaseUntil?: string;
+  sentAt?: string;
+  /** The activity id Teams answered (for a later update of the card). */
+  activityId?: string;
+  lastCode?: string;
+  lastStatus?: number;
+}
+
+/** A lease on an outbox row: which copy holds it, and until when. */
+export interface ReminderLease {
+  owner: string;
+  at: string;
+  until: string;
+}
+
+/** How an attempt ended: sent, retry at `nextAt`, or given up / dropped / cancelled. */
+export interface ReminderSettlement {
+  state: ReminderState;
+  at: string;
+  /** pending: when to try again. */
+  nextAt?: string;
+  conversationId?: string;
+  activityId?: string;
+  code?: string;
+  status?: number;
 }
 
 /** Who onboarded a service through the bot, to remind them personally. */
@@ -106,7 +165,7 @@ export interface OperatorAccess {
   nameOf(tenantId: string, aadObjectId: string): Promise<string | undefined>;
 }
 
-/** The bot's own storage (tables of migrations 0002_bot_state and 0006_bot_tenant_boundary). */
+/** The bot's own storage (tables of migrations 0002_bot_state, 0006_bot_tenant_boundary, 0008_reminder_deliveries). */
 export interface BotStateStore {
   createDialog<T>(record: DialogRecord<T>): Promise<void>;
   getDialog<T>(key: DialogKey): Promise<DialogRecord<T> | undefined>;
@@ -131,10 +190,30 @@ export interface BotStateStore {
   /** Fills in the Teams user id of the links of this Entra user that lack it (learnt from their turn). */
   learnOperatorUserId(tenantId: string, aadObjectId: string, userId: string): Promise<void>;
 
-  /** Claims a reminder before sending it: true for exactly one caller across every server copy. */
-  claimReminder(key: ReminderKey, at: string): Promise<boolean>;
-  /** Gives a claim back after a failed send, so a later run tries again. */
-  releaseReminder(key: ReminderKey): Promise<void>;
+  /** The stored reference of one conversation. */
+  getConversation(conversationId: string): Promise<ConversationRef | undefined>;
+  /**
+   * The most recently stored reference of a tenant (lower case); with `personalWith` (an Entra object id), the most
+   * recent personal chat with that user.
+   */
+  latestConversation(tenantId: string, personalWith?: string): Promise<ConversationRef | undefined>;
+
+  /**
+   * Claims a reminder: inserts its outbox row (pending, due at `at`) unless the key exists. True for exactly one
+   * caller across every server copy.
+   */
+  enqueueReminder(delivery: NewReminderDelivery): Promise<boolean>;
+  /** Pending rows due at `at` that no live lease holds, earliest first. */
+  listDueReminders(at: string, limit: number): Promise<ReminderDelivery[]>;
+  /**
+   * Takes a due row for one attempt: compare-and-set on its attempt count (it becomes `expectedAttempts + 1`), only
+   * while it is pending, due and not held by a live lease. False when another copy took it first.
+   */
+  leaseReminder(key: ReminderKey, expectedAttempts: number, lease: ReminderLease): Promise<boolean>;
+  /** Records how the attempt ended and frees the lease; false (nothing written) when `owner` no longer holds it. */
+  settleReminder(key: ReminderKey, owner: string, settlement: ReminderSettlement): Promise<boolean>;
+  /** Every outbox row (of one service), for operators and tests. */
+  listReminderDeliveries(serviceId?: string): Promise<ReminderDelivery[]>;
 
   /** When the scheduler last saw the service validate (a failure "episode" starts after it). */
   getLastOk(serviceId: string): Promise<string | undefined>;

@@ -1,14 +1,16 @@
 /**
  * The bot's store over Kysely, one implementation for SQLite and PostgreSQL, on the tables of migrations
- * 0002_bot_state and 0006_bot_tenant_boundary. Dialog updates are compare-and-set on the revision; reminder claims
- * are inserts that do nothing on conflict, so exactly one caller sees its row inserted. Times are ISO-8601 UTC text
- * of one length (toISOString), so text order is time order.
+ * 0002_bot_state, 0006_bot_tenant_boundary and 0008_reminder_deliveries. Dialog updates are compare-and-set on the
+ * revision; a reminder's claim is the insert of its outbox row, which does nothing on conflict, so exactly one caller
+ * sees its row inserted; a delivery attempt takes the row by compare-and-set on its attempt count (with a lease that
+ * lapses, so a copy that died mid-send frees it) and records the outcome only while it still holds the lease. Times
+ * are ISO-8601 UTC text of one length (toISOString), so text order is time order.
  * The bot declares the port (`BotStateStore` in bot/src/ports.ts) but storage knows nothing of the bot: the shapes
  * below are storage's own, written to fit that port, and api/src/bot/bot.wiring.ts assigns this repository to a
  * `BotStateStore`, so the compiler checks that they still fit.
  */
-import type { Kysely } from "kysely";
-import type { Database } from "./database.types.js";
+import type { Kysely, Selectable } from "kysely";
+import type { BotConversationsTable, BotReminderDeliveriesTable, Database } from "./database.types.js";
 
 /** A dialog's key: one dialog per tenant, user and dialog id. */
 export interface BotDialogKey {
@@ -45,12 +47,61 @@ export interface BotServiceOperatorRecord {
   userId?: string;
 }
 
-/** The key of one reminder to one conversation. */
+/** The key of one reminder to one recipient (a conversation id, or `operator:<object id>` for a personal chat). */
 export interface BotReminderKey {
   serviceId: string;
   secretId: string;
   threshold: string;
-  conversationId: string;
+  recipient: string;
+}
+
+/** Delivery states of the reminder outbox. */
+export type BotReminderState = "pending" | "sent" | "failed" | "dropped" | "cancelled";
+
+/** A reminder as the scheduler claims it. */
+export interface BotNewReminderDelivery {
+  key: BotReminderKey;
+  tenantId: string;
+  operatorId: string | null;
+  conversationId: string | null;
+  reason: string;
+  at: string;
+}
+
+/** A row of the reminder outbox. */
+export interface BotReminderDeliveryRecord {
+  key: BotReminderKey;
+  tenantId: string;
+  operatorId: string | null;
+  conversationId: string | null;
+  reason: string;
+  state: BotReminderState;
+  attempts: number;
+  nextAt: string;
+  createdAt: string;
+  leaseUntil?: string;
+  sentAt?: string;
+  activityId?: string;
+  lastCode?: string;
+  lastStatus?: number;
+}
+
+/** A lease on an outbox row. */
+export interface BotReminderLease {
+  owner: string;
+  at: string;
+  until: string;
+}
+
+/** How an attempt ended. */
+export interface BotReminderSettlement {
+  state: BotReminderState;
+  at: string;
+  nextAt?: string;
+  conversationId?: string;
+  activityId?: string;
+  code?: string;
+  status?: number;
 }
 
 /** What the repository offers (see the port's comments in bot/src/ports.ts for each method's contract). */
@@ -77,13 +128,65 @@ export interface BotStateRepository {
   getServiceOperator(serviceId: string): Promise<BotServiceOperatorRecord | undefined>;
   learnOperatorUserId(tenantId: string, aadObjectId: string, userId: string): Promise<void>;
 
-  /** True for exactly one caller across every server copy. */
-  claimReminder(key: BotReminderKey, at: string): Promise<boolean>;
-  releaseReminder(key: BotReminderKey): Promise<void>;
+  getConversation(conversationId: string): Promise<BotConversationRecord | undefined>;
+  latestConversation(tenantId: string, personalWith?: string): Promise<BotConversationRecord | undefined>;
+
+  /** Inserts the outbox row unless its key exists: true for exactly one caller across every server copy. */
+  enqueueReminder(delivery: BotNewReminderDelivery): Promise<boolean>;
+  listDueReminders(at: string, limit: number): Promise<BotReminderDeliveryRecord[]>;
+  /** Compare-and-set on the attempt count; false when another copy took the row first. */
+  leaseReminder(key: BotReminderKey, expectedAttempts: number, lease: BotReminderLease): Promise<boolean>;
+  /** Writes only while `owner` holds the lease. */
+  settleReminder(key: BotReminderKey, owner: string, settlement: BotReminderSettlement): Promise<boolean>;
+  listReminderDeliveries(serviceId?: string): Promise<BotReminderDeliveryRecord[]>;
 
   getLastOk(serviceId: string): Promise<string | undefined>;
   putLastOk(serviceId: string, at: string): Promise<void>;
 }
+
+/** A stored reference in the port's shape. */
+function conversationOf(r: Selectable<BotConversationsTable>): BotConversationRecord {
+  return {
+    conversationId: r.conversation_id,
+    kind: r.kind === "personal" ? "personal" : "channel",
+    serviceUrl: r.service_url,
+    tenantId: r.tenant_id,
+    aadObjectId: r.aad_object_id,
+    botId: r.bot_id,
+    channelId: r.channel_id,
+  };
+}
+
+const REMINDER_STATES: readonly BotReminderState[] = ["pending", "sent", "failed", "dropped", "cancelled"];
+
+/** An outbox row in the port's shape. */
+function deliveryOf(r: Selectable<BotReminderDeliveriesTable>): BotReminderDeliveryRecord {
+  const state = REMINDER_STATES.find((s) => s === r.state) ?? "failed";
+  return {
+    key: { serviceId: r.service_id, secretId: r.secret_id, threshold: r.threshold, recipient: r.recipient },
+    tenantId: r.tenant_id,
+    operatorId: r.operator_id,
+    conversationId: r.conversation_id,
+    reason: r.reason,
+    state,
+    attempts: Number(r.attempts),
+    nextAt: r.next_at,
+    createdAt: r.created_at,
+    ...(r.lease_until ? { leaseUntil: r.lease_until } : {}),
+    ...(r.sent_at ? { sentAt: r.sent_at } : {}),
+    ...(r.activity_id ? { activityId: r.activity_id } : {}),
+    ...(r.last_code ? { lastCode: r.last_code } : {}),
+    ...(r.last_status !== null && r.last_status !== undefined ? { lastStatus: Number(r.last_status) } : {}),
+  };
+}
+
+const whereReminder = (key: BotReminderKey) =>
+  ({
+    service_id: key.serviceId,
+    secret_id: key.secretId,
+    threshold: key.threshold,
+    recipient: key.recipient,
+  }) as const;
 
 /** Creates the bot's store over the server's database handle. */
 export function createBotStateRepository(db: Kysely<Database>): BotStateRepository {
@@ -184,17 +287,7 @@ export function createBotStateRepository(db: Kysely<Database>): BotStateReposito
 
     async listConversations() {
       const rows = await db.selectFrom("bot_conversations").selectAll().orderBy("conversation_id").execute();
-      return rows.map(
-        (r): BotConversationRecord => ({
-          conversationId: r.conversation_id,
-          kind: r.kind === "personal" ? "personal" : "channel",
-          serviceUrl: r.service_url,
-          tenantId: r.tenant_id,
-          aadObjectId: r.aad_object_id,
-          botId: r.bot_id,
-          channelId: r.channel_id,
-        }),
-      );
+      return rows.map(conversationOf);
     },
 
     async linkServiceOperator(link, at) {
@@ -238,30 +331,119 @@ export function createBotStateRepository(db: Kysely<Database>): BotStateReposito
         .execute();
     },
 
-    async claimReminder(key: BotReminderKey, at: string) {
+    async getConversation(conversationId) {
+      const row = await db
+        .selectFrom("bot_conversations")
+        .selectAll()
+        .where("conversation_id", "=", conversationId)
+        .executeTakeFirst();
+      return row ? conversationOf(row) : undefined;
+    },
+
+    async latestConversation(tenantId, personalWith) {
+      let query = db.selectFrom("bot_conversations").selectAll().where("tenant_id", "=", tenantId.toLowerCase());
+      if (personalWith !== undefined) {
+        query = query
+          .where("kind", "=", "personal")
+          .where((eb) => eb(eb.fn("lower", ["aad_object_id"]), "=", personalWith.toLowerCase()));
+      }
+      const row = await query.orderBy("updated_at", "desc").orderBy("conversation_id").limit(1).executeTakeFirst();
+      return row ? conversationOf(row) : undefined;
+    },
+
+    async enqueueReminder(delivery) {
       // ON CONFLICT DO NOTHING on the primary key: of several copies inserting the same claim, one row goes in.
       const result = await db
-        .insertInto("bot_reminders")
+        .insertInto("bot_reminder_deliveries")
         .values({
-          service_id: key.serviceId,
-          secret_id: key.secretId,
-          threshold: key.threshold,
-          conversation_id: key.conversationId,
-          claimed_at: at,
+          ...whereReminder(delivery.key),
+          tenant_id: delivery.tenantId.toLowerCase(),
+          operator_id: delivery.operatorId,
+          conversation_id: delivery.conversationId,
+          reason: delivery.reason,
+          state: "pending",
+          attempts: 0,
+          next_at: delivery.at,
+          lease_owner: null,
+          lease_until: null,
+          created_at: delivery.at,
+          updated_at: delivery.at,
         })
-        .onConflict((oc) => oc.columns(["service_id", "secret_id", "threshold", "conversation_id"]).doNothing())
+        .onConflict((oc) => oc.columns(["service_id", "secret_id", "threshold", "recipient"]).doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
     },
 
-    async releaseReminder(key) {
-      await db
-        .deleteFrom("bot_reminders")
-        .where("service_id", "=", key.serviceId)
-        .where("secret_id", "=", key.secretId)
-        .where("threshold", "=", key.threshold)
-        .where("conversation_id", "=", key.conversationId)
+    async listDueReminders(at, limit) {
+      // Served by bot_reminder_deliveries_due_idx (state, next_at).
+      const rows = await db
+        .selectFrom("bot_reminder_deliveries")
+        .selectAll()
+        .where("state", "=", "pending")
+        .where("next_at", "<=", at)
+        .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", at)]))
+        .orderBy("next_at")
+        .orderBy("service_id")
+        .orderBy("recipient")
+        .limit(limit)
         .execute();
+      return rows.map(deliveryOf);
+    },
+
+    async leaseReminder(key, expectedAttempts, lease) {
+      const k = whereReminder(key);
+      const result = await db
+        .updateTable("bot_reminder_deliveries")
+        .set({
+          attempts: expectedAttempts + 1,
+          lease_owner: lease.owner,
+          lease_until: lease.until,
+          updated_at: lease.at,
+        })
+        .where("service_id", "=", k.service_id)
+        .where("secret_id", "=", k.secret_id)
+        .where("threshold", "=", k.threshold)
+        .where("recipient", "=", k.recipient)
+        .where("state", "=", "pending")
+        .where("attempts", "=", expectedAttempts)
+        .where("next_at", "<=", lease.at)
+        .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", lease.at)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async settleReminder(key, owner, settlement) {
+      const k = whereReminder(key);
+      const result = await db
+        .updateTable("bot_reminder_deliveries")
+        .set({
+          state: settlement.state,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: settlement.at,
+          ...(settlement.nextAt !== undefined ? { next_at: settlement.nextAt } : {}),
+          ...(settlement.conversationId !== undefined ? { conversation_id: settlement.conversationId } : {}),
+          ...(settlement.state === "sent"
+            ? { sent_at: settlement.at, activity_id: settlement.activityId ?? null }
+            : {}),
+          ...(settlement.state !== "sent"
+            ? { last_code: settlement.code ?? null, last_status: settlement.status ?? null }
+            : {}),
+        })
+        .where("service_id", "=", k.service_id)
+        .where("secret_id", "=", k.secret_id)
+        .where("threshold", "=", k.threshold)
+        .where("recipient", "=", k.recipient)
+        .where("lease_owner", "=", owner)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async listReminderDeliveries(serviceId) {
+      let query = db.selectFrom("bot_reminder_deliveries").selectAll();
+      if (serviceId !== undefined) query = query.where("service_id", "=", serviceId);
+      const rows = await query.orderBy("created_at").orderBy("service_id").orderBy("recipient").execute();
+      return rows.map(deliveryOf);
     },
 
     async getLastOk(serviceId) {

@@ -151,13 +151,39 @@ export interface BotServiceOperatorsTable {
   created_at: string;
 }
 
-/** `bot_reminders` (0002): one row per reminder sent (or being sent); the primary key makes it go out once. */
-export interface BotRemindersTable {
+/**
+ * `bot_reminder_deliveries` (0008, replacing 0002's `bot_reminders`): the reminder outbox. The primary key (service,
+ * secret, threshold, recipient) is the claim that makes a reminder go out once; the other columns are its delivery.
+ */
+export interface BotReminderDeliveriesTable {
   service_id: string;
   secret_id: string;
   threshold: string;
-  conversation_id: string;
-  claimed_at: string;
+  /** A channel's (or group chat's) conversation id, or `operator:<Entra object id>` for a personal chat. */
+  recipient: string;
+  /** The recipient's tenant (lower case). */
+  tenant_id: string;
+  /** Personal chat: the operator's Entra object id (lower case); null for a channel. */
+  operator_id: string | null;
+  /** The conversation it goes (went) to; null for a personal chat not known yet. */
+  conversation_id: string | null;
+  /** JSON of the reminder's reason (kind, threshold, failed checks' messages); never a secret. */
+  reason: string;
+  /** pending | sent | failed | dropped | cancelled. */
+  state: string;
+  attempts: number;
+  /** When a pending row is due. */
+  next_at: string;
+  /** The server copy sending it now (a random id), and until when; null when nobody holds it. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+  /** The activity id Teams answered, for a later update of the card. */
+  activity_id: string | null;
+  last_code: string | null;
+  last_status: number | null;
 }
 
 /** `bot_service_watch` (0002): the scheduler's last successful validation per service. */
@@ -187,7 +213,7 @@ export interface Database {
   bot_dialogs: BotDialogsTable;
   bot_conversations: BotConversationsTable;
   bot_service_operators: BotServiceOperatorsTable;
-  bot_reminders: BotRemindersTable;
+  bot_reminder_deliveries: BotReminderDeliveriesTable;
   bot_service_watch: BotServiceWatchTable;
   tenant_aliases: TenantAliasesTable;
 }

@@ -184,7 +184,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "audit_events",
           "bot_conversations",
           "bot_dialogs",
-          "bot_reminders",
+          "bot_reminder_deliveries",
           "bot_service_operators",
           "bot_service_watch",
           "customers",
@@ -207,6 +207,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "0005_subdomain_unique",
           "0006_bot_tenant_boundary",
           "0007_tenant_aliases",
+          "0008_reminder_deliveries",
         ]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {

@@ -1,18 +1,28 @@
 /**
  * The scheduled re-validation and its reminders. Every service is validated once per interval at its own slot
  * (spread over the interval), a few at a time; a result Microsoft could not give (throttled, unreachable) is
- * retried later and never reported as a failure. A reminder goes out when a secret enters the 30, 14, 7 or 1 day
- * bucket, when it has expired, and when a validation newly fails: once per service, secret, threshold and
- * conversation. The claim is an insert under a unique key made BEFORE sending, so several server copies on one
- * database send once; a failed send gives the claim back so a later run retries it. With a provider tenant set,
- * reminders (which name customers and secret hints) go only to that tenant's conversations.
+ * retried later and never reported as a failure. A reminder is owed when a secret enters the 30, 14, 7 or 1 day
+ * bucket, when it has expired, and when a validation newly fails: once per service, secret, threshold and recipient
+ * (each team channel or group chat, and the personal chat of the operator who onboarded the service). The claim is
+ * the insert of the reminder's row in the delivery outbox under a unique key, made BEFORE any send, so several server
+ * copies on one database claim it once. Every pass (and every tick, even when no service is due) ends with the
+ * delivery step (reminder.delivery.ts): due rows are paced, sent, and retried or given up as Teams' rules say; the
+ * retry lives in the database, so a restart does not lose it. With a provider tenant set, reminders (which name
+ * customers and secret hints) go only to that tenant's conversations.
  */
 import type { Service, ValidationReport } from "@dr/contract";
-import { reminderServiceOf } from "../app/service.handlers.js";
-import { type ReminderReason, reminderCard } from "../cards/reminder.card.js";
+import type { ReminderReason } from "../cards/reminder.card.js";
 import type { BotStateStore, OnboardingPort, ReminderKey } from "../ports.js";
-import type { ConversationRef, OutboundPort } from "../turn.types.js";
+import type { OutboundPort } from "../turn.types.js";
+import {
+  createReminderDelivery,
+  type DeliveryCounts,
+  pool,
+  type ReminderDeliveryDeps,
+  storeReason,
+} from "./reminder.delivery.js";
 import { currentSlot, daysUntil, expiryThreshold, failedForExpiry, outcomeOf } from "./reminder.rules.js";
+import { createSendPacer, type SendPacer } from "./send-pacer.js";
 
 /** The actor scheduled validations are recorded under. */
 export const SCHEDULER_ACTOR = "scheduler";
@@ -33,24 +43,26 @@ export interface ReminderSchedulerDeps {
   tickMs?: number;
   /** The provider's own tenant (AUTH_TENANT_ID): reminders go to its conversations only. */
   allowedTenantId?: string;
+  /** Paces the sends (default: Teams' limits, docs/teams.md section 9, in this process). */
+  pacer?: SendPacer;
+  /** Delivery settings (tests): jitter, timeout, lease. Defaults in reminder.delivery.ts and delivery.policy.ts. */
+  delivery?: Pick<ReminderDeliveryDeps, "random" | "timeoutMs" | "leaseMs" | "batch" | "concurrency" | "maxPaceWaitMs">;
   /** Run at the start of every pass (the bot's sweep of expired dialogs); its failure is logged, not fatal. */
   housekeeping?: () => Promise<void>;
   log?: { info(o: object, m?: string): void; warn(o: object, m?: string): void };
 }
 
-/** What one run did. */
-export interface RunSummary {
+/** What one run did (its validations, and its delivery step: first sends and due retries alike). */
+export interface RunSummary extends DeliveryCounts {
   validated: number;
   unknown: number;
-  sent: number;
-  /** References dropped after a 403 (the bot was removed or blocked). */
-  dropped: number;
-  failedSends: number;
+  /** Reminders claimed (outbox rows inserted) by this run. */
+  queued: number;
 }
 
 /** The scheduler. */
 export interface ReminderScheduler {
-  /** Validates every due service now and sends its reminders. */
+  /** Validates every due service now, claims its reminders, and sends every due reminder (due retries too). */
   runOnce(): Promise<RunSummary>;
   /** Starts the timer (unref'd: it never keeps the process alive). */
   start(): void;
@@ -58,23 +70,21 @@ export interface ReminderScheduler {
   stop(): Promise<void>;
 }
 
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      if (item !== undefined) await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
-
 /** Creates the scheduler. */
 export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderScheduler {
   /** Services whose last try gave no answer, and when to try again (this process only; a restart retries at once). */
   const retryAt = new Map<string, number>();
   let running: Promise<RunSummary> | undefined;
+  const delivery = createReminderDelivery({
+    onboarding: deps.onboarding,
+    store: deps.store,
+    outbound: deps.outbound,
+    now: deps.now,
+    pacer: deps.pacer ?? createSendPacer(),
+    ...(deps.allowedTenantId !== undefined ? { allowedTenantId: deps.allowedTenantId } : {}),
+    ...deps.delivery,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
   let timer: NodeJS.Timeout | undefined;
 
   const isDue = (service: Service, now: Date): boolean => {
@@ -86,45 +96,51 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     return Date.parse(last) < currentSlot(service.id, now, deps.intervalMs);
   };
 
+  /** Claims the reminder for every recipient: the outbox rows the delivery step sends. */
   async function remind(
     service: Service,
     report: ValidationReport,
     reason: ReminderReason,
-    key: Omit<ReminderKey, "conversationId">,
+    key: Omit<ReminderKey, "recipient">,
     summary: RunSummary,
     now: Date,
   ): Promise<void> {
     const link = await deps.store.getServiceOperator(service.id);
-    const refs = await deps.store.listConversations();
-    const recipients = new Map<string, ConversationRef>();
     const allowed = deps.allowedTenantId?.toLowerCase();
-    for (const ref of refs) {
-      // Another tenant's channel must never see a customer's name or secret hint (start-up also deletes them).
-      if (allowed !== undefined && ref.tenantId.toLowerCase() !== allowed) continue;
-      const isOperator =
-        ref.kind === "personal" &&
-        link !== undefined &&
-        ref.aadObjectId?.toLowerCase() === link.aadObjectId.toLowerCase();
-      if (ref.kind === "channel" || isOperator) recipients.set(ref.conversationId, ref);
-    }
-    const card = reminderCard({
-      service: reminderServiceOf(service, report),
+    // Another tenant's channel must never see a customer's name or secret hint (start-up also deletes them).
+    const inTenant = (tenantId: string) => allowed === undefined || tenantId.toLowerCase() === allowed;
+    // The failed checks' messages are kept for the card (as before, for any reason); the rest comes from the service.
+    const stored = storeReason(
       reason,
-      ...(link?.userId ? { operatorUserId: link.userId } : {}),
-    });
-    for (const ref of recipients.values()) {
-      const claim: ReminderKey = { ...key, conversationId: ref.conversationId };
-      if (!(await deps.store.claimReminder(claim, now.toISOString()))) continue;
-      const result = await deps.outbound.send(ref, { card });
-      if (result.ok) summary.sent++;
-      else if (result.gone) {
-        await deps.store.deleteConversation(ref.conversationId);
-        summary.dropped++;
-        deps.log?.info({ code: result.code }, "conversation reference dropped");
-      } else {
-        await deps.store.releaseReminder(claim);
-        summary.failedSends++;
+      report.checks.filter((c) => c.status === "fail").map((c) => c.message),
+    );
+    const claims: { recipient: string; tenantId: string; operatorId: string | null; conversationId: string | null }[] =
+      [];
+    for (const ref of await deps.store.listConversations()) {
+      if (ref.kind === "channel" && inTenant(ref.tenantId)) {
+        claims.push({
+          recipient: ref.conversationId,
+          tenantId: ref.tenantId,
+          operatorId: null,
+          conversationId: ref.conversationId,
+        });
       }
+    }
+    // The operator's personal chat, keyed by the operator (its conversation may not exist yet: it is opened then).
+    if (link && inTenant(link.tenantId)) {
+      const operatorId = link.aadObjectId.toLowerCase();
+      claims.push({ recipient: `operator:${operatorId}`, tenantId: link.tenantId, operatorId, conversationId: null });
+    }
+    for (const claim of claims) {
+      const { recipient, ...rest } = claim;
+      const inserted = await deps.store.enqueueReminder({
+        key: { ...key, recipient },
+        ...rest,
+        tenantId: rest.tenantId.toLowerCase(),
+        reason: stored,
+        at: now.toISOString(),
+      });
+      if (inserted) summary.queued++;
     }
   }
 
@@ -171,7 +187,17 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
   }
 
   async function run(): Promise<RunSummary> {
-    const summary: RunSummary = { validated: 0, unknown: 0, sent: 0, dropped: 0, failedSends: 0 };
+    const summary: RunSummary = {
+      validated: 0,
+      unknown: 0,
+      queued: 0,
+      sent: 0,
+      dropped: 0,
+      failedSends: 0,
+      retrying: 0,
+      opened: 0,
+      deferred: 0,
+    };
     try {
       await deps.housekeeping?.();
     } catch (error) {
@@ -187,7 +213,15 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
         deps.log?.warn({ serviceId: service.id, err: (error as Error)?.message }, "scheduled validation failed");
       }
     });
-    if (due.length > 0) deps.log?.info({ due: due.length, ...summary }, "scheduled validation pass");
+    try {
+      // Every pass ends with the delivery step: this pass's reminders, and retries that are due now.
+      await delivery.deliverDue(summary);
+    } catch (error) {
+      deps.log?.warn({ err: (error as Error)?.message }, "reminder delivery step failed");
+    }
+    if (due.length > 0 || summary.sent + summary.failedSends + summary.dropped > 0) {
+      deps.log?.info({ due: due.length, ...summary }, "scheduled validation pass");
+    }
     return summary;
   }
 
