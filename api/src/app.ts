@@ -60,6 +60,11 @@ export interface StartOptions {
   extraCaPem?: string[];
   /** Bot reminders: start the scheduler's timer (default: when REVALIDATION_INTERVAL_MS > 0). Tests run passes by hand. */
   botScheduler?: boolean;
+  /**
+   * How long a bot turn that asks Microsoft waits before it answers with a working card, ms (default 800). Tests of
+   * other things set it long, so their invokes answer with the result whatever the machine's load.
+   */
+  botAnswerBudgetMs?: number;
 }
 
 /** Starts the product on the configured host and port. */
@@ -166,6 +171,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     db: database.db,
     ...(directory ? { directory } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.botAnswerBudgetMs !== undefined ? { answerBudgetMs: options.botAnswerBudgetMs } : {}),
     log: logger,
   });
   const app = await buildServer({
@@ -228,6 +234,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     async close() {
       await bot.scheduler.stop();
       await app.close();
+      // Late results of bot steps (a validation still running after its invoke was answered) end before the
+      // database closes.
+      await bot.drain();
       for (const close of closers.reverse()) await close();
     },
   };

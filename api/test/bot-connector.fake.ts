@@ -14,6 +14,8 @@ export interface ConnectorCall {
   conversationId: string;
   activityId?: string;
   activity: Record<string, unknown>;
+  /** The id the fake answered (a new activity's id; an update's own id). */
+  id: string;
 }
 
 /** The running fake. */
@@ -35,6 +37,17 @@ export interface FakeConnector {
   opened: { aadObjectId: string; tenantId: string; conversationId: string }[];
   /** Every request that reached the fake, with its arrival time (ms since epoch), throttled ones included. */
   arrivals: { method: string; conversationId: string; at: number; status: number }[];
+  /**
+   * Waits (up to `timeoutMs`) for an update (PUT) of `activityId` whose activity satisfies `match`; returns it, or
+   * throws naming what the updates of that activity were.
+   */
+  waitForUpdate(
+    activityId: string,
+    match: (activity: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+    /** Look only at calls from this index of `calls` on (e.g. `calls.length` before the step). */
+    from?: number,
+  ): Promise<Record<string, unknown>>;
   /** Adaptive Cards sent (in order), with the conversation they went to. */
   cards(): { conversationId: string; card: Record<string, unknown> }[];
   close(): Promise<void>;
@@ -130,15 +143,19 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       } catch {
         activity = {};
       }
+      const activityId = match[2] ? decodeURIComponent(match[2]) : undefined;
+      // A PUT answers the id it updated; a POST makes a new activity.
+      const id = req.method === "PUT" && activityId ? activityId : `activity-${++counter}`;
       calls.push({
         method: req.method ?? "",
         path: req.url ?? "",
         conversationId,
-        ...(match[2] ? { activityId: decodeURIComponent(match[2]) } : {}),
+        ...(activityId ? { activityId } : {}),
         activity,
+        id,
       });
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ id: `activity-${++counter}` }));
+      res.end(JSON.stringify({ id }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -152,6 +169,24 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     notInstalled,
     opened,
     arrivals,
+    async waitForUpdate(activityId, match, timeoutMs = 5_000, from = 0) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = calls
+          .slice(from)
+          .find((c) => c.method === "PUT" && c.activityId === activityId && match(c.activity));
+        if (found) return found.activity;
+        if (Date.now() > deadline) {
+          const seen = calls
+            .filter((c) => c.method === "PUT" && c.activityId === activityId)
+            .map((c) => JSON.stringify(c.activity).slice(0, 200));
+          throw new Error(
+            `no matching update of ${activityId} within ${timeoutMs} ms; updates seen: ${seen.join(" | ")}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
     cards() {
       const out: { conversationId: string; card: Record<string, unknown> }[] = [];
       for (const call of calls) {

@@ -44,7 +44,12 @@ function operator(appUrl: () => string, fake: FakeConnector, user: User, tenantI
     async say(text: string): Promise<Card | string> {
       const before = fake.calls.length;
       expect((await post(appUrl(), message(fake.url, text, where))).status).toBe(200);
-      const sent = fake.calls.slice(before)[0]?.activity as { text?: string; attachments?: { content: Card }[] };
+      // The first new message in this chat (updates of earlier cards may arrive meanwhile: they are PUTs).
+      const sent = fake.calls
+        .slice(before)
+        .find((c) => c.method === "POST" && c.conversationId === where.conversation.id)?.activity as
+        | { text?: string; attachments?: { content: Card }[] }
+        | undefined;
       return sent?.attachments?.[0]?.content ?? String(sent?.text);
     },
     async click(verb: string, data: Record<string, unknown>) {

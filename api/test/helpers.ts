@@ -35,7 +35,13 @@ export async function startTestApp(
     ...env,
     DATA_DIR: dataDir,
   });
-  const running = await startApp(config, { ...options, logDestination: { write: (line: string) => logs.push(line) } });
+  // Bot steps that ask Microsoft answer with their result here unless a test asks for the real budget
+  // (api/test/bot.long-work.e2e.test.ts); the emulator answers in milliseconds, but a loaded machine may not.
+  const running = await startApp(config, {
+    botAnswerBudgetMs: 15_000,
+    ...options,
+    logDestination: { write: (line: string) => logs.push(line) },
+  });
   return Object.assign(running, { logs });
 }
 

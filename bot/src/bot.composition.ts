@@ -9,6 +9,8 @@ import {
   type BotFrameworkSettings,
   createBotEndpoint,
 } from "./adapters/botbuilder/botbuilder.adapter.js";
+import { createAnswerSoon, DEFAULT_ANSWER_BUDGET_MS, type TurnMessages } from "./app/answer-soon.js";
+import { createBackground } from "./app/background.js";
 import { createBotApp } from "./app/bot-app.js";
 import { commandText, parseCommand } from "./app/commands.js";
 import { NO_IDENTITY, objectIdActor, objectIdOf, type TurnOperator } from "./app/operator.js";
@@ -39,6 +41,11 @@ export interface BotDeps {
   /** Dialogs untouched for this long are deleted with their sealed secrets, ms. Default 24 h. */
   dialogTtlMs?: number;
   /**
+   * How long a turn that asks Microsoft waits for the answer before it answers with a working card and sends the
+   * result as a message update, ms. Default 800 ms (Teams gives an invoke 10 to 15 s: docs/teams.md section 5).
+   */
+  answerBudgetMs?: number;
+  /**
    * The provider's own tenant (AUTH_TENANT_ID). When set, messages and card actions from any other tenant are
    * refused, installs and conversation updates from other tenants are not remembered, reminders go only to this
    * tenant's conversations, and references of other tenants stored earlier are deleted at start-up.
@@ -58,6 +65,8 @@ export interface Bot {
   /** POST /api/messages. */
   handle: BotEndpoint["handle"];
   scheduler: ReminderScheduler;
+  /** Settles when the work still running after its turn (late validation results, message updates) has ended. */
+  drain(): Promise<void>;
   /**
    * Settles when the start-up housekeeping is done (other tenants' references deleted, expired dialogs swept); the
    * endpoint waits for it before its first turn. Never rejects: a failure is logged.
@@ -78,6 +87,9 @@ export function conversationRefOf(turn: InboundTurn): ConversationRef {
     channelId: turn.channelId,
   };
 }
+
+/** The answer to Start onboarding on a card: the wizard comes as a new message. */
+export const WIZARD_BELOW = "The onboarding wizard is in a new message below.";
 
 /** The answer to a turn from outside the provider's tenant. */
 export const FOREIGN_TENANT = "This bot serves the provider's own operators only; your organisation cannot use it.";
@@ -152,12 +164,32 @@ export function createBot(deps: BotDeps): Bot {
     if (!foreign(turn)) await deps.store.deleteConversation(turn.conversation.id);
   };
 
+  const background = createBackground(deps.log);
+  const budgetMs = deps.answerBudgetMs ?? DEFAULT_ANSWER_BUDGET_MS;
+  // Messages written after the turn go through the outbound port (the endpoint is made below, after the app).
+  let outbound: BotEndpoint["outbound"] | undefined;
+  const messages: TurnMessages = {
+    async update(turn, activityId, message) {
+      const result = await outbound?.update(conversationRefOf(turn), activityId, message);
+      if (result && !result.ok) deps.log?.warn({ code: result.code }, "message update failed");
+    },
+    async send(turn, message) {
+      const result = await outbound?.send(conversationRefOf(turn), message);
+      if (result && !result.ok) deps.log?.warn({ code: result.code }, "late message failed");
+    },
+  };
+  const answerSoon = createAnswerSoon({ background, messages, budgetMs });
+
   const dialog = createOnboardingDialog({
     onboarding: deps.onboarding,
     store: deps.store,
     sealer: deps.sealer,
     now,
     ttlMs,
+    background,
+    budgetMs,
+    messages,
+    ...(deps.log ? { log: deps.log } : {}),
     async onCreated(serviceId, turn, operator) {
       await deps.store.linkServiceOperator(
         {
@@ -206,7 +238,7 @@ export function createBot(deps: BotDeps): Bot {
       }
       switch (command.name) {
         case "onboard":
-          if (operator) await actions.send({ card: await dialog.start(turn, operator) });
+          if (operator) await dialog.start(turn, operator, (card) => actions.send({ card }));
           return;
         case "services":
           await actions.send({ card: servicesListCard(await deps.onboarding.listServices()) });
@@ -218,8 +250,12 @@ export function createBot(deps: BotDeps): Bot {
             await actions.send({ text: "No service has that short name. Send **services** to list them." });
             return;
           }
-          const answer = await services.validate(service.id, operator);
-          await actions.send("card" in answer ? { card: answer.card } : { text: "text" in answer ? answer.text : "" });
+          await answerSoon.message(
+            turn,
+            services.validate(service.id, operator),
+            () => services.working(service.id, "validating"),
+            (message) => actions.send(message),
+          );
           return;
         }
         case "help":
@@ -230,7 +266,7 @@ export function createBot(deps: BotDeps): Bot {
           await actions.send({ card: helpCard("I did not understand that. Here is what I can do:") });
       }
     })
-    .on("card.action", async (turn, event) => {
+    .on("card.action", async (turn, event, actions) => {
       if (foreign(turn)) return { text: FOREIGN_TENANT };
       const decision = await authorise(turn, needOf("verb", event.verb) ?? "operate");
       if ("refused" in decision) return { text: decision.refused };
@@ -238,17 +274,26 @@ export function createBot(deps: BotDeps): Bot {
       const serviceId = textOf(event.data.serviceId);
       switch (event.verb) {
         case "onboard.start":
-          return { card: await dialog.start(turn, operator) };
+          // A new message, whose id the dialog keeps; the clicked card (help, services) stays as it is.
+          await dialog.start(turn, operator, (card) => actions.send({ card }));
+          return { text: WIZARD_BELOW };
         case "services.list":
           return { card: servicesListCard(await deps.onboarding.listServices()) };
         case "service.validate":
-          return services.validate(serviceId, operator);
+          return answerSoon.cardAction(turn, services.validate(serviceId, operator), () =>
+            services.working(serviceId, "validating"),
+          );
         case "service.validate.show":
           return services.show(serviceId);
         case "service.replaceSecret.open":
           return services.openReplaceSecret(serviceId);
-        case "service.replaceSecret":
-          return services.replaceSecret(serviceId, event.data, operator);
+        case "service.replaceSecret": {
+          const refused = await services.refuseReplaceSecret(serviceId, event.data);
+          if (refused) return refused;
+          return answerSoon.cardAction(turn, services.replaceSecret(serviceId, event.data, operator), () =>
+            services.working(serviceId, "replacing"),
+          );
+        }
         case "reminder.refresh":
           return services.refreshReminder(serviceId, event.data);
         default:
@@ -282,6 +327,7 @@ export function createBot(deps: BotDeps): Bot {
     app,
     ...(deps.log ? { log: deps.log } : {}),
   });
+  outbound = endpoint.outbound;
   const scheduler = createReminderScheduler({
     onboarding: deps.onboarding,
     store: deps.store,
@@ -305,5 +351,6 @@ export function createBot(deps: BotDeps): Bot {
     },
     scheduler,
     ready,
+    drain: () => background.drain(),
   };
 }

@@ -117,6 +117,8 @@ export interface BotModuleDeps {
   /** Entra mode: the operators' app roles and names as last seen in the tab, for the bot's own checks. */
   directory?: OperatorDirectory;
   now?: () => Date;
+  /** How long a turn that asks Microsoft waits before answering with a working card, ms (bot default 800). */
+  answerBudgetMs?: number;
   log: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
 }
 
@@ -146,6 +148,7 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
     // without Bot Framework authentication (config allows that on a loopback HOST outside production only).
     connector: { cloud: bot.cloud, allowLoopback: bot.anonymous },
     dialogTtlMs: bot.dialogTtlMs,
+    ...(deps.answerBudgetMs !== undefined ? { answerBudgetMs: deps.answerBudgetMs } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.config.auth.tenantId ? { allowedTenantId: deps.config.auth.tenantId } : {}),
     ...(directory

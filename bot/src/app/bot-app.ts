@@ -25,7 +25,8 @@ export type CardAnswer =
 /** The handlers an app may register. */
 export interface BotHandlers {
   message: (turn: InboundTurn, actions: TurnActions) => Promise<void>;
-  "card.action": (turn: InboundTurn, event: CardActionEvent) => Promise<CardAnswer>;
+  /** `actions` lets a card action post a new message into the conversation (a new wizard, a working card). */
+  "card.action": (turn: InboundTurn, event: CardActionEvent, actions: TurnActions) => Promise<CardAnswer>;
   "install.add": (turn: InboundTurn) => Promise<void>;
   "install.remove": (turn: InboundTurn) => Promise<void>;
   "conversation.botAdded": (turn: InboundTurn) => Promise<void>;
@@ -100,22 +101,26 @@ export function createBotApp(options: BotAppOptions = {}): BotApp {
         }
         const handler = handlers["card.action"];
         if (!handler) return undefined;
-        const answer = await handler(turn, {
-          verb: action.verb,
-          data: isRecord(action.data) ? action.data : {},
-          via: "execute",
-          ...(typeof value.trigger === "string" ? { trigger: value.trigger } : {}),
-        });
+        const answer = await handler(
+          turn,
+          {
+            verb: action.verb,
+            data: isRecord(action.data) ? action.data : {},
+            via: "execute",
+            ...(typeof value.trigger === "string" ? { trigger: value.trigger } : {}),
+          },
+          actions,
+        );
         return invokeBody(answer);
       }
       case "message": {
         // The Action.Submit fallback: a message whose value is the action data plus the inputs.
         if (isRecord(turn.value) && typeof turn.value.verb === "string" && handlers["card.action"]) {
-          const answer = await handlers["card.action"](turn, {
-            verb: turn.value.verb,
-            data: turn.value,
-            via: "submit",
-          });
+          const answer = await handlers["card.action"](
+            turn,
+            { verb: turn.value.verb, data: turn.value, via: "submit" },
+            actions,
+          );
           if ("card" in answer) {
             if (turn.replyToId) await actions.update(turn.replyToId, { card: answer.card });
             else await actions.send({ card: answer.card });

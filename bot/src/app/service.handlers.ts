@@ -4,10 +4,12 @@
  */
 import { clientSecretSchema, fieldMessageOf, type Service, type ValidationReport } from "@dr/contract";
 import { md } from "../cards/card.elements.js";
+import type { AdaptiveCard } from "../cards/card.types.js";
 import { type ReminderReason, type ReminderService, reminderCard } from "../cards/reminder.card.js";
 import { replaceSecretCard } from "../cards/replace-secret.card.js";
 import { servicesListCard } from "../cards/services-list.card.js";
 import { validationReportCard } from "../cards/validation-report.card.js";
+import { type WorkKind, workingCard } from "../cards/working.card.js";
 import type { BotStateStore, OnboardingPort } from "../ports.js";
 import type { CardAnswer } from "./bot-app.js";
 import type { TurnOperator } from "./operator.js";
@@ -25,6 +27,10 @@ export interface ServiceHandlers {
   /** Runs Validate Authentication as the operator and answers with the report card. */
   validate(serviceId: string, operator: TurnOperator): Promise<CardAnswer>;
   openReplaceSecret(serviceId: string): Promise<CardAnswer>;
+  /** The answer to a Replace secret whose input is refused (or whose service is gone); undefined when it may run. */
+  refuseReplaceSecret(serviceId: string, data: Record<string, unknown>): Promise<CardAnswer | undefined>;
+  /** The working card of a service while Microsoft is asked about it. */
+  working(serviceId: string, kind: WorkKind): Promise<AdaptiveCard>;
   replaceSecret(serviceId: string, data: Record<string, unknown>, operator: TurnOperator): Promise<CardAnswer>;
   /** The service alone in a list card (after Cancel on Replace secret). */
   show(serviceId: string): Promise<CardAnswer>;
@@ -80,20 +86,32 @@ export function createServiceHandlers(deps: ServiceHandlerDeps): ServiceHandlers
       };
     },
 
-    async replaceSecret(serviceId, data, operator) {
+    async refuseReplaceSecret(serviceId, data) {
       const service = await deps.onboarding.getService(serviceId);
       if (!service) return { text: NOT_FOUND };
       const parsed = clientSecretSchema.safeParse(typeof data.clientSecret === "string" ? data.clientSecret : "");
-      if (!parsed.success) {
-        return {
-          card: replaceSecretCard({
-            serviceId,
-            shortName: service.shortName,
-            currentHint: service.m365.secretHint,
-            errors: { clientSecret: fieldMessageOf(parsed) ?? "Client secret: paste the secret's Value." },
-          }),
-        };
-      }
+      if (parsed.success) return undefined;
+      return {
+        card: replaceSecretCard({
+          serviceId,
+          shortName: service.shortName,
+          currentHint: service.m365.secretHint,
+          errors: { clientSecret: fieldMessageOf(parsed) ?? "Client secret: paste the secret's Value." },
+        }),
+      };
+    },
+
+    async working(serviceId, kind) {
+      const service = await deps.onboarding.getService(serviceId);
+      return workingCard({ kind, ...(service ? { subject: service.shortName } : {}) });
+    },
+
+    async replaceSecret(serviceId, data, operator) {
+      const refused = await handlers.refuseReplaceSecret(serviceId, data);
+      if (refused) return refused;
+      const service = await deps.onboarding.getService(serviceId);
+      const parsed = clientSecretSchema.safeParse(data.clientSecret);
+      if (!service || !parsed.success) return { text: NOT_FOUND };
       const result = await deps.onboarding.replaceSecret(serviceId, parsed.data, operator.actor);
       const mode = { kind: "service" as const, serviceId, shortName: service.shortName };
       if (result.ok) {

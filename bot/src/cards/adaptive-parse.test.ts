@@ -19,6 +19,7 @@ import { serviceDetailsCard } from "./service-details.card.js";
 import { servicesListCard } from "./services-list.card.js";
 import { summaryCard } from "./summary.card.js";
 import { validationReportCard } from "./validation-report.card.js";
+import { workingCard } from "./working.card.js";
 
 const HOSTILE = '[Click](https://evil.example) ![x](y) **b** <b>"q"</b> \\ \n- item\t\u0000\u202e';
 const LONG = "Ünïcødé 名前の長いサービス 🚀 ".repeat(10).slice(0, 200);
@@ -79,6 +80,16 @@ function everyCard(name: string): [string, AdaptiveCard][] {
   return [
     ["help", helpCard(name)],
     ["help without intro", helpCard()],
+    [
+      "working, in the wizard",
+      workingCard({
+        kind: "validating",
+        subject: name,
+        facts: [["Tenant", name]],
+        actions: [execute("Cancel", "onboard.cancel", dialog)],
+      }),
+    ],
+    ["working, creating", workingCard({ kind: "creating", subject: name })],
     [
       "service details",
       serviceDetailsCard({

@@ -13,6 +13,12 @@
  *
  * The dialog belongs to the operator's Entra object id, and every call to the API names them by the operator's
  * stable identity (app/operator.ts), never by their Teams display name.
+ *
+ * The card lifecycle (bot/README.md, "Card lifecycle"): the first card is posted as a message whose id the dialog
+ * keeps; a click answers the invoke with the next card (the clicking client only), and every state change also
+ * replaces that message, so a reload, another device or another viewer sees the current step; each card refreshes
+ * itself for the operator (`onboard.refresh`). A step that asks Microsoft (validate, Create) waits for it only for
+ * a short budget, then answers with a working card; the result replaces the message when the work ends.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -27,6 +33,7 @@ import {
   shortNameSchema,
   tenantIdSchema,
 } from "@dr/contract";
+import { messageOf } from "../app/answer-soon.js";
 import type { CardAnswer } from "../app/bot-app.js";
 import type { TurnOperator } from "../app/operator.js";
 import { numberInput, textOf as str } from "../app/values.js";
@@ -46,10 +53,12 @@ import {
   type OnboardingDialog,
   type OnboardingDialogDeps,
   STALE,
+  STEP_FAILED,
   STEPS,
   type Step,
+  type StepFeedback,
 } from "./onboarding.model.js";
-import { cardFor as drawCard } from "./onboarding.view.js";
+import { cardFor as drawCard, isStuck, withRefresh } from "./onboarding.view.js";
 
 export * from "./onboarding.model.js";
 
@@ -59,19 +68,103 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
   const expired = (record: DialogRecord<unknown>) => Date.parse(record.updatedAt) + deps.ttlMs <= deps.now().getTime();
   const sealSecret = (secret: string, dialogId: string) => deps.sealer.seal(secret, dialogId);
   const cardFor = (record: DialogRecord<OnboardingData>, extra: { notice?: string; errors?: FieldErrors } = {}) =>
-    drawCard(record, () => deps.onboarding.listCustomers(), extra);
+    drawCard(record, () => deps.onboarding.listCustomers(), deps.now(), extra);
+
+  /** The dialog data for the next step: the last step's feedback goes, this step's (if any) is kept. */
+  const withFeedback = (data: OnboardingData, feedback: StepFeedback): OnboardingData => {
+    const { feedback: _previous, ...rest } = data;
+    return feedback.notice || feedback.errors ? { ...rest, feedback } : rest;
+  };
 
   /** Moves the dialog on; answers the next card, or the current one when another click won the race. */
   async function advance(
     record: DialogRecord<OnboardingData>,
     step: Step,
     data: OnboardingData,
-    extra: { notice?: string } = {},
+    feedback: StepFeedback = {},
   ): Promise<CardAnswer> {
     const updatedAt = at();
-    const moved = await deps.store.updateDialog(record.key, record.rev, { step, data, updatedAt });
+    const next = withFeedback(data, feedback);
+    const moved = await deps.store.updateDialog(record.key, record.rev, { step, data: next, updatedAt });
     if (!moved) return stale(record.key);
-    return { card: await cardFor({ key: record.key, step, rev: record.rev + 1, data, updatedAt }, extra) };
+    return { card: await cardFor({ key: record.key, step, rev: record.rev + 1, data: next, updatedAt }) };
+  }
+
+  /** Message updates run one after another per dialog, each drawing the dialog as it is when it runs. */
+  const updating = new Map<string, Promise<void>>();
+
+  /**
+   * Replaces the wizard's message with the dialog's current card, when the dialog moved on from `from`; with
+   * `final` (the created card, the cancel text) when the dialog is gone. Runs in the background: the clicking
+   * client has its card from the invoke answer already.
+   */
+  function syncMessage(from: DialogRecord<OnboardingData>, turn: InboundTurn, final?: CardAnswer): void {
+    const messageId = from.data.messageId ?? turn.replyToId;
+    if (!messageId) return;
+    const dialogId = from.key.dialogId;
+    const run = async () => {
+      const current = await deps.store.getDialog<OnboardingData>(from.key);
+      if (current && current.rev === from.rev) return;
+      const message = current ? { card: await cardFor(current) } : final ? messageOf(final) : undefined;
+      if (message) await deps.messages.update(turn, messageId, message);
+    };
+    const next = (updating.get(dialogId) ?? Promise.resolve()).then(run);
+    const settled = next.catch(() => undefined);
+    updating.set(dialogId, settled);
+    void settled.then(() => {
+      if (updating.get(dialogId) === settled) updating.delete(dialogId);
+    });
+    deps.background.track(next, "wizard message update");
+  }
+
+  /**
+   * Runs a step's work (which asks Microsoft) from `interim`, the stored `validating` / `creating` record: its
+   * answer when it ends within the budget; else the working card now, and the message replaced when it ends. A
+   * failure on our side moves the dialog back to `fallback` with a notice, so it never stays on the working card.
+   */
+  async function soon(
+    interim: DialogRecord<OnboardingData>,
+    fallback: Step,
+    turn: InboundTurn,
+    work: Promise<CardAnswer>,
+  ): Promise<CardAnswer> {
+    const guarded = work.catch(async (error: unknown) => {
+      deps.log?.warn(
+        { err: { name: (error as Error)?.name, message: (error as Error)?.message } },
+        "wizard step failed",
+      );
+      return advance(interim, fallback, interim.data, { notice: STEP_FAILED });
+    });
+    const outcome = await deps.background.within(guarded, deps.budgetMs);
+    if (outcome.done) return outcome.value;
+    deps.background.track(
+      outcome.later.then((answer) => syncMessage(interim, turn, "card" in answer ? answer : undefined)),
+      "wizard step",
+    );
+    return { card: await cardFor(interim) };
+  }
+
+  /** Stores the credentials, moves to `validating`, and validates (soon). */
+  async function startValidation(
+    record: DialogRecord<OnboardingData>,
+    credentials: AcceptedCredentials,
+    turn: InboundTurn,
+    actor: string,
+  ): Promise<CardAnswer> {
+    const { report: _old, ...rest } = withFeedback(record.data, {});
+    const data: OnboardingData = { ...rest, credentials };
+    const updatedAt = at();
+    if (!(await deps.store.updateDialog(record.key, record.rev, { step: "validating", data, updatedAt }))) {
+      return stale(record.key);
+    }
+    const validating: DialogRecord<OnboardingData> = {
+      ...record,
+      step: "validating",
+      rev: record.rev + 1,
+      data,
+      updatedAt,
+    };
+    return soon(validating, "credentials", turn, validate(validating, credentials, actor));
   }
 
   async function stale(key: DialogKey): Promise<CardAnswer> {
@@ -80,7 +173,7 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
   }
 
   /** A refusal of the API as a notice or field errors on a card. */
-  function refusal(failure: PortFailure): { notice?: string; errors?: FieldErrors } {
+  function refusal(failure: PortFailure): StepFeedback {
     const errors: FieldErrors = {};
     for (const p of failure.problems) {
       const field = p.path.split(".").pop() ?? "";
@@ -105,7 +198,7 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       actor,
     );
     if (!result.ok) {
-      // Rate limit (or another refusal): stay on the credentials step, keep what was entered.
+      // Rate limit (or another refusal): back on the credentials step, with what was entered.
       return advance(record, "credentials", { ...record.data, credentials }, { notice: result.message });
     }
     return advance(record, "report", { ...record.data, credentials, report: result.value });
@@ -163,7 +256,7 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       errors.licensedUsers = fieldMessageOf(users);
       if (!customer || !shortName.success || errors.shortName || !licenseType.success || !users.success) {
         const dialog = { dialogId: record.key.dialogId, step: record.step, rev: record.rev };
-        return { card: serviceDetailsCard({ dialog, customers, values, errors }) };
+        return { card: withRefresh(serviceDetailsCard({ dialog, customers, values, errors }), record) };
       }
       const details: AcceptedDetails = {
         customer,
@@ -174,7 +267,7 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       return advance(record, "credentials", { ...record.data, details });
     },
 
-    async "onboard.credentials"(record, _turn, data, operator) {
+    async "onboard.credentials"(record, turn, data, operator) {
       const values: CredentialsValues = {
         tenantId: str(data.tenantId),
         clientId: str(data.clientId),
@@ -193,14 +286,17 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       const secret = keep ? undefined : clientSecretSchema.safeParse(secretInput);
       if (secret) errors.clientSecret = fieldMessageOf(secret);
       if (!tenant.success || !client.success || !cloud.success || (secret && !secret.success)) {
-        const dialog = { dialogId: record.key.dialogId, step: record.step, rev: record.rev };
+        const dialog = { dialogId: record.key.dialogId, step: "credentials", rev: record.rev };
         return {
-          card: credentialsCard({
-            dialog,
-            values,
-            errors,
-            ...(keep && stored ? { storedSecretHint: stored.secretHint } : {}),
-          }),
+          card: withRefresh(
+            credentialsCard({
+              dialog,
+              values,
+              errors,
+              ...(keep && stored ? { storedSecretHint: stored.secretHint } : {}),
+            }),
+            record,
+          ),
         };
       }
       // A new secret is sealed at once; an empty field on a return visit keeps the sealed one.
@@ -211,13 +307,13 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
         secretHint: secret?.success ? secret.data.slice(0, 3) : (stored?.secretHint ?? ""),
         sealedSecret: secret?.success ? sealSecret(secret.data, record.key.dialogId) : stored?.sealedSecret,
       };
-      return validate(record, credentials, operator.actor);
+      return startValidation(record, credentials, turn, operator.actor);
     },
 
-    async "onboard.retry"(record, _turn, _data, operator) {
+    async "onboard.retry"(record, turn, _data, operator) {
       const credentials = record.data.credentials;
       if (!credentials) return advance(record, "credentials", record.data);
-      return validate(record, credentials, operator.actor);
+      return startValidation(record, credentials, turn, operator.actor);
     },
 
     async "onboard.next"(record) {
@@ -230,9 +326,7 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       const domains = record.data.report?.tenant?.domains ?? [];
       if (!domains.includes(domain)) {
         return {
-          card: await cardFor(record, {
-            errors: { m365Domain: `M365 domain: choose one of ${domains.join(", ")}.` },
-          }),
+          card: await cardFor(record, { errors: { m365Domain: `M365 domain: choose one of ${domains.join(", ")}.` } }),
         };
       }
       return advance(record, "summary", { ...record.data, m365Domain: domain });
@@ -243,74 +337,86 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       if (!d.details || !d.credentials || !d.report?.ok) return advance(record, "details", d);
       // Claim the Create first: the second of a double click finds the revision moved and is refused.
       const claimedAt = at();
-      if (
-        !(await deps.store.updateDialog(record.key, record.rev, { step: "creating", data: d, updatedAt: claimedAt }))
-      ) {
+      const data = withFeedback(d, {});
+      if (!(await deps.store.updateDialog(record.key, record.rev, { step: "creating", data, updatedAt: claimedAt }))) {
         return stale(record.key);
       }
-      let claimed: DialogRecord<OnboardingData> = {
+      const claimed: DialogRecord<OnboardingData> = {
         ...record,
         step: "creating",
         rev: record.rev + 1,
+        data,
         updatedAt: claimedAt,
       };
-      const actor = operator.actor;
-      let customerId: string;
-      const customer = d.details.customer;
-      if (customer.kind === "existing") customerId = customer.id;
-      else if (customer.createdId) customerId = customer.createdId;
-      else {
-        const created = await deps.onboarding.createCustomer({ name: customer.name }, actor);
-        if (!created.ok) return advance(claimed, "details", d, refusal(created));
-        customerId = created.value.id;
-        // Remember the new customer at once, so a retried Create does not make a second one.
-        const data: OnboardingData = {
-          ...d,
-          details: { ...d.details, customer: { ...customer, createdId: customerId } },
-        };
-        const updatedAt = at();
-        if (!(await deps.store.updateDialog(claimed.key, claimed.rev, { step: "creating", data, updatedAt }))) {
-          return stale(record.key);
-        }
-        claimed = { ...claimed, data, rev: claimed.rev + 1, updatedAt };
-      }
-      const input: CreateServiceInput = {
-        customerId,
-        shortName: d.details.shortName,
-        licenseType: d.details.licenseType,
-        licensedUsers: d.details.licensedUsers,
-        m365: {
-          cloud: d.credentials.cloud,
-          tenantId: d.credentials.tenantId,
-          clientId: d.credentials.clientId,
-          clientSecret: deps.sealer.open(d.credentials.sealedSecret, record.key.dialogId),
-        },
-        ...(d.m365Domain ? { directRouting: { m365Domain: d.m365Domain } } : {}),
-      };
-      const result = await deps.onboarding.createService(input, actor, record.key.dialogId);
-      if (!result.ok) {
-        if (result.kind === "name_taken" || result.kind === "invalid") {
-          const back = result.problems.some((p) => p.path === "shortName" || p.path === "customerId");
-          return advance(claimed, back ? "details" : "settings", claimed.data, refusal(result));
-        }
-        if (result.kind === "credentials_invalid" && result.report) {
-          return advance(claimed, "report", { ...claimed.data, report: result.report }, { notice: result.message });
-        }
-        return advance(claimed, "summary", claimed.data, { notice: result.message });
-      }
-      // Done: the dialog and its sealed secret go; the service holds its own sealed copy now.
-      await deps.store.deleteDialog(record.key);
-      await deps.onCreated?.(result.value.id, turn, operator);
-      return { card: createdCard(result.value) };
+      return soon(claimed, "summary", turn, create(claimed, turn, operator));
     },
   };
+
+  /** Create, from the claimed `creating` record: the customer if new, then the service (it validates again). */
+  async function create(
+    record: DialogRecord<OnboardingData>,
+    turn: InboundTurn,
+    operator: TurnOperator,
+  ): Promise<CardAnswer> {
+    let claimed = record;
+    const d = record.data;
+    if (!d.details || !d.credentials) return advance(claimed, "details", d);
+    const actor = operator.actor;
+    let customerId: string;
+    const customer = d.details.customer;
+    if (customer.kind === "existing") customerId = customer.id;
+    else if (customer.createdId) customerId = customer.createdId;
+    else {
+      const created = await deps.onboarding.createCustomer({ name: customer.name }, actor);
+      if (!created.ok) return advance(claimed, "details", d, refusal(created));
+      customerId = created.value.id;
+      // Remember the new customer at once, so a retried Create does not make a second one.
+      const data: OnboardingData = {
+        ...d,
+        details: { ...d.details, customer: { ...customer, createdId: customerId } },
+      };
+      const updatedAt = at();
+      if (!(await deps.store.updateDialog(claimed.key, claimed.rev, { step: "creating", data, updatedAt }))) {
+        return stale(record.key);
+      }
+      claimed = { ...claimed, data, rev: claimed.rev + 1, updatedAt };
+    }
+    const input: CreateServiceInput = {
+      customerId,
+      shortName: d.details.shortName,
+      licenseType: d.details.licenseType,
+      licensedUsers: d.details.licensedUsers,
+      m365: {
+        cloud: d.credentials.cloud,
+        tenantId: d.credentials.tenantId,
+        clientId: d.credentials.clientId,
+        clientSecret: deps.sealer.open(d.credentials.sealedSecret, record.key.dialogId),
+      },
+      ...(d.m365Domain ? { directRouting: { m365Domain: d.m365Domain } } : {}),
+    };
+    const result = await deps.onboarding.createService(input, actor, record.key.dialogId);
+    if (!result.ok) {
+      if (result.kind === "name_taken" || result.kind === "invalid") {
+        const back = result.problems.some((p) => p.path === "shortName" || p.path === "customerId");
+        return advance(claimed, back ? "details" : "settings", claimed.data, refusal(result));
+      }
+      if (result.kind === "credentials_invalid" && result.report) {
+        return advance(claimed, "report", { ...claimed.data, report: result.report }, { notice: result.message });
+      }
+      return advance(claimed, "summary", claimed.data, { notice: result.message });
+    }
+    // Done: the dialog and its sealed secret go; the service holds its own sealed copy now.
+    await deps.store.deleteDialog(record.key);
+    await deps.onCreated?.(result.value.id, turn, operator);
+    return { card: createdCard(result.value) };
+  }
 
   const dialog: OnboardingDialog = {
     async sweep() {
       return deps.store.deleteDialogsUpdatedBefore(new Date(deps.now().getTime() - deps.ttlMs).toISOString());
     },
 
-    async start(turn, operator) {
+    async start(turn, operator, post) {
       // Each new dialog clears the abandoned ones, so their secrets go even when the scheduler's timer is off.
       await dialog.sweep();
       const dialogId = randomUUID();
@@ -324,27 +430,38 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
         },
         updatedAt: at(),
       };
-      await deps.store.createDialog(record);
-      return cardFor(record);
+      // Posted first, so the dialog keeps the message id the connector answered (docs/teams.md section 4).
+      const messageId = await post(await cardFor(record));
+      await deps.store.createDialog({ ...record, data: { ...record.data, ...(messageId ? { messageId } : {}) } });
     },
 
     async act(turn, event, operator) {
       const dialogId = str(event.data.dialogId);
+      const refresh = event.verb === "onboard.refresh";
       const handler = handlers[event.verb];
-      if (!dialogId || !handler) return { text: CLOSED };
+      if (!dialogId || (!handler && !refresh)) return { text: CLOSED };
       const key = dialogKey(turn, operator, dialogId);
       const record = await deps.store.getDialog<OnboardingData>(key);
       if (!record) return { text: CLOSED };
       if (expired(record)) {
         // Not swept yet: it goes now, with its sealed secret, and is never continued.
         await deps.store.deleteDialog(key);
+        syncMessage(record, turn, { text: expiredText(deps.ttlMs) });
         return { text: expiredText(deps.ttlMs) };
       }
+      // A refresh (automatic, or "Refresh card") only draws the current step: fast, and no state changes.
+      if (refresh || !handler) return { card: await cardFor(record) };
       const rev = Number(event.data.rev);
       const step = str(event.data.step);
-      const onStep = step === record.step || (step === "summary" && record.step === "creating");
+      const stuck = (record.step === "validating" || record.step === "creating") && isStuck(record, deps.now());
+      const onStep =
+        step === record.step ||
+        (stuck && step === "summary" && record.step === "creating") ||
+        (stuck && step === "credentials" && record.step === "validating");
       if (rev !== record.rev || !onStep) return { card: await cardFor(record, { notice: STALE }) };
-      return handler(record, turn, event.data, operator);
+      const answer = await handler(record, turn, event.data, operator);
+      syncMessage(record, turn, answer);
+      return answer;
     },
   };
   return dialog;

@@ -3,14 +3,20 @@
  * answers to stale, closed and expired clicks. onboarding.dialog.ts runs it; onboarding.view.ts draws its cards.
  */
 import type { Cloud, LicenseType, ValidationReport } from "@dr/contract";
+import type { TurnMessages } from "../app/answer-soon.js";
+import type { Background } from "../app/background.js";
 import type { CardActionEvent, CardAnswer } from "../app/bot-app.js";
 import type { TurnOperator } from "../app/operator.js";
-import type { AdaptiveCard } from "../cards/card.types.js";
+import type { AdaptiveCard, FieldErrors } from "../cards/card.types.js";
 import type { BotStateStore, DialogKey, OnboardingPort, SecretSealer } from "../ports.js";
 import type { InboundTurn } from "../turn.types.js";
 
-/** The wizard's steps in order; `creating` holds the dialog while Create runs, so a double click cannot run it twice. */
-export const STEPS = ["details", "credentials", "report", "settings", "summary", "creating"] as const;
+/**
+ * The wizard's steps in order (Back walks this list), then the two steps that hold the dialog while Microsoft is
+ * asked: `validating` (after credentials, or Validate again) and `creating` (after Create), so a double click cannot
+ * run the work twice and a refresh shows the working card.
+ */
+export const STEPS = ["details", "credentials", "report", "settings", "summary", "creating", "validating"] as const;
 /** One step. */
 export type Step = (typeof STEPS)[number];
 
@@ -31,9 +37,22 @@ export interface AcceptedCredentials {
   sealedSecret: unknown;
 }
 
+/** What a step said about the last click (a refusal, a rate limit), kept so that a card drawn later says it too. */
+export interface StepFeedback {
+  notice?: string;
+  errors?: FieldErrors;
+}
+
 /** What a dialog remembers between clicks (JSON in the store). `operator.name` is the display name, shown only. */
 export interface OnboardingData {
   operator: { userId: string; aadObjectId: string; name: string };
+  /**
+   * The id of the message that holds the wizard, as the connector answered when the bot sent it (docs/teams.md
+   * section 4: an invoke's `replyToId` may differ). Every state change replaces that message.
+   */
+  messageId?: string;
+  /** What the current step's card says about the last click; cleared by the next step. */
+  feedback?: StepFeedback;
   details?: AcceptedDetails;
   credentials?: AcceptedCredentials;
   report?: ValidationReport;
@@ -50,12 +69,26 @@ export interface OnboardingDialogDeps {
   ttlMs: number;
   /** Called after Create succeeded, e.g. to remember who onboarded the service for reminders. */
   onCreated?: (serviceId: string, turn: InboundTurn, operator: TurnOperator) => Promise<void>;
+  /** Where validations and Create keep running after the invoke was answered. */
+  background: Background;
+  /** How long a click waits for Microsoft before it answers with the working card, ms. */
+  budgetMs: number;
+  /** Replaces the wizard's message for everyone (outside the turn). */
+  messages: TurnMessages;
+  log?: { warn(o: object, m?: string): void };
 }
 
 /** The wizard's entry points. */
 export interface OnboardingDialog {
-  /** Opens a new dialog for the operator and returns its first card. */
-  start(turn: InboundTurn, operator: TurnOperator): Promise<AdaptiveCard>;
+  /**
+   * Opens a new dialog for the operator: `post` sends its first card as a new message and resolves to that
+   * message's id, which the dialog keeps to replace the message at every step.
+   */
+  start(
+    turn: InboundTurn,
+    operator: TurnOperator,
+    post: (card: AdaptiveCard) => Promise<string | undefined>,
+  ): Promise<void>;
   /** Handles a click on one of the wizard's cards (verbs `onboard.*` other than `onboard.start`). */
   act(turn: InboundTurn, event: CardActionEvent, operator: TurnOperator): Promise<CardAnswer>;
   /** Deletes the dialogs (and their sealed secrets) untouched for longer than the time to live; returns how many. */
@@ -73,6 +106,16 @@ export const STALE =
 /** The answer to a click on a finished, cancelled or swept dialog. */
 export const CLOSED =
   "This onboarding is no longer open: it was finished, cancelled or left unused for too long. Send **onboard** to start a new one.";
+
+/** A `validating` or `creating` step older than this did not finish (the server stopped mid-way): offer to retry. */
+export const STUCK_MS = 3 * 60_000;
+
+/** The notice of a step whose work did not finish. */
+export const INTERRUPTED =
+  "The last step did not finish (the server may have restarted while Microsoft was being asked). Please try again.";
+
+/** The notice when the work of a step failed on our side. */
+export const STEP_FAILED = "Sorry, something went wrong on my side while Microsoft was being asked. Please try again.";
 
 /** The answer to a click on a dialog left untouched for longer than its time to live. */
 export function expiredText(ttlMs: number): string {

@@ -3,20 +3,73 @@
  * or a refusal), and the values each card shows again.
  */
 import type { Customer } from "@dr/contract";
+import { execute } from "../cards/card.elements.js";
 import type { AdaptiveCard, FieldErrors } from "../cards/card.types.js";
 import { type CredentialsValues, credentialsCard } from "../cards/credentials.card.js";
 import { m365SettingsCard } from "../cards/m365-settings.card.js";
 import { NEW_CUSTOMER, type ServiceDetailsValues, serviceDetailsCard } from "../cards/service-details.card.js";
 import { summaryCard } from "../cards/summary.card.js";
 import { validationReportCard } from "../cards/validation-report.card.js";
+import { workingCard } from "../cards/working.card.js";
 import type { DialogRecord } from "../ports.js";
-import type { AcceptedCredentials, AcceptedDetails, OnboardingData, Step } from "./onboarding.model.js";
+import {
+  type AcceptedCredentials,
+  type AcceptedDetails,
+  INTERRUPTED,
+  type OnboardingData,
+  STUCK_MS,
+  type Step,
+} from "./onboarding.model.js";
 
-/** The card of the current step, from the stored record alone (for stale clicks and Back). */
+/** Whether a `validating` / `creating` step has run for longer than any validation can (the server stopped). */
+export function isStuck(record: DialogRecord<OnboardingData>, now: Date): boolean {
+  return Date.parse(record.updatedAt) + STUCK_MS <= now.getTime();
+}
+
+/**
+ * The card of the current step, from the stored record alone (for stale clicks, Back, refreshes and message
+ * updates). The step's stored feedback is shown unless `extra` says something else. Every card refreshes itself
+ * for the operator (Universal Actions `refresh` with their Teams id): their clients show the current step after a
+ * reload, on another device, and after each update of the message.
+ */
 export async function cardFor(
   record: DialogRecord<OnboardingData>,
   listCustomers: () => Promise<Customer[]>,
+  now: Date,
   extra: { notice?: string; errors?: FieldErrors } = {},
+): Promise<AdaptiveCard> {
+  const card = await drawStep(
+    record,
+    listCustomers,
+    now,
+    extra.notice || extra.errors ? extra : (record.data.feedback ?? {}),
+  );
+  return withRefresh(card, record);
+}
+
+/** The card with the dialog's refresh for its operator (none when their Teams id is unknown). */
+export function withRefresh(card: AdaptiveCard, record: DialogRecord<OnboardingData>): AdaptiveCard {
+  const userId = record.data.operator.userId;
+  if (!userId) return card;
+  return {
+    ...card,
+    refresh: {
+      action: {
+        type: "Action.Execute",
+        title: "Refresh",
+        verb: "onboard.refresh",
+        data: { dialogId: record.key.dialogId },
+      },
+      userIds: [userId],
+    },
+  };
+}
+
+async function drawStep(
+  record: DialogRecord<OnboardingData>,
+  listCustomers: () => Promise<Customer[]>,
+  now: Date,
+  extra: { notice?: string; errors?: FieldErrors },
 ): Promise<AdaptiveCard> {
   const dialog = { dialogId: record.key.dialogId, step: record.step, rev: record.rev };
   const d = record.data;
@@ -49,9 +102,29 @@ export async function cardFor(
         ...extra,
       });
     case "summary":
+      return summaryCard({ dialog, summary: summaryOf(d), ...extra });
     case "creating":
-      // `creating` left behind by a crash mid-create: Create may be clicked again (the idempotency key holds).
-      return summaryCard({ dialog: { ...dialog, step: "summary" }, summary: summaryOf(d), ...extra });
+      if (!isStuck(record, now)) return workingCard({ kind: "creating", subject: d.details?.shortName ?? "" });
+      // Left behind by a stop mid-create: Create may be clicked again (the idempotency key, the dialog id, holds).
+      return summaryCard({ dialog: { ...dialog, step: "summary" }, summary: summaryOf(d), notice: INTERRUPTED });
+    case "validating":
+      if (!isStuck(record, now)) {
+        return workingCard({
+          kind: "validating",
+          facts: [
+            ["Tenant ID", d.credentials?.tenantId ?? ""],
+            ["Application (client) ID", d.credentials?.clientId ?? ""],
+          ],
+          actions: [execute("Cancel", "onboard.cancel", dialog, { skipInputs: true })],
+        });
+      }
+      // Left behind by a stop mid-validation: the credentials card again, drawn on this revision.
+      return credentialsCard({
+        dialog: { ...dialog, step: "credentials" },
+        values: credentialValues(d.credentials),
+        ...(d.credentials ? { storedSecretHint: d.credentials.secretHint } : {}),
+        notice: INTERRUPTED,
+      });
   }
 }
 
