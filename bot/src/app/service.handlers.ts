@@ -5,7 +5,13 @@
 import { clientSecretSchema, fieldMessageOf, type Service, type ValidationReport } from "@dr/contract";
 import { md } from "../cards/card.elements.js";
 import type { AdaptiveCard } from "../cards/card.types.js";
-import { type ReminderReason, type ReminderService, reminderCard } from "../cards/reminder.card.js";
+import {
+  type RemindedSecret,
+  type ReminderReason,
+  type ReminderService,
+  reminderCard,
+  reminderResolved,
+} from "../cards/reminder.card.js";
 import { replaceSecretCard } from "../cards/replace-secret.card.js";
 import { servicesListCard } from "../cards/services-list.card.js";
 import { validationReportCard } from "../cards/validation-report.card.js";
@@ -145,10 +151,21 @@ export function createServiceHandlers(deps: ServiceHandlerDeps): ServiceHandlers
             ? { kind: "failed" }
             : { kind: "expiring", threshold: Number(data.threshold) || 30 };
       const link = await deps.store.getServiceOperator(serviceId);
+      const current = reminderServiceOf(service);
+      // The secret the card was about (older cards carry none: then it is taken as the current one).
+      const reminded: RemindedSecret =
+        typeof data.remindedHint === "string"
+          ? {
+              hint: data.remindedHint,
+              ...(typeof data.remindedExpiresAt === "string" ? { expiresAt: data.remindedExpiresAt } : {}),
+            }
+          : { hint: current.secretHint, ...(current.secretExpiresAt ? { expiresAt: current.secretExpiresAt } : {}) };
       return {
         card: reminderCard({
-          service: reminderServiceOf(service),
+          service: current,
           reason,
+          reminded,
+          resolved: reminderResolved(reason, reminded, current),
           ...(link?.userId ? { operatorUserId: link.userId } : {}),
         }),
       };

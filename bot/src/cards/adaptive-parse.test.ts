@@ -171,6 +171,16 @@ function everyCard(name: string): [string, AdaptiveCard][] {
     ],
     ["reminder, expired", reminderCard({ service: reminderService, reason: { kind: "expired" } })],
     [
+      "reminder, resolved",
+      reminderCard({
+        service: reminderService,
+        reason: { kind: "expired" },
+        reminded: { hint: name.slice(0, 3), expiresAt: "2029-01-01T00:00:00.000Z" },
+        resolved: true,
+        operatorUserId: "29:op",
+      }),
+    ],
+    [
       "reminder, failed",
       reminderCard({ service: reminderService, reason: { kind: "failed" }, operatorUserId: "29:op" }),
     ],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { adaptiveCardsProblems } from "./adaptive-parse.test-helper.js";
 import { teamsCardProblems } from "./card-rules.js";
-import { reminderCard } from "./reminder.card.js";
+import { reminderCard, reminderResolved } from "./reminder.card.js";
 
 const service = {
   id: "s1",
@@ -34,5 +34,28 @@ describe("reminderCard", () => {
     expect(teamsCardProblems(failed)).toEqual([]);
     expect(adaptiveCardsProblems(failed)).toEqual([]);
     expect(JSON.stringify(failed)).toContain("Validate Authentication failed");
+  });
+
+  it("is drawn as resolved once the secret was replaced and validates, keeping its refresh", () => {
+    const reminded = { hint: "abc", expiresAt: "2030-01-08T00:00:00.000Z" };
+    const reason = { kind: "expiring", threshold: 7 } as const;
+    const replaced = {
+      ...service,
+      status: "connected",
+      secretHint: "xyz",
+      secretExpiresAt: "2031-01-01T00:00:00.000Z",
+      daysUntilExpire: 300,
+    };
+    expect(reminderResolved(reason, reminded, service)).toBe(false);
+    expect(reminderResolved(reason, reminded, replaced)).toBe(true);
+    expect(reminderResolved(reason, reminded, { ...replaced, status: "auth_failed" })).toBe(false);
+    expect(reminderResolved({ kind: "failed" }, reminded, { ...service, status: "auth_failed" })).toBe(false);
+    expect(reminderResolved({ kind: "failed" }, reminded, { ...service, status: "connected" })).toBe(true);
+    const card = reminderCard({ service: replaced, reason, reminded, resolved: true, operatorUserId: "29:op" });
+    expect(teamsCardProblems(card)).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain("Resolved: the client secret of acme was replaced");
+    expect(card.actions?.map((a) => a.verb)).toEqual(["service.validate"]);
+    expect(card.refresh?.action.data).toMatchObject({ remindedHint: "abc", remindedExpiresAt: reminded.expiresAt });
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The proactive reminder: a secret nears or passed its expiry, or a validation newly failed. It refreshes itself
  * for the operator who onboarded the service (Universal Actions `refresh`), and offers Validate now and Replace
- * secret.
+ * secret. Once the cause is gone (the secret was replaced, the service validates again) it is drawn as resolved,
+ * so a reminder seen later, on the refresh or after the scheduler updated the message, does not ask for work that
+ * was done.
  */
 import { adaptiveCard, execute, fact, maskedSecret, md, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
 import type { AdaptiveCard } from "./card.types.js";
@@ -31,6 +33,30 @@ export interface ReminderCardInput {
   operatorUserId?: string;
   /** Deep link to the service in the tab, for the "more" line when the failures do not all fit. */
   tabUrl?: string;
+  /**
+   * The secret the reminder was about, as the card showed it (hint and expiry; never the secret): carried in the
+   * refresh data so that a redraw can tell whether it was replaced since. Default: the service's current secret.
+   */
+  reminded?: RemindedSecret;
+  /** Drawn as resolved: the cause is gone. */
+  resolved?: boolean;
+}
+
+/** The secret a reminder was about. */
+export interface RemindedSecret {
+  hint: string;
+  expiresAt?: string;
+}
+
+/**
+ * Whether the cause of a reminder is gone: for an expiry reminder, the service now has another secret and it
+ * validates; for a failure reminder, the service validates again.
+ */
+export function reminderResolved(reason: ReminderReason, reminded: RemindedSecret, service: ReminderService): boolean {
+  const validates = service.status === "connected" || service.status === "expiring";
+  if (reason.kind === "failed") return validates;
+  const replaced = service.secretHint !== reminded.hint || service.secretExpiresAt !== reminded.expiresAt;
+  return replaced && validates && (service.daysUntilExpire ?? 0) > (reason.kind === "expiring" ? reason.threshold : 0);
 }
 
 /** The headline of a reminder (Markdown: the short name is escaped). */
@@ -46,14 +72,53 @@ export function reminderHeadline(reason: ReminderReason, service: ReminderServic
   }
 }
 
+/** The headline of a resolved reminder. */
+function resolvedHeadline(reason: ReminderReason, service: ReminderService): string {
+  const name = md(service.shortName);
+  if (reason.kind === "failed") return `✅ Resolved: ${name} validates again`;
+  const until = service.secretExpiresAt ? `; the new one expires on ${service.secretExpiresAt.slice(0, 10)}` : "";
+  return `✅ Resolved: the client secret of ${name} was replaced${until}`;
+}
+
 /** Builds the reminder card, within the card budget (card-budget.ts). */
 export function reminderCard(input: ReminderCardInput): AdaptiveCard {
   const { service, reason } = input;
+  const reminded = input.reminded ?? {
+    hint: service.secretHint,
+    ...(service.secretExpiresAt ? { expiresAt: service.secretExpiresAt } : {}),
+  };
   const refreshData = {
     serviceId: service.id,
     reason: reason.kind,
     ...(reason.kind === "expiring" ? { threshold: reason.threshold } : {}),
+    remindedHint: reminded.hint,
+    ...(reminded.expiresAt ? { remindedExpiresAt: reminded.expiresAt } : {}),
   };
+  const refresh = input.operatorUserId
+    ? {
+        action: { type: "Action.Execute" as const, title: "Refresh", verb: "reminder.refresh", data: refreshData },
+        userIds: [input.operatorUserId],
+      }
+    : undefined;
+  if (input.resolved) {
+    return adaptiveCard(
+      [
+        title(resolvedHeadline(reason, service)),
+        text(`${md(service.customerName)} · ${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}`, {
+          isSubtle: true,
+        }),
+        {
+          type: "FactSet",
+          facts: [
+            fact("Client secret", maskedSecret(service.secretHint)),
+            ...(service.secretExpiresAt ? [fact("Expires", service.secretExpiresAt.slice(0, 10))] : []),
+          ],
+        },
+      ],
+      [execute("Validate now", "service.validate", { serviceId: service.id })],
+      refresh,
+    );
+  }
   return fitEntries(service.failures ?? [], (failures, hidden) =>
     adaptiveCard(
       [
@@ -76,12 +141,7 @@ export function reminderCard(input: ReminderCardInput): AdaptiveCard {
         execute("Validate now", "service.validate", { serviceId: service.id }),
         execute("Replace secret", "service.replaceSecret.open", { serviceId: service.id }),
       ],
-      input.operatorUserId
-        ? {
-            action: { type: "Action.Execute", title: "Refresh", verb: "reminder.refresh", data: refreshData },
-            userIds: [input.operatorUserId],
-          }
-        : undefined,
+      refresh,
     ),
   );
 }
