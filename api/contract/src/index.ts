@@ -3,5 +3,6 @@ export * from "./checks.js";
 export type * from "./dto.js";
 export * from "./field-message.js";
 export * from "./inputs.schema.js";
+export * from "./invitations.schema.js";
 export * from "./onboarding.schema.js";
 export * from "./settings.js";
