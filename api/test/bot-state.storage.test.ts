@@ -248,6 +248,11 @@ describe.each(ENGINES)("reminder outbox on $name", ({ name: engine, setup }) => 
     expect(row).toMatchObject({ state: "sent", attempts: 3, sentAt: t2, activityId: "activity-7" });
     expect(row?.leaseUntil).toBeUndefined();
     expect(await store.listDueReminders("2027-01-01T00:00:00.000Z", 10)).toHaveLength(1);
+    // Its cause gone, two copies resolve it at once: one wins and updates the message.
+    const resolving = await Promise.all([1, 2].map(() => store.resolveReminder(k, "2026-02-02T00:00:00.000Z")));
+    expect(resolving.filter(Boolean)).toHaveLength(1);
+    const [after] = (await store.listReminderDeliveries("s1")).filter((r) => r.key.recipient === "19:general");
+    expect(after).toMatchObject({ state: "resolved", activityId: "activity-7" });
   });
 
   it("finds a tenant's most recent reference, and a user's most recent personal chat", async () => {

@@ -25,10 +25,10 @@ const valid = sandboxValid;
 const OPERATOR = TEAMS.operator.aadObjectId;
 const OPENED = `a:personal-${OPERATOR}`;
 /**
- * Requests one send makes when throttled: botbuilder's HTTP pipeline (@azure/core-rest-pipeline) retries a 429 itself
- * 3 times, honouring Retry-After, before the adapter sees it. A "throttled send" in these tests is 4 answers of 429.
+ * Requests one send makes when throttled: one. botbuilder's HTTP pipeline would retry a 429 itself 3 times; the
+ * adapter removes those retries from proactive calls, so the bot's own policy (in the database) is the only one.
  */
-const TRIES_PER_SEND = 4;
+const TRIES_PER_SEND = 1;
 /** The fake answers the next send into `conversationId` with 429 and Retry-After 1 s. */
 const throttle = (fake: FakeConnector, conversationId: string) =>
   fake.throttled.set(conversationId, { remaining: TRIES_PER_SEND, retryAfterSeconds: 1 });

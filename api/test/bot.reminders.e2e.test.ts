@@ -182,10 +182,17 @@ describe.each(ENGINES)("bot reminders on $name", (engine) => {
       f.setDay(98);
       await app.bot.scheduler.runOnce();
       expect(headlines(f.fake)).toHaveLength(1);
-      // It recovers, then fails again: a new episode, one new reminder.
+      // It recovers: the failure reminder's message now says so (the card's state stays true for everyone), once.
+      const reminder = f.fake.calls.find(
+        (c) => c.method === "POST" && JSON.stringify(c.activity).includes("Validate Authentication failed"),
+      );
       fixture.enabled = true;
       f.setDay(97);
-      await app.bot.scheduler.runOnce();
+      expect((await app.bot.scheduler.runOnce()).resolved).toBe(1);
+      const resolved = await f.fake.waitForUpdate(reminder?.id ?? "", (a) => JSON.stringify(a).includes("Resolved: "));
+      expect(JSON.stringify(resolved)).toContain("validates again");
+      expect((await app.bot.store.listReminderDeliveries(f.service.id)).map((d) => d.state)).toContain("resolved");
+      // It fails again: a new episode, one new reminder.
       fixture.enabled = false;
       f.setDay(96);
       await app.bot.scheduler.runOnce();

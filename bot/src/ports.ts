@@ -83,8 +83,11 @@ export interface ReminderKey {
   recipient: string;
 }
 
-/** Where a reminder delivery stands: waiting (first try or retry), sent, given up, dropped (gone), cancelled. */
-export type ReminderState = "pending" | "sent" | "failed" | "dropped" | "cancelled";
+/**
+ * Where a reminder delivery stands: waiting (first try or retry), sent, given up, dropped (gone), cancelled, or
+ * resolved (it was sent, its cause went away, and its message was replaced by the resolved card).
+ */
+export type ReminderState = "pending" | "sent" | "failed" | "dropped" | "cancelled" | "resolved";
 
 /** A reminder to deliver, as the scheduler claims it (the outbox row, inserted once before any send). */
 export interface NewReminderDelivery {
@@ -212,6 +215,11 @@ export interface BotStateStore {
   leaseReminder(key: ReminderKey, expectedAttempts: number, lease: ReminderLease): Promise<boolean>;
   /** Records how the attempt ended and frees the lease; false (nothing written) when `owner` no longer holds it. */
   settleReminder(key: ReminderKey, owner: string, settlement: ReminderSettlement): Promise<boolean>;
+  /**
+   * Marks a sent reminder resolved (compare-and-set from `sent`): true for exactly one caller, which then replaces
+   * the reminder's message with the resolved card.
+   */
+  resolveReminder(key: ReminderKey, at: string): Promise<boolean>;
   /** Every outbox row (of one service), for operators and tests. */
   listReminderDeliveries(serviceId?: string): Promise<ReminderDelivery[]>;
 

@@ -56,7 +56,7 @@ export interface BotReminderKey {
 }
 
 /** Delivery states of the reminder outbox. */
-export type BotReminderState = "pending" | "sent" | "failed" | "dropped" | "cancelled";
+export type BotReminderState = "pending" | "sent" | "failed" | "dropped" | "cancelled" | "resolved";
 
 /** A reminder as the scheduler claims it. */
 export interface BotNewReminderDelivery {
@@ -138,6 +138,8 @@ export interface BotStateRepository {
   leaseReminder(key: BotReminderKey, expectedAttempts: number, lease: BotReminderLease): Promise<boolean>;
   /** Writes only while `owner` holds the lease. */
   settleReminder(key: BotReminderKey, owner: string, settlement: BotReminderSettlement): Promise<boolean>;
+  /** Compare-and-set from `sent` to `resolved`: true for exactly one caller. */
+  resolveReminder(key: BotReminderKey, at: string): Promise<boolean>;
   listReminderDeliveries(serviceId?: string): Promise<BotReminderDeliveryRecord[]>;
 
   getLastOk(serviceId: string): Promise<string | undefined>;
@@ -157,7 +159,7 @@ function conversationOf(r: Selectable<BotConversationsTable>): BotConversationRe
   };
 }
 
-const REMINDER_STATES: readonly BotReminderState[] = ["pending", "sent", "failed", "dropped", "cancelled"];
+const REMINDER_STATES: readonly BotReminderState[] = ["pending", "sent", "failed", "dropped", "cancelled", "resolved"];
 
 /** An outbox row in the port's shape. */
 function deliveryOf(r: Selectable<BotReminderDeliveriesTable>): BotReminderDeliveryRecord {
@@ -435,6 +437,20 @@ export function createBotStateRepository(db: Kysely<Database>): BotStateReposito
         .where("threshold", "=", k.threshold)
         .where("recipient", "=", k.recipient)
         .where("lease_owner", "=", owner)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async resolveReminder(key, at) {
+      const k = whereReminder(key);
+      const result = await db
+        .updateTable("bot_reminder_deliveries")
+        .set({ state: "resolved", updated_at: at })
+        .where("service_id", "=", k.service_id)
+        .where("secret_id", "=", k.secret_id)
+        .where("threshold", "=", k.threshold)
+        .where("recipient", "=", k.recipient)
+        .where("state", "=", "sent")
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },

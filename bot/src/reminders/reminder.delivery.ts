@@ -39,7 +39,7 @@ export function storeReason(reason: ReminderReason, failures: readonly string[] 
   return JSON.stringify(stored);
 }
 
-function readReason(text: string): { reason: ReminderReason; failures: string[] } | undefined {
+export function readReason(text: string): { reason: ReminderReason; failures: string[] } | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -21,6 +21,7 @@ import {
   type ReminderDeliveryDeps,
   storeReason,
 } from "./reminder.delivery.js";
+import { resolveSentReminders } from "./reminder.resolve.js";
 import { currentSlot, daysUntil, expiryThreshold, failedForExpiry, outcomeOf } from "./reminder.rules.js";
 import { createSendPacer, type SendPacer } from "./send-pacer.js";
 
@@ -58,6 +59,8 @@ export interface RunSummary extends DeliveryCounts {
   unknown: number;
   /** Reminders claimed (outbox rows inserted) by this run. */
   queued: number;
+  /** Sent reminders whose message was replaced by the resolved card (their cause went away). */
+  resolved: number;
 }
 
 /** The scheduler. */
@@ -75,12 +78,13 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
   /** Services whose last try gave no answer, and when to try again (this process only; a restart retries at once). */
   const retryAt = new Map<string, number>();
   let running: Promise<RunSummary> | undefined;
+  const pacer = deps.pacer ?? createSendPacer();
   const delivery = createReminderDelivery({
     onboarding: deps.onboarding,
     store: deps.store,
     outbound: deps.outbound,
     now: deps.now,
-    pacer: deps.pacer ?? createSendPacer(),
+    pacer,
     ...(deps.allowedTenantId !== undefined ? { allowedTenantId: deps.allowedTenantId } : {}),
     ...deps.delivery,
     ...(deps.log ? { log: deps.log } : {}),
@@ -181,7 +185,16 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
       reason = { kind: "expiring", threshold: Number(bucket) };
       threshold = bucket;
     }
-    if (outcome === "ok") await deps.store.putLastOk(service.id, now.toISOString());
+    if (outcome === "ok") {
+      await deps.store.putLastOk(service.id, now.toISOString());
+      // Reminders sent earlier whose cause is gone now say so, for everyone who sees them.
+      const resolved = await resolveSentReminders(
+        { store: deps.store, outbound: deps.outbound, pacer, now: deps.now, ...(deps.log ? { log: deps.log } : {}) },
+        fresh,
+        settings,
+      );
+      summary.resolved += resolved;
+    }
     if (reason && threshold)
       await remind(fresh, report, reason, { serviceId: service.id, secretId, threshold }, summary, now);
   }
@@ -191,6 +204,7 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
       validated: 0,
       unknown: 0,
       queued: 0,
+      resolved: 0,
       sent: 0,
       dropped: 0,
       failedSends: 0,

@@ -232,6 +232,21 @@ export function createBotEndpoint(options: BotEndpointOptions): BotEndpoint {
 
   const optionalId = (id: string | undefined) => (id ? { activityId: id } : {});
 
+  /**
+   * botbuilder's HTTP pipeline (@azure/core-rest-pipeline under botframework-connector) retries a 429 or a 5xx up to
+   * three times on its own, and its options give no way to turn that off (botbuilder-stdlib ignores
+   * `noRetryPolicy`). For proactive calls the bot has its own retry policy, kept in the database, paced and bounded
+   * by a timeout (docs/teams.md section 9), so the library's retries are removed from the connector client of the
+   * proactive turn: one attempt is one request. This reaches into the pinned 4.23.3's objects (the turn state's
+   * connector client and its `client.pipeline`); if they change, nothing is removed and the library retries again.
+   */
+  const withoutLibraryRetries = (context: TurnContext): void => {
+    const connector = context.turnState.get(adapter.ConnectorClientKey) as
+      | { client?: { pipeline?: { removePolicy(options: { phase: "Retry" }): unknown } } }
+      | undefined;
+    connector?.client?.pipeline?.removePolicy({ phase: "Retry" });
+  };
+
   /** Runs one proactive call in a stored conversation; a refused host or a connector error becomes the outcome. */
   const proactive = async (
     ref: ConversationRef,
@@ -265,6 +280,7 @@ export function createBotEndpoint(options: BotEndpointOptions): BotEndpoint {
     try {
       await adapter.continueConversationAsync(appId, reference, async (context) => {
         try {
+          withoutLibraryRetries(context);
           outcome = await call(context);
         } catch (error) {
           failed = { error };
