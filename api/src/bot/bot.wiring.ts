@@ -25,6 +25,7 @@ import {
   NotFoundError,
   RateLimitedError,
 } from "../errors.js";
+import type { InvitationNotifier } from "../invitations/invitation-notifier.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import { botDialogAad } from "../secrets/associated-data.js";
 import type { SealedSecret, SecretStore } from "../secrets/secret-store.types.js";
@@ -125,6 +126,11 @@ export interface BotModuleDeps {
 /** The bot inside the server. */
 export interface BotModule extends Bot {
   store: BotStateStore;
+  /**
+   * Tells the operator who sent an invitation that it was completed (a card with Continue onboarding in their
+   * personal chat). Optional until the bot implements it; the invitations feature calls it when present.
+   */
+  invitationNotifier?: InvitationNotifier;
 }
 
 /** Builds the bot from the server's parts. */
