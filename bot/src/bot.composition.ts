@@ -17,11 +17,21 @@ import { NO_IDENTITY, objectIdActor, objectIdOf, type TurnOperator } from "./app
 import { createServiceHandlers } from "./app/service.handlers.js";
 import { textOf } from "./app/values.js";
 import { helpCard } from "./cards/help.card.js";
+import { invitationLinkCard } from "./cards/invitation-link.card.js";
 import { servicesListCard } from "./cards/services-list.card.js";
 import type { ConnectorPolicy } from "./connector-hosts.js";
 import { createOnboardingDialog } from "./dialog/onboarding.dialog.js";
-import type { BotStateStore, OnboardingPort, OperatorAccess, OperatorPermission, SecretSealer } from "./ports.js";
+import { createInvitationNotifier } from "./invitations/invitation.notifier.js";
+import type {
+  BotStateStore,
+  InvitationNotice,
+  OnboardingPort,
+  OperatorAccess,
+  OperatorPermission,
+  SecretSealer,
+} from "./ports.js";
 import { createReminderScheduler, type ReminderScheduler } from "./reminders/reminder.scheduler.js";
+import { createSendPacer } from "./reminders/send-pacer.js";
 import type { ConversationRef, InboundTurn } from "./turn.types.js";
 
 /** Default time to live of an untouched dialog (BOT_DIALOG_TTL_HOURS): 24 h. */
@@ -53,6 +63,11 @@ export interface BotDeps {
   allowedTenantId?: string;
   /** The operators' app roles and names (entra mode); absent: everyone may do everything (dev mode). */
   access?: OperatorAccess;
+  /**
+   * The tab's onboarding wizard with an invitation chosen (a Teams deep link), when the server knows the Teams app;
+   * absent: the invitation-completed card's Continue onboarding starts the bot's dialog instead.
+   */
+  tabWizardUrl?: (invitationId: string) => string | undefined;
   log?: {
     info(o: object, m?: string): void;
     warn(o: object, m?: string): void;
@@ -72,6 +87,13 @@ export interface Bot {
    * endpoint waits for it before its first turn. Never rejects: a failure is logged.
    */
   ready: Promise<void>;
+  /**
+   * Tells the operator who sent an invitation that the customer's admin completed it: a card with Continue onboarding
+   * in their personal chat (opened where needed), paced and under a timeout. Never rejects; resolves true when sent.
+   */
+  notifyInvitationCompleted(notice: InvitationNotice): Promise<boolean>;
+  /** Tells the operator that an invitation they sent was dropped (expired, or completed and not used in time). */
+  notifyInvitationDropped(notice: InvitationNotice): Promise<boolean>;
 }
 
 /** Our conversation reference for the turn's conversation (tenant id in lower case, as stored and compared). */
@@ -91,6 +113,17 @@ export function conversationRefOf(turn: InboundTurn): ConversationRef {
 /** The answer to Start onboarding on a card: the wizard comes as a new message. */
 export const WIZARD_BELOW = "The onboarding wizard is in a new message below.";
 
+/** The answer to `invite` outside the operator's personal chat: the link is a bearer token. */
+export const INVITE_PERSONAL_ONLY =
+  "Send it in our personal chat: the invitation link lets whoever has it enter the customer's credentials, so I show it only there.";
+
+/** The answer to `invite` where the server has no invitations. */
+export const INVITATIONS_UNAVAILABLE = "Invitations are not available on this server.";
+
+/** The answer to `onboard.fromInvitation` for an invitation that cannot be used. */
+export const INVITATION_NOT_READY =
+  "That invitation cannot be used to onboard any more: it was used, revoked or dropped, or is not completed yet. Send **services** or open the tab's services page for its state.";
+
 /** The answer to a turn from outside the provider's tenant. */
 export const FOREIGN_TENANT = "This bot serves the provider's own operators only; your organisation cannot use it.";
 
@@ -108,7 +141,7 @@ export { NO_IDENTITY } from "./app/operator.js";
 /** What each command and card verb needs (help needs nothing: it says what the bot does). */
 function needOf(kind: "command" | "verb", name: string): OperatorPermission | undefined {
   if (kind === "command") {
-    if (name === "onboard" || name === "validate") return "operate";
+    if (name === "onboard" || name === "validate" || name === "invite") return "operate";
     return name === "services" ? "read" : undefined;
   }
   const reading = ["services.list", "service.validate.show", "reminder.refresh"];
@@ -179,6 +212,8 @@ export function createBot(deps: BotDeps): Bot {
     },
   };
   const answerSoon = createAnswerSoon({ background, messages, budgetMs });
+  // One pacer for every proactive send of this process: reminders and invitation notices share Teams' windows.
+  const pacer = createSendPacer();
 
   const dialog = createOnboardingDialog({
     onboarding: deps.onboarding,
@@ -258,6 +293,43 @@ export function createBot(deps: BotDeps): Bot {
           );
           return;
         }
+        case "invite": {
+          if (!operator) return;
+          // The link is a bearer token: only ever into the operator's own personal chat, never a channel.
+          if (turn.conversation.type !== "personal") {
+            await actions.send({ text: INVITE_PERSONAL_ONLY });
+            return;
+          }
+          const invitations = deps.onboarding.invitations;
+          if (!invitations) {
+            await actions.send({ text: INVITATIONS_UNAVAILABLE });
+            return;
+          }
+          const wanted = command.customerName.toLowerCase();
+          const customers = await deps.onboarding.listCustomers();
+          const customer = customers.find((c) => c.name.toLowerCase() === wanted);
+          if (!customer) {
+            await actions.send({
+              text: "No customer has that name. Send **invite <customer name> <e-mail>** with a customer's exact name (the services list shows them), or add the customer in the tab first.",
+            });
+            return;
+          }
+          const created = await invitations.create(
+            { customerId: customer.id, ...(command.email ? { email: command.email } : {}) },
+            {
+              actor: operator.actor,
+              objectId: operator.aadObjectId,
+              tenantId: (turn.conversation.tenantId ?? "").toLowerCase(),
+            },
+          );
+          if (!created.ok) {
+            // The API's message may quote the address typed: sent as it is (text messages are not card Markdown).
+            await actions.send({ text: created.problems[0]?.message ?? created.message });
+            return;
+          }
+          await actions.send({ card: invitationLinkCard(created.value) });
+          return;
+        }
         case "help":
           await actions.send({ card: helpCard() });
           return;
@@ -296,6 +368,13 @@ export function createBot(deps: BotDeps): Bot {
         }
         case "reminder.refresh":
           return services.refreshReminder(serviceId, event.data);
+        case "onboard.fromInvitation": {
+          // A new wizard message with the invitation chosen; the clicked card (the notice) stays as it is.
+          const invitation = await deps.onboarding.invitations?.get(textOf(event.data.invitationId));
+          if (invitation?.status !== "completed") return { text: INVITATION_NOT_READY };
+          await dialog.start(turn, operator, (card) => actions.send({ card }), { invitation });
+          return { text: WIZARD_BELOW };
+        }
         default:
           if (event.verb.startsWith("onboard.")) return dialog.act(turn, event, operator);
           return { text: "That button is no longer supported. Send **help**." };
@@ -328,7 +407,17 @@ export function createBot(deps: BotDeps): Bot {
     ...(deps.log ? { log: deps.log } : {}),
   });
   outbound = endpoint.outbound;
+  const notifier = createInvitationNotifier({
+    store: deps.store,
+    outbound: endpoint.outbound,
+    pacer,
+    now,
+    ...(allowed !== undefined ? { allowedTenantId: allowed } : {}),
+    ...(deps.tabWizardUrl ? { tabWizardUrl: deps.tabWizardUrl } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
   const scheduler = createReminderScheduler({
+    pacer,
     onboarding: deps.onboarding,
     store: deps.store,
     outbound: endpoint.outbound,
@@ -352,5 +441,13 @@ export function createBot(deps: BotDeps): Bot {
     scheduler,
     ready,
     drain: () => background.drain(),
+    notifyInvitationCompleted: async (notice) => {
+      await ready;
+      return notifier.invitationCompleted(notice);
+    },
+    notifyInvitationDropped: async (notice) => {
+      await ready;
+      return notifier.invitationDropped(notice);
+    },
   };
 }

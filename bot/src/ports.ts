@@ -4,10 +4,14 @@
  * twice: the onboarding rules stay in the OnboardingService behind `OnboardingPort`.
  */
 import type {
+  Cloud,
   CreateCustomerInput,
   CreateServiceInput,
   Customer,
   InputProblem,
+  Invitation,
+  InvitationStatus,
+  InvitationWithUrl,
   M365Settings,
   NameCheck,
   OperatorPermission,
@@ -42,6 +46,54 @@ export interface OnboardingPort {
   createService(input: CreateServiceInput, actor: string, idempotencyKey: string): Promise<PortResult<Service>>;
   validateService(id: string, actor: string): Promise<PortResult<ValidationReport>>;
   replaceSecret(id: string, clientSecret: string, actor: string): Promise<PortResult<ValidationReport>>;
+  /**
+   * The invitations of the customer's admin (docs/product.md section 8), when the server has the feature; absent:
+   * the bot answers `invite` with "not available here" and offers no pending invitation in the wizard.
+   */
+  invitations?: InvitationsPort;
+}
+
+/** Who sends an invitation from the bot: named as the API names them, and told in Teams when it is completed. */
+export interface InvitingOperator {
+  /** The API's name for them (audit actor, createdBy). */
+  actor: string;
+  /** Entra object id and tenant (lower case), so the notifier finds their personal chat. */
+  objectId: string;
+  tenantId: string;
+}
+
+/** What the bot asks to invite: the customer, the admin's address (optional: the link is shown to copy). */
+export interface InvitationRequest {
+  customerId: string;
+  email?: string;
+  expiresInDays?: number;
+  note?: string;
+  cloud?: Cloud;
+}
+
+/** A service made from a completed invitation: `invitationId` in place of the credentials (m365: at most `cloud`). */
+export interface ServiceFromInvitation extends Omit<CreateServiceInput, "m365"> {
+  invitationId: string;
+  m365?: { cloud?: Cloud };
+}
+
+/** The invitations service as the bot uses it (docs/api.md, "Invitations"). */
+export interface InvitationsPort {
+  list(status?: InvitationStatus): Promise<Invitation[]>;
+  get(id: string): Promise<Invitation | undefined>;
+  /** Creates the invitation; the answer carries the link, shown once. */
+  create(input: InvitationRequest, operator: InvitingOperator): Promise<PortResult<InvitationWithUrl>>;
+  /** POST /api/services with `invitationId`: the sealed credentials are validated again and used. */
+  createService(input: ServiceFromInvitation, actor: string, idempotencyKey: string): Promise<PortResult<Service>>;
+}
+
+/** What the invitations feature tells the bot (api/src/invitations/invitation-notifier.ts has the same shape). */
+export interface InvitationNotice {
+  invitation: Invitation;
+  /** The sending operator; absent: nobody to tell. */
+  operator?: { objectId: string; tenantId: string };
+  /** Why an invitation was dropped (expired, or completed and not used in time), when the feature says. */
+  reason?: string;
 }
 
 /** Encrypts a secret for the dialog state; the sealed form is opaque JSON to the bot. */

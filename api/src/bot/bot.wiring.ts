@@ -128,7 +128,8 @@ export interface BotModule extends Bot {
   store: BotStateStore;
   /**
    * Tells the operator who sent an invitation that it was completed (a card with Continue onboarding in their
-   * personal chat). Optional until the bot implements it; the invitations feature calls it when present.
+   * personal chat, opened where needed; paced, under a timeout, failures logged by the bot). The invitations feature
+   * calls it when present.
    */
   invitationNotifier?: InvitationNotifier;
 }
@@ -172,5 +173,15 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
     },
     log: deps.log,
   });
-  return { ...built, store };
+  // The notifier the invitations feature calls: the bot never throws from it (it logs), so a failed notice never
+  // undoes a completion. invitationDropped is there for the feature's expiry clean-up ("the operator is told").
+  const invitationNotifier = {
+    async invitationCompleted(notice: Parameters<Bot["notifyInvitationCompleted"]>[0]) {
+      await built.notifyInvitationCompleted(notice);
+    },
+    async invitationDropped(notice: Parameters<Bot["notifyInvitationDropped"]>[0]) {
+      await built.notifyInvitationDropped(notice);
+    },
+  };
+  return { ...built, store, invitationNotifier };
 }

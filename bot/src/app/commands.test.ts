@@ -20,4 +20,14 @@ describe("commands", () => {
     expect(parseCommand("validate")).toEqual({ name: "unknown", text: "validate" });
     expect(parseCommand("hello there")).toEqual({ name: "unknown", text: "hello there" });
   });
+  it("reads invite <customer name> [e-mail]", () => {
+    expect(parseCommand("invite Contoso Ltd admin@contoso.com")).toEqual({
+      name: "invite",
+      customerName: "Contoso Ltd",
+      email: "admin@contoso.com",
+    });
+    expect(parseCommand("Invite Contoso")).toEqual({ name: "invite", customerName: "Contoso" });
+    expect(parseCommand("invite admin@contoso.com")).toEqual({ name: "unknown", text: "invite admin@contoso.com" });
+    expect(parseCommand("invite")).toEqual({ name: "unknown", text: "invite" });
+  });
 });

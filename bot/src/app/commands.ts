@@ -1,4 +1,7 @@
-/** The text commands: `help`, `onboard`, `services`, `validate <short name>`; anything else is help. */
+/**
+ * The text commands: `help`, `onboard`, `services`, `validate <short name>`, `invite <customer name> [e-mail]`;
+ * anything else is help.
+ */
 import type { InboundTurn } from "../turn.types.js";
 
 /** A parsed command. */
@@ -7,6 +10,8 @@ export type Command =
   | { name: "onboard" }
   | { name: "services" }
   | { name: "validate"; shortName: string }
+  /** The customer's name as typed (matched case-insensitively); the admin's e-mail when the last word is one. */
+  | { name: "invite"; customerName: string; email?: string }
   | { name: "unknown"; text: string };
 
 /**
@@ -42,6 +47,15 @@ export function parseCommand(text: string): Command {
     case "validate": {
       const shortName = rest.join(" ").trim();
       return shortName ? { name: "validate", shortName } : { name: "unknown", text };
+    }
+    case "invite": {
+      // Teams turns a typed address into a mailto link; the tags are gone by now, the address stays.
+      const words = rest.filter((w) => w !== "");
+      const last = words.at(-1);
+      const email = last?.includes("@") ? last.replace(/^mailto:/i, "") : undefined;
+      const customerName = (email ? words.slice(0, -1) : words).join(" ").trim();
+      if (!customerName) return { name: "unknown", text };
+      return { name: "invite", customerName, ...(email ? { email } : {}) };
     }
     default:
       return { name: "unknown", text };

@@ -3,7 +3,7 @@
  * (adaptive-parse.test-helper.ts), with plain, hostile (Markdown, quotes, control characters) and long non-ASCII
  * inputs; and the helper's own refusals, so a helper that let everything through would fail here.
  */
-import type { Service, ValidationReport } from "@dr/contract";
+import type { Invitation, Service, ValidationReport } from "@dr/contract";
 import { describe, expect, it } from "vitest";
 import { adaptiveCardsProblems } from "./adaptive-parse.test-helper.js";
 import { adaptiveCard, execute } from "./card.elements.js";
@@ -12,6 +12,8 @@ import { teamsCardProblems } from "./card-rules.js";
 import { createdCard } from "./created.card.js";
 import { credentialsCard } from "./credentials.card.js";
 import { helpCard } from "./help.card.js";
+import { invitationCompletedCard, invitationDroppedCard } from "./invitation-completed.card.js";
+import { invitationLinkCard } from "./invitation-link.card.js";
 import { m365SettingsCard } from "./m365-settings.card.js";
 import { reminderCard } from "./reminder.card.js";
 import { replaceSecretCard } from "./replace-secret.card.js";
@@ -65,6 +67,24 @@ function report(name: string, ok: boolean): ValidationReport {
   };
 }
 
+function invitation(name: string): Invitation {
+  return {
+    id: "00000000-0000-4000-8000-000000000001",
+    customerId: "c1",
+    customerName: name,
+    email: "admin@contoso.example",
+    cloud: "global",
+    status: "completed",
+    createdAt: "2030-01-01T00:00:00.000Z",
+    createdBy: name,
+    expiresAt: "2030-01-08T00:00:00.000Z",
+    emailSent: false,
+    emailError: name,
+    completedAt: "2030-01-02T00:00:00.000Z",
+    tenant: { id: "11111111-1111-4111-8111-111111111111", displayName: name },
+  };
+}
+
 /** Every builder, with every optional part present, for one untrusted string. */
 function everyCard(name: string): [string, AdaptiveCard][] {
   const reminderService = {
@@ -112,6 +132,56 @@ function everyCard(name: string): [string, AdaptiveCard][] {
       }),
     ],
     ["credentials, first time", credentialsCard({ dialog })],
+    [
+      "credentials with pending invitations",
+      credentialsCard({
+        dialog,
+        invitations: [
+          { id: "i1", title: name },
+          { id: "i2", title: name },
+        ],
+        invitationId: "i2",
+        errors: { invitationId: name },
+      }),
+    ],
+    [
+      "summary from an invitation",
+      summaryCard({
+        dialog,
+        summary: {
+          customerName: name,
+          newCustomer: false,
+          shortName: name,
+          licenseType: "hosted-pro",
+          licensedUsers: 2,
+          cloud: "global",
+          tenantId: "t",
+          tenantName: name,
+          clientId: "",
+          secretHint: "",
+          m365Domain: "",
+          fromInvitation: true,
+        },
+      }),
+    ],
+    ["invitation completed", invitationCompletedCard({ invitation: invitation(name) })],
+    [
+      "invitation completed, with the tab's deep link",
+      invitationCompletedCard({ invitation: invitation(name), tabUrl: "https://teams.microsoft.com/l/entity/a/b" }),
+    ],
+    ["invitation dropped", invitationDroppedCard({ invitation: invitation(name), reason: name })],
+    [
+      "invitation link, not mailed",
+      invitationLinkCard({ ...invitation(name), url: `https://x.example/invite/${name}` }),
+    ],
+    [
+      "invitation link, mailed",
+      invitationLinkCard({ ...invitation(name), emailSent: true, url: "https://x.example/invite/a_b-c" }),
+    ],
+    [
+      "invitation link, no address",
+      invitationLinkCard({ ...invitation(name), email: undefined as never, url: "https://x.example/invite/a" }),
+    ],
     [
       "report in the wizard, failed",
       validationReportCard({ report: report(name, false), mode: { kind: "dialog", dialog }, notice: name }),

@@ -1,9 +1,12 @@
 /**
  * Wizard step 2: the customer's App registration credentials. The secret is a password input that is never filled
- * in again: when the operator comes back to this card, the stored (sealed) secret is only named by its hint.
+ * in again: when the operator comes back to this card, the stored (sealed) secret is only named by its hint. When the
+ * customer has completed invitations, a "Pending invitation" choice comes first: choosing one uses the credentials
+ * the customer's admin entered (no field needed), so the fields are then not required on the client (the bot checks
+ * them when no invitation is chosen).
  */
 import { CLOUDS } from "@dr/contract";
-import { adaptiveCard, execute, fieldError, maskedSecret, notice, stepTrail } from "./card.elements.js";
+import { adaptiveCard, execute, fieldError, maskedSecret, notice, stepTrail, text } from "./card.elements.js";
 import type { AdaptiveCard, CardElement, DialogActionData, FieldErrors } from "./card.types.js";
 
 /** What the operator entered, never the secret. */
@@ -21,7 +24,14 @@ export interface CredentialsCardInput {
   storedSecretHint?: string;
   errors?: FieldErrors;
   notice?: string;
+  /** The customer's completed invitations (id and what the operator reads: tenant, e-mail). */
+  invitations?: { id: string; title: string }[];
+  /** The invitation chosen (or preselected). */
+  invitationId?: string;
 }
+
+/** The value of the "use the fields" choice of the invitation list. */
+export const KNOWN_APP = "known";
 
 const CLOUD_TITLES: Record<(typeof CLOUDS)[number], string> = {
   global: "Global (commercial)",
@@ -35,15 +45,38 @@ export function credentialsCard(input: CredentialsCardInput): AdaptiveCard {
   const v = input.values ?? {};
   const e = input.errors;
   const keep = input.storedSecretHint !== undefined;
+  const offered = input.invitations ?? [];
+  // With invitations offered, an empty field is fine client-side: the bot checks the fields when none is chosen.
+  const required = offered.length === 0;
+  const chosen = offered.some((i) => i.id === input.invitationId) ? (input.invitationId ?? KNOWN_APP) : KNOWN_APP;
+  const invitationChoice: CardElement[] =
+    offered.length === 0
+      ? []
+      : [
+          {
+            type: "Input.ChoiceSet",
+            id: "invitationId",
+            label: "Pending invitation",
+            style: "expanded",
+            value: chosen,
+            choices: [
+              { title: "None: use known App registration (enter it below)", value: KNOWN_APP },
+              ...offered.map((i) => ({ title: i.title, value: i.id })),
+            ],
+          },
+          ...fieldError("invitationId", e),
+          text("Use known App registration", { weight: "Bolder", spacing: "Medium" }),
+        ];
   const body: CardElement[] = [
     stepTrail(2, "Credentials"),
     ...notice(input.notice),
+    ...invitationChoice,
     {
       type: "Input.Text",
       id: "tenantId",
       label: "Customer Microsoft Tenant ID",
       placeholder: "GUID, or the tenant's domain such as contoso.onmicrosoft.com",
-      isRequired: true,
+      isRequired: required,
       maxLength: 2048,
       errorMessage: "Tenant ID: enter the Directory (tenant) ID.",
       value: v.tenantId ?? "",
@@ -54,7 +87,7 @@ export function credentialsCard(input: CredentialsCardInput): AdaptiveCard {
       id: "clientId",
       label: "Application (client) ID",
       placeholder: "GUID from the app registration's overview page",
-      isRequired: true,
+      isRequired: required,
       maxLength: 2048,
       regex: "^\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*$",
       errorMessage: "Application (client) ID: paste the GUID.",
@@ -66,7 +99,7 @@ export function credentialsCard(input: CredentialsCardInput): AdaptiveCard {
       id: "clientSecret",
       label: "Client secret (its Value, not its ID)",
       style: "password",
-      isRequired: !keep,
+      isRequired: required && !keep,
       maxLength: 1024,
       errorMessage: "Client secret: paste the secret's Value.",
       placeholder: keep

@@ -14,6 +14,10 @@ export function helpCard(intro?: string): AdaptiveCard {
           { title: "onboard", value: "Onboard a customer's Direct Routing service (credentials validated on the way)" },
           { title: "services", value: "List services, those needing attention first" },
           { title: "validate <short name>", value: "Run Validate Authentication for one service" },
+          {
+            title: "invite <customer> <e-mail>",
+            value: "Invite the customer's admin to enter their App registration (the link comes to our personal chat)",
+          },
           { title: "help", value: "Show this card" },
         ],
       },

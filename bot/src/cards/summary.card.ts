@@ -15,6 +15,8 @@ export interface OnboardingSummary {
   clientId: string;
   secretHint: string;
   m365Domain: string;
+  /** The credentials come from a completed invitation (entered by the customer's admin, sealed on the server). */
+  fromInvitation?: boolean;
 }
 
 /** Input of {@link summaryCard}. */
@@ -41,9 +43,18 @@ export function summaryCard(input: SummaryCardInput): AdaptiveCard {
           fact("Licensed users", String(s.licensedUsers)),
           fact("Cloud", s.cloud),
           fact("Tenant", s.tenantName ? `${s.tenantName} (${s.tenantId})` : s.tenantId),
-          fact("Application (client) ID", s.clientId),
-          fact("Client secret", maskedSecret(s.secretHint)),
-          fact("M365 domain", s.m365Domain),
+          ...(s.fromInvitation
+            ? [
+                {
+                  title: "Credentials",
+                  value:
+                    "From the invitation: entered and validated by the customer's admin, validated again on Create",
+                },
+              ]
+            : [fact("Application (client) ID", s.clientId), fact("Client secret", maskedSecret(s.secretHint))]),
+          s.m365Domain
+            ? fact("M365 domain", s.m365Domain)
+            : { title: "M365 domain", value: "The tenant's initial domain" },
         ],
       },
     ],

@@ -39,7 +39,7 @@ import type { TurnOperator } from "../app/operator.js";
 import { numberInput, textOf as str } from "../app/values.js";
 import type { FieldErrors } from "../cards/card.types.js";
 import { createdCard } from "../cards/created.card.js";
-import { type CredentialsValues, credentialsCard } from "../cards/credentials.card.js";
+import { type CredentialsValues, credentialsCard, KNOWN_APP } from "../cards/credentials.card.js";
 import { NEW_CUSTOMER, type ServiceDetailsValues, serviceDetailsCard } from "../cards/service-details.card.js";
 import type { DialogKey, DialogRecord, PortFailure } from "../ports.js";
 import type { InboundTurn } from "../turn.types.js";
@@ -47,8 +47,10 @@ import {
   type AcceptedCredentials,
   type AcceptedDetails,
   CLOSED,
+  chosenInvitation,
   dialogKey,
   expiredText,
+  INVITATION_UNUSABLE,
   type OnboardingData,
   type OnboardingDialog,
   type OnboardingDialogDeps,
@@ -67,8 +69,13 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
   const at = () => deps.now().toISOString();
   const expired = (record: DialogRecord<unknown>) => Date.parse(record.updatedAt) + deps.ttlMs <= deps.now().getTime();
   const sealSecret = (secret: string, dialogId: string) => deps.sealer.seal(secret, dialogId);
+  const invitations = deps.onboarding.invitations;
+  const sources = {
+    listCustomers: () => deps.onboarding.listCustomers(),
+    ...(invitations ? { listInvitations: () => invitations.list("completed") } : {}),
+  };
   const cardFor = (record: DialogRecord<OnboardingData>, extra: { notice?: string; errors?: FieldErrors } = {}) =>
-    drawCard(record, () => deps.onboarding.listCustomers(), deps.now(), extra);
+    drawCard(record, sources, deps.now(), extra);
 
   /** The dialog data for the next step: the last step's feedback goes, this step's (if any) is kept. */
   const withFeedback = (data: OnboardingData, feedback: StepFeedback): OnboardingData => {
@@ -219,6 +226,8 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
     },
 
     async "onboard.back"(record) {
+      // From an invitation the report and M365 settings steps are skipped: the summary goes back to the credentials.
+      if (record.step === "summary" && record.data.invitation) return advance(record, "credentials", record.data);
       const index = STEPS.indexOf(record.step as Step);
       if (index <= 0) return { card: await cardFor(record) };
       return advance(record, STEPS[index - 1] ?? "details", record.data);
@@ -268,6 +277,8 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
     },
 
     async "onboard.credentials"(record, turn, data, operator) {
+      const invitationId = str(data.invitationId).trim();
+      if (invitationId !== "" && invitationId !== KNOWN_APP) return useInvitation(record, invitationId);
       const values: CredentialsValues = {
         tenantId: str(data.tenantId),
         clientId: str(data.clientId),
@@ -307,7 +318,8 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
         secretHint: secret?.success ? secret.data.slice(0, 3) : (stored?.secretHint ?? ""),
         sealedSecret: secret?.success ? sealSecret(secret.data, record.key.dialogId) : stored?.sealedSecret,
       };
-      return startValidation(record, credentials, turn, operator.actor);
+      const { invitation: _none, ...rest } = record.data;
+      return startValidation({ ...record, data: rest }, credentials, turn, operator.actor);
     },
 
     async "onboard.retry"(record, turn, _data, operator) {
@@ -334,7 +346,8 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
 
     async "onboard.create"(record, turn, _data, operator) {
       const d = record.data;
-      if (!d.details || !d.credentials || !d.report?.ok) return advance(record, "details", d);
+      if (!d.details) return advance(record, "details", d);
+      if (!d.invitation && (!d.credentials || !d.report?.ok)) return advance(record, "details", d);
       // Claim the Create first: the second of a double click finds the revision moved and is refused.
       const claimedAt = at();
       const data = withFeedback(d, {});
@@ -352,12 +365,70 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
     },
   };
 
+  /**
+   * The credentials step with a completed invitation chosen: it must be the chosen (existing) customer's and still
+   * completed. The dialog then skips the report and M365 settings (the server validates the sealed credentials again
+   * on Create and takes the tenant's initial domain) and drops any credentials entered here, sealed secret included.
+   */
+  async function useInvitation(record: DialogRecord<OnboardingData>, invitationId: string): Promise<CardAnswer> {
+    const customer = record.data.details?.customer;
+    const found = invitations ? await invitations.get(invitationId) : undefined;
+    if (found?.status !== "completed" || customer?.kind !== "existing" || found.customerId !== customer.id) {
+      return { card: await cardFor(record, { errors: { invitationId: INVITATION_UNUSABLE } }) };
+    }
+    const { credentials: _c, report: _r, m365Domain: _m, ...rest } = record.data;
+    return advance(record, "summary", { ...rest, invitation: chosenInvitation(found) });
+  }
+
+  /** Create from a completed invitation: POST /api/services with its id (the server validates again and uses it). */
+  async function createFromInvitation(
+    record: DialogRecord<OnboardingData>,
+    turn: InboundTurn,
+    operator: TurnOperator,
+  ): Promise<CardAnswer> {
+    const d = record.data;
+    const customer = d.details?.customer;
+    if (!d.details || !d.invitation || customer?.kind !== "existing" || !invitations) {
+      return advance(record, "credentials", d, { notice: INVITATION_UNUSABLE });
+    }
+    const result = await invitations.createService(
+      {
+        customerId: customer.id,
+        shortName: d.details.shortName,
+        licenseType: d.details.licenseType,
+        licensedUsers: d.details.licensedUsers,
+        invitationId: d.invitation.id,
+        m365: { cloud: d.invitation.cloud },
+      },
+      operator.actor,
+      record.key.dialogId,
+    );
+    if (!result.ok) {
+      if (
+        result.kind === "name_taken" ||
+        (result.kind === "invalid" && result.problems.some((p) => p.path === "shortName"))
+      ) {
+        return advance(record, "details", d, refusal(result));
+      }
+      // The invitation is gone, used, or its credentials no longer validate: choose again on the credentials step.
+      const { invitation: _gone, ...rest } = d;
+      const back = result.kind === "rate_limited" ? d : rest;
+      return advance(record, result.kind === "rate_limited" ? "summary" : "credentials", back, {
+        notice: result.message,
+      });
+    }
+    await deps.store.deleteDialog(record.key);
+    await deps.onCreated?.(result.value.id, turn, operator);
+    return { card: createdCard(result.value) };
+  }
+
   /** Create, from the claimed `creating` record: the customer if new, then the service (it validates again). */
   async function create(
     record: DialogRecord<OnboardingData>,
     turn: InboundTurn,
     operator: TurnOperator,
   ): Promise<CardAnswer> {
+    if (record.data.invitation) return createFromInvitation(record, turn, operator);
     let claimed = record;
     const d = record.data;
     if (!d.details || !d.credentials) return advance(claimed, "details", d);
@@ -416,7 +487,7 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       return deps.store.deleteDialogsUpdatedBefore(new Date(deps.now().getTime() - deps.ttlMs).toISOString());
     },
 
-    async start(turn, operator, post) {
+    async start(turn, operator, post, preset) {
       // Each new dialog clears the abandoned ones, so their secrets go even when the scheduler's timer is off.
       await dialog.sweep();
       const dialogId = randomUUID();
@@ -427,6 +498,8 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
         rev: 0,
         data: {
           operator: { userId: turn.from.id, aadObjectId: operator.aadObjectId, name: operator.displayName ?? "" },
+          // Started from an invitation: its customer is chosen on the first card and the invitation on the credentials.
+          ...(preset ? { invitation: chosenInvitation(preset.invitation) } : {}),
         },
         updatedAt: at(),
       };

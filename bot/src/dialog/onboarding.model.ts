@@ -2,7 +2,7 @@
  * The onboarding dialog's model: its steps, what a dialog remembers between clicks, its ports, and the fixed
  * answers to stale, closed and expired clicks. onboarding.dialog.ts runs it; onboarding.view.ts draws its cards.
  */
-import type { Cloud, LicenseType, ValidationReport } from "@dr/contract";
+import type { Cloud, Invitation, LicenseType, ValidationReport } from "@dr/contract";
 import type { TurnMessages } from "../app/answer-soon.js";
 import type { Background } from "../app/background.js";
 import type { CardActionEvent, CardAnswer } from "../app/bot-app.js";
@@ -37,6 +37,29 @@ export interface AcceptedCredentials {
   sealedSecret: unknown;
 }
 
+/**
+ * A completed invitation chosen in place of the credentials: the customer's admin entered and validated them, the
+ * server keeps them sealed, and Create sends its id. Only what the cards show is kept: no credential.
+ */
+export interface ChosenInvitation {
+  id: string;
+  customerId: string;
+  tenantId: string;
+  tenantName?: string;
+  cloud: Cloud;
+}
+
+/** The chosen form of a completed invitation. */
+export function chosenInvitation(invitation: Invitation): ChosenInvitation {
+  return {
+    id: invitation.id,
+    customerId: invitation.customerId,
+    tenantId: invitation.tenant?.id ?? "",
+    ...(invitation.tenant?.displayName ? { tenantName: invitation.tenant.displayName } : {}),
+    cloud: invitation.cloud,
+  };
+}
+
 /** What a step said about the last click (a refusal, a rate limit), kept so that a card drawn later says it too. */
 export interface StepFeedback {
   notice?: string;
@@ -57,6 +80,13 @@ export interface OnboardingData {
   credentials?: AcceptedCredentials;
   report?: ValidationReport;
   m365Domain?: string;
+  /**
+   * The completed invitation whose sealed credentials Create uses (in place of `credentials`, and without the report
+   * and M365 settings steps: the server validates again and takes the tenant's initial domain). Set on the
+   * credentials step, or before the first step when the dialog was started from an invitation (then it only
+   * preselects it).
+   */
+  invitation?: ChosenInvitation;
 }
 
 /** Dependencies of the dialog. */
@@ -88,6 +118,7 @@ export interface OnboardingDialog {
     turn: InboundTurn,
     operator: TurnOperator,
     post: (card: AdaptiveCard) => Promise<string | undefined>,
+    preset?: { invitation: Invitation },
   ): Promise<void>;
   /** Handles a click on one of the wizard's cards (verbs `onboard.*` other than `onboard.start`). */
   act(turn: InboundTurn, event: CardActionEvent, operator: TurnOperator): Promise<CardAnswer>;
@@ -116,6 +147,10 @@ export const INTERRUPTED =
 
 /** The notice when the work of a step failed on our side. */
 export const STEP_FAILED = "Sorry, something went wrong on my side while Microsoft was being asked. Please try again.";
+
+/** The notice when the chosen invitation cannot be used (not completed any more, another customer's, gone). */
+export const INVITATION_UNUSABLE =
+  "That invitation cannot be used: it is not completed, belongs to another customer, or was used, revoked or dropped. Choose another, or enter the App registration.";
 
 /** The answer to a click on a dialog left untouched for longer than its time to live. */
 export function expiredText(ttlMs: number): string {

@@ -2,7 +2,7 @@
  * The onboarding dialog's cards, drawn from the stored record alone (the current step after a stale click, Back,
  * or a refusal), and the values each card shows again.
  */
-import type { Customer } from "@dr/contract";
+import type { Customer, Invitation } from "@dr/contract";
 import { execute } from "../cards/card.elements.js";
 import type { AdaptiveCard, FieldErrors } from "../cards/card.types.js";
 import { type CredentialsValues, credentialsCard } from "../cards/credentials.card.js";
@@ -15,6 +15,7 @@ import type { DialogRecord } from "../ports.js";
 import {
   type AcceptedCredentials,
   type AcceptedDetails,
+  type ChosenInvitation,
   INTERRUPTED,
   type OnboardingData,
   STUCK_MS,
@@ -26,6 +27,34 @@ export function isStuck(record: DialogRecord<OnboardingData>, now: Date): boolea
   return Date.parse(record.updatedAt) + STUCK_MS <= now.getTime();
 }
 
+/** Where the cards' lists come from. */
+export interface CardSources {
+  listCustomers: () => Promise<Customer[]>;
+  /** The completed invitations (absent: the server has no invitations, none is offered). */
+  listInvitations?: () => Promise<Invitation[]>;
+}
+
+/** How an invitation reads in the credentials card's choice: the tenant, the admin's address, when validated. */
+export function invitationTitle(i: Invitation): string {
+  const tenant = i.tenant ? (i.tenant.displayName ? `${i.tenant.displayName} (${i.tenant.id})` : i.tenant.id) : "";
+  const day = i.completedAt?.slice(0, 10);
+  return [tenant || "Tenant not named", i.email, day ? `validated ${day}` : undefined].filter(Boolean).join(" · ");
+}
+
+/** The customer's completed invitations, for the credentials card; none for a new customer or without the feature. */
+async function invitationChoices(
+  record: DialogRecord<OnboardingData>,
+  sources: CardSources,
+): Promise<{ id: string; title: string }[]> {
+  const customer = record.data.details?.customer;
+  if (!sources.listInvitations || customer?.kind !== "existing") return [];
+  const all = await sources.listInvitations();
+  return all
+    .filter((i) => i.status === "completed" && i.customerId === customer.id)
+    .slice(0, 20)
+    .map((i) => ({ id: i.id, title: invitationTitle(i) }));
+}
+
 /**
  * The card of the current step, from the stored record alone (for stale clicks, Back, refreshes and message
  * updates). The step's stored feedback is shown unless `extra` says something else. Every card refreshes itself
@@ -34,13 +63,13 @@ export function isStuck(record: DialogRecord<OnboardingData>, now: Date): boolea
  */
 export async function cardFor(
   record: DialogRecord<OnboardingData>,
-  listCustomers: () => Promise<Customer[]>,
+  sources: CardSources,
   now: Date,
   extra: { notice?: string; errors?: FieldErrors } = {},
 ): Promise<AdaptiveCard> {
   const card = await drawStep(
     record,
-    listCustomers,
+    sources,
     now,
     extra.notice || extra.errors ? extra : (record.data.feedback ?? {}),
   );
@@ -67,7 +96,7 @@ export function withRefresh(card: AdaptiveCard, record: DialogRecord<OnboardingD
 
 async function drawStep(
   record: DialogRecord<OnboardingData>,
-  listCustomers: () => Promise<Customer[]>,
+  sources: CardSources,
   now: Date,
   extra: { notice?: string; errors?: FieldErrors },
 ): Promise<AdaptiveCard> {
@@ -77,8 +106,8 @@ async function drawStep(
     case "details":
       return serviceDetailsCard({
         dialog,
-        customers: await listCustomers(),
-        values: detailsValues(d.details),
+        customers: await sources.listCustomers(),
+        values: detailsValues(d.details, d.invitation),
         ...extra,
       });
     case "credentials":
@@ -86,6 +115,8 @@ async function drawStep(
         dialog,
         values: credentialValues(d.credentials),
         ...(d.credentials ? { storedSecretHint: d.credentials.secretHint } : {}),
+        invitations: await invitationChoices(record, sources),
+        ...(d.invitation ? { invitationId: d.invitation.id } : {}),
         ...extra,
       });
     case "report":
@@ -123,13 +154,19 @@ async function drawStep(
         dialog: { ...dialog, step: "credentials" },
         values: credentialValues(d.credentials),
         ...(d.credentials ? { storedSecretHint: d.credentials.secretHint } : {}),
+        invitations: await invitationChoices(record, sources),
+        ...(d.invitation ? { invitationId: d.invitation.id } : {}),
         notice: INTERRUPTED,
       });
   }
 }
 
-export function detailsValues(details: AcceptedDetails | undefined): ServiceDetailsValues {
-  if (!details) return {};
+export function detailsValues(
+  details: AcceptedDetails | undefined,
+  invitation?: ChosenInvitation,
+): ServiceDetailsValues {
+  // Started from an invitation: its customer is chosen.
+  if (!details) return invitation ? { customerId: invitation.customerId } : {};
   return {
     customerId: details.customer.kind === "existing" ? details.customer.id : NEW_CUSTOMER,
     ...(details.customer.kind === "new" ? { newCustomerName: details.customer.name } : {}),
@@ -144,6 +181,22 @@ export function credentialValues(c: AcceptedCredentials | undefined): Credential
 }
 
 export function summaryOf(d: OnboardingData) {
+  if (d.invitation) {
+    return {
+      customerName: d.details?.customer.name ?? "",
+      newCustomer: false,
+      shortName: d.details?.shortName ?? "",
+      licenseType: d.details?.licenseType ?? "",
+      licensedUsers: d.details?.licensedUsers ?? 0,
+      cloud: d.invitation.cloud,
+      tenantId: d.invitation.tenantId,
+      ...(d.invitation.tenantName ? { tenantName: d.invitation.tenantName } : {}),
+      clientId: "",
+      secretHint: "",
+      m365Domain: "",
+      fromInvitation: true,
+    };
+  }
   return {
     customerName: d.details?.customer.name ?? "",
     newCustomer: d.details?.customer.kind === "new",
