@@ -6,15 +6,21 @@
 import type {
   AuditEvent,
   Check,
+  Cloud,
   CreateCustomerBody,
+  CreateInvitationBody,
   CreateServiceBody,
   CredentialsBody,
   Customer,
   InputProblem,
+  Invitation,
+  InvitationStatus,
+  InvitationWithUrl,
   ItemList,
   M365Settings,
   NameCheck,
   OperatorSettings,
+  OutboxMessage,
   Problem,
   ReplaceSecretBody,
   SandboxTenants,
@@ -26,6 +32,15 @@ import type {
   ValidationReport,
 } from "@dr/contract";
 import { createEventStreamParser } from "./event-stream.parser";
+
+/**
+ * Body of POST /api/services made from a completed invitation: `invitationId` in place of the credentials, and `m365`
+ * carrying at most `cloud` (docs/api.md, "Invitations").
+ */
+export type ServiceFromInvitationBody = Omit<CreateServiceBody, "m365"> & {
+  invitationId: string;
+  m365?: { cloud?: Cloud };
+};
 
 /** Timeout of ordinary requests. */
 export const REQUEST_TIMEOUT_MS = 15_000;
@@ -81,7 +96,11 @@ export interface ApiClient {
   /** POST /api/validation, streaming each finished check to `onCheck`. */
   validate(body: CredentialsBody, onCheck: (c: Check) => void, o?: CallOptions): Promise<ValidationReport>;
   listServices(status?: ServiceStatus, o?: CallOptions): Promise<ItemList<Service>>;
-  createService(body: CreateServiceBody, idempotencyKey: string, o?: CallOptions): Promise<Service>;
+  createService(
+    body: CreateServiceBody | ServiceFromInvitationBody,
+    idempotencyKey: string,
+    o?: CallOptions,
+  ): Promise<Service>;
   getService(id: string, o?: CallOptions): Promise<Service>;
   updateService(id: string, body: UpdateServiceBody, o?: CallOptions): Promise<Service>;
   deleteService(id: string, o?: CallOptions): Promise<void>;
@@ -96,6 +115,17 @@ export interface ApiClient {
     o?: CallOptions,
   ): Promise<ValidationReport>;
   getAudit(id: string, o?: CallOptions): Promise<ItemList<AuditEvent>>;
+  /** GET /api/invitations (never a link, never a secret). */
+  listInvitations(status?: InvitationStatus, o?: CallOptions): Promise<ItemList<Invitation>>;
+  getInvitation(id: string, o?: CallOptions): Promise<Invitation>;
+  /** POST /api/invitations: the answer carries the link, shown only here. */
+  createInvitation(body: CreateInvitationBody, o?: CallOptions): Promise<InvitationWithUrl>;
+  /** POST /api/invitations/{id}/resend: a new link replaces the old one. */
+  resendInvitation(id: string, o?: CallOptions): Promise<InvitationWithUrl>;
+  /** DELETE /api/invitations/{id}: revoked. */
+  revokeInvitation(id: string, o?: CallOptions): Promise<void>;
+  /** GET /api/outbox (sandbox only): the mails the built-in outbox kept. */
+  listOutbox(o?: CallOptions): Promise<ItemList<OutboxMessage>>;
   /** The streaming primitive behind the three validations. */
   streamValidation(
     method: "POST" | "PUT",
@@ -294,6 +324,13 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
         o,
       ),
     getAudit: (sid, o) => call("GET", `/api/services/${id(sid)}/audit`, o),
+    listInvitations: (status, o) =>
+      call("GET", status ? `/api/invitations?status=${encodeURIComponent(status)}` : "/api/invitations", o),
+    getInvitation: (iid, o) => call("GET", `/api/invitations/${id(iid)}`, o),
+    createInvitation: (body, o) => call("POST", "/api/invitations", { ...o, body }),
+    resendInvitation: (iid, o) => call("POST", `/api/invitations/${id(iid)}/resend`, o),
+    revokeInvitation: (iid, o) => call("DELETE", `/api/invitations/${id(iid)}`, o),
+    listOutbox: (o) => call("GET", "/api/outbox", o),
     streamValidation,
   };
 }

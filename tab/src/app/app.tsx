@@ -27,11 +27,13 @@ const pages = {
   wizard: preloadable(() => import("../wizard/wizard.page")),
   portal: preloadable(() => import("../portal/portal.page")),
   config: preloadable(() => import("../pages/config.page")),
+  outbox: preloadable(() => import("../outbox/outbox.page")),
 };
 const ServicesPage = pages.services.Component;
 const WizardPage = pages.wizard.Component;
 const PortalPage = pages.portal.Component;
 const ConfigPage = pages.config.Component;
+const OutboxPage = pages.outbox.Component;
 /** Loaded before the first render when the server is in sandbox mode (see boot-settings.ts). */
 export const sandboxBanner = preloadable(() => import("./sandbox-banner"));
 const SandboxBanner = sandboxBanner.Component;
@@ -136,6 +138,7 @@ export function App() {
             {route.name === "wizard" && <WizardPage />}
             {route.name === "portal" && <PortalPage id={route.id} />}
             {route.name === "config" && <ConfigPage />}
+            {route.name === "outbox" && <OutboxPage />}
             {route.name === "not-found" && (
               <>
                 <h1>{en.app.notFoundTitle}</h1>

@@ -10,6 +10,7 @@ export type Route =
   | { name: "wizard" }
   | { name: "portal"; id: string }
   | { name: "config" }
+  | { name: "outbox" }
   | { name: "not-found" };
 
 const NAVIGATE_EVENT = "dr:navigate";
@@ -55,6 +56,7 @@ export function matchRoute(pathname: string): Route {
   if (path === "/") return { name: "services" };
   if (path === "/services/new") return { name: "wizard" };
   if (path === "/config") return { name: "config" };
+  if (path === "/outbox") return { name: "outbox" };
   const portal = /^\/services\/([^/]+)$/.exec(path);
   if (portal?.[1]) return { name: "portal", id: decodeURIComponent(portal[1]) };
   return { name: "not-found" };
@@ -63,6 +65,10 @@ export function matchRoute(pathname: string): Route {
 /** Paths of the routes, so links are built in one place. */
 export const paths = {
   services: (status?: string) => (status ? `/?status=${encodeURIComponent(status)}` : "/"),
-  wizard: () => "/services/new",
+  /** The wizard; with an invitation id, opened with that completed invitation chosen (the bot's card links it). */
+  wizard: (invitationId?: string) =>
+    invitationId ? `/services/new?invitation=${encodeURIComponent(invitationId)}` : "/services/new",
+  /** Sandbox mode: the mails the built-in outbox kept. */
+  outbox: () => "/outbox",
   portal: (id: string, tab?: string) => `/services/${encodeURIComponent(id)}${tab ? `?tab=${tab}` : ""}`,
 };

@@ -1,6 +1,7 @@
 /**
  * Sandbox mode banner: says that Microsoft 365 is emulated and lists the demo tenants (fictitious credentials) with
- * copy buttons, collapsed by default so it does not push the page down.
+ * copy buttons, collapsed by default so it does not push the page down; and a link to the Outbox page, where the
+ * invitation mails of the demo are kept (sandbox mode sends no mail).
  */
 
 import type { SandboxTenant } from "@dr/contract";
@@ -17,9 +18,13 @@ import {
 } from "@fluentui/react-components";
 import { CopyRegular } from "@fluentui/react-icons";
 import { useEffect, useId, useState } from "react";
+import { AppLink } from "../components/app-link";
 import { useSharedStyles } from "../components/shared.styles";
 import { en } from "../i18n/en";
+import { copyText } from "../invitations/copy-text";
+import { invitationsEn } from "../invitations/invitations.en";
 import { useApp } from "./app.context";
+import { paths } from "./router";
 
 const useStyles = makeStyles({
   list: {
@@ -35,25 +40,6 @@ const useStyles = makeStyles({
   value: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: "anywhere", minWidth: 0, flexGrow: 1 },
   label: { color: tokens.colorNeutralForeground2, minWidth: "88px" },
 });
-
-/** Copies text, falling back to a selection copy where the Clipboard API is blocked (some Teams iframes). */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand("copy");
-    area.remove();
-    return ok;
-  }
-}
 
 /** The sandbox banner with its collapsible tenant list (default export for React.lazy). */
 export default function SandboxBanner() {
@@ -102,7 +88,10 @@ export default function SandboxBanner() {
       <MessageBar intent="warning" layout="multiline">
         <MessageBarBody>
           <MessageBarTitle>{en.sandbox.title}</MessageBarTitle>
-          {en.sandbox.body}
+          {en.sandbox.body}{" "}
+          <AppLink href={paths.outbox()} inline>
+            {invitationsEn.outboxLink}
+          </AppLink>
         </MessageBarBody>
         <MessageBarActions>
           <Button aria-expanded={open} aria-controls={listId} onClick={() => setOpen((v) => !v)}>

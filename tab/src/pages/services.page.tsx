@@ -1,7 +1,8 @@
 /**
  * The services page (route `/`): every Direct Routing service with its status (the API sorts those needing
  * attention first), a status filter kept in the `status` query parameter, and the "Add service" menu that opens
- * the wizard. The list itself and the menu are small chunks loaded with the page (see their files for why).
+ * the wizard. The list itself and the menu are small chunks loaded with the page (see their files for why). Below
+ * the services, "Pending invitations" (tab/src/invitations/), and for operators "Invite the customer's admin".
  */
 
 import type { Service, ServiceStatus } from "@dr/contract";
@@ -14,7 +15,7 @@ import {
   ToggleButton,
   tokens,
 } from "@fluentui/react-components";
-import { AddRegular, ChevronDownRegular } from "@fluentui/react-icons";
+import { AddRegular, ChevronDownRegular, PersonMailRegular } from "@fluentui/react-icons";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type { ApiProblem } from "../api/api.client";
 import { useApp, useCan } from "../app/app.context";
@@ -23,7 +24,12 @@ import { navigate, paths, setQueryParam, useLocation } from "../app/router";
 import { RetryMessage } from "../components/retry-message";
 import { useSharedStyles } from "../components/shared.styles";
 import { en } from "../i18n/en";
+import { invitationsEn } from "../invitations/invitations.en";
 
+const loadInviteDialog = () => import("../invitations/invite.dialog");
+const loadPending = () => import("../invitations/pending-invitations");
+const InviteDialog = lazy(loadInviteDialog);
+const PendingInvitations = lazy(loadPending);
 const loadMenu = () => import("./add-service.menu");
 const loadList = () => import("./services-list");
 const AddServiceMenu = lazy(loadMenu);
@@ -57,6 +63,7 @@ const useStyles = makeStyles({
     minWidth: 0,
   },
   chevron: { marginLeft: tokens.spacingHorizontalXS, fontSize: "20px" },
+  headerActions: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS, alignItems: "center" },
 });
 
 /** The services page (default export for React.lazy). */
@@ -73,12 +80,15 @@ export default function ServicesPage() {
   const [reload, setReload] = useState(0);
   const flash = useFlash();
   const [menuWanted, setMenuWanted] = useState(false);
+  const [inviting, setInviting] = useState(false);
+  const [invitationsVersion, setInvitationsVersion] = useState(0);
 
   useEffect(() => {
     document.title = `${en.services.title} – ${en.app.productName}`;
     // Fetch the list's and the menu's code now, in parallel with the data.
     void loadList();
     void loadMenu();
+    void loadPending();
   }, []);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `reload` is the Retry trigger
@@ -104,23 +114,33 @@ export default function ServicesPage() {
       <div className={styles.header}>
         <h1 className={styles.h1}>{en.services.title}</h1>
         {can("operate") && (
-          <Suspense
-            fallback={
-              // Looks and reads like the menu button; a click before the menu chunk lands opens the menu once it does.
-              <Button
-                appearance="primary"
-                icon={<AddRegular />}
-                aria-haspopup="menu"
-                aria-expanded={false}
-                onClick={() => setMenuWanted(true)}
-              >
-                {en.services.addService}
-                <ChevronDownRegular className={styles.chevron} />
-              </Button>
-            }
-          >
-            <AddServiceMenu initiallyOpen={menuWanted} />
-          </Suspense>
+          <div className={styles.headerActions}>
+            <Button
+              icon={<PersonMailRegular />}
+              onPointerEnter={() => void loadInviteDialog()}
+              onFocus={() => void loadInviteDialog()}
+              onClick={() => setInviting(true)}
+            >
+              {invitationsEn.invite}
+            </Button>
+            <Suspense
+              fallback={
+                // Looks and reads like the menu button; a click before the menu chunk lands opens the menu once it does.
+                <Button
+                  appearance="primary"
+                  icon={<AddRegular />}
+                  aria-haspopup="menu"
+                  aria-expanded={false}
+                  onClick={() => setMenuWanted(true)}
+                >
+                  {en.services.addService}
+                  <ChevronDownRegular className={styles.chevron} />
+                </Button>
+              }
+            >
+              <AddServiceMenu initiallyOpen={menuWanted} />
+            </Suspense>
+          </div>
         )}
       </div>
 
@@ -161,6 +181,20 @@ export default function ServicesPage() {
       {items !== undefined && (
         <Suspense fallback={<Spinner label={en.services.loading} />}>
           <ServicesList items={items} status={status} {...(can("operate") ? { onAdd: openWizard } : {})} />
+        </Suspense>
+      )}
+
+      <Suspense fallback={<Spinner size="small" label={invitationsEn.pendingLoading} />}>
+        <PendingInvitations reloadKey={invitationsVersion} />
+      </Suspense>
+
+      {inviting && (
+        <Suspense fallback={null}>
+          <InviteDialog
+            open={inviting}
+            onClose={() => setInviting(false)}
+            onCreated={() => setInvitationsVersion((n) => n + 1)}
+          />
         </Suspense>
       )}
 

@@ -1,10 +1,11 @@
 /**
  * Step 3: the customer's App registration. "Use known App registration" reveals Tenant ID, Application (client) ID,
- * Client secret and Cloud. Next (on the wizard page) validates them against the tenant; the checks appear here one
+ * Client secret and Cloud; "Pending invitation" (when the customer has completed invitations) lists them, and the
+ * one chosen shows its tenant: no secret is needed, the server holds it sealed and validates it again on Create. Next (on the wizard page) validates them against the tenant; the checks appear here one
  * by one. A failed run is told apart from field errors: the values have the right form but did not connect.
  */
 
-import { CLOUDS, type Cloud } from "@dr/contract";
+import { CLOUDS, type Cloud, type Invitation } from "@dr/contract";
 import {
   Button,
   Checkbox,
@@ -16,6 +17,8 @@ import {
   MessageBarBody,
   MessageBarTitle,
   Option,
+  Radio,
+  RadioGroup,
 } from "@fluentui/react-components";
 import { ArrowClockwiseRegular } from "@fluentui/react-icons";
 import { SecretInput } from "../components/secret-input";
@@ -23,6 +26,8 @@ import { useSharedStyles } from "../components/shared.styles";
 import { type RunState, runProblemText } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
 import { en } from "../i18n/en";
+import { invitationChoiceLabel, tenantLabel } from "../invitations/invitation.format";
+import { invitationsEn } from "../invitations/invitations.en";
 import { credentialsKey } from "./wizard.state";
 import { type StepProps, useTouched } from "./wizard.types";
 import { credentialsErrors } from "./wizard.validation";
@@ -34,6 +39,8 @@ export interface CredentialsStepProps extends StepProps {
   /** The latest validation run, if any; its `key` is the credentialsKey() of the values it was for. */
   run: RunState | undefined;
   onRetry(): void;
+  /** The chosen customer's completed invitations (undefined while loading). */
+  invitations?: Invitation[] | undefined;
 }
 
 /** Step 3. */
@@ -45,6 +52,7 @@ export default function CredentialsStep({
   setSecret,
   run,
   onRetry,
+  invitations,
 }: CredentialsStepProps) {
   const shared = useSharedStyles();
   const { shown, touch } = useTouched(submitted);
@@ -52,22 +60,75 @@ export default function CredentialsStep({
   const current = run !== undefined && run.key === credentialsKey(draft, secret);
   const report = current ? run.report : undefined;
   const hasWarnings = report?.checks.some((c) => c.status === "warn") ?? false;
+  const offered = invitations ?? [];
+  const chosen = draft.usePendingInvitation ? offered.find((i) => i.id === draft.invitationId) : undefined;
 
   return (
     <div className={shared.form}>
       <Field hint={en.wizard.useKnownAppHint}>
         <Checkbox
           label={en.wizard.useKnownApp}
-          checked={draft.useKnownApp}
-          onChange={(_, data) => update({ useKnownApp: data.checked === true })}
+          checked={draft.useKnownApp && !draft.usePendingInvitation}
+          onChange={(_, data) =>
+            update(data.checked === true ? { useKnownApp: true, usePendingInvitation: false } : { useKnownApp: false })
+          }
         />
       </Field>
-      {submitted && !draft.useKnownApp && (
+      {(offered.length > 0 || draft.usePendingInvitation) && (
+        <Field hint={invitationsEn.pendingInvitationHint}>
+          <Checkbox
+            label={invitationsEn.pendingInvitation}
+            checked={draft.usePendingInvitation}
+            onChange={(_, data) =>
+              update(
+                data.checked === true
+                  ? {
+                      usePendingInvitation: true,
+                      useKnownApp: false,
+                      invitationId: draft.invitationId ?? offered[0]?.id,
+                    }
+                  : { usePendingInvitation: false },
+              )
+            }
+          />
+        </Field>
+      )}
+      {draft.usePendingInvitation && (
+        <>
+          {offered.length === 0 ? (
+            <MessageBar intent="warning">
+              <MessageBarBody>
+                {invitations === undefined ? en.app.loading : invitationsEn.noneCompleted}
+              </MessageBarBody>
+            </MessageBar>
+          ) : (
+            <Field
+              label={invitationsEn.invitationsLabel}
+              validationMessage={submitted && !chosen ? invitationsEn.chooseInvitation : undefined}
+            >
+              <RadioGroup value={chosen?.id ?? ""} onChange={(_, data) => update({ invitationId: data.value })}>
+                {offered.map((i) => (
+                  <Radio key={i.id} value={i.id} label={invitationChoiceLabel(i)} />
+                ))}
+              </RadioGroup>
+            </Field>
+          )}
+          {chosen && (
+            <MessageBar intent="success" layout="multiline">
+              <MessageBarBody>
+                <MessageBarTitle>{invitationsEn.pendingInvitation}</MessageBarTitle>
+                {invitationsEn.invitationChosen(tenantLabel(chosen.tenant))}
+              </MessageBarBody>
+            </MessageBar>
+          )}
+        </>
+      )}
+      {submitted && !draft.useKnownApp && !draft.usePendingInvitation && (
         <MessageBar intent="warning">
           <MessageBarBody>{en.wizard.useKnownAppRequired}</MessageBarBody>
         </MessageBar>
       )}
-      {draft.useKnownApp && (
+      {draft.useKnownApp && !draft.usePendingInvitation && (
         <>
           <Field
             label={en.wizard.tenantId}
@@ -126,9 +187,11 @@ export default function CredentialsStep({
         </>
       )}
 
-      {run && !current && !run.running && <MessageBar intent="info">{en.wizard.revalidateNeeded}</MessageBar>}
+      {!draft.usePendingInvitation && run && !current && !run.running && (
+        <MessageBar intent="info">{en.wizard.revalidateNeeded}</MessageBar>
+      )}
 
-      {run && current && (
+      {!draft.usePendingInvitation && run && current && (
         <section aria-label={en.checks.title} className={shared.form}>
           {!run.running && run.problem && (
             <MessageBar intent="error" layout="multiline">

@@ -3,7 +3,7 @@
  * primary button; when the server's own validation refuses the credentials (422), its checks are shown here.
  */
 
-import type { ValidationReport } from "@dr/contract";
+import type { Invitation, ValidationReport } from "@dr/contract";
 import { MessageBar, MessageBarBody, MessageBarTitle, Text } from "@fluentui/react-components";
 import type { ApiProblem } from "../api/api.client";
 import { useApp } from "../app/app.context";
@@ -11,6 +11,7 @@ import { MaskedSecret } from "../components/masked-secret";
 import { useSharedStyles } from "../components/shared.styles";
 import { ValidationChecklist } from "../components/validation-checklist";
 import { en } from "../i18n/en";
+import { invitationsEn } from "../invitations/invitations.en";
 import { sbcFqdn } from "./direct-routing.step";
 import { effectiveLabel } from "./subdomain-check";
 import type { StepProps } from "./wizard.types";
@@ -18,7 +19,10 @@ import type { StepProps } from "./wizard.types";
 /** Props of the summary step. */
 export interface SummaryStepProps extends StepProps {
   secret: string;
-  report: ValidationReport;
+  /** The passed validation (absent when the credentials come from an invitation). */
+  report: ValidationReport | undefined;
+  /** The completed invitation whose credentials Create uses. */
+  invitation?: Invitation | undefined;
   /** The last Create refusal, if any. */
   createProblem: ApiProblem | undefined;
 }
@@ -33,7 +37,7 @@ function problemMessage(problem: ApiProblem): string {
 }
 
 /** Step 6. */
-export default function SummaryStep({ draft, secret, report, createProblem }: SummaryStepProps) {
+export default function SummaryStep({ draft, secret, report, invitation, createProblem }: SummaryStepProps) {
   const shared = useSharedStyles();
   const { settings } = useApp();
   const row = (label: string, value: string | undefined) => (
@@ -63,15 +67,27 @@ export default function SummaryStep({ draft, secret, report, createProblem }: Su
         {row(en.wizard.fullName, draft.fullName)}
         {row(en.wizard.licenseType, draft.licenseType ? en.licence[draft.licenseType] : undefined)}
         {row(en.wizard.licensedUsers, draft.licensedUsers.trim())}
-        {row(en.wizard.tenantName, report.tenant?.displayName)}
-        {row(en.wizard.tenantId, report.tenant?.id ?? draft.tenantId)}
-        {row(en.wizard.clientId, draft.clientId.trim())}
-        <dt>{en.wizard.clientSecret}</dt>
-        <dd>
-          <MaskedSecret hint={secret} />
-        </dd>
-        {row(en.wizard.cloud, en.wizard.clouds[draft.cloud])}
-        {row(en.wizard.m365Domain, draft.m365Domain)}
+        {invitation ? (
+          <>
+            {row(en.wizard.tenantName, invitation.tenant?.displayName)}
+            {row(en.wizard.tenantId, invitation.tenant?.id)}
+            {row(invitationsEn.credentials, invitationsEn.fromInvitation)}
+            {row(en.wizard.cloud, en.wizard.clouds[invitation.cloud])}
+            {row(en.wizard.m365Domain, invitationsEn.initialDomain)}
+          </>
+        ) : (
+          <>
+            {row(en.wizard.tenantName, report?.tenant?.displayName)}
+            {row(en.wizard.tenantId, report?.tenant?.id ?? draft.tenantId)}
+            {row(en.wizard.clientId, draft.clientId.trim())}
+            <dt>{en.wizard.clientSecret}</dt>
+            <dd>
+              <MaskedSecret hint={secret} />
+            </dd>
+            {row(en.wizard.cloud, en.wizard.clouds[draft.cloud])}
+            {row(en.wizard.m365Domain, draft.m365Domain)}
+          </>
+        )}
         {settings?.sbcRegions.length ? row(en.wizard.sbcRegion, draft.sbcRegion) : null}
         {row(en.wizard.fqdnPreview, sbcFqdn(effectiveLabel(draft), settings?.sbcBaseDomain))}
       </dl>

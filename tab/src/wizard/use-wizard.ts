@@ -3,15 +3,17 @@
  * and the SBC sub-domain, the customers list, the validation run (useValidationRun) and the transitions of Back,
  * Next, Create and Start over. The wizard page only renders what this returns.
  */
-import type { CreateServiceBody, ValidationReport } from "@dr/contract";
-import { useCallback, useEffect, useReducer, useRef } from "react";
-import { ApiProblem } from "../api/api.client";
+import type { CreateServiceBody, Invitation, ValidationReport } from "@dr/contract";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { ApiProblem, type ServiceFromInvitationBody } from "../api/api.client";
 import { useApp } from "../app/app.context";
 import { setFlash } from "../app/flash";
-import { navigate, paths } from "../app/router";
+import { navigate, paths, setQueryParam, useLocation } from "../app/router";
 import { type RunState, useValidationRun } from "../components/use-validation-run.hook";
 import { parseUsers } from "../format/field-rules";
 import { en } from "../i18n/en";
+import { completedOf } from "../invitations/invitation.format";
+import { invitationsEn } from "../invitations/invitations.en";
 import { checkNameNow, useNameCheck } from "./name-check";
 import { checkSubdomainNow, effectiveLabel, useSubdomainCheck } from "./subdomain-check";
 import { initialWizardState, isSubmitted, stepIdOf, type WizardState, wizardReducer } from "./wizard.reducer";
@@ -38,8 +40,12 @@ export interface Wizard {
   submitted: boolean;
   /** The latest validation run, whichever values it was for (the credentials step tells). */
   run: RunState | undefined;
-  /** The report of a passed run for the values on screen; the steps after the credentials need it. */
+  /** The report of a passed run for the values on screen; the steps after the credentials need it (or an invitation). */
   okReport: ValidationReport | undefined;
+  /** The completed invitations of the chosen customer (undefined while loading). */
+  customerInvitations: Invitation[] | undefined;
+  /** The completed invitation whose credentials Create uses ("Pending invitation"), when one is chosen. */
+  invitation: Invitation | undefined;
   /** Next is not available now (something in flight, or the credentials have no passed run). */
   blocked: boolean;
   isLast: boolean;
@@ -69,6 +75,15 @@ export function useWizard(): Wizard {
   const run = validation.run;
   const currentRun = run?.key === key ? run : undefined;
   const okReport = currentRun?.report?.ok ? currentRun.report : undefined;
+  const { search } = useLocation();
+  const deepInvitation = search.get("invitation") ?? undefined;
+  // Completed invitations (all customers; the step shows the chosen customer's). Reloaded when the customer changes.
+  const [invitations, setInvitations] = useState<Invitation[] | undefined>(undefined);
+  const customerInvitations = invitations === undefined ? undefined : completedOf(invitations, draft.customerId);
+  const invitation = draft.usePendingInvitation
+    ? customerInvitations?.find((i) => i.id === draft.invitationId)
+    : undefined;
+  const ready = okReport !== undefined || invitation !== undefined;
 
   const update = useCallback((patch: Partial<WizardDraft>) => dispatch({ type: "update", patch }), []);
   const setSecret = useCallback((value: string) => dispatch({ type: "secret", value }), []);
@@ -96,11 +111,70 @@ export function useWizard(): Wizard {
     return () => controller.abort();
   }, [api, state.customersRequest]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reloaded when the customer changes
+  useEffect(() => {
+    const controller = new AbortController();
+    api.listInvitations("completed", { signal: controller.signal }).then(
+      (body) => setInvitations(body.items),
+      () => {
+        // A server without invitations (or a failure): the wizard offers the known App registration only.
+        if (!controller.signal.aborted) setInvitations((prev) => prev ?? []);
+      },
+    );
+    return () => controller.abort();
+  }, [api, draft.customerId]);
+
+  // The deep link ?invitation=<id> (the bot's "Continue onboarding", the services page): a fresh draft with that
+  // completed invitation's customer and the invitation chosen, on the service step. Then the link is dropped from
+  // the address, so a reload keeps what the operator typed since.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per deep link (validation.reset is not a trigger)
+  useEffect(() => {
+    if (!deepInvitation) return;
+    const controller = new AbortController();
+    api.getInvitation(deepInvitation, { signal: controller.signal }).then(
+      (found) => {
+        setQueryParam("invitation", undefined);
+        if (found.status !== "completed") {
+          dispatch({
+            type: "stepProblem",
+            problem: new ApiProblem({
+              status: 409,
+              code: "invitation_not_completed",
+              detail: invitationsEn.invitationNotUsable,
+            }),
+          });
+          return;
+        }
+        validation.reset();
+        setInvitations((prev) => [...(prev ?? []).filter((i) => i.id !== found.id), found]);
+        dispatch({
+          type: "startOver",
+          draft: {
+            ...emptyDraft(),
+            customerMode: "existing",
+            customerId: found.customerId,
+            customerName: found.customerName,
+            usePendingInvitation: true,
+            invitationId: found.id,
+            cloud: found.cloud,
+            step: 1,
+          },
+        });
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        setQueryParam("invitation", undefined);
+        dispatch({ type: "stepProblem", problem: error instanceof ApiProblem ? error : undefined });
+      },
+    );
+    return () => controller.abort();
+  }, [api, deepInvitation]);
+
   // Live uniqueness check of the short name, debounced; only for names that pass the offline rules.
   useNameCheck(api, draft.shortName, dispatch);
 
   // Steps after the credentials need an ok report; without one (e.g. the secret was edited), go back there.
-  const needsReport = step > CREDENTIALS_STEP && !okReport;
+  const needsReport = step > CREDENTIALS_STEP && !ready && !(draft.usePendingInvitation && invitations === undefined);
   useEffect(() => {
     if (needsReport) update({ step: CREDENTIALS_STEP });
   }, [needsReport, update]);
@@ -117,21 +191,28 @@ export function useWizard(): Wizard {
     );
 
   const create = async (idempotencyKey = draft.idempotencyKey, retried = false): Promise<void> => {
-    if (!okReport || !draft.customerId || !draft.licenseType) return;
+    if (!ready || !draft.customerId || !draft.licenseType) return;
     const label = draft.subdomainLabel;
-    const body: CreateServiceBody = {
+    const common = {
       customerId: draft.customerId,
       shortName: draft.shortName,
       ...(draft.fullName.trim() ? { fullName: draft.fullName.trim() } : {}),
       licenseType: draft.licenseType,
       licensedUsers: parseUsers(draft.licensedUsers),
-      m365: { tenantId: draft.tenantId, clientId: draft.clientId, clientSecret: secret, cloud: draft.cloud },
-      directRouting: {
-        ...(draft.m365Domain ? { m365Domain: draft.m365Domain } : {}),
-        ...(draft.sbcRegion ? { sbcRegion: draft.sbcRegion } : {}),
-        ...(label !== undefined ? { subdomainLabel: label } : {}),
-      },
     };
+    const directRouting = {
+      ...(!invitation && draft.m365Domain ? { m365Domain: draft.m365Domain } : {}),
+      ...(draft.sbcRegion ? { sbcRegion: draft.sbcRegion } : {}),
+      ...(label !== undefined ? { subdomainLabel: label } : {}),
+    };
+    // From an invitation: its id in place of the credentials, `m365` with the cloud only (docs/api.md).
+    const body: CreateServiceBody | ServiceFromInvitationBody = invitation
+      ? { ...common, invitationId: invitation.id, m365: { cloud: invitation.cloud }, directRouting }
+      : {
+          ...common,
+          m365: { tenantId: draft.tenantId, clientId: draft.clientId, clientSecret: secret, cloud: draft.cloud },
+          directRouting,
+        };
     setBusy("create");
     dispatch({ type: "createProblem", problem: undefined });
     try {
@@ -216,6 +297,7 @@ export function useWizard(): Wizard {
         return goTo(step + 1);
       }
       case "credentials": {
+        if (draft.usePendingInvitation) return invitation ? goTo(step + 1) : refuse();
         if (!draft.useKnownApp || !isClean(credentialsErrors(draft, secret))) return refuse();
         if (okReport) return goTo(step + 1);
         if (currentRun?.running) return;
@@ -261,9 +343,14 @@ export function useWizard(): Wizard {
     submitted: isSubmitted(state),
     run,
     okReport,
+    customerInvitations,
+    invitation,
     blocked:
       busy !== undefined ||
-      (stepId === "credentials" && currentRun !== undefined && (currentRun.running || !currentRun.report?.ok)),
+      (stepId === "credentials" &&
+        !draft.usePendingInvitation &&
+        currentRun !== undefined &&
+        (currentRun.running || !currentRun.report?.ok)),
     isLast: stepId === "summary",
     update,
     setSecret,

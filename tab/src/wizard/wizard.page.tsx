@@ -21,6 +21,8 @@ import { paths } from "../app/router";
 import { AppLink } from "../components/app-link";
 import { useSharedStyles } from "../components/shared.styles";
 import { en } from "../i18n/en";
+import { tenantLabel } from "../invitations/invitation.format";
+import { invitationsEn } from "../invitations/invitations.en";
 import { CustomerStep } from "./customer.step";
 import { ServiceStep } from "./service.step";
 import { useWizard } from "./use-wizard";
@@ -64,7 +66,7 @@ export default function WizardPage() {
   const shared = useSharedStyles();
   const can = useCan();
   const wizard = useWizard();
-  const { state, step, stepId, okReport } = wizard;
+  const { state, step, stepId, okReport, invitation } = wizard;
   const busy = state.busy;
   const headingRef = useRef<HTMLHeadingElement>(null);
   const firstStepRender = useRef(true);
@@ -126,13 +128,31 @@ export default function WizardPage() {
         setSecret={wizard.setSecret}
         run={wizard.run}
         onRetry={wizard.retryValidation}
+        invitations={wizard.customerInvitations}
       />
     );
+  else if (invitation && stepId === "m365")
+    // From an invitation there is no report here (the server validates on Create): the tenant and its initial domain.
+    body = (
+      <MessageBar intent="info" layout="multiline">
+        <MessageBarBody>
+          {invitationsEn.invitationTenant}: {tenantLabel(invitation.tenant)}. {invitationsEn.initialDomain}
+        </MessageBarBody>
+      </MessageBar>
+    );
   else if (okReport && stepId === "m365") body = <M365SettingsStep {...stepProps} report={okReport} />;
-  else if (okReport && stepId === "directRouting")
+  else if ((okReport || invitation) && stepId === "directRouting")
     body = <DirectRoutingStep {...stepProps} subdomainCheck={state.subdomainCheck} />;
-  else if (okReport && stepId === "summary")
-    body = <SummaryStep {...stepProps} secret={state.secret} report={okReport} createProblem={state.createProblem} />;
+  else if ((okReport || invitation) && stepId === "summary")
+    body = (
+      <SummaryStep
+        {...stepProps}
+        secret={state.secret}
+        report={invitation ? undefined : okReport}
+        invitation={invitation}
+        createProblem={state.createProblem}
+      />
+    );
 
   const heading = (
     <>

@@ -33,6 +33,10 @@ export interface WizardDraft {
   /** As typed, so a half-typed number is kept. */
   licensedUsers: string;
   useKnownApp: boolean;
+  /** "Pending invitation": use a completed invitation's sealed credentials instead of the three values. */
+  usePendingInvitation: boolean;
+  /** The completed invitation chosen (its id only: the credentials stay sealed on the server). */
+  invitationId?: string;
   tenantId: string;
   clientId: string;
   cloud: Cloud;
@@ -64,6 +68,7 @@ export function emptyDraft(): WizardDraft {
     fullName: "",
     licensedUsers: "",
     useKnownApp: false,
+    usePendingInvitation: false,
     tenantId: "",
     clientId: "",
     cloud: "global",
