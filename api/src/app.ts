@@ -11,18 +11,22 @@ import { createOperatorDirectory } from "./auth/operator-directory.js";
 import { type BotModule, createBotModule } from "./bot/bot.wiring.js";
 import type { Config } from "./config.js";
 import { buildServer } from "./http/server.js";
+import { createInvitationCredentials } from "./invitations/invitation-credentials.js";
+import { createInvitationsService, type InvitationsService } from "./invitations/invitations.service.js";
 import { CLOUDS } from "./m365/clouds.js";
 import { createEmulator, type Emulator } from "./m365/emulator/emulator.core.js";
 import { SANDBOX, sandboxTenants } from "./m365/emulator/emulator.fixtures.js";
 import { createEmulatorTls, startEmulatorServer } from "./m365/emulator/emulator.server.js";
 import { createUndiciDispatch } from "./m365/http/undici.dispatch.js";
 import { createValidator } from "./m365/validator.js";
+import { createMailer, type Mailer } from "./mail/mailer.js";
 import { createOnboardingService } from "./onboarding/onboarding.service.js";
 import { reconcileSecretKeys } from "./secrets/key-rotation.js";
 import { createLocalSecretStore } from "./secrets/local-secret-store.js";
 import type { SecretStore } from "./secrets/secret-store.types.js";
 import { createBotStateRepository } from "./storage/bot-state.repository.js";
 import { openDatabase } from "./storage/database.js";
+import { createInvitationsRepository } from "./storage/invitations.repository.js";
 import { createKyselyRepository } from "./storage/kysely.repository.js";
 import { createOperatorRolesRepository } from "./storage/operator-roles.repository.js";
 import { createRateLimitRepository } from "./storage/rate-limit.repository.js";
@@ -42,6 +46,10 @@ export interface RunningApp {
   sandbox?: { emulator: Emulator; url: string; credentials: typeof SANDBOX };
   /** The Teams bot (POST /api/messages) and its reminder scheduler. */
   bot: BotModule;
+  /** Invitations of customers' admins (docs/api.md, "Invitations"). */
+  invitations: InvitationsService;
+  /** Outgoing mail (SMTP, or the built-in outbox). */
+  mailer: Mailer;
   close(): Promise<void>;
 }
 
@@ -51,8 +59,10 @@ export interface StartOptions {
   logDestination?: { write(line: string): void };
   /** PostgreSQL schema to use (test isolation); default public. */
   databaseSchema?: string;
-  /** Injectable clock for the onboarding rules. */
+  /** Injectable clock for the onboarding rules and invitations. */
   now?: () => Date;
+  /** How often the invitation expiry sweep runs, ms (default 60 000; it also runs at start-up and on each read). */
+  invitationSweepMs?: number;
   /**
    * Extra CA certificates (PEM) trusted for outbound calls, for in-process tests against an HTTPS emulator;
    * a deployed server uses NODE_EXTRA_CA_CERTS instead.
@@ -147,10 +157,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     for (const close of closers.reverse()) await close();
     throw error;
   }
+  const clock = options.now ?? (() => new Date());
+  const invitationStore = createInvitationsRepository(database.db, database.engine);
   const onboarding = createOnboardingService({
     repo,
     secrets,
     validator,
+    // POST /api/services with invitationId: the sealed credentials of a completed invitation.
+    invitations: createInvitationCredentials({ store: invitationStore, secrets, now: clock }),
     rateLimiter: createRateLimitRepository({
       db: database.db,
       engine: database.engine,
@@ -160,7 +174,40 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     sbc: config.sbc,
     ...(options.now ? { now: options.now } : {}),
   });
-  const clock = options.now ?? (() => new Date());
+  const mailer = createMailer({
+    smtpUrl: config.mail.smtpUrl,
+    from: config.mail.from,
+    sendTimeoutMs: config.mail.sendTimeoutMs,
+    // Without SMTP_URL the sandbox keeps mail for GET /api/outbox; in live mode a send says mail is not configured.
+    keepOutbox: config.m365.mode === "sandbox",
+    now: clock,
+  });
+  closers.push(() => mailer.close());
+  // Set once the server listens: PUBLIC_URL, else this server's own address.
+  let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
+  // The bot is created below; the invitations feature asks it for its notifier when it has something to tell.
+  let botModule: BotModule | undefined;
+  const invitations = createInvitationsService({
+    store: invitationStore,
+    repo,
+    secrets,
+    mailer,
+    validateCredentials: (input, actor, streamOptions) => onboarding.validateCredentials(input, actor, streamOptions),
+    rateLimiter: createRateLimitRepository({
+      db: database.db,
+      engine: database.engine,
+      limit: config.inviteRateLimitPerMinute,
+      ...(options.now ? { now: () => (options.now as () => Date)().getTime() } : {}),
+    }),
+    publicUrl: () => publicUrl,
+    provider: config.provider,
+    notifier: () => botModule?.invitationNotifier,
+    log: logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  if (config.production && !config.publicUrl) {
+    logger.warn("PUBLIC_URL is unset: invitation links point at this machine's loopback address (docs/deploy.md)");
+  }
   const entraAuth = config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId;
   // Entra mode: each verified sign-in is remembered with its permissions, for the bot's own role checks.
   const directory = entraAuth ? createOperatorDirectory(createOperatorRolesRepository(database.db)) : undefined;
@@ -174,6 +221,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ...(options.botAnswerBudgetMs !== undefined ? { answerBudgetMs: options.botAnswerBudgetMs } : {}),
     log: logger,
   });
+  botModule = bot;
   const app = await buildServer({
     logger,
     onboarding,
@@ -221,9 +269,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       sbcRegions: config.sbc.regions,
     },
     ...(sandbox ? { sandbox: sandbox.credentials } : {}),
+    invitations,
+    ...(config.m365.mode === "sandbox" && mailer.outbox ? { outbox: mailer.outbox } : {}),
     tabDistDir: fileURLToPath(new URL("../../tab/dist", import.meta.url)),
   });
   const address = await app.listen({ port: config.port, host: config.host });
+  const listening = app.server.address();
+  if (!config.publicUrl && listening && typeof listening === "object") publicUrl = `http://127.0.0.1:${listening.port}`;
+  // Expired invitations drop their sealed credentials: now, then every minute (and lazily on each read).
+  const stopSweeper = invitations.startSweeper(options.invitationSweepMs ?? 60_000);
   if (options.botScheduler ?? config.bot.revalidationIntervalMs > 0) bot.scheduler.start();
   const url = address.replace("[::1]", "localhost");
   return {
@@ -231,9 +285,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     url,
     ...(sandbox ? { sandbox } : {}),
     bot,
+    invitations,
+    mailer,
     async close() {
+      stopSweeper();
       await bot.scheduler.stop();
       await app.close();
+      await invitations.drain();
       // Late results of bot steps (a validation still running after its invoke was answered) end before the
       // database closes.
       await bot.drain();

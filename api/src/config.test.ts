@@ -85,6 +85,27 @@ describe("loadConfig", () => {
     ],
     ["a short previous key", { SECRET_KEY_PREVIOUS: `${KEY},abc` }, /SECRET_KEY_PREVIOUS must be/],
     ["an unknown bot cloud", { BOT_CLOUD: "mooncake" }, /BOT_CLOUD must be/],
+    ["a relative PUBLIC_URL", { PUBLIC_URL: "onboarding.provider.example" }, /PUBLIC_URL must be an absolute/],
+    ["a PUBLIC_URL of another scheme", { PUBLIC_URL: "ftp://onboarding.provider.example" }, /PUBLIC_URL must be/],
+    ["a PUBLIC_URL with a query", { PUBLIC_URL: "https://p.example/?a=1" }, /PUBLIC_URL must be/],
+    [
+      "an http PUBLIC_URL in production",
+      {
+        NODE_ENV: "production",
+        M365_MODE: "live",
+        ...ENTRA,
+        ...BOT,
+        SECRET_KEY: KEY,
+        PUBLIC_URL: "http://onboarding.provider.example",
+      },
+      /PUBLIC_URL must be an https:\/\/ URL when NODE_ENV=production/,
+    ],
+    ["an http SMTP_URL", { SMTP_URL: "http://mail.example", MAIL_FROM: "a@b.example" }, /SMTP_URL must be an smtp/],
+    ["a bare SMTP host", { SMTP_URL: "mail.example:587", MAIL_FROM: "a@b.example" }, /SMTP_URL must be/],
+    ["SMTP_URL without MAIL_FROM", { SMTP_URL: "smtp://mail.example:587" }, /MAIL_FROM must be set with SMTP_URL/],
+    ["a MAIL_FROM that is no address", { MAIL_FROM: "onboarding" }, /MAIL_FROM must be an address/],
+    ["a PROVIDER_SUPPORT_EMAIL that is no address", { PROVIDER_SUPPORT_EMAIL: "help" }, /PROVIDER_SUPPORT_EMAIL/],
+    ["an INVITE_RATE_LIMIT of 0", { INVITE_RATE_LIMIT: "0" }, /INVITE_RATE_LIMIT must be at least 1/],
   ];
   for (const [what, env, message] of refusals) {
     it(`refuses ${what}`, () => {
@@ -104,11 +125,51 @@ describe("loadConfig", () => {
       SECRET_KEY_PREVIOUS: ` ${Buffer.alloc(32, 8).toString("base64")} `,
       DATABASE_URL: "postgres://db.internal/onboarding",
       WEBSITE_SITE_NAME: "dr-onboarding",
+      PUBLIC_URL: "https://onboarding.provider.example",
     });
     expect(c.production).toBe(true);
+    expect(c.publicUrl).toBe("https://onboarding.provider.example");
     expect(c.bot).toMatchObject({ anonymous: false, cloud: "commercial", dialogTtlMs: 24 * 3_600_000 });
     expect(c.previousSecretKeysBase64).toEqual([Buffer.alloc(32, 8).toString("base64")]);
     expect(c.auth).toMatchObject({ mode: "entra", tenantId: GUID, clientId: GUID });
+  });
+
+  it("reads the invitation and mail settings, with sandbox defaults", () => {
+    const d = loadConfig({});
+    expect(d.publicUrl).toBeUndefined(); // app.ts: http://127.0.0.1:<the port it listens on>
+    expect(d.mail).toMatchObject({ smtpUrl: undefined, from: undefined });
+    expect(d.mail.sendTimeoutMs).toBeGreaterThan(0);
+    expect(d.provider).toEqual({ name: "Sandbox Voice Provider", supportEmail: "support@provider.example" });
+    expect(d.inviteRateLimitPerMinute).toBe(30);
+    const c = loadConfig({
+      PUBLIC_URL: "https://onboarding.provider.example/base/",
+      SMTP_URL: "smtps://user:pass@mail.provider.example:465",
+      MAIL_FROM: "Provider Onboarding <onboarding@provider.example>",
+      PROVIDER_NAME: "Fabrikam Voice",
+      PROVIDER_SUPPORT_EMAIL: "help@fabrikam.example",
+      INVITE_RATE_LIMIT: "5",
+    });
+    expect(c.publicUrl).toBe("https://onboarding.provider.example/base");
+    expect(c.mail).toMatchObject({
+      smtpUrl: "smtps://user:pass@mail.provider.example:465",
+      from: "Provider Onboarding <onboarding@provider.example>",
+    });
+    expect(c.provider).toEqual({ name: "Fabrikam Voice", supportEmail: "help@fabrikam.example" });
+    expect(c.inviteRateLimitPerMinute).toBe(5);
+    expect(loadConfig({ SMTP_URL: "smtp://mail.example:587", MAIL_FROM: "a@b.example" }).mail.smtpUrl).toBe(
+      "smtp://mail.example:587",
+    );
+  });
+
+  it("names the variable when SMTP_URL is refused, without repeating its password", () => {
+    let message = "";
+    try {
+      loadConfig({ SMTP_URL: "http://user:hunter2secret@mail.example", MAIL_FROM: "a@b.example" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/SMTP_URL/);
+    expect(message).not.toContain("hunter2secret");
   });
 
   it("keeps the sandbox defaults open to this machine only", () => {

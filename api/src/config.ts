@@ -168,6 +168,80 @@ const schema = z
             .filter(Boolean),
         ),
     ),
+    /**
+     * The externally reachable base URL of this server, used in invitation links (`${PUBLIC_URL}/invite/<token>`;
+     * docs/deploy.md, "Invitations and mail"). An absolute http(s) URL without query; https in production.
+     * Default http://127.0.0.1:$PORT.
+     */
+    PUBLIC_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .refine((v) => {
+          try {
+            const url = new URL(v);
+            return (
+              (url.protocol === "https:" || url.protocol === "http:") &&
+              url.search === "" &&
+              url.hash === "" &&
+              url.username === "" &&
+              url.password === ""
+            );
+          } catch {
+            return false;
+          }
+        }, "PUBLIC_URL must be an absolute http:// or https:// URL without query or credentials, e.g. https://onboarding.provider.example")
+        .transform((v) => v.replace(/\/+$/, ""))
+        .optional(),
+    ),
+    /**
+     * Outgoing mail: smtp://user:pass@host:587 (STARTTLS when the server offers it) or smtps://host:465 (TLS from the
+     * start). Unset: mail goes to the built-in outbox (GET /api/outbox, sandbox mode only).
+     */
+    SMTP_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .refine((v) => {
+          try {
+            const url = new URL(v);
+            return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
+          } catch {
+            return false;
+          }
+        }, "SMTP_URL must be an smtp:// or smtps:// URL with a host, e.g. smtps://user:password@mail.provider.example:465")
+        .optional(),
+    ),
+    /** The From of invitation mails, e.g. "Provider Onboarding <onboarding@provider.example>"; required with SMTP_URL. */
+    MAIL_FROM: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .max(320, "MAIL_FROM must be at most 320 characters")
+        .refine(
+          (v) => /^[^\s@<>]+@[^\s@<>]+$/.test(v) || /^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$/.test(v),
+          "MAIL_FROM must be an address, or a name and an address: Provider Onboarding <onboarding@provider.example>",
+        )
+        .optional(),
+    ),
+    /** The provider's name on the customer's page and in mails. Default "Sandbox Voice Provider". */
+    PROVIDER_NAME: z.preprocess(
+      emptyToUndefined,
+      z.string().trim().min(1).max(200, "PROVIDER_NAME must be at most 200 characters").default("Sandbox Voice Provider"),
+    ),
+    /** The provider's support address on the customer's page and in mails. Default support@provider.example. */
+    PROVIDER_SUPPORT_EMAIL: z.preprocess(
+      emptyToUndefined,
+      z
+        .email({ message: "PROVIDER_SUPPORT_EMAIL must be an e-mail address" })
+        .max(254)
+        .default("support@provider.example"),
+    ),
+    /** Requests per minute per invitation token and per client address on the customer's page. Default 30. */
+    INVITE_RATE_LIMIT: z.preprocess(emptyToUndefined, positiveInt("INVITE_RATE_LIMIT", 100_000).default(30)),
     /** pino level. Default info (silent in tests when set so). */
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
@@ -251,6 +325,23 @@ const schema = z
         message: "M365_LOGIN_URL / M365_GRAPH_URL apply to live mode; set M365_MODE=live to use them",
       });
     }
+    // Fail closed: an invitation link over plain http would carry its token in clear text (docs/deploy.md). Unset,
+    // the links point at this machine's loopback, which leaks nothing; app.ts warns at start-up in production.
+    if (production && env.PUBLIC_URL !== undefined && !env.PUBLIC_URL.startsWith("https://")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PUBLIC_URL"],
+        message:
+          "PUBLIC_URL must be an https:// URL when NODE_ENV=production (invitation links carry a token), e.g. https://onboarding.provider.example",
+      });
+    }
+    if (env.SMTP_URL && !env.MAIL_FROM) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MAIL_FROM"],
+        message: "MAIL_FROM must be set with SMTP_URL (the From of invitation mails), e.g. onboarding@provider.example",
+      });
+    }
     if (env.AUTH_MODE === "entra" && (!env.AUTH_TENANT_ID || !env.AUTH_CLIENT_ID)) {
       ctx.addIssue({
         code: "custom",
@@ -318,6 +409,17 @@ export interface Config {
   /** Older keys (SECRET_KEY_PREVIOUS), still opened; start-up re-wraps what they sealed under the current key. */
   previousSecretKeysBase64: string[];
   sbc: { baseDomain: string; regions: string[] };
+  /**
+   * Base of invitation links (PUBLIC_URL, no trailing slash); undefined when unset: then http://127.0.0.1:<the port
+   * the server listens on> (app.ts), which is PORT unless PORT=0 asked for a free one.
+   */
+  publicUrl: string | undefined;
+  /** Outgoing mail; without `smtpUrl` the built-in outbox keeps it (sandbox mode shows it at GET /api/outbox). */
+  mail: { smtpUrl: string | undefined; from: string | undefined; sendTimeoutMs: number };
+  /** Shown on the customer's page and in mails. */
+  provider: { name: string; supportEmail: string };
+  /** INVITE_RATE_LIMIT: requests per minute per invitation token and per client address. */
+  inviteRateLimitPerMinute: number;
   logLevel: string;
 }
 
@@ -366,6 +468,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKeyBase64: e.SECRET_KEY,
     previousSecretKeysBase64: e.SECRET_KEY_PREVIOUS,
     sbc: { baseDomain: e.SBC_BASE_DOMAIN, regions: e.SBC_REGIONS },
+    publicUrl: e.PUBLIC_URL,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, sendTimeoutMs: 15_000 },
+    provider: { name: e.PROVIDER_NAME, supportEmail: e.PROVIDER_SUPPORT_EMAIL },
+    inviteRateLimitPerMinute: e.INVITE_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
   };
 }

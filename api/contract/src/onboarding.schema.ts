@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import {
+  CLOUDS,
+  type Cloud,
   clientIdSchema,
   clientSecretSchema,
   cloudSchema,
@@ -63,14 +65,13 @@ export const m365CredentialsSchema = z.strictObject({
   clientSecret: clientSecretSchema,
 });
 
-/** Body of POST /api/services. */
-export const createServiceSchema = z.strictObject({
+/** Fields every create carries, whichever way the credentials come. */
+const createServiceFields = {
   customerId: idSchema,
   shortName: shortNameSchema,
   fullName: fullNameSchema.optional(),
   licenseType: licenseTypeSchema,
   licensedUsers: licensedUsersSchema,
-  m365: m365CredentialsSchema,
   directRouting: z
     .strictObject({
       m365Domain: z
@@ -81,9 +82,102 @@ export const createServiceSchema = z.strictObject({
       subdomainLabel: subdomainLabelSchema.optional(),
     })
     .optional(),
-});
+};
+
+/** A create with the credentials typed in. */
+export type CreateServiceWithCredentials = {
+  customerId: string;
+  shortName: string;
+  fullName?: string | undefined;
+  licenseType: z.infer<typeof licenseTypeSchema>;
+  licensedUsers: number;
+  directRouting?:
+    | { m365Domain?: string | undefined; sbcRegion?: string | undefined; subdomainLabel?: string | undefined }
+    | undefined;
+  m365: z.infer<typeof m365CredentialsSchema>;
+  invitationId?: undefined;
+};
+/** A create from a completed invitation (docs/api.md, "Invitations"): its sealed credentials are used. */
+export type CreateServiceFromInvitation = Omit<CreateServiceWithCredentials, "m365" | "invitationId"> & {
+  invitationId: string;
+  /** At most the cloud; left out, the invitation's. */
+  m365?: { cloud?: Cloud | undefined } | undefined;
+};
+
+const CREDENTIAL_FIELDS = ["tenantId", "clientId", "clientSecret"] as const;
+const credentialRequired: Record<(typeof CREDENTIAL_FIELDS)[number], string> = {
+  tenantId: "Tenant ID: enter the Directory (tenant) ID, or send invitationId in place of the credentials.",
+  clientId: "Application (client) ID: paste the GUID, or send invitationId in place of the credentials.",
+  clientSecret: "Client secret: paste the secret's Value, or send invitationId in place of the credentials.",
+};
+
+/**
+ * Body of POST /api/services: the credentials in `m365` (tenantId, clientId, clientSecret, cloud), or `invitationId`
+ * of a completed invitation in their place (then `m365` carries at most `cloud`). Both, or neither, is refused naming
+ * the fields.
+ */
+export const createServiceSchema = z
+  .strictObject({
+    ...createServiceFields,
+    invitationId: z.uuid({ message: "invitationId: use the id of a completed invitation." }).optional(),
+    m365: z
+      .strictObject({
+        cloud: z.enum(CLOUDS, { message: "Cloud: choose global, usgov-gcchigh, usgov-dod or china." }).optional(),
+        tenantId: tenantIdSchema.optional(),
+        clientId: clientIdSchema.optional(),
+        clientSecret: clientSecretSchema.optional(),
+      })
+      .optional(),
+  })
+  .transform((v, ctx): CreateServiceWithCredentials | CreateServiceFromInvitation => {
+    const { m365, invitationId, ...common } = v;
+    if (invitationId !== undefined) {
+      const given = CREDENTIAL_FIELDS.filter((f) => m365?.[f] !== undefined);
+      if (given.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["invitationId"],
+          message: `Send either invitationId or the credentials (${given.map((f) => `m365.${f}`).join(", ")}), not both.`,
+          params: { code: "invitation_with_credentials" },
+        });
+        return z.NEVER;
+      }
+      return { ...common, invitationId, ...(m365?.cloud ? { m365: { cloud: m365.cloud } } : {}) };
+    }
+    if (m365 === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["m365"],
+        message:
+          "m365: send tenantId, clientId and clientSecret, or invitationId (a completed invitation) in their place.",
+        params: { code: "credentials_or_invitation" },
+      });
+      return z.NEVER;
+    }
+    const { tenantId, clientId, clientSecret } = m365;
+    if (tenantId === undefined || clientId === undefined || clientSecret === undefined) {
+      for (const f of CREDENTIAL_FIELDS) {
+        if (m365[f] === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["m365", f],
+            message: credentialRequired[f],
+            params: { code: "required" },
+          });
+        }
+      }
+      return z.NEVER;
+    }
+    // The key order of before invitations (m365 before directRouting): stored idempotency fingerprints stay equal.
+    const { directRouting, ...head } = common;
+    return {
+      ...head,
+      m365: { cloud: m365.cloud ?? "global", tenantId, clientId, clientSecret },
+      ...(directRouting !== undefined ? { directRouting } : {}),
+    };
+  });
 /** Parsed body of POST /api/services. */
-export type CreateServiceInput = z.infer<typeof createServiceSchema>;
+export type CreateServiceInput = CreateServiceWithCredentials | CreateServiceFromInvitation;
 /** Body of POST /api/services as a client sends it (`m365.cloud` may be left out: `global`). */
 export type CreateServiceBody = z.input<typeof createServiceSchema>;
 

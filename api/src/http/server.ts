@@ -1,13 +1,17 @@
 /**
  * Builds the one Fastify app: /api/* now, the tab and /api/messages as later parts arrive.
  */
-import type { SandboxCredentials, TabSettings } from "@dr/contract";
+import type { OutboxMessage, SandboxCredentials, TabSettings } from "@dr/contract";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Authenticator } from "../auth/operator-auth.js";
 import { isLoopbackHost } from "../config.js";
+import type { InvitationsService } from "../invitations/invitations.service.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
 import { registerHealthRoutes } from "./health.routes.js";
+import { registerInvitationRoutes } from "./invitations.routes.js";
+import { registerInviteRoutes } from "./invite.routes.js";
+import { registerOutboxRoutes } from "./outbox.routes.js";
 import { installProblemHandler, sendProblem } from "./problem.handler.js";
 import { problemOf } from "./problem.js";
 import { registerServiceRoutes, type ServiceCreatedHook } from "./services.routes.js";
@@ -90,6 +94,10 @@ export interface ServerDeps {
   botMessages?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Told of each service created through the API, with the signed-in operator who created it. */
   onServiceCreated?: ServiceCreatedHook;
+  /** Invitations (docs/api.md, "Invitations"): the operator's routes and the customer's public ones. */
+  invitations?: InvitationsService;
+  /** Sandbox mode without SMTP_URL: the built-in outbox's mails (GET /api/outbox); absent: 404. */
+  outbox?: () => readonly OutboxMessage[];
 }
 
 /** Creates the app with every route registered; the caller listens. */
@@ -148,6 +156,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     auth: deps.auth,
     ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
   });
+  if (deps.invitations) {
+    registerInvitationRoutes(app, { invitations: deps.invitations, auth: deps.auth });
+    registerInviteRoutes(app, { invitations: deps.invitations });
+  }
+  registerOutboxRoutes(app, { auth: deps.auth, outbox: deps.outbox });
   if (deps.botMessages) {
     // botbuilder validates the Bot Framework JWT itself (or runs anonymously without MicrosoftAppId).
     // Teams activities (entities, card data) can pass the API's 64 KiB limit; this route alone allows 256 KiB.

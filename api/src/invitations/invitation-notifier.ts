@@ -13,7 +13,22 @@ export interface InvitationCompletedNotice {
   operator?: { objectId: string; tenantId: string };
 }
 
+/** What the operator is told when an invitation is dropped at its expiry (sealed credentials, if any, deleted). */
+export interface InvitationDroppedNotice {
+  /** The invitation as it is now (status `expired`). */
+  invitation: Invitation;
+  /** The sending operator; absent: nobody to tell. */
+  operator?: { objectId: string; tenantId: string };
+  /**
+   * `expired`: the link expired before the customer's admin completed it; `expired_unused`: it was completed but no
+   * service was created from it before its expiry, so the credentials were dropped.
+   */
+  reason: "expired" | "expired_unused";
+}
+
 /** The port. */
 export interface InvitationNotifier {
   invitationCompleted(notice: InvitationCompletedNotice): Promise<void>;
+  /** Optional: told of each invitation the expiry sweep drops (docs/product.md section 8). */
+  invitationDropped?(notice: InvitationDroppedNotice): Promise<void>;
 }

@@ -4,7 +4,7 @@
  * service-m365.ts) is a factory over it.
  */
 import { randomUUID } from "node:crypto";
-import type { Check, Service, ValidationReport } from "@dr/contract";
+import type { Check, Cloud, Service, ValidationReport } from "@dr/contract";
 import { NotFoundError } from "../errors.js";
 import type { Validator } from "../m365/validator.js";
 import type { SecretStore } from "../secrets/secret-store.types.js";
@@ -12,6 +12,35 @@ import type { Repository, ServiceRecord } from "../storage/repository.types.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import { toServiceDto } from "./records.js";
 import { createValidationGate } from "./validation-gate.js";
+
+/**
+ * Completed invitations as a create sees them (docs/api.md, "Invitations"): `POST /api/services` with `invitationId`
+ * opens the credentials the customer's admin validated, validates them again, and consumes the invitation in the
+ * same transaction that writes the service. Implemented by the invitations feature (invitations/).
+ */
+export interface InvitationCredentials {
+  /**
+   * The sealed credentials of a completed, unexpired invitation, opened; InputError naming `invitationId` when it is
+   * unknown, not completed yet, used, revoked or expired.
+   */
+  open(invitationId: string): Promise<{
+    customerId: string;
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    cloud: Cloud;
+  }>;
+  /**
+   * Runs `fn` in one transaction; `consume` marks the invitation used by the service (compare-and-set: InputError
+   * naming `invitationId` when another use won), so the service and the consumption commit together.
+   */
+  transaction<T>(
+    fn: (
+      tx: Repository,
+      consume: (invitationId: string, serviceId: string, actor: string) => Promise<void>,
+    ) => Promise<T>,
+  ): Promise<T>;
+}
 
 /** Ports and settings of the onboarding service. */
 export interface OnboardingDeps {
@@ -23,6 +52,8 @@ export interface OnboardingDeps {
   /** The provider's SBC base domain and regions (wizard step 10). */
   sbc: { baseDomain: string; regions: string[] };
   now?: () => Date;
+  /** Completed invitations a create may use in place of typed credentials; absent: `invitationId` is refused. */
+  invitations?: InvitationCredentials;
   /** How many validation runs the M365 page lists. Default 20. */
   historyLength?: number;
 }

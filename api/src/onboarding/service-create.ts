@@ -4,10 +4,16 @@
  * secret, the first history line, the audit row and the idempotency record.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { type CreateServiceInput, defaultSubdomainLabel, type Service, tenantIdForRecord } from "@dr/contract";
+import {
+  type Cloud,
+  type CreateServiceInput,
+  defaultSubdomainLabel,
+  type Service,
+  tenantIdForRecord,
+} from "@dr/contract";
 import { ConflictError, CredentialsInvalidError, InputError } from "../errors.js";
 import { serviceSecretAad } from "../secrets/associated-data.js";
-import { type ServiceRecord, UniqueViolationError } from "../storage/repository.types.js";
+import { type Repository, type ServiceRecord, UniqueViolationError } from "../storage/repository.types.js";
 import type { OnboardingContext } from "./context.js";
 import { applyReport, reportDetail, validationRecord } from "./records.js";
 
@@ -28,6 +34,9 @@ const subdomainTaken = (label: string) =>
     [{ path: "directRouting.subdomainLabel", code: "subdomain_taken", message: subdomainTakenMessage(label) }],
     "subdomain_taken",
   );
+
+/** The credentials without the secret (what the idempotency fingerprint may hold). */
+const withoutSecret = ({ clientSecret: _secret, ...rest }: { clientSecret: string } & Record<string, unknown>) => rest;
 
 /** Creates the create-service command over the shared parts. */
 export function createServiceCommand(ctx: OnboardingContext) {
@@ -59,10 +68,9 @@ export function createServiceCommand(ctx: OnboardingContext) {
     idempotencyKey?: string,
   ): Promise<{ service: Service; replayed: boolean }> => {
     const scope = IDEMPOTENCY_SCOPE.createService;
-    const { clientSecret, ...m365WithoutSecret } = input.m365;
     // The hash binds the key to the request; it leaves the secret out so no function of it is stored.
     const requestHash = createHash("sha256")
-      .update(JSON.stringify({ ...input, m365: m365WithoutSecret }))
+      .update(JSON.stringify(input.invitationId === undefined ? { ...input, m365: withoutSecret(input.m365) } : input))
       .digest("hex");
     const replay = async (): Promise<{ service: Service; replayed: boolean } | undefined> => {
       if (!idempotencyKey) return undefined;
@@ -97,16 +105,43 @@ export function createServiceCommand(ctx: OnboardingContext) {
     const subdomainLabel = dr.subdomainLabel ?? defaultSubdomainLabel(input.shortName);
     await refuseTaken(input.shortName, subdomainLabel, false);
 
+    // From an invitation: the credentials the customer's admin validated, opened from their envelope and validated
+    // again here like typed ones (docs/api.md, "Invitations").
+    const invitationId = input.invitationId;
+    const invitations = deps.invitations;
+    let credentials: { tenantId: string; clientId: string; clientSecret: string; cloud: Cloud };
+    if (invitationId === undefined) {
+      credentials = input.m365;
+    } else {
+      if (!invitations) {
+        throw new InputError("Invitations are not available on this server.", [
+          { path: "invitationId", code: "not_found", message: "invitationId: send the credentials instead." },
+        ]);
+      }
+      const opened = await invitations.open(invitationId);
+      if (opened.customerId !== customer.id) {
+        throw new InputError("The invitation belongs to another customer.", [
+          {
+            path: "invitationId",
+            code: "invitation_customer_mismatch",
+            message: "invitationId: choose an invitation of this customer, or this invitation's customer.",
+          },
+        ]);
+      }
+      credentials = { ...opened, cloud: input.m365?.cloud ?? opened.cloud };
+    }
+    const { clientSecret } = credentials;
     const report = await runValidation(actor, {
-      tenantId: input.m365.tenantId,
-      clientId: input.m365.clientId,
+      tenantId: credentials.tenantId,
+      clientId: credentials.clientId,
       clientSecret,
-      cloud: input.m365.cloud,
+      cloud: credentials.cloud,
     });
     if (!report.ok || !report.tenant) {
       await audit(deps.repo, actor, "service.create", "failure", null, {
         shortName: input.shortName,
-        tenantId: tenantIdForRecord(input.m365.tenantId),
+        tenantId: tenantIdForRecord(credentials.tenantId),
+        ...(invitationId ? { invitationId } : {}),
         reason: "credentials_invalid",
         ...reportDetail(report),
       });
@@ -141,11 +176,11 @@ export function createServiceCommand(ctx: OnboardingContext) {
       version: 1,
       m365: applyReport(
         {
-          cloud: input.m365.cloud,
+          cloud: credentials.cloud,
           tenantId: report.tenant.id,
           tenantName: null,
           tenantDomains: [],
-          clientId: input.m365.clientId,
+          clientId: credentials.clientId,
           secretHint: clientSecret.slice(0, 3),
           secretKeyId: null,
           secretExpiresAt: null,
@@ -168,7 +203,10 @@ export function createServiceCommand(ctx: OnboardingContext) {
     };
     const body = toService(record, now());
     try {
-      await deps.repo.transaction(async (tx) => {
+      const write = async (
+        tx: Repository,
+        consume?: (invitationId: string, serviceId: string, actor: string) => Promise<void>,
+      ) => {
         await tx.insertService(record);
         await tx.putServiceSecret({
           serviceId: id,
@@ -181,7 +219,9 @@ export function createServiceCommand(ctx: OnboardingContext) {
           tenantId: record.m365.tenantId,
           clientId: record.m365.clientId,
           secretHint: record.m365.secretHint,
+          ...(invitationId ? { invitationId } : {}),
         });
+        if (invitationId && consume) await consume(invitationId, id, actor);
         if (idempotencyKey) {
           await tx.insertIdempotency({
             actor,
@@ -193,7 +233,9 @@ export function createServiceCommand(ctx: OnboardingContext) {
             createdAt: at,
           });
         }
-      });
+      };
+      if (invitationId !== undefined && invitations) await invitations.transaction(write);
+      else await deps.repo.transaction((tx) => write(tx));
     } catch (error) {
       if (error instanceof UniqueViolationError) {
         // A concurrent request with the same key may have won; answer as it did.

@@ -201,6 +201,38 @@ export interface TenantAliasesTable {
 }
 
 /** The whole schema, as the type parameter of `Kysely<Database>`. */
+/** `invitations` (migration 0009): the link token only as its SHA-256; the secret only sealed, until used. */
+export interface InvitationsTable {
+  id: string;
+  customer_id: string;
+  email: string | null;
+  cloud: string;
+  note: string | null;
+  /** sent, opened, completed, expired, revoked, used. */
+  status: string;
+  /** Hex SHA-256 of the link token. */
+  token_hash: string;
+  created_at: string;
+  created_by: string;
+  created_by_oid: string | null;
+  created_by_tenant: string | null;
+  expires_at: string;
+  updated_at: string;
+  email_sent: IntBool;
+  email_error: string | null;
+  opened_at: string | null;
+  completed_at: string | null;
+  tenant_id: string | null;
+  tenant_name: string | null;
+  client_id: string | null;
+  secret_hint: string | null;
+  kek_id: string | null;
+  /** JSON of SealedSecret, associated data `invitation:<id>`; null before completion and after expiry or use. */
+  envelope: string | null;
+  service_id: string | null;
+  used_at: string | null;
+}
+
 export interface Database {
   customers: CustomersTable;
   services: ServicesTable;
@@ -216,4 +248,5 @@ export interface Database {
   bot_reminder_deliveries: BotReminderDeliveriesTable;
   bot_service_watch: BotServiceWatchTable;
   tenant_aliases: TenantAliasesTable;
+  invitations: InvitationsTable;
 }

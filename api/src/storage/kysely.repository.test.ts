@@ -189,6 +189,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "bot_service_watch",
           "customers",
           "idempotency_keys",
+          "invitations",
           "kysely_migration",
           "kysely_migration_lock",
           "operator_roles",
@@ -208,6 +209,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "0006_bot_tenant_boundary",
           "0007_tenant_aliases",
           "0008_reminder_deliveries",
+          "0009_invitations",
         ]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {
