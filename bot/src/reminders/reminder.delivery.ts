@@ -20,7 +20,7 @@ import { type ReminderReason, reminderCard } from "../cards/reminder.card.js";
 import type { BotStateStore, OnboardingPort, ReminderDelivery, ReminderSettlement } from "../ports.js";
 import type { ConversationRef, OpenResult, OutboundPort, SendFailure, SendResult } from "../turn.types.js";
 import { givenUp, OUTBOUND_TIMEOUT_MS, retryDelayMs, TIMED_OUT, withTimeout } from "./delivery.policy.js";
-import type { SendPacer } from "./send-pacer.js";
+import type { PaceSlot, SendPacer } from "./send-pacer.js";
 
 /** What the outbox stores of a reminder's reason: the kind, the threshold in days, the failed checks' messages. */
 export interface StoredReason {
@@ -147,7 +147,17 @@ export function createReminderDelivery(deps: ReminderDeliveryDeps): ReminderDeli
     return { ...base, state: "failed" };
   };
 
+  /** One row; the pace slots it takes are finished when it ends (send-pacer.ts counts a send from its answer). */
   async function deliverOne(row: ReminderDelivery, counts: DeliveryCounts): Promise<void> {
+    const slots: PaceSlot[] = [];
+    try {
+      await deliverRow(row, counts, slots);
+    } finally {
+      for (const slot of slots) slot.done();
+    }
+  }
+
+  async function deliverRow(row: ReminderDelivery, counts: DeliveryCounts, slots: PaceSlot[]): Promise<void> {
     const personal = row.operatorId !== null;
     // 1. The conversation, or what a personal chat is opened from.
     let ref: ConversationRef | undefined;
@@ -162,10 +172,12 @@ export function createReminderDelivery(deps: ReminderDeliveryDeps): ReminderDeli
     // 2. Room in Teams' windows: the thread (a personal chat not opened yet counts as its own) and the tenant.
     if (ref || template) {
       const keys = { thread: ref?.conversationId ?? `personal:${row.operatorId}`, tenant: row.tenantId };
-      if (!(await deps.pacer.acquire(keys, deps.maxPaceWaitMs ?? 60_000))) {
+      const slot = await deps.pacer.acquire(keys, deps.maxPaceWaitMs ?? 60_000);
+      if (!slot) {
         counts.deferred++;
         return;
       }
+      slots.push(slot);
     }
 
     // 3. Take the row; another copy may have been first.
@@ -272,7 +284,8 @@ export function createReminderDelivery(deps: ReminderDeliveryDeps): ReminderDeli
       await deps.store.putConversation(ref, deps.now().toISOString());
       counts.opened++;
       deps.log?.info({ ...where(row) }, "personal chat opened for a reminder");
-      await deps.pacer.acquire({ thread: ref.conversationId, tenant: row.tenantId });
+      const slot = await deps.pacer.acquire({ thread: ref.conversationId, tenant: row.tenantId });
+      if (slot) slots.push(slot);
     }
     if (!ref) return;
 

@@ -53,13 +53,14 @@ export async function resolveSentReminders(
       ...(link?.userId ? { operatorUserId: link.userId } : {}),
     });
     // An update counts against the thread's window like a send (docs/teams.md section 9).
-    if (!(await deps.pacer.acquire({ thread: ref.conversationId, tenant: row.tenantId }, 60_000))) continue;
+    const slot = await deps.pacer.acquire({ thread: ref.conversationId, tenant: row.tenantId }, 60_000);
+    if (!slot) continue;
     const result = await withTimeout(
       () => deps.outbound.update(ref, row.activityId as string, { card }),
       OUTBOUND_TIMEOUT_MS,
       TIMED_OUT,
       { ok: false, gone: false, code: "network", retryable: true } as const,
-    );
+    ).finally(() => slot.done());
     if (result.ok) updated++;
     else deps.log?.warn({ serviceId: service.id, code: result.code }, "resolved reminder not updated");
   }

@@ -6,6 +6,11 @@
  * window of its thread and of its tenant has room. Each window also waits a small margin past its end, so network
  * jitter does not put one send too many into a window as Teams measures it.
  *
+ * Teams counts a request when it arrives, and a send may reach it well after it was let through (the database work
+ * before it, a busy event loop, the network). So a send holds its place as "now" while it is in flight and is
+ * counted at the moment its answer came (`slot.done()`): the arrival lies before that, so a later send, paced from
+ * it, cannot arrive inside the same window. A slot never finished counts from its start after `IN_FLIGHT_MAX_MS`.
+ *
  * The windows are per process: several server copies each pace their own sends, and a 429 Teams answers because of
  * the others is retried by the delivery step (Retry-After, backoff), not prevented here.
  */
@@ -29,6 +34,14 @@ export const TENANT_WINDOWS: readonly PaceWindow[] = [{ limit: 40, windowMs: 1_0
 
 /** Extra wait past each window's end, ms (network jitter between our clock and Teams'). */
 export const WINDOW_MARGIN_MS = 100;
+
+/** How long an unfinished slot holds its place as "now", ms (the outbound timeout is 15 s). */
+export const IN_FLIGHT_MAX_MS = 30_000;
+
+/** A send let through: `done()` when its answer came (or it failed), so it is counted from then. */
+export interface PaceSlot {
+  done(): void;
+}
 
 /** Real time by default; tests pass a fake clock whose `sleep` advances it. */
 export interface PacerClock {
@@ -64,10 +77,11 @@ export interface SendPacer {
   /** How long a send to `keys` would have to wait now, ms (0: it may go now). */
   waitFor(keys: PaceKeys): number;
   /**
-   * Waits until a send to `keys` fits every window, then counts it and resolves true. Resolves false at once, counting
-   * nothing, when the wait would exceed `maxWaitMs` (the caller tries again later).
+   * Waits until a send to `keys` fits every window, then counts it (in flight) and resolves to its slot, which the
+   * caller finishes with `done()` once the answer came. Resolves false at once, counting nothing, when the wait would
+   * exceed `maxWaitMs` (the caller tries again later).
    */
-  acquire(keys: PaceKeys, maxWaitMs?: number): Promise<boolean>;
+  acquire(keys: PaceKeys, maxWaitMs?: number): Promise<PaceSlot | false>;
 }
 
 /** Creates a pacer. */
@@ -76,18 +90,18 @@ export function createSendPacer(options: SendPacerOptions = {}): SendPacer {
   const margin = options.marginMs ?? WINDOW_MARGIN_MS;
   const threadWindows = options.thread ?? THREAD_WINDOWS;
   const tenantWindows = options.tenant ?? TENANT_WINDOWS;
-  /** Send times per key, oldest first; nothing older than the longest window (plus margin) is kept. */
-  const sent = new Map<string, number[]>();
+  /** Sends per key: when each was counted (in flight: `started`, counted as now; finished: `at`). */
+  const sent = new Map<string, { started: number; at: number | undefined }[]>();
   const longest = Math.max(0, ...threadWindows.map((w) => w.windowMs), ...tenantWindows.map((w) => w.windowMs));
 
+  /** The times that count now, oldest first (in flight: now, or the start once it is too old). */
   const times = (key: string, now: number): number[] => {
     const list = sent.get(key);
     if (!list) return [];
-    let drop = 0;
-    while (drop < list.length && (list[drop] as number) + longest + margin <= now) drop++;
-    if (drop > 0) list.splice(0, drop);
-    if (list.length === 0) sent.delete(key);
-    return list;
+    const kept = list.filter((e) => (e.at ?? e.started + IN_FLIGHT_MAX_MS) + longest + margin > now);
+    if (kept.length === 0) sent.delete(key);
+    else if (kept.length !== list.length) sent.set(key, kept);
+    return kept.map((e) => e.at ?? (now - e.started < IN_FLIGHT_MAX_MS ? now : e.started)).sort((a, b) => a - b);
   };
 
   const waitOf = (list: readonly number[], windows: readonly PaceWindow[], now: number): number => {
@@ -124,13 +138,17 @@ export function createSendPacer(options: SendPacerOptions = {}): SendPacer {
         const wait = pacer.waitFor(keys);
         if (wait <= 0) {
           // Checked and counted in one synchronous step: concurrent callers cannot both take the last room.
-          const now = clock.now();
+          const entry: { started: number; at: number | undefined } = { started: clock.now(), at: undefined };
           for (const [key] of keysOf(keys)) {
             const list = sent.get(key) ?? [];
-            list.push(now);
+            list.push(entry);
             sent.set(key, list);
           }
-          return true;
+          return {
+            done() {
+              entry.at ??= clock.now();
+            },
+          };
         }
         if (clock.now() - start + wait > maxWaitMs) return false;
         await clock.sleep(wait);
