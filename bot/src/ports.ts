@@ -72,7 +72,13 @@ export interface InvitationRequest {
 }
 
 /** A service made from a completed invitation: `invitationId` in place of the credentials (m365: at most `cloud`). */
-export interface ServiceFromInvitation extends Omit<CreateServiceInput, "m365"> {
+export interface ServiceFromInvitation {
+  customerId: string;
+  shortName: string;
+  fullName?: string;
+  licenseType: CreateServiceInput["licenseType"];
+  licensedUsers: number;
+  directRouting?: { m365Domain?: string; sbcRegion?: string; subdomainLabel?: string };
   invitationId: string;
   m365?: { cloud?: Cloud };
 }

@@ -9,10 +9,12 @@ import {
   type Bot,
   type BotStateStore,
   createBot,
+  type InvitationsPort,
   type OnboardingPort,
   type PortFailure,
   type SecretSealer,
 } from "@dr/bot";
+import { INVITATION_DEFAULT_DAYS } from "@dr/contract";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { OperatorDirectory } from "../auth/operator-directory.js";
@@ -25,7 +27,8 @@ import {
   NotFoundError,
   RateLimitedError,
 } from "../errors.js";
-import type { InvitationNotifier } from "../invitations/invitation-notifier.js";
+import type { InvitationDroppedNotice, InvitationNotifier } from "../invitations/invitation-notifier.js";
+import type { InvitationsService } from "../invitations/invitations.service.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import { botDialogAad } from "../secrets/associated-data.js";
 import type { SealedSecret, SecretStore } from "../secrets/secret-store.types.js";
@@ -101,6 +104,36 @@ export function onboardingPort(onboarding: OnboardingService): OnboardingPort {
   };
 }
 
+/** The invitations service as the bot's port: create (named as the API names the operator), list, get, and Create. */
+export function invitationsPort(invitations: InvitationsService, onboarding: OnboardingService): InvitationsPort {
+  return {
+    list: (status) => invitations.list(status),
+    get: (id) => orUndefined(() => invitations.get(id)),
+    create: (input, operator) =>
+      attempt(() =>
+        invitations.create(
+          {
+            customerId: input.customerId,
+            ...(input.email ? { email: input.email } : {}),
+            ...(input.cloud ? { cloud: input.cloud } : {}),
+            expiresInDays: input.expiresInDays ?? INVITATION_DEFAULT_DAYS,
+            ...(input.note ? { note: input.note } : {}),
+          },
+          { name: operator.actor, objectId: operator.objectId, tenantId: operator.tenantId },
+        ),
+      ),
+    // POST /api/services with invitationId: the OnboardingService validates the sealed credentials again.
+    createService: (input, actor, key) =>
+      attempt(async () => (await onboarding.createService(input, actor, key)).service),
+  };
+}
+
+/** Our words for why an invitation was dropped (the bot's card shows them). */
+const DROPPED_REASON: Record<InvitationDroppedNotice["reason"], string> = {
+  expired: "the link expired before the admin completed it",
+  expired_unused: "it was completed but no service was created from it before it expired",
+};
+
 /** The SecretStore as the bot's sealer; the associated data binds a sealed secret to its dialog. */
 export function secretSealer(secrets: SecretStore): SecretSealer {
   return {
@@ -113,6 +146,8 @@ export function secretSealer(secrets: SecretStore): SecretSealer {
 export interface BotModuleDeps {
   config: Config;
   onboarding: OnboardingService;
+  /** Invitations of customers' admins: the bot's `invite` command and the dialog's Pending invitation. */
+  invitations?: InvitationsService;
   secrets: SecretStore;
   db: Kysely<Database>;
   /** Entra mode: the operators' app roles and names as last seen in the tab, for the bot's own checks. */
@@ -142,7 +177,10 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
   const now = deps.now ?? (() => new Date());
   const { bot } = deps.config;
   const built = createBot({
-    onboarding: onboardingPort(deps.onboarding),
+    onboarding: {
+      ...onboardingPort(deps.onboarding),
+      ...(deps.invitations ? { invitations: invitationsPort(deps.invitations, deps.onboarding) } : {}),
+    },
     store,
     sealer: secretSealer(deps.secrets),
     settings: {
@@ -175,12 +213,12 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
   });
   // The notifier the invitations feature calls: the bot never throws from it (it logs), so a failed notice never
   // undoes a completion. invitationDropped is there for the feature's expiry clean-up ("the operator is told").
-  const invitationNotifier = {
-    async invitationCompleted(notice: Parameters<Bot["notifyInvitationCompleted"]>[0]) {
+  const invitationNotifier: InvitationNotifier = {
+    async invitationCompleted(notice) {
       await built.notifyInvitationCompleted(notice);
     },
-    async invitationDropped(notice: Parameters<Bot["notifyInvitationDropped"]>[0]) {
-      await built.notifyInvitationDropped(notice);
+    async invitationDropped(notice) {
+      await built.notifyInvitationDropped({ ...notice, reason: DROPPED_REASON[notice.reason] ?? notice.reason });
     },
   };
   return { ...built, store, invitationNotifier };
