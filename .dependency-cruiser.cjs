@@ -63,6 +63,14 @@ module.exports = {
       to: { path: "^api/src/" },
     },
     {
+      name: "invite-page-stays-outside-teams",
+      comment:
+        "The customer's invitation page (tab/src/invite) runs outside Teams: no teams-js, nothing of the tab's Teams host or app shell. Shared pure parts (contract, API client, components) are fine. teams-js resolves into its dist/ folder, which options.exclude leaves out of the graph, so api/test/invite.page.browser.test.ts also checks the built page's scripts for it.",
+      severity: "error",
+      from: { path: "^tab/src/invite/" },
+      to: { path: "(node_modules/@microsoft/teams-js/|^tab/src/(app|teams)/)" },
+    },
+    {
       name: "no-circular",
       comment: "A cycle makes two modules one; split what they share.",
       severity: "error",

@@ -1,11 +1,15 @@
 /**
  * Serves the built tab (tab/dist) at `/`: files by path with their content type, hashed assets cached for a year,
  * and index.html for any other non-API path so the tab's client-side routes load on refresh.
+ *
+ * The customer's invitation page is the build's second page, invite.html, served at `/invite/{token}` (and, without
+ * a token, at `/invite` and `/invite.html`, where it shows its neutral page) with headers of its own: no referrer
+ * (the token is in the address), never framed, never cached.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -31,6 +35,38 @@ export function inlineScriptHashes(html: string): string[] {
 }
 
 /**
+ * The Content-Security-Policy of the invitation page: own origin only (scripts also by the hash of any inline
+ * script), Fluent's run-time styles, no plug-ins, and no framing by anyone.
+ */
+export function inviteContentSecurityPolicy(inlineScriptHashes: string[]): string {
+  const scripts = ["'self'", ...inlineScriptHashes.map((h) => `'sha256-${h}'`)].join(" ");
+  return [
+    "default-src 'self'",
+    `script-src ${scripts}`,
+    // Fluent UI (Griffel) inserts style rules at run time.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** The invitation page's own response headers; they replace the tab's after the app's shared onSend hook. */
+function inviteHeaders(csp: string): Record<string, string> {
+  return {
+    "content-security-policy": csp,
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+  };
+}
+
+/**
  * Registers the static routes when `distDir` holds a build; returns false (and serves a hint page) otherwise.
  * `onInlineScripts` receives the hashes of index.html's inline scripts so the CSP can allow exactly those.
  */
@@ -40,8 +76,13 @@ export function registerStaticRoutes(
   onInlineScripts?: (hashes: string[]) => void,
 ): boolean {
   const indexFile = join(distDir, "index.html");
+  const inviteFile = join(distDir, "invite.html");
   const built = existsSync(indexFile);
   if (built) onInlineScripts?.(inlineScriptHashes(readFileSync(indexFile, "utf8")));
+  const inviteBuilt = existsSync(inviteFile);
+  const inviteCsp = inviteContentSecurityPolicy(
+    inviteBuilt ? inlineScriptHashes(readFileSync(inviteFile, "utf8")) : [],
+  );
   const root = normalize(distDir + sep);
   const cache = new Map<string, Buffer>();
   const read = (file: string): Buffer => {
@@ -52,6 +93,23 @@ export function registerStaticRoutes(
     }
     return body;
   };
+
+  // The invitation page. Route-level hooks run after the app's shared ones, so these headers are the ones sent.
+  const invitePage = {
+    onSend: async (_request: FastifyRequest, reply: FastifyReply) => {
+      reply.headers(inviteHeaders(inviteCsp));
+    },
+  };
+  const serveInvite = async (_request: FastifyRequest, reply: FastifyReply) => {
+    if (!inviteBuilt) {
+      return reply
+        .type("text/plain; charset=utf-8")
+        .code(503)
+        .send("The invitation page is not built yet: run `npm run build` (npm start does it first).");
+    }
+    return reply.type(TYPES[".html"] ?? "text/html").send(read(inviteFile));
+  };
+  for (const path of ["/invite", "/invite.html", "/invite/*"]) app.get(path, invitePage, serveInvite);
 
   app.get("/*", async (request, reply) => {
     const path = decodeURIComponent((request.url.split("?")[0] ?? "/").replace(/\+/g, "%2B"));
