@@ -214,6 +214,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const bot = createBotModule({
     config,
     onboarding,
+    invitations,
     secrets,
     db: database.db,
     ...(directory ? { directory } : {}),
