@@ -66,6 +66,26 @@ export function isLoopbackHostHeader(header: string | undefined): boolean {
   return isLoopbackHost(host);
 }
 
+/**
+ * A request URL as the request log writes it: the invitation token of `/invite/{token}` and `/api/invite/{token}/…`
+ * is a key to the customer's page, so it is replaced; the rest of the URL stays.
+ */
+export function redactLoggedUrl(url: string): string {
+  return url.replace(/^(\/+(?:api\/+)?invite\/+)[^/?#]+/i, "$1[redacted]");
+}
+
+/** The request as log lines show it: Fastify's own fields, the URL through redactLoggedUrl. */
+function loggedRequest(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: redactLoggedUrl(request.url),
+    version: request.headers?.["accept-version"],
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 /** Largest accepted JSON body, bytes. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -106,6 +126,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT_BYTES,
     requestTimeout: 120_000,
+    // Every request's logger writes the request with its URL redacted (an invitation token never reaches the log).
+    childLoggerFactory: (logger, bindings, options) =>
+      logger.child(bindings, { ...options, serializers: { ...options.serializers, req: loggedRequest } }),
   });
   installProblemHandler(app);
   const csp = { value: contentSecurityPolicy([]) };
