@@ -29,7 +29,8 @@ export async function startTestApp(
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: "debug",
-    M365_TIMEOUT_MS: "600",
+    // Long enough for a loaded CI machine; tests of timeouts (hanging endpoints) set their own, shorter one.
+    M365_TIMEOUT_MS: "3000",
     // A shared database needs a shared key (config refuses the generated key file there).
     ...(env.DATABASE_URL ? { SECRET_KEY: TEST_SECRET_KEY } : {}),
     ...env,

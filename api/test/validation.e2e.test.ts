@@ -22,7 +22,8 @@ async function validate(body: Record<string, unknown>, headers: Record<string, s
 }
 
 beforeAll(async () => {
-  app = await startTestApp({ VALIDATION_RATE_LIMIT: "10000" });
+  // A short outbound timeout: the hanging scenarios below are answered within it.
+  app = await startTestApp({ VALIDATION_RATE_LIMIT: "10000", M365_TIMEOUT_MS: "600" });
 });
 
 afterAll(async () => {
