@@ -185,6 +185,39 @@ describe("invitation mail that cannot go out", () => {
     }
   });
 
+  it("upgrades smtp:// with STARTTLS when the server offers it, and sends nothing in clear when TLS fails", async () => {
+    // smtp-server offers STARTTLS with a self-signed certificate this process does not trust.
+    let clear = 0;
+    let secured = 0;
+    const tls = new SMTPServer({
+      authOptional: true,
+      onConnect(_session, callback) {
+        callback();
+      },
+      onMailFrom(_address, session, callback) {
+        if (session.secure) secured++;
+        else clear++;
+        callback();
+      },
+    });
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", () => resolve()));
+    const port = (tls.server.address() as AddressInfo).port;
+    const app = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: "onboarding@provider.example" });
+    try {
+      const call = apiCaller(() => app.url);
+      const customer = (await call("POST", "/api/customers", { name: "Woodgrove" })).json as Customer;
+      const created = await call("POST", "/api/invitations", { customerId: customer.id, email: "a@woodgrove.example" });
+      expect(created.status).toBe(201);
+      expect(created.json).toMatchObject({ status: "sent", emailSent: false });
+      expect((created.json as InvitationWithUrl).emailError).toMatch(/TLS/);
+      expect(clear).toBe(0);
+      expect(secured).toBe(0);
+    } finally {
+      await app.close();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
+  });
+
   it("in live mode keeps no mail: the send fails saying mail is not configured, and there is no outbox", async () => {
     const app = await startTestApp({ M365_MODE: "live" });
     try {

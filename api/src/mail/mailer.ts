@@ -98,25 +98,30 @@ export function createSmtpMailer(smtpUrl: string, from: string, sendTimeoutMs: n
 }
 
 /**
- * The failure in a few safe words: nodemailer's error code and the SMTP reply code, never its message (which can
- * quote the server's answer, the envelope or the connection URL).
+ * The failure in a few safe words: nodemailer's and the socket's error codes and the SMTP reply code, never a
+ * message (which can quote the server's answer, the envelope or the connection URL).
  */
 export function describeSmtpError(error: unknown): string {
-  const e = (error ?? {}) as { code?: unknown; responseCode?: unknown; command?: unknown };
-  const code = typeof e.code === "string" && /^[A-Z_]{1,40}$/.test(e.code) ? e.code : undefined;
+  const e = (error ?? {}) as { code?: unknown; originalCode?: unknown; responseCode?: unknown; command?: unknown };
+  const safe = (v: unknown) => (typeof v === "string" && /^[A-Z0-9_]{1,60}$/.test(v) ? v : undefined);
+  const code = safe(e.code);
+  // The socket's own error code (Node's: ECONNREFUSED, CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, ...).
+  const cause = safe(e.originalCode);
   const reply = typeof e.responseCode === "number" ? e.responseCode : undefined;
   const command = typeof e.command === "string" && /^[A-Z ]{1,20}$/.test(e.command) ? e.command : undefined;
-  const parts = [
-    code === "ECONNECTION" || code === "ESOCKET" || code === "ETIMEDOUT"
+  const tls = code === "ETLS" || /CERT|TLS|SSL|SIGNATURE|ISSUER/.test(cause ?? "");
+  const what = tls
+    ? "The mail server's TLS (STARTTLS or smtps) failed or its certificate is not trusted"
+    : code === "ECONNECTION" || code === "ESOCKET" || code === "ETIMEDOUT" || code === "EDNS"
       ? "The mail server could not be reached"
       : code === "EAUTH"
         ? "The mail server refused the sign-in"
         : code === "EENVELOPE"
           ? "The mail server refused the sender or recipient"
-          : "The mail server did not accept the message",
-    code ? `(${code}${reply ? ` ${reply}` : ""}${command ? ` at ${command}` : ""})` : reply ? `(reply ${reply})` : "",
-  ].filter(Boolean);
-  return `${parts.join(" ")}. Check SMTP_URL and MAIL_FROM, then use Resend.`;
+          : "The mail server did not accept the message";
+  const codes = [code, cause, reply ? String(reply) : undefined].filter(Boolean).join(" ");
+  const detail = codes ? ` (${codes}${command ? ` at ${command}` : ""})` : "";
+  return `${what}${detail}. Check SMTP_URL and MAIL_FROM, then use Resend.`;
 }
 
 /** The built-in outbox: messages kept in memory (sandbox), or a refusal to send when mail is not configured. */
