@@ -4,6 +4,7 @@
  */
 import type { Cloud } from "@dr/contract";
 import { Body1, Link, makeStyles, Subtitle2, tokens } from "@fluentui/react-components";
+import type { ReactNode } from "react";
 import { REGISTRATION_PORTALS } from "./consent-link";
 import { inviteTexts as t } from "./invite.texts";
 
@@ -15,7 +16,9 @@ const useStyles = makeStyles({
     flexDirection: "column",
     gap: tokens.spacingVerticalL,
   },
-  step: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, overflowWrap: "anywhere" },
+  // The list item keeps its number; its content stacks inside.
+  step: { overflowWrap: "anywhere" },
+  stepBody: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   heading: { margin: 0 },
   permissions: {
     margin: 0,
@@ -27,6 +30,21 @@ const useStyles = makeStyles({
   },
   hint: { color: tokens.colorNeutralForeground3 },
 });
+
+/** One numbered step: its heading and what to do. */
+function Step({ title, children }: { title: string; children: ReactNode }) {
+  const styles = useStyles();
+  return (
+    <li className={styles.step}>
+      <div className={styles.stepBody}>
+        <Subtitle2 as="h3" className={styles.heading}>
+          {title}
+        </Subtitle2>
+        {children}
+      </div>
+    </li>
+  );
+}
 
 /** Props of InviteGuide. */
 export interface InviteGuideProps {
@@ -46,47 +64,32 @@ export function InviteGuide({ cloud }: InviteGuideProps) {
         </Link>
       </Body1>
       <ol className={styles.steps}>
-        <li className={styles.step}>
-          <Subtitle2 as="h3" className={styles.heading}>
-            {s.register.title}
-          </Subtitle2>
+        <Step title={s.register.title}>
           <Body1>{s.register.body}</Body1>
           <Body1>{s.register.copy}</Body1>
-        </li>
-        <li className={styles.step}>
-          <Subtitle2 as="h3" className={styles.heading}>
-            {s.permissions.title}
-          </Subtitle2>
+        </Step>
+        <Step title={s.permissions.title}>
           <Body1>{s.permissions.body}</Body1>
           <ul className={styles.permissions} aria-label={s.permissions.title}>
             {s.permissions.list.map((p) => (
               <li key={p}>{p}</li>
             ))}
           </ul>
-        </li>
-        <li className={styles.step}>
-          <Subtitle2 as="h3" className={styles.heading}>
-            {s.consent.title}
-          </Subtitle2>
+        </Step>
+        <Step title={s.consent.title}>
           <Body1>{s.consent.body}</Body1>
           <Body1 className={styles.hint}>{s.consent.linkHint}</Body1>
-        </li>
-        <li className={styles.step}>
-          <Subtitle2 as="h3" className={styles.heading}>
-            {s.role.title}
-          </Subtitle2>
+        </Step>
+        <Step title={s.role.title}>
           <Body1>{s.role.body}</Body1>
-        </li>
-        <li className={styles.step}>
-          <Subtitle2 as="h3" className={styles.heading}>
-            {s.secret.title}
-          </Subtitle2>
+        </Step>
+        <Step title={s.secret.title}>
           <Body1>{s.secret.body}</Body1>
           <Body1>{s.secret.lifetime}</Body1>
           <Body1>
             <strong>{s.secret.value}</strong>
           </Body1>
-        </li>
+        </Step>
       </ol>
     </>
   );
