@@ -63,6 +63,19 @@ describe.each(ENGINES)("invitations API on $name", (engine) => {
     tokens.push(tokenOf(invitation.url));
     return invitation;
   };
+  /** The stored envelope of an invitation, read straight from the database. */
+  const sealedOf = async (id: string) => {
+    const handle = await database.open();
+    try {
+      return await handle.db
+        .selectFrom("invitations")
+        .select(["envelope", "kek_id"])
+        .where("id", "=", id)
+        .executeTakeFirst();
+    } finally {
+      await handle.close();
+    }
+  };
   const creds = (c: typeof valid) => ({ tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret });
   const complete = (token: string, c = valid, headers: Record<string, string> = {}) =>
     publicCall("POST", `/api/invite/${token}/validation`, creds(c), headers);
@@ -260,6 +273,7 @@ describe.each(ENGINES)("invitations API on $name", (engine) => {
     expect(after.status).toBe("expired");
     await app.invitations.drain();
     expect(dropped.find((d) => d.invitation.id === invitation.id)?.reason).toBe("expired_unused");
+    expect(await sealedOf(invitation.id)).toEqual({ envelope: null, kek_id: null });
     const refused = await call("POST", "/api/services", {
       customerId: customer.id,
       shortName: "EXPIRED1",
@@ -275,6 +289,15 @@ describe.each(ENGINES)("invitations API on $name", (engine) => {
     const invitation = await invite();
     const token = tokenOf(invitation.url);
     const answers = await Promise.all([complete(token), complete(token)]);
+    const sealed = await sealedOf(invitation.id);
+    expect(sealed?.envelope).toContain('"kekId"');
+    expect(JSON.parse(sealed?.envelope ?? "{}").ciphertext).toBeTruthy();
+    // Revoking a completed invitation drops its sealed credentials.
+    const other = await invite();
+    expect((await complete(tokenOf(other.url))).status).toBe(200);
+    expect((await sealedOf(other.id))?.envelope).not.toBeNull();
+    expect((await call("DELETE", `/api/invitations/${other.id}`)).status).toBe(204);
+    expect(await sealedOf(other.id)).toEqual({ envelope: null, kek_id: null });
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([200, 404]);
     const audit = await call("GET", "/api/invitations");
@@ -311,6 +334,7 @@ describe.each(ENGINES)("invitations API on $name", (engine) => {
 
     const used = (await call("GET", `/api/invitations/${invitation.id}`)).json as Invitation;
     expect(used).toMatchObject({ status: "used", serviceId: service.id });
+    expect(await sealedOf(invitation.id)).toEqual({ envelope: null, kek_id: null });
     const second = await call("POST", "/api/services", { ...body, shortName: "FROMINV2" });
     expect(second.status).toBe(400);
     expect((second.json as Problem).errors?.[0]).toMatchObject({ path: "invitationId", code: "invitation_used" });
