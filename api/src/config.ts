@@ -230,7 +230,12 @@ const schema = z
     /** The provider's name on the customer's page and in mails. Default "Sandbox Voice Provider". */
     PROVIDER_NAME: z.preprocess(
       emptyToUndefined,
-      z.string().trim().min(1).max(200, "PROVIDER_NAME must be at most 200 characters").default("Sandbox Voice Provider"),
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(200, "PROVIDER_NAME must be at most 200 characters")
+        .default("Sandbox Voice Provider"),
     ),
     /** The provider's support address on the customer's page and in mails. Default support@provider.example. */
     PROVIDER_SUPPORT_EMAIL: z.preprocess(
