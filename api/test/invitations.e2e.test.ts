@@ -343,6 +343,18 @@ describe.each(ENGINES)("invitations API on $name", (engine) => {
     // A used invitation cannot be revoked.
     expect((await call("DELETE", `/api/invitations/${invitation.id}`)).status).toBe(400);
 
+    // Two creates from one invitation at once: one service, the other refused, nothing half-written.
+    const raced = await invite();
+    expect((await complete(tokenOf(raced.url))).status).toBe(200);
+    const race = await Promise.all(
+      ["RACE1", "RACE2"].map((shortName) =>
+        call("POST", "/api/services", { ...body, shortName, invitationId: raced.id }),
+      ),
+    );
+    expect(race.map((r) => r.status).sort()).toEqual([201, 400]);
+    const names = ((await call("GET", "/api/services")).json as { items: Service[] }).items.map((x) => x.shortName);
+    expect(names.filter((n) => n === "RACE1" || n === "RACE2")).toHaveLength(1);
+
     // Not completed yet.
     const fresh = await invite();
     const early = await call("POST", "/api/services", { ...body, shortName: "FROMINV3", invitationId: fresh.id });
