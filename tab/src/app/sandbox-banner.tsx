@@ -39,6 +39,13 @@ const useStyles = makeStyles({
   row: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalXS, minWidth: 0 },
   value: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: "anywhere", minWidth: 0, flexGrow: 1 },
   label: { color: tokens.colorNeutralForeground2, minWidth: "88px" },
+  // The brand-coloured link fails contrast on the warning bar in the dark theme (axe): the bar's own text colour,
+  // underlined, reads as a link in every theme.
+  barLink: {
+    color: tokens.colorNeutralForeground1,
+    textDecorationLine: "underline",
+    ":hover": { color: tokens.colorNeutralForeground1Hover },
+  },
 });
 
 /** The sandbox banner with its collapsible tenant list (default export for React.lazy). */
@@ -89,7 +96,7 @@ export default function SandboxBanner() {
         <MessageBarBody>
           <MessageBarTitle>{en.sandbox.title}</MessageBarTitle>
           {en.sandbox.body}{" "}
-          <AppLink href={paths.outbox()} inline>
+          <AppLink href={paths.outbox()} inline className={styles.barLink}>
             {invitationsEn.outboxLink}
           </AppLink>
         </MessageBarBody>
