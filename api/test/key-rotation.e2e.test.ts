@@ -31,6 +31,8 @@ describe.each(ENGINES)("rotating SECRET_KEY on $name", (engine) => {
   let storeA: SecretStore;
   let storeB: SecretStore;
   let serviceId: string;
+  let customerId: string;
+  let invitationId: string;
   const dialogKey = { tenantId: "provider-tenant", userId: "operator-1", dialogId: randomUUID() };
   const logs: string[] = [];
   const running: TestApp[] = [];
@@ -95,7 +97,20 @@ describe.each(ENGINES)("rotating SECRET_KEY on $name", (engine) => {
     });
     expect(created.status, created.text).toBe(201);
     serviceId = (created.json as Service).id;
+    customerId = (customer.json as Customer).id;
     await validateAuthentication(app);
+    // A completed invitation: the customer's admin validated through the link, the secret is sealed on it.
+    const invitation = await call(app, "POST", "/api/invitations", { customerId });
+    expect(invitation.status, invitation.text).toBe(201);
+    invitationId = (invitation.json as { id: string }).id;
+    const token = new URL((invitation.json as { url: string }).url).pathname.split("/").pop() ?? "";
+    const completed = await call(app, "POST", `/api/invite/${token}/validation`, {
+      tenantId: valid.tenantId,
+      clientId: valid.clientId,
+      clientSecret: valid.clientSecret,
+    });
+    expect(completed.status, completed.text).toBe(200);
+    expect((completed.json as ValidationReport).ok).toBe(true);
     // A dialog of the bot's wizard, its secret sealed as the bot seals it (under A: the server's key).
     await app.bot.store.createDialog({
       key: dialogKey,
@@ -120,7 +135,7 @@ describe.each(ENGINES)("rotating SECRET_KEY on $name", (engine) => {
     const error = await start({ SECRET_KEY: keyB }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownSecretKeyError);
     const message = (error as Error).message;
-    expect(message).toContain(`${storeA.currentKekId}: 1 service secret, 1 bot dialog`);
+    expect(message).toContain(`${storeA.currentKekId}: 1 service secret, 1 bot dialog, 1 invitation`);
     expect(message).toContain("SECRET_KEY_PREVIOUS");
     expect(message).toContain(storeB.currentKekId);
     for (const secretish of [keyA, keyB, valid.clientSecret, DIALOG_SECRET]) expect(message).not.toContain(secretish);
@@ -149,9 +164,10 @@ describe.each(ENGINES)("rotating SECRET_KEY on $name", (engine) => {
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg?.toString().startsWith("re-wrapped"));
     expect(rewrapped).toMatchObject({
-      msg: "re-wrapped 2 secret envelopes under the current SECRET_KEY",
+      msg: "re-wrapped 3 secret envelopes under the current SECRET_KEY",
       serviceSecrets: 1,
       botDialogs: 1,
+      invitations: 1,
       fromKekIds: [storeA.currentKekId],
       kekId: storeB.currentKekId,
     });
@@ -168,6 +184,16 @@ describe.each(ENGINES)("rotating SECRET_KEY on $name", (engine) => {
     const app = await start({ SECRET_KEY: keyB });
     expect(app.logs.join("\n")).not.toContain("re-wrapped");
     await validateAuthentication(app);
+    // The invitation's secret, re-wrapped under B, opens: a service is made from it.
+    const fromInvitation = await call(app, "POST", "/api/services", {
+      customerId,
+      shortName: "rotation-inv",
+      licenseType: "hosted-pro",
+      licensedUsers: 5,
+      invitationId,
+      m365: { cloud: "global" },
+    });
+    expect(fromInvitation.status, fromInvitation.text).toBe(201);
     await stop(app);
   });
 

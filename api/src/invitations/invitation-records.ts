@@ -24,7 +24,7 @@ export const isTokenShaped = (token: string): boolean => /^[A-Za-z0-9_-]{43}$/.t
  * The associated data of an invitation's sealed client secret: the envelope opens only for this invitation. Sealed
  * once per invitation (a completed one cannot be completed again), so no version is needed.
  */
-export const invitationSecretAad = (invitationId: string): string => `invitation:${invitationId}`;
+export { invitationSecretAad } from "../secrets/associated-data.js";
 
 /** The invitation as the operator sees it: never the link, never a secret. */
 export function toInvitation(r: InvitationRecord): Invitation {

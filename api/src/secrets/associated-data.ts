@@ -10,3 +10,6 @@ export const serviceSecretAad = (serviceId: string, sealedAtVersion: number): st
 
 /** A bot dialog's client secret while the operator is still in the dialog. */
 export const botDialogAad = (dialogId: string): string => `bot-dialog:${dialogId}`;
+
+/** An invitation's client secret, sealed when the customer's admin completed it (docs/api.md, "Invitations"). */
+export const invitationSecretAad = (invitationId: string): string => `invitation:${invitationId}`;

@@ -3,6 +3,8 @@
  *
  * - `service_secrets.envelope`: JSON of one SealedSecret, associated data `service:<service_id>:v<sealed_at_version>`
  *   (serviceSecretAad in secrets/associated-data.ts); the `kek_id` column is kept equal to the envelope's.
+ * - `invitations.envelope`: JSON of one SealedSecret (a completed invitation's), associated data `invitation:<id>`
+ *   (invitationSecretAad); null before completion and after use, expiry or revocation; `kek_id` kept equal.
  * - `bot_dialogs.data`: the dialog's JSON; every object in it with a string `kekId` is an envelope sealed with the
  *   associated data `bot-dialog:<dialog_id>` (botDialogAad, used by secretSealer in bot/bot.wiring.ts; today
  *   `credentials.sealedSecret`).
@@ -15,7 +17,7 @@
  * current.
  */
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
-import { botDialogAad, serviceSecretAad } from "../secrets/associated-data.js";
+import { botDialogAad, invitationSecretAad, serviceSecretAad } from "../secrets/associated-data.js";
 import type {
   EnvelopeCursor,
   EnvelopePlace,
@@ -27,7 +29,7 @@ import type { SealedSecret } from "../secrets/secret-store.types.js";
 import type { Database } from "./database.types.js";
 
 /** The associated data of each envelope, as everything that seals and opens them uses it. */
-export { botDialogAad, serviceSecretAad };
+export { botDialogAad, invitationSecretAad, serviceSecretAad };
 
 type Rewrap = (sealed: SealedSecret, associatedData: string) => SealedSecret;
 
@@ -38,7 +40,7 @@ export function createSealedEnvelopesRepository(
 ): SealedEnvelopeStore {
   const pg = engine === "postgres";
 
-  /** The envelope's kekId when it is a string, else null (SQL over `service_secrets.envelope`). */
+  /** The envelope's kekId when it is a string, else null (SQL over an `envelope` column of one SealedSecret). */
   const serviceKek: RawBuilder<string | null> = pg
     ? sql`case when jsonb_typeof(envelope::jsonb -> 'kekId') = 'string' then envelope::jsonb ->> 'kekId' end`
     : sql`case when json_valid(envelope) then case when json_type(envelope, '$.kekId') = 'text' then json_extract(envelope, '$.kekId') end end`;
@@ -68,6 +70,63 @@ export function createSealedEnvelopesRepository(
       .groupBy(sql`1`)
       .execute();
     return rows.map((r) => ({ place: "serviceSecrets" as const, kekId: r.kek_id, records: Number(r.records) }));
+  }
+
+  async function countInvitations(): Promise<KekCount[]> {
+    const rows = await db
+      .selectFrom("invitations")
+      .select([serviceKek.as("kek_id"), sql<number | string | bigint>`count(*)`.as("records")])
+      .where("envelope", "is not", null)
+      .groupBy(sql`1`)
+      .execute();
+    return rows.map((r) => ({ place: "invitations" as const, kekId: r.kek_id, records: Number(r.records) }));
+  }
+
+  async function rewrapInvitations(options: {
+    currentKekId: string;
+    limit: number;
+    after: EnvelopeCursor | undefined;
+    rewrap: Rewrap;
+  }): Promise<RewrapBatchResult> {
+    return inTransaction(async (trx) => {
+      let query = trx
+        .selectFrom("invitations")
+        .select(["id", "envelope"])
+        .where("envelope", "is not", null)
+        .where(sql<boolean>`${serviceKek} <> ${options.currentKekId}`)
+        .orderBy("id")
+        .limit(options.limit);
+      const after = options.after?.[0];
+      if (after !== undefined) query = query.where("id", ">", after);
+      const rows = await query.execute();
+
+      const result: RewrapBatchResult = { rewrapped: 0, skipped: 0, failed: [], next: undefined };
+      for (const row of rows) {
+        if (row.envelope === null) continue;
+        let envelope: string;
+        let kekId: string;
+        try {
+          const sealed = options.rewrap(parseJson(row.envelope) as SealedSecret, invitationSecretAad(row.id));
+          envelope = JSON.stringify(sealed);
+          kekId = sealed.kekId;
+        } catch (error) {
+          result.failed.push({ place: "invitations", id: row.id, reason: reasonOf(error) });
+          continue;
+        }
+        // Only where the invitation still holds what was read (not used, revoked or expired meanwhile).
+        const written = await trx
+          .updateTable("invitations")
+          .set({ envelope, kek_id: kekId })
+          .where("id", "=", row.id)
+          .where("envelope", "=", row.envelope)
+          .executeTakeFirst();
+        if (Number(written.numUpdatedRows) === 1) result.rewrapped++;
+        else result.skipped++;
+      }
+      const last = rows.at(-1);
+      if (rows.length === options.limit && last) result.next = [last.id];
+      return result;
+    });
   }
 
   async function countDialogs(): Promise<KekCount[]> {
@@ -189,10 +248,12 @@ export function createSealedEnvelopesRepository(
 
   return {
     async countByKek() {
-      return [...(await countServices()), ...(await countDialogs())];
+      return [...(await countServices()), ...(await countDialogs()), ...(await countInvitations())];
     },
     rewrapBatch(place: EnvelopePlace, options) {
-      return place === "serviceSecrets" ? rewrapServices(options) : rewrapDialogs(options);
+      if (place === "serviceSecrets") return rewrapServices(options);
+      if (place === "invitations") return rewrapInvitations(options);
+      return rewrapDialogs(options);
     },
   };
 }
