@@ -28,6 +28,8 @@ const PROBES: { rule: string; file: string; imports: string }[] = [
   },
   { rule: "botbuilder-only-in-its-adapter", file: "bot/src/app", imports: "botbuilder" },
   { rule: "tab-and-bot-use-the-contract-only", file: "tab/src", imports: "../../api/src/errors.js" },
+  { rule: "invite-page-stays-outside-teams", file: "tab/src/invite", imports: "@microsoft/teams-js" },
+  { rule: "invite-page-stays-outside-teams", file: "tab/src/invite", imports: "../teams/teams-host.js" },
 ];
 
 /** Where each probe is written (one per rule and folder, so one cruise checks them all). */
