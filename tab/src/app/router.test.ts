@@ -6,6 +6,8 @@ describe("matchRoute", () => {
     expect(matchRoute("/")).toEqual({ name: "services" });
     expect(matchRoute("/services/new")).toEqual({ name: "wizard" });
     expect(matchRoute("/config")).toEqual({ name: "config" });
+    expect(matchRoute("/outbox")).toEqual({ name: "outbox" });
+    expect(matchRoute("/outbox/")).toEqual({ name: "outbox" });
     expect(matchRoute("/services/0b7d6e3c-4d7e-4f8a-9d1c-2a3b4c5d6e7f")).toEqual({
       name: "portal",
       id: "0b7d6e3c-4d7e-4f8a-9d1c-2a3b4c5d6e7f",
@@ -40,6 +42,8 @@ describe("paths", () => {
     expect(paths.services()).toBe("/");
     expect(paths.services("expiring")).toBe("/?status=expiring");
     expect(paths.wizard()).toBe("/services/new");
+    expect(paths.outbox()).toBe("/outbox");
+    expect(paths.wizard("a b&c")).toBe("/services/new?invitation=a%20b%26c");
     expect(paths.portal("abc")).toBe("/services/abc");
     expect(paths.portal("abc", "m365")).toBe("/services/abc?tab=m365");
   });
@@ -52,6 +56,7 @@ describe("paths", () => {
   it("round-trips through matchRoute", () => {
     expect(matchRoute(paths.wizard())).toEqual({ name: "wizard" });
     expect(matchRoute(paths.services())).toEqual({ name: "services" });
+    expect(matchRoute(paths.outbox())).toEqual({ name: "outbox" });
     for (const id of ["abc", "a/b c", "new-ish", "ünï"]) {
       expect(matchRoute(paths.portal(id))).toEqual({ name: "portal", id });
     }
