@@ -7,6 +7,7 @@ import type { Authenticator } from "../auth/operator-auth.js";
 import { isLoopbackHost } from "../config.js";
 import type { InvitationsService } from "../invitations/invitations.service.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
+import { contentSecurityPolicy } from "./csp.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
 import { registerHealthRoutes } from "./health.routes.js";
 import { registerInvitationRoutes } from "./invitations.routes.js";
@@ -18,40 +19,6 @@ import { registerServiceRoutes, type ServiceCreatedHook } from "./services.route
 import { registerSettingsRoutes } from "./settings.routes.js";
 import { registerStaticRoutes } from "./static.routes.js";
 import { registerValidationRoutes } from "./validation.routes.js";
-
-/**
- * The Content-Security-Policy: own origin only, the tab's inline theme script by hash, Fluent's runtime styles,
- * and framing only by Teams and Microsoft 365 hosts (docs/teams.md section 1).
- */
-export function contentSecurityPolicy(inlineScriptHashes: string[]): string {
-  const scripts = ["'self'", ...inlineScriptHashes.map((h) => `'sha256-${h}'`)].join(" ");
-  return [
-    "default-src 'self'",
-    `script-src ${scripts}`,
-    // Fluent UI (Griffel) inserts style rules at run time.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    // teams-js reads its list of valid Teams origins from Microsoft's CDN.
-    "connect-src 'self' https://res.cdn.office.net",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    // Who may frame the tab: every host Microsoft lists for Teams tabs, including personal tabs extended to
-    // Outlook and the Microsoft 365 app (*.office.com also covers www.office.com and outlook-sdf.office.com).
-    // https://learn.microsoft.com/microsoftteams/platform/tabs/how-to/tab-requirements
-    // https://learn.microsoft.com/microsoftteams/platform/m365-apps/extend-m365-teams-personal-tab
-    `frame-ancestors ${[
-      "'self'",
-      // All Microsoft 365 hosts after the cloud.microsoft migration (teams., outlook., m365.cloud.microsoft).
-      "teams.microsoft.com *.teams.microsoft.com *.cloud.microsoft",
-      // Microsoft 365 app (Office).
-      "*.microsoft365.com *.office.com",
-      // Outlook on the web and desktop.
-      "outlook.office.com outlook.office365.com outlook-sdf.office.com outlook-sdf.office365.com",
-    ].join(" ")}`,
-  ].join("; ");
-}
 
 /** True when a Host header names a loopback host (any port); a missing header counts as not loopback. */
 export function isLoopbackHostHeader(header: string | undefined): boolean {

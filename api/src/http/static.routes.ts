@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { contentSecurityPolicy } from "./csp.js";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -32,27 +33,6 @@ export function inlineScriptHashes(html: string): string[] {
     if (body.trim()) hashes.push(createHash("sha256").update(body, "utf8").digest("base64"));
   }
   return hashes;
-}
-
-/**
- * The Content-Security-Policy of the invitation page: own origin only (scripts also by the hash of any inline
- * script), Fluent's run-time styles, no plug-ins, and no framing by anyone.
- */
-export function inviteContentSecurityPolicy(inlineScriptHashes: string[]): string {
-  const scripts = ["'self'", ...inlineScriptHashes.map((h) => `'sha256-${h}'`)].join(" ");
-  return [
-    "default-src 'self'",
-    `script-src ${scripts}`,
-    // Fluent UI (Griffel) inserts style rules at run time.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
 }
 
 /** The invitation page's own response headers; they replace the tab's after the app's shared onSend hook. */
@@ -80,8 +60,9 @@ export function registerStaticRoutes(
   const built = existsSync(indexFile);
   if (built) onInlineScripts?.(inlineScriptHashes(readFileSync(indexFile, "utf8")));
   const inviteBuilt = existsSync(inviteFile);
-  const inviteCsp = inviteContentSecurityPolicy(
+  const inviteCsp = contentSecurityPolicy(
     inviteBuilt ? inlineScriptHashes(readFileSync(inviteFile, "utf8")) : [],
+    "none",
   );
   const root = normalize(distDir + sep);
   const cache = new Map<string, Buffer>();

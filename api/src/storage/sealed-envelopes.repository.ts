@@ -82,53 +82,6 @@ export function createSealedEnvelopesRepository(
     return rows.map((r) => ({ place: "invitations" as const, kekId: r.kek_id, records: Number(r.records) }));
   }
 
-  async function rewrapInvitations(options: {
-    currentKekId: string;
-    limit: number;
-    after: EnvelopeCursor | undefined;
-    rewrap: Rewrap;
-  }): Promise<RewrapBatchResult> {
-    return inTransaction(async (trx) => {
-      let query = trx
-        .selectFrom("invitations")
-        .select(["id", "envelope"])
-        .where("envelope", "is not", null)
-        .where(sql<boolean>`${serviceKek} <> ${options.currentKekId}`)
-        .orderBy("id")
-        .limit(options.limit);
-      const after = options.after?.[0];
-      if (after !== undefined) query = query.where("id", ">", after);
-      const rows = await query.execute();
-
-      const result: RewrapBatchResult = { rewrapped: 0, skipped: 0, failed: [], next: undefined };
-      for (const row of rows) {
-        if (row.envelope === null) continue;
-        let envelope: string;
-        let kekId: string;
-        try {
-          const sealed = options.rewrap(parseJson(row.envelope) as SealedSecret, invitationSecretAad(row.id));
-          envelope = JSON.stringify(sealed);
-          kekId = sealed.kekId;
-        } catch (error) {
-          result.failed.push({ place: "invitations", id: row.id, reason: reasonOf(error) });
-          continue;
-        }
-        // Only where the invitation still holds what was read (not used, revoked or expired meanwhile).
-        const written = await trx
-          .updateTable("invitations")
-          .set({ envelope, kek_id: kekId })
-          .where("id", "=", row.id)
-          .where("envelope", "=", row.envelope)
-          .executeTakeFirst();
-        if (Number(written.numUpdatedRows) === 1) result.rewrapped++;
-        else result.skipped++;
-      }
-      const last = rows.at(-1);
-      if (rows.length === options.limit && last) result.next = [last.id];
-      return result;
-    });
-  }
-
   async function countDialogs(): Promise<KekCount[]> {
     // One row per dialog and key id, whatever the number of envelopes the dialog holds under it.
     const perDialog = pg
@@ -143,12 +96,45 @@ export function createSealedEnvelopesRepository(
     return result.rows.map((r) => ({ place: "botDialogs" as const, kekId: r.kek_id, records: Number(r.records) }));
   }
 
-  async function rewrapServices(options: {
+  type RewrapOptions = {
     currentKekId: string;
     limit: number;
     after: EnvelopeCursor | undefined;
     rewrap: Rewrap;
-  }): Promise<RewrapBatchResult> {
+  };
+
+  /**
+   * The batch loop of a table with one envelope column (service secrets, invitations): re-wraps each row read, and
+   * writes it only where the row still holds the envelope that was read.
+   */
+  async function rewrapRows(
+    place: EnvelopePlace,
+    rows: readonly { id: string; envelope: string; aad: string }[],
+    limit: number,
+    write: (id: string, read: string, envelope: string, kekId: string) => Promise<boolean>,
+    rewrap: Rewrap,
+  ): Promise<RewrapBatchResult> {
+    const result: RewrapBatchResult = { rewrapped: 0, skipped: 0, failed: [], next: undefined };
+    for (const row of rows) {
+      let envelope: string;
+      let kekId: string;
+      try {
+        const sealed = rewrap(parseJson(row.envelope) as SealedSecret, row.aad);
+        envelope = JSON.stringify(sealed);
+        kekId = sealed.kekId;
+      } catch (error) {
+        result.failed.push({ place, id: row.id, reason: reasonOf(error) });
+        continue;
+      }
+      if (await write(row.id, row.envelope, envelope, kekId)) result.rewrapped++;
+      else result.skipped++;
+    }
+    const last = rows.at(-1);
+    if (rows.length === limit && last) result.next = [last.id];
+    return result;
+  }
+
+  async function rewrapServices(options: RewrapOptions): Promise<RewrapBatchResult> {
     return inTransaction(async (trx) => {
       let query = trx
         .selectFrom("service_secrets")
@@ -158,35 +144,59 @@ export function createSealedEnvelopesRepository(
         .limit(options.limit);
       const after = options.after?.[0];
       if (after !== undefined) query = query.where("service_id", ">", after);
-      const rows = await query.execute();
+      const rows = (await query.execute()).map((r) => ({
+        id: r.service_id,
+        envelope: r.envelope,
+        aad: serviceSecretAad(r.service_id, Number(r.sealed_at_version)),
+      }));
+      return rewrapRows(
+        "serviceSecrets",
+        rows,
+        options.limit,
+        async (id, read, envelope, kekId) => {
+          const written = await trx
+            .updateTable("service_secrets")
+            .set({ envelope, kek_id: kekId })
+            .where("service_id", "=", id)
+            .where("envelope", "=", read)
+            .executeTakeFirst();
+          return Number(written.numUpdatedRows) === 1;
+        },
+        options.rewrap,
+      );
+    });
+  }
 
-      const result: RewrapBatchResult = { rewrapped: 0, skipped: 0, failed: [], next: undefined };
-      for (const row of rows) {
-        let envelope: string;
-        let kekId: string;
-        try {
-          const sealed = options.rewrap(
-            parseJson(row.envelope) as SealedSecret,
-            serviceSecretAad(row.service_id, Number(row.sealed_at_version)),
-          );
-          envelope = JSON.stringify(sealed);
-          kekId = sealed.kekId;
-        } catch (error) {
-          result.failed.push({ place: "serviceSecrets", id: row.service_id, reason: reasonOf(error) });
-          continue;
-        }
-        const written = await trx
-          .updateTable("service_secrets")
-          .set({ envelope, kek_id: kekId })
-          .where("service_id", "=", row.service_id)
-          .where("envelope", "=", row.envelope)
-          .executeTakeFirst();
-        if (Number(written.numUpdatedRows) === 1) result.rewrapped++;
-        else result.skipped++;
-      }
-      const last = rows.at(-1);
-      if (rows.length === options.limit && last) result.next = [last.service_id];
-      return result;
+  async function rewrapInvitations(options: RewrapOptions): Promise<RewrapBatchResult> {
+    return inTransaction(async (trx) => {
+      let query = trx
+        .selectFrom("invitations")
+        .select(["id", "envelope"])
+        .where("envelope", "is not", null)
+        .where(sql<boolean>`${serviceKek} <> ${options.currentKekId}`)
+        .orderBy("id")
+        .limit(options.limit);
+      const after = options.after?.[0];
+      if (after !== undefined) query = query.where("id", ">", after);
+      const rows = (await query.execute()).flatMap((r) =>
+        r.envelope === null ? [] : [{ id: r.id, envelope: r.envelope, aad: invitationSecretAad(r.id) }],
+      );
+      // Only where the invitation still holds what was read (not used, revoked or expired meanwhile).
+      return rewrapRows(
+        "invitations",
+        rows,
+        options.limit,
+        async (id, read, envelope, kekId) => {
+          const written = await trx
+            .updateTable("invitations")
+            .set({ envelope, kek_id: kekId })
+            .where("id", "=", id)
+            .where("envelope", "=", read)
+            .executeTakeFirst();
+          return Number(written.numUpdatedRows) === 1;
+        },
+        options.rewrap,
+      );
     });
   }
 

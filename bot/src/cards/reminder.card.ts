@@ -6,7 +6,7 @@
  * was done.
  */
 import { adaptiveCard, execute, fact, maskedSecret, md, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
-import type { AdaptiveCard } from "./card.types.js";
+import type { AdaptiveCard, CardElement } from "./card.types.js";
 import { fitEntries, moreInTheTab } from "./card-budget.js";
 
 /** Why a reminder is sent: days before expiry (30, 14, 7, 1), expired, or a failed validation. */
@@ -72,6 +72,23 @@ export function reminderHeadline(reason: ReminderReason, service: ReminderServic
   }
 }
 
+/** The headline, the customer and status, and the secret's facts: the top of every reminder card. */
+function headerOf(headline: string, service: ReminderService): CardElement[] {
+  return [
+    title(headline),
+    text(`${md(service.customerName)} · ${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}`, {
+      isSubtle: true,
+    }),
+    {
+      type: "FactSet",
+      facts: [
+        fact("Client secret", maskedSecret(service.secretHint)),
+        ...(service.secretExpiresAt ? [fact("Expires", service.secretExpiresAt.slice(0, 10))] : []),
+      ],
+    },
+  ];
+}
+
 /** The headline of a resolved reminder. */
 function resolvedHeadline(reason: ReminderReason, service: ReminderService): string {
   const name = md(service.shortName);
@@ -102,19 +119,7 @@ export function reminderCard(input: ReminderCardInput): AdaptiveCard {
     : undefined;
   if (input.resolved) {
     return adaptiveCard(
-      [
-        title(resolvedHeadline(reason, service)),
-        text(`${md(service.customerName)} · ${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}`, {
-          isSubtle: true,
-        }),
-        {
-          type: "FactSet",
-          facts: [
-            fact("Client secret", maskedSecret(service.secretHint)),
-            ...(service.secretExpiresAt ? [fact("Expires", service.secretExpiresAt.slice(0, 10))] : []),
-          ],
-        },
-      ],
+      headerOf(resolvedHeadline(reason, service), service),
       [execute("Validate now", "service.validate", { serviceId: service.id })],
       refresh,
     );
@@ -122,17 +127,7 @@ export function reminderCard(input: ReminderCardInput): AdaptiveCard {
   return fitEntries(service.failures ?? [], (failures, hidden) =>
     adaptiveCard(
       [
-        title(reminderHeadline(reason, service)),
-        text(`${md(service.customerName)} · ${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}`, {
-          isSubtle: true,
-        }),
-        {
-          type: "FactSet",
-          facts: [
-            fact("Client secret", maskedSecret(service.secretHint)),
-            ...(service.secretExpiresAt ? [fact("Expires", service.secretExpiresAt.slice(0, 10))] : []),
-          ],
-        },
+        ...headerOf(reminderHeadline(reason, service), service),
         ...failures.map((m) => text(`• ${md(m)}`, { color: "Attention" })),
         ...moreInTheTab(hidden, "failures", input.tabUrl),
         text("Ask the customer's admin for a new client secret, then use Replace secret.", { isSubtle: true }),
