@@ -10,6 +10,7 @@ import type { AdaptiveCard } from "../cards/card.types.js";
 import { invitationCompletedCard, invitationDroppedCard } from "../cards/invitation-completed.card.js";
 import type { BotStateStore, InvitationNotice } from "../ports.js";
 import { OUTBOUND_TIMEOUT_MS, TIMED_OUT, withTimeout } from "../reminders/delivery.policy.js";
+import { openPersonalChat } from "../reminders/personal-chat.js";
 import type { SendPacer } from "../reminders/send-pacer.js";
 import type { ConversationRef, OutboundPort, SendFailure } from "../turn.types.js";
 
@@ -64,23 +65,12 @@ export function createInvitationNotifier(deps: InvitationNotifierDeps): BotInvit
           deps.log?.warn(where, "invitation notice not sent: no conversation reference of the tenant to open the chat");
           return false;
         }
-        if (!(await deps.pacer.acquire({ thread: `personal:${oid}`, tenant: tenantId }, maxWait))) {
+        const openSlot = await deps.pacer.acquire({ thread: `personal:${oid}`, tenant: tenantId }, maxWait);
+        if (!openSlot) {
           deps.log?.warn(where, "invitation notice not sent: Teams' rate window stayed full");
           return false;
         }
-        const opened = await withTimeout(
-          () =>
-            deps.outbound.openPersonal({
-              serviceUrl: template.serviceUrl,
-              tenantId,
-              aadObjectId: oid,
-              botId: template.botId,
-              channelId: template.channelId,
-            }),
-          timeoutMs,
-          TIMED_OUT,
-          NETWORK,
-        );
+        const opened = await openPersonalChat(deps, template, tenantId, oid, timeoutMs).finally(() => openSlot.done());
         if (!opened.ok) {
           deps.log?.warn(
             { ...where, code: opened.code, ...(!opened.gone && opened.status ? { status: opened.status } : {}) },
@@ -89,15 +79,21 @@ export function createInvitationNotifier(deps: InvitationNotifierDeps): BotInvit
           return false;
         }
         ref = opened.ref;
-        await deps.store.putConversation(ref, deps.now().toISOString());
         deps.log?.info(where, "personal chat opened for an invitation notice");
       }
-      if (!(await deps.pacer.acquire({ thread: ref.conversationId, tenant: tenantId }, maxWait))) {
+      const slot = await deps.pacer.acquire({ thread: ref.conversationId, tenant: tenantId }, maxWait);
+      if (!slot) {
         deps.log?.warn(where, "invitation notice not sent: Teams' rate window stayed full");
         return false;
       }
       const target = ref;
-      const result = await withTimeout(() => deps.outbound.send(target, { card }), timeoutMs, TIMED_OUT, NETWORK);
+      // The slot is finished when the answer came: the pacer counts the send from then (send-pacer.ts).
+      const result = await withTimeout(
+        () => deps.outbound.send(target, { card }),
+        timeoutMs,
+        TIMED_OUT,
+        NETWORK,
+      ).finally(() => slot.done());
       if (result.ok) {
         deps.log?.info(where, "invitation notice sent");
         return true;

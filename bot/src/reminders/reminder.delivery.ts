@@ -20,6 +20,7 @@ import { type ReminderReason, reminderCard } from "../cards/reminder.card.js";
 import type { BotStateStore, OnboardingPort, ReminderDelivery, ReminderSettlement } from "../ports.js";
 import type { ConversationRef, OpenResult, OutboundPort, SendFailure, SendResult } from "../turn.types.js";
 import { givenUp, OUTBOUND_TIMEOUT_MS, retryDelayMs, TIMED_OUT, withTimeout } from "./delivery.policy.js";
+import { openPersonalChat } from "./personal-chat.js";
 import type { PaceSlot, SendPacer } from "./send-pacer.js";
 
 /** What the outbox stores of a reminder's reason: the kind, the threshold in days, the failed checks' messages. */
@@ -245,19 +246,7 @@ export function createReminderDelivery(deps: ReminderDeliveryDeps): ReminderDeli
     });
 
     if (!ref && template && row.operatorId !== null) {
-      const opened: OpenResult = await withTimeout(
-        () =>
-          deps.outbound.openPersonal({
-            serviceUrl: template.serviceUrl,
-            tenantId: row.tenantId,
-            aadObjectId: row.operatorId as string,
-            botId: template.botId,
-            channelId: template.channelId,
-          }),
-        timeoutMs,
-        TIMED_OUT,
-        NETWORK,
-      );
+      const opened: OpenResult = await openPersonalChat(deps, template, row.tenantId, row.operatorId, timeoutMs);
       if (!opened.ok) {
         if (opened.gone || !opened.retryable) {
           await settle({
@@ -281,7 +270,6 @@ export function createReminderDelivery(deps: ReminderDeliveryDeps): ReminderDeli
         return;
       }
       ref = opened.ref;
-      await deps.store.putConversation(ref, deps.now().toISOString());
       counts.opened++;
       deps.log?.info({ ...where(row) }, "personal chat opened for a reminder");
       const slot = await deps.pacer.acquire({ thread: ref.conversationId, tenant: row.tenantId });
