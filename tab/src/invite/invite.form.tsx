@@ -8,8 +8,6 @@ import { type Cloud, clientIdSchema, clientSecretSchema, fieldMessage, tenantIdS
 import {
   Body1,
   Button,
-  Field,
-  Input,
   Link,
   MessageBar,
   MessageBarActions,
@@ -21,7 +19,7 @@ import {
 } from "@fluentui/react-components";
 import { ArrowClockwiseRegular } from "@fluentui/react-icons";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { SecretInput } from "../components/secret-input";
+import { CredentialFields } from "../components/credential-fields";
 import { useSharedStyles } from "../components/shared.styles";
 import { runProblemText, useValidationRun } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
@@ -131,48 +129,18 @@ export function InviteForm({ token, cloud, providerName, onGone, onValid }: Invi
           </Subtitle1>
           <Body1>{t.formIntro}</Body1>
           <form ref={form} className={shared.form} onSubmit={onSubmit} noValidate>
-            <Field
-              label={en.wizard.tenantId}
-              required
-              hint={en.wizard.tenantIdHint}
-              validationMessage={shown("tenantId") ? errors.tenantId : undefined}
-            >
-              <Input
-                name="tenantId"
-                value={tenantId}
-                onChange={(_, data) => setTenantId(data.value)}
-                onBlur={() => touch("tenantId")}
-                autoComplete="off"
-                spellCheck={false}
-              />
-            </Field>
-            <Field
-              label={en.wizard.clientId}
-              required
-              validationMessage={shown("clientId") ? errors.clientId : undefined}
-            >
-              <Input
-                name="clientId"
-                value={clientId}
-                onChange={(_, data) => setClientId(data.value)}
-                onBlur={() => touch("clientId")}
-                autoComplete="off"
-                spellCheck={false}
-              />
-            </Field>
-            <Field
-              label={en.wizard.clientSecret}
-              required
-              hint={en.wizard.clientSecretHint}
-              validationMessage={shown("clientSecret") ? errors.clientSecret : undefined}
-            >
-              <SecretInput
-                name="clientSecret"
-                value={secret}
-                onChange={(_, data) => setSecret(data.value)}
-                onBlur={() => touch("clientSecret")}
-              />
-            </Field>
+            <CredentialFields
+              values={{ tenantId, clientId, clientSecret: secret }}
+              onChange={(field, value) =>
+                field === "tenantId" ? setTenantId(value) : field === "clientId" ? setClientId(value) : setSecret(value)
+              }
+              onBlur={touch}
+              messages={{
+                tenantId: shown("tenantId") ? errors.tenantId : undefined,
+                clientId: shown("clientId") ? errors.clientId : undefined,
+                clientSecret: shown("clientSecret") ? errors.clientSecret : undefined,
+              }}
+            />
             {consentUrl && (
               <Link href={consentUrl} target="_blank" rel="noreferrer">
                 {t.steps.consent.link}

@@ -11,7 +11,6 @@ import {
   Checkbox,
   Dropdown,
   Field,
-  Input,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
@@ -21,7 +20,7 @@ import {
   RadioGroup,
 } from "@fluentui/react-components";
 import { ArrowClockwiseRegular } from "@fluentui/react-icons";
-import { SecretInput } from "../components/secret-input";
+import { CredentialFields } from "../components/credential-fields";
 import { useSharedStyles } from "../components/shared.styles";
 import { type RunState, runProblemText } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
@@ -130,45 +129,16 @@ export default function CredentialsStep({
       )}
       {draft.useKnownApp && !draft.usePendingInvitation && (
         <>
-          <Field
-            label={en.wizard.tenantId}
-            required
-            hint={en.wizard.tenantIdHint}
-            validationMessage={shown("tenantId") ? errors.tenantId : undefined}
-          >
-            <Input
-              value={draft.tenantId}
-              onChange={(_, data) => update({ tenantId: data.value })}
-              onBlur={() => touch("tenantId")}
-              autoComplete="off"
-              spellCheck={false}
-            />
-          </Field>
-          <Field
-            label={en.wizard.clientId}
-            required
-            validationMessage={shown("clientId") ? errors.clientId : undefined}
-          >
-            <Input
-              value={draft.clientId}
-              onChange={(_, data) => update({ clientId: data.value })}
-              onBlur={() => touch("clientId")}
-              autoComplete="off"
-              spellCheck={false}
-            />
-          </Field>
-          <Field
-            label={en.wizard.clientSecret}
-            required
-            hint={en.wizard.clientSecretHint}
-            validationMessage={shown("clientSecret") ? errors.clientSecret : undefined}
-          >
-            <SecretInput
-              value={secret}
-              onChange={(_, data) => setSecret(data.value)}
-              onBlur={() => touch("clientSecret")}
-            />
-          </Field>
+          <CredentialFields
+            values={{ tenantId: draft.tenantId, clientId: draft.clientId, clientSecret: secret }}
+            onChange={(field, value) => (field === "clientSecret" ? setSecret(value) : update({ [field]: value }))}
+            onBlur={touch}
+            messages={{
+              tenantId: shown("tenantId") ? errors.tenantId : undefined,
+              clientId: shown("clientId") ? errors.clientId : undefined,
+              clientSecret: shown("clientSecret") ? errors.clientSecret : undefined,
+            }}
+          />
           <Field label={en.wizard.cloud}>
             <Dropdown
               value={en.wizard.clouds[draft.cloud]}
