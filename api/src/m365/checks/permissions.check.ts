@@ -88,7 +88,9 @@ export const permissionsCheck: ValidatorCheck = {
       directoryRoles,
       ...(missing.length > 0 ? { adminConsentUrl: consentUrl } : {}),
     };
-    const rolesText = directoryRoles.length > 0 ? ` Directory roles: ${directoryRoles.join(", ")}.` : "";
+    // The roles the app already holds (said as held, so they do not read as missing too).
+    const rolesText =
+      directoryRoles.length > 0 ? ` The app holds the directory roles: ${directoryRoles.join(", ")}.` : "";
     if (missing.length > 0) {
       return {
         facts: { permissions: info },
