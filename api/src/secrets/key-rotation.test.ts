@@ -79,7 +79,12 @@ describe("reconcileSecretKeys", () => {
     ]);
     const out = log();
     const summary = await reconcileSecretKeys({ secrets: current, envelopes: memory.store, log: out });
-    expect(summary).toEqual({ rewrapped: { serviceSecrets: 0, botDialogs: 0, invitations: 0 }, skipped: 0, failed: 0, remaining: 0 });
+    expect(summary).toEqual({
+      rewrapped: { serviceSecrets: 0, botDialogs: 0, invitations: 0 },
+      skipped: 0,
+      failed: 0,
+      remaining: 0,
+    });
     expect(memory.calls).toEqual([]);
     expect(out.lines).toEqual([]);
   });

@@ -214,7 +214,12 @@ describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
       log,
       batchSize: 2,
     });
-    expect(summary).toEqual({ rewrapped: { serviceSecrets: 7, botDialogs: 5, invitations: 0 }, skipped: 0, failed: 0, remaining: 0 });
+    expect(summary).toEqual({
+      rewrapped: { serviceSecrets: 7, botDialogs: 5, invitations: 0 },
+      skipped: 0,
+      failed: 0,
+      remaining: 0,
+    });
     expect(log.lines.map((l) => l.m)).toEqual([
       "re-wrapped 12 secret envelopes under the current SECRET_KEY",
       "every secret is sealed under the current SECRET_KEY: SECRET_KEY_PREVIOUS can be removed",
@@ -291,7 +296,12 @@ describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
       envelopes: createSealedEnvelopesRepository(h.db, h.engine),
       log,
     });
-    expect(summary).toEqual({ rewrapped: { serviceSecrets: 1, botDialogs: 0, invitations: 0 }, skipped: 0, failed: 1, remaining: 1 });
+    expect(summary).toEqual({
+      rewrapped: { serviceSecrets: 1, botDialogs: 0, invitations: 0 },
+      skipped: 0,
+      failed: 1,
+      remaining: 1,
+    });
     expect(await openService(h, storeB, good)).toBe(SECRET);
     expect(JSON.parse((await envelopeRow(h, bad)).envelope)).toEqual(tampered);
     const warnings = log.lines.filter((l) => l.level === "warn");
