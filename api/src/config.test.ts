@@ -106,6 +106,7 @@ describe("loadConfig", () => {
     ["a MAIL_FROM that is no address", { MAIL_FROM: "onboarding" }, /MAIL_FROM must be an address/],
     ["a PROVIDER_SUPPORT_EMAIL that is no address", { PROVIDER_SUPPORT_EMAIL: "help" }, /PROVIDER_SUPPORT_EMAIL/],
     ["an INVITE_RATE_LIMIT of 0", { INVITE_RATE_LIMIT: "0" }, /INVITE_RATE_LIMIT must be at least 1/],
+    ["a TEAMS_APP_ID that is no GUID", { TEAMS_APP_ID: "dr-onboarding" }, /TEAMS_APP_ID must be the Teams app's id/],
   ];
   for (const [what, env, message] of refusals) {
     it(`refuses ${what}`, () => {
@@ -113,6 +114,13 @@ describe("loadConfig", () => {
       expect(() => loadConfig(env)).toThrow(message);
     });
   }
+
+  it("reads TEAMS_APP_ID in lower case, and leaves it unset by default", () => {
+    expect(loadConfig({}).bot.teamsAppId).toBeUndefined();
+    expect(loadConfig({ TEAMS_APP_ID: "11111111-2222-4333-8444-55555555555A" }).bot.teamsAppId).toBe(
+      "11111111-2222-4333-8444-55555555555a",
+    );
+  });
 
   it("accepts a production configuration", () => {
     const c = loadConfig({

@@ -92,6 +92,15 @@ const schema = z
       emptyToUndefined,
       z.uuid({ message: "AUTH_CLIENT_ID must be an app (client) GUID" }).optional(),
     ),
+    /**
+     * The Teams app's id (the manifest `id`, TEAMS_APP_ID of the Agents Toolkit env files). Optional: with it, bot
+     * cards link into the tab (Continue onboarding opens the tab's wizard with the invitation chosen); without it,
+     * they continue in the bot's own dialog.
+     */
+    TEAMS_APP_ID: z.preprocess(
+      emptyToUndefined,
+      z.uuid({ message: "TEAMS_APP_ID must be the Teams app's id (the manifest id, a GUID)" }).optional(),
+    ),
     MicrosoftAppId: z.preprocess(emptyToUndefined, z.string().optional()),
     MicrosoftAppPassword: z.preprocess(emptyToUndefined, z.string().optional()),
     MicrosoftAppTenantId: z.preprocess(emptyToUndefined, z.string().optional()),
@@ -408,6 +417,8 @@ export interface Config {
     cloud: "commercial" | "gcc" | "gcc-high" | "dod";
     /** True when the bot may run without Bot Framework authentication (empty app id on a loopback host). */
     anonymous: boolean;
+    /** The Teams app's manifest id (TEAMS_APP_ID), for deep links into the tab; undefined when not set. */
+    teamsAppId: string | undefined;
   };
   validationRateLimitPerMinute: number;
   secretKeyBase64: string | undefined;
@@ -468,6 +479,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dialogTtlMs: e.BOT_DIALOG_TTL_HOURS * 3_600_000,
       cloud: e.BOT_CLOUD,
       anonymous: !e.MicrosoftAppId,
+      teamsAppId: e.TEAMS_APP_ID?.toLowerCase(),
     },
     validationRateLimitPerMinute: e.VALIDATION_RATE_LIMIT,
     secretKeyBase64: e.SECRET_KEY,

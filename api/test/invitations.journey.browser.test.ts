@@ -47,6 +47,8 @@ const ADMIN = "it-admin@northwind.example";
 /** The operator's personal chat with the bot (learnt from the installation). */
 const PERSONAL = "a:personal-olivia";
 /** With UPDATE_SCREENSHOTS=1, the customer's page goes to the README's screenshots (first engine only). */
+/** The Teams app's id (the manifest id) the server is told, for the deep link into the tab. */
+const TEAMS_APP_ID = "6f0c1a4e-2b7d-4c3a-9e8f-1d2c3b4a5e6f";
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, "docs", "screenshots") : undefined;
 
 let browser: Browser;
@@ -69,23 +71,29 @@ function watch(page: Page): void {
   });
 }
 
-/** A fresh browser context and page; with `ssoToken`, inside a stand-in Teams host whose getAuthToken answers it. */
-async function newPage(ssoToken?: string): Promise<Page> {
+/**
+ * A fresh browser context and page; with `ssoToken`, inside a stand-in Teams host whose getAuthToken answers it
+ * (and which, with `subPageId`, says Teams opened the tab on that sub-page, as a deep link does).
+ */
+async function newPage(ssoToken?: string, subPageId?: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
   contexts.push(context);
   context.on("page", watch);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   if (ssoToken) {
-    await page.addInitScript((token: string) => {
-      (window as unknown as Record<string, unknown>).__drTeamsHost = {
-        inTeams: true,
-        init: async () => ({ inTeams: true, theme: "default" }),
-        onThemeChange: () => undefined,
-        getAuthToken: async () => token,
-        enableTabConfiguration: async () => true,
-      };
-    }, ssoToken);
+    await page.addInitScript(
+      ({ token, sub }: { token: string; sub: string | undefined }) => {
+        (window as unknown as Record<string, unknown>).__drTeamsHost = {
+          inTeams: true,
+          init: async () => ({ inTeams: true, theme: "default", ...(sub ? { subPageId: sub } : {}) }),
+          onThemeChange: () => undefined,
+          getAuthToken: async () => token,
+          enableTabConfiguration: async () => true,
+        };
+      },
+      { token: ssoToken, sub: subPageId },
+    );
   }
   return page;
 }
@@ -189,6 +197,8 @@ describe.each(ENGINES)("the invitation journey on $name", (engine) => {
         VALIDATION_RATE_LIMIT: "1000",
         INVITE_RATE_LIMIT: "1000",
         REVALIDATION_INTERVAL_MS: "0",
+        // The Teams app id: Continue onboarding is then a deep link into the tab's wizard.
+        TEAMS_APP_ID,
       },
       database.appOptions,
     );
@@ -306,9 +316,25 @@ describe.each(ENGINES)("the invitation journey on $name", (engine) => {
     const card = notice.card as { body: unknown[]; actions?: { title?: string; data?: unknown }[] };
     expect(JSON.stringify(card.body)).toContain(customerName);
     expect(JSON.stringify(card.body)).toContain(valid.tenantId);
-    const action = card.actions?.find((a) => a.title === inv.continueOnboarding);
-    expect(action, JSON.stringify(card.actions)).toBeDefined();
-    expect(action?.data).toMatchObject({ invitationId });
+    // With TEAMS_APP_ID set, Continue onboarding opens the tab: Teams' deep link to the app's static tab, whose
+    // context names the invitation; continuing in the chat stays possible.
+    const open = card.actions?.find((a) => a.title === inv.continueOnboarding) as { type?: string; url?: string };
+    expect(open, JSON.stringify(card.actions)).toMatchObject({ type: "Action.OpenUrl" });
+    const link = new URL(open.url ?? "");
+    expect(link.origin + link.pathname).toBe(`https://teams.microsoft.com/l/entity/${TEAMS_APP_ID}/services`);
+    const subPageId = (JSON.parse(link.searchParams.get("context") ?? "{}") as { subEntityId?: string }).subEntityId;
+    expect(subPageId).toBe(`invitation:${invitationId}`);
+    const here = card.actions?.find((a) => a.title !== inv.continueOnboarding);
+    expect(here?.data).toMatchObject({ invitationId });
+
+    // Teams opens the tab on that sub-page: the tab starts in the wizard with the invitation chosen.
+    const page = await newPage(operatorToken, subPageId);
+    await page.goto(`${setup.app.url}/?inTeams=true`);
+    await page.getByRole("heading", { name: en.wizard.title, exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/services/new");
+    // The wizard took the invitation from the address: its customer is chosen, so it opens on the service step.
+    await page.getByRole("heading", { level: 2, name: en.wizard.steps.service, exact: true }).waitFor();
+    await page.context().close();
   });
 
   it("5. the operator finishes the wizard from the invitation; the service is connected, the invitation used", async () => {

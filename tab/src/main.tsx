@@ -10,6 +10,7 @@ import { preloadPage } from "./app/app";
 import { type BootSettings, loadBootSettings } from "./app/boot-settings";
 import { HostWaiting } from "./app/host-gate";
 import { Root, ThemedPage } from "./app/root";
+import { startPathOf } from "./app/router";
 import { applyDocumentTheme, loadFluentTheme } from "./app/theme";
 import { setFormatLocale } from "./format/format";
 import { getTeamsHost, standaloneTheme } from "./teams/teams-host";
@@ -40,6 +41,9 @@ async function start(): Promise<void> {
   }, WAITING_SPINNER_AFTER_MS);
   const hostContext = await host.init();
   hostAnswered = true;
+  // A deep link (the bot's Continue onboarding) names the page to open in Teams' context, not in the URL.
+  const start = startPathOf(hostContext.subPageId);
+  if (start) window.history.replaceState(null, "", start);
   clearTimeout(waiting);
   const api = createApiClient({ getToken: () => host.getAuthToken() });
   // The theme and the settings load side by side; the first render has both, so nothing moves after it. When Teams

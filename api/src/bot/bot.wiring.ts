@@ -14,7 +14,7 @@ import {
   type PortFailure,
   type SecretSealer,
 } from "@dr/bot";
-import { INVITATION_DEFAULT_DAYS } from "@dr/contract";
+import { INVITATION_DEFAULT_DAYS, invitationSubPageId, teamsTabDeepLink } from "@dr/contract";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { OperatorDirectory } from "../auth/operator-directory.js";
@@ -193,6 +193,14 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
     // without Bot Framework authentication (config allows that on a loopback HOST outside production only).
     connector: { cloud: bot.cloud, allowLoopback: bot.anonymous },
     dialogTtlMs: bot.dialogTtlMs,
+    // With the Teams app id known, Continue onboarding opens the tab's wizard on the invitation (a deep link whose
+    // sub-page the tab reads at start); the static tab's entity id is the manifest's "services".
+    ...(bot.teamsAppId
+      ? {
+          tabWizardUrl: (invitationId: string) =>
+            teamsTabDeepLink(bot.teamsAppId as string, "services", invitationSubPageId(invitationId)),
+        }
+      : {}),
     ...(deps.answerBudgetMs !== undefined ? { answerBudgetMs: deps.answerBudgetMs } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.config.auth.tenantId ? { allowedTenantId: deps.config.auth.tenantId } : {}),

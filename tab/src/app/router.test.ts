@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchRoute, paths } from "./router";
+import { matchRoute, paths, startPathOf } from "./router";
 
 describe("matchRoute", () => {
   it("matches the tab's pages", () => {
@@ -59,6 +59,16 @@ describe("paths", () => {
     expect(matchRoute(paths.outbox())).toEqual({ name: "outbox" });
     for (const id of ["abc", "a/b c", "new-ish", "ünï"]) {
       expect(matchRoute(paths.portal(id))).toEqual({ name: "portal", id });
+    }
+  });
+});
+
+describe("startPathOf", () => {
+  it("opens the wizard on the invitation a deep link's sub-page names, and nothing else", () => {
+    const id = "0b7d6e3c-4d7e-4f8a-9d1c-2a3b4c5d6e7f";
+    expect(startPathOf(`invitation:${id}`)).toBe(paths.wizard(id));
+    for (const other of [undefined, "", "services", "invitation:../config", "invitation:x"]) {
+      expect(startPathOf(other), String(other)).toBeUndefined();
     }
   });
 });

@@ -2,6 +2,7 @@
  * A tiny router over the History API: the tab has three pages, which does not justify react-router.
  * `navigate()` pushes a URL and notifies subscribers; `useLocation()` re-renders on push and on back/forward.
  */
+import { invitationIdOfSubPage } from "@dr/contract";
 import { useSyncExternalStore } from "react";
 
 /** The routes of the tab. */
@@ -72,3 +73,12 @@ export const paths = {
   outbox: () => "/outbox",
   portal: (id: string, tab?: string) => `/services/${encodeURIComponent(id)}${tab ? `?tab=${tab}` : ""}`,
 };
+
+/**
+ * Where the tab starts when Teams opened it on a sub-page: the wizard with the invitation chosen for the bot's
+ * Continue onboarding deep link; undefined for anything else (the tab starts where its URL says).
+ */
+export function startPathOf(subPageId: string | undefined): string | undefined {
+  const invitationId = invitationIdOfSubPage(subPageId);
+  return invitationId ? paths.wizard(invitationId) : undefined;
+}

@@ -21,6 +21,11 @@ export interface HostContext {
   /** The Teams app id from the context (`app.appId`), when the host gives one; links back to the app use it. */
   appId?: string;
   /**
+   * The sub-page a deep link opened the tab on (`page.subPageId`, the link's `context.subEntityId`): the bot's
+   * Continue onboarding names an invitation this way (docs/teams.md section 2).
+   */
+  subPageId?: string;
+  /**
    * True when the page can only be meant for Teams (framed, or in Teams mobile's native host) but Teams did not
    * start it within `TEAMS_INIT_TIMEOUT_MS`: the tab then says so and offers Reload, rather than running standalone
    * without an SSO token (every call would answer 401 in entra mode).
@@ -172,6 +177,7 @@ export function createTeamsJsHost(): TeamsHost {
           locale: context.app.locale,
           userHint: context.user?.loginHint ?? context.user?.userPrincipalName,
           appId: context.app.appId?.toString(),
+          ...(context.page?.subPageId ? { subPageId: context.page.subPageId } : {}),
         };
       } catch {
         // Framed: never fall silently into standalone mode (no SSO token, 401 on every call in entra mode).
