@@ -56,7 +56,24 @@ param postgresTier string = 'Burstable'
 @maxLength(42)
 param botDisplayName string = 'DR onboarding'
 
+@description('The Teams app id (the manifest id, TEAMS_APP_ID): bot cards then link into the tab (TEAMS_APP_ID).')
+param teamsAppId string = ''
+
+@description('The provider name shown on the customer invitation page and in mails (PROVIDER_NAME).')
+param providerName string = 'DR onboarding'
+
+@secure()
+@description('Outgoing mail for invitations, smtp://user:password@host:587 or smtps://host:465 (SMTP_URL); empty: the operator copies the link.')
+param smtpUrl string = ''
+
+@description('From address of invitation mails (MAIL_FROM); required with smtpUrl.')
+param mailFrom string = ''
+
 var webAppName = resourceBaseName
+// The web app's own https address: invitation links are built on it (PUBLIC_URL). With a custom domain, set
+// PUBLIC_URL to that domain instead.
+var publicUrl = 'https://${webAppName}.azurewebsites.net'
+
 var databaseName = 'dr_onboarding'
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
@@ -144,6 +161,11 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'MicrosoftAppPassword', value: botPassword }
         { name: 'MicrosoftAppTenantId', value: botTenantId }
         { name: 'MicrosoftAppType', value: 'SingleTenant' }
+        { name: 'PUBLIC_URL', value: publicUrl }
+        { name: 'PROVIDER_NAME', value: providerName }
+        { name: 'TEAMS_APP_ID', value: teamsAppId }
+        { name: 'SMTP_URL', value: smtpUrl }
+        { name: 'MAIL_FROM', value: mailFrom }
         // The bundle is complete: no Oryx build (it would need the dev dependencies) on the server.
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
       ]
