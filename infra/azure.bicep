@@ -162,6 +162,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'MicrosoftAppTenantId', value: botTenantId }
         { name: 'MicrosoftAppType', value: 'SingleTenant' }
         { name: 'PUBLIC_URL', value: publicUrl }
+        // App Service's front end is one proxy: the client's address is the one it puts in X-Forwarded-For.
+        { name: 'TRUST_PROXY', value: '1' }
         { name: 'PROVIDER_NAME', value: providerName }
         { name: 'TEAMS_APP_ID', value: teamsAppId }
         { name: 'SMTP_URL', value: smtpUrl }

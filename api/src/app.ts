@@ -260,6 +260,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
           })
         : createDevAuthenticator(config.auth.devOperator),
     production: config.production,
+    trustProxyHops: config.trustProxyHops,
     loopbackHostsOnly: config.auth.mode === "dev",
     mode: config.m365.mode,
     version: VERSION,

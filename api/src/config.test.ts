@@ -106,6 +106,7 @@ describe("loadConfig", () => {
     ["a MAIL_FROM that is no address", { MAIL_FROM: "onboarding" }, /MAIL_FROM must be an address/],
     ["a PROVIDER_SUPPORT_EMAIL that is no address", { PROVIDER_SUPPORT_EMAIL: "help" }, /PROVIDER_SUPPORT_EMAIL/],
     ["an INVITE_RATE_LIMIT of 0", { INVITE_RATE_LIMIT: "0" }, /INVITE_RATE_LIMIT must be at least 1/],
+    ["a TRUST_PROXY of 6", { TRUST_PROXY: "6" }, /TRUST_PROXY must be a number of proxy hops, 0 to 5/],
     ["a TEAMS_APP_ID that is no GUID", { TEAMS_APP_ID: "dr-onboarding" }, /TEAMS_APP_ID must be the Teams app's id/],
   ];
   for (const [what, env, message] of refusals) {

@@ -256,6 +256,20 @@ const schema = z
     ),
     /** Requests per minute per invitation token and per client address on the customer's page. Default 30. */
     INVITE_RATE_LIMIT: z.preprocess(emptyToUndefined, positiveInt("INVITE_RATE_LIMIT", 100_000).default(30)),
+    /**
+     * How many reverse proxies in front of the server to trust for the client's address (X-Forwarded-For), e.g. 1
+     * on Azure App Service. Default 0: the connection's own address (a header anyone can send is not believed). The
+     * per-address invitation limit counts by this address.
+     */
+    TRUST_PROXY: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "TRUST_PROXY must be a number of proxy hops, 0 to 5" })
+        .int({ message: "TRUST_PROXY must be a whole number of proxy hops, 0 to 5" })
+        .min(0, { message: "TRUST_PROXY must be a number of proxy hops, 0 to 5" })
+        .max(5, { message: "TRUST_PROXY must be a number of proxy hops, 0 to 5" })
+        .default(0),
+    ),
     /** pino level. Default info (silent in tests when set so). */
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
@@ -436,6 +450,8 @@ export interface Config {
   provider: { name: string; supportEmail: string };
   /** INVITE_RATE_LIMIT: requests per minute per invitation token and per client address. */
   inviteRateLimitPerMinute: number;
+  /** TRUST_PROXY: proxy hops trusted for the client's address (0: the connection's address). */
+  trustProxyHops: number;
   logLevel: string;
 }
 
@@ -489,6 +505,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, sendTimeoutMs: 15_000 },
     provider: { name: e.PROVIDER_NAME, supportEmail: e.PROVIDER_SUPPORT_EMAIL },
     inviteRateLimitPerMinute: e.INVITE_RATE_LIMIT,
+    trustProxyHops: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -415,8 +415,33 @@ describe.each(ENGINES)("invitation rate limit on $name", (engine) => {
     expect(last?.headers.get("content-type")).toContain("application/problem+json");
     expect(Number(last?.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(((await last?.json()) as Problem | undefined)?.code).toBe("rate_limited");
-    // The address is spent too: guessing other tokens from it is refused the same way.
-    const guess = await fetch(`${app.url}/api/invite/${"B".repeat(43)}`);
+    // The address is spent too: guessing other tokens from it is refused the same way, and a forwarded-for
+    // header is not believed (TRUST_PROXY defaults to 0).
+    const guess = await fetch(`${app.url}/api/invite/${"B".repeat(43)}`, {
+      headers: { "x-forwarded-for": "203.0.113.99" },
+    });
     expect(guess.status).toBe(429);
+  });
+});
+
+describe("invitation rate limit behind a trusted proxy (TRUST_PROXY=1)", () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ INVITE_RATE_LIMIT: "3", TRUST_PROXY: "1" });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("counts each client address the proxy names, not the proxy's own", async () => {
+    const ask = (client: string, i: number) =>
+      fetch(`${app.url}/api/invite/${String(i).padStart(43, "C")}`, { headers: { "x-forwarded-for": client } });
+    const first: number[] = [];
+    for (let i = 0; i < 4; i++) first.push((await ask("203.0.113.7", i)).status);
+    expect(first).toEqual([404, 404, 404, 429]);
+    // Another customer behind the same proxy still has their own budget.
+    expect((await ask("203.0.113.8", 9)).status).toBe(404);
   });
 });

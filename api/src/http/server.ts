@@ -71,6 +71,8 @@ export interface ServerDeps {
   tabDistDir: string;
   /** Production adds HSTS. */
   production: boolean;
+  /** Reverse proxies trusted for the client's address (TRUST_PROXY); 0 or absent: the connection's address. */
+  trustProxyHops?: number;
   /**
    * Dev sign-in (AUTH_MODE=dev) trusts a header for the operator's name, so the server is bound to loopback (config
    * refuses anything else) and answers only requests addressed to a loopback name: a web page that points its own
@@ -93,6 +95,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT_BYTES,
     requestTimeout: 120_000,
+    // request.ip: the address the last `trustProxyHops` proxies saw (X-Forwarded-For), else the connection's.
+    trustProxy: (_address: string, hop: number) => hop < (deps.trustProxyHops ?? 0),
     // Every request's logger writes the request with its URL redacted (an invitation token never reaches the log).
     childLoggerFactory: (logger, bindings, options) =>
       logger.child(bindings, { ...options, serializers: { ...options.serializers, req: loggedRequest } }),
