@@ -2,7 +2,7 @@
  * The national clouds (docs/entra.md section 1): one table drives the login host, the Graph host and the scope.
  * The Graph host is never derived from the login host.
  */
-import type { Cloud } from "@dr/contract";
+import { CLOUD_LOGIN_URLS, type Cloud } from "@dr/contract";
 
 /** Where one cloud's services live. */
 export interface CloudEndpoints {
@@ -21,28 +21,28 @@ export interface CloudEndpoints {
 /** The cloud table. */
 export const CLOUDS: Readonly<Record<Cloud, CloudEndpoints>> = {
   global: {
-    loginUrl: "https://login.microsoftonline.com",
+    loginUrl: CLOUD_LOGIN_URLS.global,
     graphUrl: "https://graph.microsoft.com",
     graphResource: "https://graph.microsoft.com",
     instanceNames: ["microsoftonline.com"],
     label: "Microsoft global cloud",
   },
   "usgov-gcchigh": {
-    loginUrl: "https://login.microsoftonline.us",
+    loginUrl: CLOUD_LOGIN_URLS["usgov-gcchigh"],
     graphUrl: "https://graph.microsoft.us",
     graphResource: "https://graph.microsoft.us",
     instanceNames: ["microsoftonline.us"],
     label: "US Government GCC High",
   },
   "usgov-dod": {
-    loginUrl: "https://login.microsoftonline.us",
+    loginUrl: CLOUD_LOGIN_URLS["usgov-dod"],
     graphUrl: "https://dod-graph.microsoft.us",
     graphResource: "https://dod-graph.microsoft.us",
     instanceNames: ["microsoftonline.us"],
     label: "US Government DoD",
   },
   china: {
-    loginUrl: "https://login.partner.microsoftonline.cn",
+    loginUrl: CLOUD_LOGIN_URLS.china,
     graphUrl: "https://microsoftgraph.chinacloudapi.cn",
     graphResource: "https://microsoftgraph.chinacloudapi.cn",
     instanceNames: ["partner.microsoftonline.cn", "chinacloudapi.cn"],

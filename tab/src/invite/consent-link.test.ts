@@ -1,5 +1,6 @@
+import { CLOUD_LOGIN_URLS } from "@dr/contract";
 import { describe, expect, it } from "vitest";
-import { adminConsentUrl, LOGIN_URLS, REGISTRATION_PORTALS } from "./consent-link";
+import { adminConsentUrl, REGISTRATION_PORTALS } from "./consent-link";
 
 const TENANT = "72F988BF-86F1-41AF-91AB-2D7CD011DB47";
 const CLIENT = "11111111-2222-3333-4444-555555555555";
@@ -27,7 +28,7 @@ describe("adminConsentUrl", () => {
   });
 
   it("has a login host and a registration portal for every cloud, over HTTPS", () => {
-    for (const table of [LOGIN_URLS, REGISTRATION_PORTALS]) {
+    for (const table of [CLOUD_LOGIN_URLS, REGISTRATION_PORTALS]) {
       expect(Object.keys(table).sort()).toEqual(["china", "global", "usgov-dod", "usgov-gcchigh"]);
       for (const url of Object.values(table)) expect(url).toMatch(/^https:\/\/[a-z0-9.-]+$/);
     }

@@ -1,18 +1,9 @@
 /**
  * Links of the customer's page that depend on the invitation's cloud: the tenant's admin-consent URL (the same
- * form the validator puts in a failed permissions check, docs/entra.md section 12) and where to register the app.
- * The login hosts are those of api/src/m365/clouds.ts, which the tab may not import (dependency rules); the
- * browser test of this page checks that both tables agree.
+ * form the validator puts in a failed permissions check, docs/entra.md section 12, built by the contract's one
+ * function) and where to register the app.
  */
-import { type Cloud, clientIdSchema, tenantIdSchema } from "@dr/contract";
-
-/** Login (Entra ID) base URL per cloud (docs/entra.md section 1). */
-export const LOGIN_URLS: Readonly<Record<Cloud, string>> = {
-  global: "https://login.microsoftonline.com",
-  "usgov-gcchigh": "https://login.microsoftonline.us",
-  "usgov-dod": "https://login.microsoftonline.us",
-  china: "https://login.partner.microsoftonline.cn",
-};
+import { adminConsentUrlAt, CLOUD_LOGIN_URLS, type Cloud, clientIdSchema, tenantIdSchema } from "@dr/contract";
 
 /**
  * Where an admin registers apps, per cloud: the Microsoft Entra admin centre for the global cloud, the Azure
@@ -33,5 +24,5 @@ export function adminConsentUrl(cloud: Cloud, tenantId: string, clientId: string
   const tenant = tenantIdSchema.safeParse(tenantId);
   const client = clientIdSchema.safeParse(clientId);
   if (!tenant.success || !client.success) return undefined;
-  return `${LOGIN_URLS[cloud]}/${encodeURIComponent(tenant.data)}/adminconsent?client_id=${encodeURIComponent(client.data)}`;
+  return adminConsentUrlAt(CLOUD_LOGIN_URLS[cloud], tenant.data, client.data);
 }

@@ -2,7 +2,7 @@
  * The `permissions` check: the token's own claims against the required application permissions (docs/entra.md
  * section 8). A token is issued without consent too, so only its `roles` show what was granted; no request is made.
  */
-import type { PermissionsInfo } from "@dr/contract";
+import { adminConsentUrlAt, type PermissionsInfo } from "@dr/contract";
 import { DIRECTORY_ROLE_NAMES, IMPLICIT_APP_ROLE_ID } from "../aadsts.catalogue.js";
 import { missingFact, type ValidatorCheck } from "./check.types.js";
 
@@ -81,7 +81,7 @@ export const permissionsCheck: ValidatorCheck = {
       .map((id) => DIRECTORY_ROLE_NAMES[id.toLowerCase()] ?? id);
     const missing = requiredPermissions.filter((p) => !permissionCovered(p, granted));
     // Admin consent through the tenant's own consent URL (docs/entra.md section 12).
-    const consentUrl = `${endpoints.loginUrl}/${tenantGuid}/adminconsent?client_id=${clientId}`;
+    const consentUrl = adminConsentUrlAt(endpoints.loginUrl, tenantGuid, clientId);
     const info: PermissionsInfo = {
       granted,
       missing,
