@@ -36,3 +36,46 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
+
+/**
+ * What each page of the running test saw (console errors and warnings, page errors, failed requests, 4xx/5xx
+ * answers), and a report of it when the test failed. Every browser suite uses one: `watch` each page (or
+ * `context.on("page", watcher.watch)`), and call `report` from `afterEach`.
+ */
+export function createPageWatcher() {
+  let logs = new Map<Page, string[]>();
+  return {
+    watch(page: Page): void {
+      const log: string[] = [];
+      logs.set(page, log);
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") log.push(`console.${m.type()}: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+      page.on("requestfailed", (r) =>
+        log.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`),
+      );
+      page.on("response", (r) => {
+        if (r.status() >= 400) log.push(`answer ${r.status()}: ${r.request().method()} ${r.url()}`);
+      });
+    },
+    /**
+     * After each test: forgets the pages; when the test failed, prints what each open page showed and saw. Input
+     * values (a secret field's among them) are not part of textContent; invitation tokens in addresses are redacted.
+     */
+    async report(failed: boolean): Promise<void> {
+      const seen = logs;
+      logs = new Map();
+      if (!failed) return;
+      for (const [page, log] of seen) {
+        if (page.isClosed()) continue;
+        const text = await page
+          .locator("body")
+          .textContent({ timeout: 2000 })
+          .catch((e: unknown) => `(no text: ${String(e)})`);
+        const report = `--- ${page.url()}\n${(text ?? "").slice(0, 3000)}\n${log.join("\n") || "(no errors logged)"}`;
+        console.error(report.replace(/\/invite\/[A-Za-z0-9_-]+/g, "/invite/[redacted]"));
+      }
+    },
+  };
+}

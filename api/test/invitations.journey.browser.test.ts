@@ -32,7 +32,7 @@ import { inviteTexts as t } from "../../tab/src/invite/invite.texts.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { activity, post, TEAMS } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
-import { launchBrowser } from "./browser.js";
+import { createPageWatcher, launchBrowser } from "./browser.js";
 import { ENGINES, type EngineDatabase } from "./engines.js";
 import { type EntraSetup, PROVIDER_TENANT, startEntraSetup } from "./entra.js";
 import { apiCaller, ROOT } from "./helpers.js";
@@ -54,22 +54,10 @@ const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, "docs", "screenshots")
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 /** What each page of the running test saw (console errors, failed requests, 4xx/5xx answers), for failure reports. */
-let pageLogs = new Map<Page, string[]>();
+const watcher = createPageWatcher();
+const watch = watcher.watch;
 /** More to say when a test fails (the app's warnings, the connector's and the mail server's traffic). */
 let diagnose: () => string = () => "";
-
-function watch(page: Page): void {
-  const log: string[] = [];
-  pageLogs.set(page, log);
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") log.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => log.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
-  page.on("response", (r) => {
-    if (r.status() >= 400) log.push(`answer ${r.status()}: ${r.request().method()} ${r.url()}`);
-  });
-}
 
 /**
  * A fresh browser context and page; with `ssoToken`, inside a stand-in Teams host whose getAuthToken answers it
@@ -123,21 +111,9 @@ beforeAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  const logs = pageLogs;
-  pageLogs = new Map();
-  if (task.result?.state !== "fail") return;
-  // What the browser showed and saw; input values (the secret field's among them) are not part of textContent.
-  for (const [page, log] of logs) {
-    if (page.isClosed()) continue;
-    const text = await page
-      .locator("body")
-      .textContent({ timeout: 2000 })
-      .catch((e: unknown) => `(no text: ${String(e)})`);
-    const report = `--- ${page.url()}\n${(text ?? "").slice(0, 3000)}\n${log.join("\n") || "(no errors logged)"}`;
-    // The link's token is a bearer credential: not even a test's report prints it.
-    console.error(report.replace(/\/invite\/[A-Za-z0-9_-]+/g, "/invite/[redacted]"));
-  }
-  console.error(diagnose());
+  const failed = task.result?.state === "fail";
+  await watcher.report(failed);
+  if (failed) console.error(diagnose());
 });
 
 afterAll(async () => {

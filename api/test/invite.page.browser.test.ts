@@ -17,7 +17,7 @@ import { adminConsentUrl } from "../../tab/src/invite/consent-link.js";
 import { inviteTexts as t } from "../../tab/src/invite/invite.texts.js";
 import { CLOUDS } from "../src/m365/clouds.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
-import { launchBrowser, seriousAxeViolations } from "./browser.js";
+import { createPageWatcher, launchBrowser, seriousAxeViolations } from "./browser.js";
 import { apiCaller, ROOT, startTestApp, type TestApp } from "./helpers.js";
 
 const valid = SANDBOX.valid;
@@ -33,7 +33,7 @@ const contexts: BrowserContext[] = [];
 const tokens: string[] = [];
 const api = apiCaller(() => app.url);
 /** What each page of the running test saw, for failure reports. */
-let pageLogs = new Map<Page, string[]>();
+const watcher = createPageWatcher();
 
 async function newPage(options: { width?: number; dark?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({
@@ -42,15 +42,7 @@ async function newPage(options: { width?: number; dark?: boolean } = {}): Promis
   });
   contexts.push(context);
   const page = await context.newPage();
-  const log: string[] = [];
-  pageLogs.set(page, log);
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") log.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
-  page.on("response", (r) => {
-    if (r.status() >= 400) log.push(`answer ${r.status()}: ${r.request().method()} ${r.url()}`);
-  });
+  watcher.watch(page);
   page.setDefaultTimeout(15_000);
   return page;
 }
@@ -105,17 +97,7 @@ beforeAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  const logs = pageLogs;
-  pageLogs = new Map();
-  if (task.result?.state !== "fail") return;
-  for (const [page, log] of logs) {
-    if (page.isClosed()) continue;
-    const text = await page
-      .locator("body")
-      .textContent({ timeout: 2000 })
-      .catch((e: unknown) => `(no text: ${String(e)})`);
-    console.error(`--- ${page.url()}\n${(text ?? "").slice(0, 3000)}\n${log.join("\n") || "(no errors logged)"}`);
-  }
+  await watcher.report(task.result?.state === "fail");
 });
 
 afterAll(async () => {

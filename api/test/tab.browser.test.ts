@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { en } from "../../tab/src/i18n/en.js";
 import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
-import { launchBrowser, seriousAxeViolations } from "./browser.js";
+import { createPageWatcher, launchBrowser, seriousAxeViolations } from "./browser.js";
 import { postJson, ROOT, startTestApp, type TestApp } from "./helpers.js";
 
 const valid = SANDBOX.valid;
@@ -32,21 +32,9 @@ mkdirSync(SHOTS, { recursive: true });
 let app: TestApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
-/** What each page of the running test saw (console errors, failed requests, 4xx/5xx answers), for failure reports. */
-let pageLogs = new Map<Page, string[]>();
-
-function watch(page: Page): void {
-  const log: string[] = [];
-  pageLogs.set(page, log);
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") log.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => log.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
-  page.on("response", (r) => {
-    if (r.status() >= 400) log.push(`answer ${r.status()}: ${r.request().method()} ${r.url()}`);
-  });
-}
+/** What each page of the running test saw, for failure reports. */
+const watcher = createPageWatcher();
+const watch = watcher.watch;
 
 async function newPage(options: { width?: number; theme?: string } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
@@ -145,18 +133,7 @@ beforeAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  const logs = pageLogs;
-  pageLogs = new Map();
-  if (task.result?.state !== "fail") return;
-  // Say what the browser showed and saw; input values (the secret field's among them) are not part of textContent.
-  for (const [page, log] of logs) {
-    if (page.isClosed()) continue;
-    const text = await page
-      .locator("body")
-      .textContent({ timeout: 2000 })
-      .catch((e: unknown) => `(no text: ${String(e)})`);
-    console.error(`--- ${page.url()}\n${(text ?? "").slice(0, 3000)}\n${log.join("\n") || "(no errors logged)"}`);
-  }
+  await watcher.report(task.result?.state === "fail");
 });
 
 afterAll(async () => {
