@@ -205,9 +205,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     log: logger,
     ...(options.now ? { now: options.now } : {}),
   });
-  if (config.production && !config.publicUrl) {
-    logger.warn("PUBLIC_URL is unset: invitation links point at this machine's loopback address (docs/deploy.md)");
-  }
   const entraAuth = config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId;
   // Entra mode: each verified sign-in is remembered with its permissions, for the bot's own role checks.
   const directory = entraAuth ? createOperatorDirectory(createOperatorRolesRepository(database.db)) : undefined;

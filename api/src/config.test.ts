@@ -89,6 +89,11 @@ describe("loadConfig", () => {
     ["a PUBLIC_URL of another scheme", { PUBLIC_URL: "ftp://onboarding.provider.example" }, /PUBLIC_URL must be/],
     ["a PUBLIC_URL with a query", { PUBLIC_URL: "https://p.example/?a=1" }, /PUBLIC_URL must be/],
     [
+      "no PUBLIC_URL in production",
+      { NODE_ENV: "production", M365_MODE: "live", ...ENTRA, ...BOT, SECRET_KEY: KEY },
+      /PUBLIC_URL must be an https:\/\/ URL when NODE_ENV=production/,
+    ],
+    [
       "an http PUBLIC_URL in production",
       {
         NODE_ENV: "production",

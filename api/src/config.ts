@@ -25,6 +25,15 @@ const positiveInt = (name: string, max: number) =>
     .min(1, `${name} must be at least 1`)
     .max(max, `${name} must be at most ${max}`);
 
+/** True when `value` parses as a URL that satisfies `accept`. */
+function urlWhere(value: string, accept: (url: URL) => boolean): boolean {
+  try {
+    return accept(new URL(value));
+  } catch {
+    return false;
+  }
+}
+
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 const schema = z
@@ -179,28 +188,27 @@ const schema = z
     ),
     /**
      * The externally reachable base URL of this server, used in invitation links (`${PUBLIC_URL}/invite/<token>`;
-     * docs/deploy.md, "Invitations and mail"). An absolute http(s) URL without query; https in production.
-     * Default http://127.0.0.1:$PORT.
+     * docs/deploy.md, "Invitations and mail"). An absolute http(s) URL without query; required, and https, in
+     * production. Default elsewhere http://127.0.0.1:$PORT.
      */
     PUBLIC_URL: z.preprocess(
       emptyToUndefined,
       z
         .string()
         .trim()
-        .refine((v) => {
-          try {
-            const url = new URL(v);
-            return (
-              (url.protocol === "https:" || url.protocol === "http:") &&
-              url.search === "" &&
-              url.hash === "" &&
-              url.username === "" &&
-              url.password === ""
-            );
-          } catch {
-            return false;
-          }
-        }, "PUBLIC_URL must be an absolute http:// or https:// URL without query or credentials, e.g. https://onboarding.provider.example")
+        .refine(
+          (v) =>
+            urlWhere(
+              v,
+              (url) =>
+                (url.protocol === "https:" || url.protocol === "http:") &&
+                url.search === "" &&
+                url.hash === "" &&
+                url.username === "" &&
+                url.password === "",
+            ),
+          "PUBLIC_URL must be an absolute http:// or https:// URL without query or credentials, e.g. https://onboarding.provider.example",
+        )
         .transform((v) => v.replace(/\/+$/, ""))
         .optional(),
     ),
@@ -213,14 +221,10 @@ const schema = z
       z
         .string()
         .trim()
-        .refine((v) => {
-          try {
-            const url = new URL(v);
-            return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
-          } catch {
-            return false;
-          }
-        }, "SMTP_URL must be an smtp:// or smtps:// URL with a host, e.g. smtps://user:password@mail.provider.example:465")
+        .refine(
+          (v) => urlWhere(v, (url) => (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== ""),
+          "SMTP_URL must be an smtp:// or smtps:// URL with a host, e.g. smtps://user:password@mail.provider.example:465",
+        )
         .optional(),
     ),
     /** The From of invitation mails, e.g. "Provider Onboarding <onboarding@provider.example>"; required with SMTP_URL. */
@@ -353,9 +357,9 @@ const schema = z
         message: "M365_LOGIN_URL / M365_GRAPH_URL apply to live mode; set M365_MODE=live to use them",
       });
     }
-    // Fail closed: an invitation link over plain http would carry its token in clear text (docs/deploy.md). Unset,
-    // the links point at this machine's loopback, which leaks nothing; app.ts warns at start-up in production.
-    if (production && env.PUBLIC_URL !== undefined && !env.PUBLIC_URL.startsWith("https://")) {
+    // Fail closed: an invitation link over plain http would carry its token in clear text, and without PUBLIC_URL a
+    // production server would mail links to its own loopback address (docs/deploy.md).
+    if (production && (env.PUBLIC_URL === undefined || !env.PUBLIC_URL.startsWith("https://"))) {
       ctx.addIssue({
         code: "custom",
         path: ["PUBLIC_URL"],

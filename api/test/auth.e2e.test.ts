@@ -180,7 +180,7 @@ describe("operator sign-in with Teams SSO tokens", () => {
   });
 
   it("adds HSTS in production", async () => {
-    // Production also needs an authenticated bot and a shared key (fail-closed rules of config.ts).
+    // Production also needs an authenticated bot, a shared key and an https PUBLIC_URL (fail-closed rules, config.ts).
     const production = await startTestApp(
       {
         ...setup.env,
@@ -189,6 +189,7 @@ describe("operator sign-in with Teams SSO tokens", () => {
         MicrosoftAppTenantId: "8a5d0c4e-1f0b-4c2d-9a51-3f7e2b6c9d11",
         MicrosoftAppPassword: "bot-registration-password",
         SECRET_KEY: Buffer.alloc(32, 3).toString("base64"),
+        PUBLIC_URL: "https://onboarding.provider.example",
       },
       { extraCaPem: [server.caPem] },
     );
