@@ -34,6 +34,7 @@ export async function resolveSentReminders(
 ): Promise<number> {
   const currentSecret = settings.secretKeyId ?? `hint:${settings.secretHint}`;
   let updated = 0;
+  let link: Awaited<ReturnType<BotStateStore["getServiceOperator"]>> | null = null;
   for (const row of await deps.store.listReminderDeliveries(service.id)) {
     if (row.state !== "sent" || !row.activityId || !row.conversationId) continue;
     const stored = readReason(row.reason);
@@ -43,7 +44,8 @@ export async function resolveSentReminders(
     const ref = await deps.store.getConversation(row.conversationId);
     if (!ref) continue;
     if (!(await deps.store.resolveReminder(row.key, deps.now().toISOString()))) continue;
-    const link = await deps.store.getServiceOperator(service.id);
+    // Read once per service, and only when a message is to be replaced.
+    if (link === null) link = await deps.store.getServiceOperator(service.id);
     const remindedHint = row.key.secretId.startsWith("hint:") ? row.key.secretId.slice(5) : "";
     const card = reminderCard({
       service: reminderServiceOf(service),
