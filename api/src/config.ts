@@ -2,6 +2,7 @@
  * The only reader of process.env: one zod schema with units in the names and defaults (README.md,
  * "Configuration"). A bad value stops start-up with a message naming the variable.
  */
+import { SANDBOX_PROVISIONING_CLIENT_ID } from "@dr/contract";
 import { z } from "zod";
 
 const httpsUrl = (name: string) =>
@@ -258,6 +259,35 @@ const schema = z
         .max(254)
         .default("support@provider.example"),
     ),
+    /**
+     * The provider's multi-tenant public client app (its Application ID) through which a customer's admin signs in
+     * with a device code for automatic App registration (docs/api.md, "Provisioning"). Sandbox mode: the emulator's
+     * sandbox app when unset. Live mode: unset turns provisioning off (its routes answer 409 naming this variable).
+     */
+    PROVISIONING_CLIENT_ID: z.preprocess(
+      emptyToUndefined,
+      z.uuid({ message: "PROVISIONING_CLIENT_ID must be an app (client) GUID" }).optional(),
+    ),
+    /** How long a provisioning run waits for Entra to accept a new app or secret, ms. Default 300 000 (5 min). */
+    PROVISIONING_REPLICATION_TIMEOUT_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "PROVISIONING_REPLICATION_TIMEOUT_MS must be a number of milliseconds, 1000 to 3600000" })
+        .int({ message: "PROVISIONING_REPLICATION_TIMEOUT_MS must be a whole number of milliseconds" })
+        .min(1000, { message: "PROVISIONING_REPLICATION_TIMEOUT_MS must be at least 1000 (1 s)" })
+        .max(3_600_000, { message: "PROVISIONING_REPLICATION_TIMEOUT_MS must be at most 3600000 (1 h)" })
+        .default(300_000),
+    ),
+    /** Rotate a self-rotating secret this many days before it expires; 0 = never rotate on the schedule. Default 30. */
+    ROTATE_BEFORE_DAYS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "ROTATE_BEFORE_DAYS must be a number of days, 0 to 365" })
+        .int({ message: "ROTATE_BEFORE_DAYS must be a whole number of days, 0 to 365" })
+        .min(0, { message: "ROTATE_BEFORE_DAYS must be a number of days, 0 to 365" })
+        .max(365, { message: "ROTATE_BEFORE_DAYS must be a number of days, 0 to 365" })
+        .default(30),
+    ),
     /** Requests per minute per invitation token and per client address on the customer's page. Default 30. */
     INVITE_RATE_LIMIT: z.preprocess(emptyToUndefined, positiveInt("INVITE_RATE_LIMIT", 100_000).default(30)),
     /**
@@ -456,6 +486,13 @@ export interface Config {
   inviteRateLimitPerMinute: number;
   /** TRUST_PROXY: proxy hops trusted for the client's address (0: the connection's address). */
   trustProxyHops: number;
+  /**
+   * Automatic App registration: the provider's public client (PROVISIONING_CLIENT_ID; undefined in live mode when
+   * unset, which turns provisioning off) and how long to wait for Entra to accept a new app or secret.
+   */
+  provisioning: { clientId: string | undefined; replicationTimeoutMs: number };
+  /** ROTATE_BEFORE_DAYS: self-rotating secrets are rotated this many days before expiry (0: never on the schedule). */
+  rotateBeforeDays: number;
   logLevel: string;
 }
 
@@ -510,6 +547,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     provider: { name: e.PROVIDER_NAME, supportEmail: e.PROVIDER_SUPPORT_EMAIL },
     inviteRateLimitPerMinute: e.INVITE_RATE_LIMIT,
     trustProxyHops: e.TRUST_PROXY,
+    provisioning: {
+      clientId:
+        e.PROVISIONING_CLIENT_ID?.toLowerCase() ??
+        ((e.M365_MODE ?? "sandbox") === "sandbox" ? SANDBOX_PROVISIONING_CLIENT_ID : undefined),
+      replicationTimeoutMs: e.PROVISIONING_REPLICATION_TIMEOUT_MS,
+    },
+    rotateBeforeDays: e.ROTATE_BEFORE_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -6,4 +6,5 @@ export * from "./field-message.js";
 export * from "./inputs.schema.js";
 export * from "./invitations.schema.js";
 export * from "./onboarding.schema.js";
+export * from "./provisioning.schema.js";
 export * from "./settings.js";

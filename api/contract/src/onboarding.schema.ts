@@ -96,11 +96,26 @@ export type CreateServiceWithCredentials = {
     | undefined;
   m365: z.infer<typeof m365CredentialsSchema>;
   invitationId?: undefined;
+  provisioningId?: undefined;
 };
 /** A create from a completed invitation (docs/api.md, "Invitations"): its sealed credentials are used. */
-export type CreateServiceFromInvitation = Omit<CreateServiceWithCredentials, "m365" | "invitationId"> & {
+export type CreateServiceFromInvitation = Omit<
+  CreateServiceWithCredentials,
+  "m365" | "invitationId" | "provisioningId"
+> & {
   invitationId: string;
+  provisioningId?: undefined;
   /** At most the cloud; left out, the invitation's. */
+  m365?: { cloud?: Cloud | undefined } | undefined;
+};
+/** A create from a finished provisioning run (docs/api.md, "Provisioning"): the App registration it made is used. */
+export type CreateServiceFromProvisioning = Omit<
+  CreateServiceWithCredentials,
+  "m365" | "invitationId" | "provisioningId"
+> & {
+  provisioningId: string;
+  invitationId?: undefined;
+  /** At most the cloud; left out, the run's. */
   m365?: { cloud?: Cloud | undefined } | undefined;
 };
 
@@ -120,6 +135,7 @@ export const createServiceSchema = z
   .strictObject({
     ...createServiceFields,
     invitationId: z.uuid({ message: "invitationId: use the id of a completed invitation." }).optional(),
+    provisioningId: z.uuid({ message: "provisioningId: use the id of a finished provisioning run." }).optional(),
     m365: z
       .strictObject({
         cloud: z.enum(CLOUDS, { message: "Cloud: choose global, usgov-gcchigh, usgov-dod or china." }).optional(),
@@ -129,8 +145,30 @@ export const createServiceSchema = z
       })
       .optional(),
   })
-  .transform((v, ctx): CreateServiceWithCredentials | CreateServiceFromInvitation => {
-    const { m365, invitationId, ...common } = v;
+  .transform((v, ctx): CreateServiceWithCredentials | CreateServiceFromInvitation | CreateServiceFromProvisioning => {
+    const { m365, invitationId, provisioningId, ...common } = v;
+    if (invitationId !== undefined && provisioningId !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["provisioningId"],
+        message: "Send either invitationId or provisioningId, not both.",
+        params: { code: "invitation_with_provisioning" },
+      });
+      return z.NEVER;
+    }
+    if (provisioningId !== undefined) {
+      const given = CREDENTIAL_FIELDS.filter((f) => m365?.[f] !== undefined);
+      if (given.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["provisioningId"],
+          message: `Send either provisioningId or the credentials (${given.map((f) => `m365.${f}`).join(", ")}), not both.`,
+          params: { code: "provisioning_with_credentials" },
+        });
+        return z.NEVER;
+      }
+      return { ...common, provisioningId, ...(m365?.cloud ? { m365: { cloud: m365.cloud } } : {}) };
+    }
     if (invitationId !== undefined) {
       const given = CREDENTIAL_FIELDS.filter((f) => m365?.[f] !== undefined);
       if (given.length > 0) {
@@ -177,7 +215,10 @@ export const createServiceSchema = z
     };
   });
 /** Parsed body of POST /api/services. */
-export type CreateServiceInput = CreateServiceWithCredentials | CreateServiceFromInvitation;
+export type CreateServiceInput =
+  | CreateServiceWithCredentials
+  | CreateServiceFromInvitation
+  | CreateServiceFromProvisioning;
 /** Body of POST /api/services as a client sends it (`m365.cloud` may be left out: `global`). */
 export type CreateServiceBody = z.input<typeof createServiceSchema>;
 
