@@ -19,32 +19,52 @@ export interface GraphClientOptions {
   correlationId: string;
 }
 
-/** Graph reads for one token. */
+/** Graph calls for one token. */
 export interface GraphClient {
   /** GET `path` (starting with `/v1.0/`, query included). Rejects only on a bug, never on a network failure. */
   get(path: string): Promise<GraphAnswer>;
+  /**
+   * A write: POST, PATCH or DELETE `path` with a JSON body (none for DELETE). Used by provisioning and rotation
+   * (docs/entra.md section 15). Rejects only on a bug; the request body is never logged by the transport.
+   */
+  write(
+    method: "POST" | "PATCH" | "DELETE",
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<GraphAnswer>;
 }
 
 /** Creates a Graph client for one token. */
 export function createGraphClient(options: GraphClientOptions): GraphClient {
+  const call = async (
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<GraphAnswer> => {
+    try {
+      const response = await options.transport.send({
+        method,
+        url: `${options.graphUrl}${path}`,
+        headers: {
+          authorization: `Bearer ${options.accessToken}`,
+          accept: "application/json",
+          "client-request-id": options.correlationId,
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...extra,
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      return { response };
+    } catch (error) {
+      if (error instanceof TransportError) return { failure: error };
+      throw error;
+    }
+  };
   return {
-    async get(path) {
-      try {
-        const response = await options.transport.send({
-          method: "GET",
-          url: `${options.graphUrl}${path}`,
-          headers: {
-            authorization: `Bearer ${options.accessToken}`,
-            accept: "application/json",
-            "client-request-id": options.correlationId,
-          },
-        });
-        return { response };
-      } catch (error) {
-        if (error instanceof TransportError) return { failure: error };
-        throw error;
-      }
-    },
+    get: (path) => call("GET", path),
+    write: (method, path, body, headers) => call(method, path, body, headers),
   };
 }
 

@@ -4,7 +4,7 @@
  * Timeouts, retries and error classification live one layer up, in the transport, so both behave alike.
  */
 export interface DispatchRequest {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   /** Absolute https URL. */
   url: string;
   /** Lower-case header names. */
