@@ -69,6 +69,9 @@ param smtpUrl string = ''
 @description('From address of invitation mails (MAIL_FROM); required with smtpUrl.')
 param mailFrom string = ''
 
+@description('The provider\'s multi-tenant public client app for automatic App registration (PROVISIONING_CLIENT_ID, docs/deploy.md); empty: automatic registration is off.')
+param provisioningClientId string = ''
+
 var webAppName = resourceBaseName
 // The web app's own https address: invitation links are built on it (PUBLIC_URL). With a custom domain, set
 // PUBLIC_URL to that domain instead.
@@ -168,6 +171,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'TEAMS_APP_ID', value: teamsAppId }
         { name: 'SMTP_URL', value: smtpUrl }
         { name: 'MAIL_FROM', value: mailFrom }
+        { name: 'PROVISIONING_CLIENT_ID', value: provisioningClientId }
         // The bundle is complete: no Oryx build (it would need the dev dependencies) on the server.
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
       ]
