@@ -22,9 +22,10 @@ module.exports = {
     },
     {
       name: "features-do-not-import-http",
-      comment: "onboarding/, auth/ and m365/ speak the domain (api/src/errors.ts), never HTTP; http/ maps them.",
+      comment:
+        "onboarding/, auth/, m365/, provisioning/ and rotation/ speak the domain (api/src/errors.ts), never HTTP; http/ maps them.",
       severity: "error",
-      from: { path: "^api/src/(onboarding|auth|m365)/", pathNot: TESTS },
+      from: { path: "^api/src/(onboarding|auth|m365|provisioning|rotation)/", pathNot: TESTS },
       to: { path: "^api/src/http/" },
     },
     {
