@@ -9,7 +9,16 @@
 import { randomUUID } from "node:crypto";
 import { type EntraContext, type GraphContext, plain } from "./emulator.responses.js";
 import { createEmulatorState, type EmulatorState, isGuid } from "./emulator.state.js";
-import type { Emulator, EmulatorOptions, EmulatorRequest, EmulatorResponse } from "./emulator.types.js";
+import type {
+  DeviceSignInAction,
+  DeviceSignInResult,
+  DirectorySnapshot,
+  Emulator,
+  EmulatorOptions,
+  EmulatorRequest,
+  EmulatorResponse,
+} from "./emulator.types.js";
+import { handleDeviceCode, signInWithDeviceCode } from "./entra/device-code.handler.js";
 import { handleKeys } from "./entra/keys.handler.js";
 import { handleOpenid } from "./entra/openid.handler.js";
 import { handleToken } from "./entra/token.handler.js";
@@ -20,9 +29,9 @@ export type { Emulator, EmulatorOptions } from "./emulator.types.js";
 
 /** Accepted as an echoed client-request-id: anything else is replaced, so no arbitrary input is reflected. */
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
-/** The login routes: `/{tenant}/` then the discovery document, the keys or the token endpoint. */
+/** The login routes: `/{tenant}/` then the discovery document, the keys, the token or the device-code endpoint. */
 const LOGIN_ROUTE =
-  /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/token)\/?$/i;
+  /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/(?:token|devicecode))\/?$/i;
 
 function safeDecode(text: string): string | undefined {
   try {
@@ -60,7 +69,7 @@ async function answer(
       // Graph answers with the request id when the client sent none.
       clientRequestId: sent !== undefined && REQUEST_ID_RE.test(sent) ? sent : requestId,
     };
-    return handleGraph(state, g, method, path, url.searchParams, headers);
+    return handleGraph(state, g, { method, path, query: url.searchParams, headers, body: req.body });
   }
 
   const login = LOGIN_ROUTE.exec(path);
@@ -80,6 +89,7 @@ async function answer(
   };
   if (which.startsWith("v2.0")) return handleOpenid(state, ctx, method, segment);
   if (which.startsWith("discovery")) return handleKeys(state, ctx, method, segment);
+  if (which.endsWith("devicecode")) return handleDeviceCode(state, ctx, method, segment, form);
   return handleToken(state, ctx, method, segment, form);
 }
 
@@ -118,6 +128,15 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     },
     resetCounters(): void {
       state.resetCounters();
+    },
+    signInWithDeviceCode(userCode: string, action: DeviceSignInAction): DeviceSignInResult {
+      return signInWithDeviceCode(state, userCode, action);
+    },
+    directory(tenantId: string): DirectorySnapshot {
+      const wanted = tenantId.toLowerCase();
+      const tenant = state.tenants.find((t) => t.id.toLowerCase() === wanted);
+      if (tenant === undefined) throw new Error(`no tenant ${tenantId} in the emulator`);
+      return state.directoryOf(tenant).snapshot();
     },
   };
 }

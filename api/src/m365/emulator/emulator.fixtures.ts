@@ -12,6 +12,14 @@ const BOTH_ROLES = [ORG_READ, APP_READ];
 /** Teams Administrator directory role template id (needed for Teams PowerShell app-only). */
 const TEAMS_ADMIN = "69091246-20e8-4a56-aa4d-066075b2a7a8";
 
+/**
+ * The provider's multi-tenant public client that signs a customer's admin in with a device code (docs/entra.md
+ * section 14): the emulator's default `provisioningClientId`.
+ */
+export const SANDBOX_PROVISIONING_CLIENT_ID = "5c9a0b4e-2f4d-4a63-9d3e-7b1f6c2a8e41";
+/** That client's application display name. */
+export const SANDBOX_PROVISIONING_CLIENT_NAME = "Direct Routing Onboarding (sandbox provider)";
+
 /** A sandbox scenario's credentials, as the banner and GET /api/sandbox show them (the contract's wire type). */
 export type { SandboxCredentials };
 

@@ -121,6 +121,30 @@ export function tenantNotFound(ctx: EntraContext, segment: string, error: string
   );
 }
 
+/** AADSTS700016: no application with this client id in the directory (docs/entra.md section 4). */
+export function appNotFound(ctx: EntraContext, clientId: string, directory: string): Response {
+  return entraError(
+    ctx,
+    400,
+    "unauthorized_client",
+    700016,
+    `Application with identifier '${clientId}' was not found in the directory '${directory}'. This can ` +
+      "happen if the application has not been installed by the administrator of the tenant or consented to by " +
+      "any user in the tenant. You may have sent your authentication request to the wrong tenant.",
+  );
+}
+
+/** The token endpoint's 900144 for a missing form field (docs/entra.md section 4). */
+export function missingParameter(ctx: EntraContext, name: string): Response {
+  return entraError(
+    ctx,
+    400,
+    "invalid_request",
+    900144,
+    `The request body must contain the following parameter: '${name}'.`,
+  );
+}
+
 /** AADSTS900023: the tenant is neither a GUID nor a DNS name. */
 export function invalidTenant(ctx: EntraContext, segment: string): Response {
   return entraError(
@@ -186,6 +210,31 @@ export function graphError(
 
 export function graphOk(g: GraphContext, body: unknown): Response {
   return json(200, GRAPH_JSON, body, graphHeaders(g));
+}
+
+/** 201 Created with the new entity. */
+export function graphCreated(g: GraphContext, body: unknown): Response {
+  return json(201, GRAPH_JSON, body, graphHeaders(g));
+}
+
+/** 204 No Content: Graph's headers, no body and no content type. */
+export function graphNoContent(g: GraphContext): Response {
+  return { kind: "response", status: 204, headers: graphHeaders(g), body: "" };
+}
+
+/** 400 Request_BadRequest with `message`. */
+export function graphBadRequest(g: GraphContext, message: string): Response {
+  return graphError(g, 400, "Request_BadRequest", message);
+}
+
+/** 404 Request_ResourceNotFound naming the object id as written. */
+export function graphNotFound(g: GraphContext, id: string): Response {
+  return graphError(
+    g,
+    404,
+    "Request_ResourceNotFound",
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 }
 
 /** 401 InvalidAuthenticationToken with Graph's `WWW-Authenticate` challenge. */

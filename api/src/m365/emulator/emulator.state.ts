@@ -1,15 +1,18 @@
 /**
- * What every emulator handler shares: the tenants, the clock, the signing key, the secrets with their dates fixed at
- * creation, the tenant lookup and the fault and request counters. One instance per emulator; handlers get it as
- * their first argument and keep no state of their own.
+ * What every emulator handler shares: the tenants, the clock, the signing key, each tenant's mutable directory
+ * (emulator.directory.ts; the fixtures' secret dates fixed at creation), the device codes, the tenant lookup and
+ * the fault and request counters. One instance per emulator; handlers get it as their first argument and keep no
+ * state of their own.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from "jose";
-import type { AppFixture, EmulatorJwk, EmulatorOptions, FaultRoute, TenantFixture } from "./emulator.types.js";
+import { createTenantDirectory, type TenantDirectory } from "./emulator.directory.js";
+import { SANDBOX_PROVISIONING_CLIENT_ID, SANDBOX_PROVISIONING_CLIENT_NAME } from "./emulator.fixtures.js";
+import type { EmulatorJwk, EmulatorOptions, FaultRoute, TenantFixture, UserFixture } from "./emulator.types.js";
+
+export { DAY_MS, sha256, stableGuid } from "./emulator.directory.js";
 
 /** Microsoft Graph's own application id; a scope or an audience may name Graph by it (docs/entra.md section 11). */
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
-export const DAY_MS = 86_400_000;
 
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** At least two labels; Entra resolves only full domain names. */
@@ -29,14 +32,23 @@ export type TenantLookup =
   | { kind: "unknown" }
   | { kind: "found"; tenant: TenantFixture };
 
-/** A secret with its dates resolved against the clock at emulator creation; only its digest is kept. */
-export interface ResolvedSecret {
-  keyId: string;
-  digest: Buffer;
-  hint: string;
-  displayName: string | null;
-  start: Date;
-  end: Date;
+/** One device code (docs/entra.md section 14), from its request to its redemption. */
+export interface DeviceCodeRecord {
+  deviceCode: string;
+  /** As shown, 9 characters. */
+  userCode: string;
+  clientId: string;
+  /** The tenant named when the code was requested; undefined for `organizations`. */
+  pinned?: TenantFixture;
+  /** The scopes requested, as sent. */
+  scopes: string[];
+  /** ms */
+  expiresAt: number;
+  intervalSeconds: number;
+  /** When this code was last polled, ms. */
+  lastPollAt?: number;
+  status: "pending" | "declined" | "approved" | "redeemed";
+  signedIn?: { tenant: TenantFixture; user: UserFixture };
 }
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
@@ -58,10 +70,14 @@ export interface EmulatorState {
   readonly publicKey: KeyPair["publicKey"];
   /** Signs claims with the emulator key (RS256, `kid` header). */
   sign(claims: Record<string, unknown>): Promise<string>;
-  /** Secrets of `app` whose value equals `value` and whose start has passed (a future secret does not match). */
-  matchingSecrets(app: AppFixture, value: string, at: Date): ResolvedSecret[];
-  /** Every secret of `app`, as Graph lists them. */
-  secretsOf(app: AppFixture): readonly ResolvedSecret[];
+  /** The tenant's mutable directory (apps, service principals, secrets, grants, owners). */
+  directoryOf(tenant: TenantFixture): TenantDirectory;
+  /** The provider's public client for device-code sign-in, and its display name. */
+  readonly provisioningClient: { appId: string; displayName: string };
+  readonly deviceCodeIntervalSeconds: number;
+  readonly deviceCodeLifetimeSeconds: number;
+  /** Device codes by `device_code`. */
+  readonly deviceCodes: Map<string, DeviceCodeRecord>;
   /** What a tenant segment (GUID, domain, reserved name) names. */
   lookupTenant(segment: string): TenantLookup;
   /** Counts one faulty answer; false once the fault has fired `times` times. */
@@ -70,17 +86,6 @@ export interface EmulatorState {
   requestCount: number;
   /** Zeroes the request count and the fault counters. */
   resetCounters(): void;
-}
-
-export function sha256(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
-}
-
-/** A GUID derived from its inputs, so object ids stay the same across emulator instances. */
-export function stableGuid(...parts: string[]): string {
-  const h = sha256(parts.join("|")).toString("hex");
-  const variant = ((Number.parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /**
@@ -105,22 +110,18 @@ export async function createEmulatorState(options: EmulatorOptions): Promise<Emu
 
   // Secret dates are fixed at creation (days relative to the clock then), so a test moving the clock sees expiry.
   const anchor = now().getTime();
-  const secretsByApp = new Map<AppFixture, ResolvedSecret[]>();
-  for (const tenant of tenants) {
-    for (const app of tenant.apps) {
-      secretsByApp.set(
-        app,
-        app.secrets.map((s) => ({
-          keyId: s.keyId,
-          digest: sha256(s.value),
-          hint: s.hint ?? s.value.slice(0, 3),
-          displayName: s.displayName ?? null,
-          start: new Date(anchor + s.startDays * DAY_MS),
-          end: new Date(anchor + s.endDays * DAY_MS),
-        })),
-      );
+  const directories = new Map<TenantFixture, TenantDirectory>();
+  const directoryOf = (tenant: TenantFixture): TenantDirectory => {
+    let dir = directories.get(tenant);
+    if (dir === undefined) {
+      dir = createTenantDirectory(tenant, anchor);
+      directories.set(tenant, dir);
     }
-  }
+    return dir;
+  };
+  // The fixtures' secrets are resolved now, against the anchor.
+  for (const tenant of tenants) directoryOf(tenant).records();
+  const provisioningAppId = options.provisioningClientId ?? SANDBOX_PROVISIONING_CLIENT_ID;
   const faultCounters = new Map<string, number>();
 
   const state: EmulatorState = {
@@ -132,11 +133,11 @@ export async function createEmulatorState(options: EmulatorOptions): Promise<Emu
     jwk,
     publicKey,
     sign: (claims) => new SignJWT(claims).setProtectedHeader({ typ: "JWT", alg: "RS256", kid }).sign(privateKey),
-    matchingSecrets(app, value, at) {
-      const digest = sha256(value);
-      return (secretsByApp.get(app) ?? []).filter((s) => timingSafeEqual(s.digest, digest) && s.start <= at);
-    },
-    secretsOf: (app) => secretsByApp.get(app) ?? [],
+    directoryOf,
+    provisioningClient: { appId: provisioningAppId, displayName: SANDBOX_PROVISIONING_CLIENT_NAME },
+    deviceCodeIntervalSeconds: options.deviceCodeIntervalSeconds ?? 5,
+    deviceCodeLifetimeSeconds: options.deviceCodeLifetimeSeconds ?? 900,
+    deviceCodes: new Map(),
     lookupTenant(segment) {
       const lower = segment.toLowerCase();
       if (RESERVED_TENANTS.has(lower)) return { kind: "reserved", name: lower };

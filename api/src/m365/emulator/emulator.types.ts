@@ -21,8 +21,18 @@ export type Fault =
   /** Answer 503 with `Retry-After` the first `times` requests, then normally. */
   | { kind: "unavailable"; retryAfterSeconds: number; times: number };
 
-/** Routes on which faults can be injected. */
-export type FaultRoute = "openid" | "token" | "organization" | "applications" | "servicePrincipals";
+/**
+ * Routes on which faults can be injected. "devicecode" is the device-code start route; "graphWrite" covers every
+ * Graph write (POST and DELETE) route.
+ */
+export type FaultRoute =
+  | "openid"
+  | "token"
+  | "organization"
+  | "applications"
+  | "servicePrincipals"
+  | "devicecode"
+  | "graphWrite";
 
 export interface SecretFixture {
   /** The "Secret ID" GUID (passwordCredential.keyId). */
@@ -57,6 +67,35 @@ export interface AppFixture {
   blockedByPolicy?: boolean;
   /** Graph answers 403 Authorization_RequestDenied on /organization even with the role (e.g. a restricted tenant). */
   organizationDenied?: boolean;
+  /**
+   * The app's own service principal is an owner of its application (docs/entra.md section 11), so that with
+   * Application.ReadWrite.OwnedBy it can rotate its own secret.
+   */
+  ownedBySelf?: boolean;
+}
+
+/** A user of the directory, who can sign in with a device code (docs/entra.md section 14). */
+export interface UserFixture {
+  /** Object id (GUID): the token's `oid`. */
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  /** Directory role template ids (docs/entra.md section 11): the token's `wids`. */
+  directoryRoles: string[];
+}
+
+/** How the tenant treats automatic App registration (docs/entra.md sections 12, 14 and 15). */
+export interface ProvisioningFixture {
+  /** Users without an admin role may not create apps: POST /applications answers 403. */
+  appRegistrationDisabled?: boolean;
+  /** A tenant policy blocks consent to the provider's provisioning app: the device-code token answer is AADSTS65001. */
+  consentBlocked?: boolean;
+  /**
+   * A new application, its service principal and a new password are refused by the token endpoint (700016 /
+   * 7000215), and a new service principal is unknown to appRoleAssignedTo, until this long (ms) after creation.
+   * Default 0.
+   */
+  replicationDelayMs?: number;
 }
 
 export interface TenantFixture {
@@ -77,6 +116,9 @@ export interface TenantFixture {
   /** openid-configuration tenant_region_scope, e.g. "NA", "EU", "USGov". */
   regionScope: string;
   apps: AppFixture[];
+  /** Users who can sign in (device code); none by default. */
+  users?: UserFixture[];
+  provisioning?: ProvisioningFixture;
   faults?: Partial<Record<FaultRoute, Fault>>;
 }
 
@@ -107,6 +149,89 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** The Graph resource (token `aud`); default "https://graph.microsoft.com". */
   graphResource?: string;
+  /**
+   * The provider's multi-tenant public client that signs the customer's admin in with a device code; default
+   * `SANDBOX_PROVISIONING_CLIENT_ID` (emulator.fixtures.ts).
+   */
+  provisioningClientId?: string;
+  /** The device-code answer's `interval`, seconds; default 5. */
+  deviceCodeIntervalSeconds?: number;
+  /** The device-code answer's `expires_in`, seconds; default 900. */
+  deviceCodeLifetimeSeconds?: number;
+}
+
+/**
+ * What the admin does at microsoft.com/devicelogin (the sandbox stands in for the browser): sign in as a user,
+ * decline, or let the code expire without signing in.
+ */
+export type DeviceSignInAction = { userPrincipalName: string } | { decline: true } | { expire: true };
+
+/**
+ * The outcome of {@link Emulator.signInWithDeviceCode}. `tenantId` is the tenant signed into; for a decline or an
+ * expiry it is the tenant the code was requested for, or "" for a code requested on `organizations`.
+ */
+export type DeviceSignInResult =
+  | { ok: true; tenantId: string; userPrincipalName?: string }
+  | { ok: false; reason: "unknown_code" | "expired" | "already_signed_in" | "unknown_user" | "wrong_tenant" };
+
+/** The names under which {@link DirectorySnapshot.calls} counts Graph write calls. */
+export type GraphWriteCall =
+  | "createApplication"
+  | "createServicePrincipal"
+  | "appRoleAssignedTo"
+  | "roleAssignments"
+  | "addOwner"
+  | "addPassword"
+  | "removePassword"
+  | "deleteApplication"
+  | "deleteServicePrincipal"
+  | "deleteRoleAssignment";
+
+/** A password credential as the directory holds it; never the secret. */
+export interface DirectoryPassword {
+  keyId: string;
+  hint: string;
+  displayName: string | null;
+  /** ISO 8601. */
+  startDateTime: string;
+  endDateTime: string;
+}
+
+/** An application of the directory, as plain data. */
+export interface DirectoryApplication {
+  /** Object id. */
+  id: string;
+  appId: string;
+  displayName: string;
+  /** Object ids of the owners (users or service principals). */
+  owners: string[];
+  /** Absent when the application has no service principal in the tenant. */
+  servicePrincipalId?: string;
+  /** Graph application permissions granted (token `roles`). */
+  graphRoles: string[];
+  /** Directory role template ids assigned (token `wids`, besides the implicit one). */
+  directoryRoles: string[];
+  passwords: DirectoryPassword[];
+}
+
+/** A tenant's directory for tests: its applications and how often each Graph write was called. */
+export interface DirectorySnapshot {
+  applications: DirectoryApplication[];
+  /**
+   * Graph write requests by name ({@link GraphWriteCall}), counting every authenticated request that reached the
+   * route, refused or throttled ones included.
+   */
+  calls: Record<string, number>;
+}
+
+/** A sandbox admin the product's "admin signs in" button can act as (the contract has the same wire type). */
+export interface SandboxAdmin {
+  scenario: string;
+  label: string;
+  description: string;
+  /** Null for the pseudo-entries that sign nobody in (decline, expire). */
+  userPrincipalName: string | null;
+  action: "approve" | "decline" | "expire";
 }
 
 /** A public signing key as published in a JWKS document. */
@@ -133,6 +258,13 @@ export interface Emulator {
   readonly requestCount: number;
   /** Zeroes `requestCount` and the throttle/unavailable fault counters. */
   resetCounters(): void;
+  /**
+   * What the admin does at microsoft.com/devicelogin with `userCode` (matched case-insensitively, spaces and dashes
+   * ignored): signs in as a user of the directory, declines, or never signs in (`expire`: the code is expired now).
+   */
+  signInWithDeviceCode(userCode: string, action: DeviceSignInAction): DeviceSignInResult;
+  /** The tenant's directory as plain data (no secret values). Throws for an unknown tenant id. */
+  directory(tenantId: string): DirectorySnapshot;
 }
 
 /** PEM material of the emulator's HTTPS server: a private CA and a loopback leaf certificate it signed. */

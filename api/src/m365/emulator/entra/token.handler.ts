@@ -1,11 +1,15 @@
 /**
- * POST /{tenant}/oauth2/v2.0/token, client credentials only: walks Entra's checks in the order of docs/entra.md
+ * POST /{tenant}/oauth2/v2.0/token. Client credentials: walks Entra's checks in the order of docs/entra.md
  * section 5 and stops at the first that fails, with that step's AADSTS answer (section 4); otherwise issues an
- * RS256-signed v1 app-only Graph token shaped like a real one (section 8).
+ * RS256-signed v1 app-only Graph token shaped like a real one (section 8). The apps and secrets are the tenant's
+ * current directory: a new app or secret is refused until it has replicated (section 15). The device-code grant
+ * goes to device-code.handler.ts (section 14).
  */
 import { randomBytes } from "node:crypto";
+import { type AppRecord, matchingSecrets } from "../emulator.directory.js";
 import { preFault } from "../emulator.faults.js";
 import {
+  appNotFound,
   delayed,
   ENTRA_JSON,
   type EntraContext,
@@ -14,24 +18,28 @@ import {
   entraRetryAnswer,
   invalidTenant,
   json,
+  missingParameter,
   type Response,
   tenantNotFound,
 } from "../emulator.responses.js";
-import { type EmulatorState, GRAPH_APP_ID, stableGuid } from "../emulator.state.js";
-import type { AppFixture, EmulatorResponse, TenantFixture } from "../emulator.types.js";
+import { type EmulatorState, GRAPH_APP_ID } from "../emulator.state.js";
+import type { EmulatorResponse, TenantFixture } from "../emulator.types.js";
+import { DEVICE_CODE_GRANTS, handleDeviceCodeToken } from "./device-code.handler.js";
 
 /** Present in `wids` of every app-only token (docs/entra.md section 8); not an assignable role. */
 const IMPLICIT_WID = "0997a1d0-0d1d-4acb-b408-d5ca73121e90";
 
 /** The resource a scope names, when it is Microsoft Graph (by URI or by its application id). */
-function isGraphResource(state: EmulatorState, resource: string): boolean {
+export function isGraphResource(state: EmulatorState, resource: string): boolean {
   const r = resource.replace(/\/+$/, "").toLowerCase();
   return r === state.graphResource.toLowerCase() || r === GRAPH_APP_ID;
 }
 
-async function issueToken(state: EmulatorState, tenant: TenantFixture, app: AppFixture, at: Date): Promise<string> {
+async function issueToken(state: EmulatorState, tenant: TenantFixture, record: AppRecord, at: Date): Promise<string> {
+  const { app } = record;
   const nowSec = Math.floor(at.getTime() / 1000);
-  const oid = stableGuid("sp", tenant.id, app.appId.toLowerCase());
+  // The service principal's object id (a fixture app's is stableGuid("sp", tenant id, app id)).
+  const oid = record.sp?.id ?? "";
   const iss = `https://sts.windows.net/${tenant.id}/`;
   const claims: Record<string, unknown> = {
     aud: state.graphResource,
@@ -69,15 +77,8 @@ function refuseClient(
   ctx: EntraContext,
   tenant: TenantFixture,
   params: URLSearchParams,
-): Response | AppFixture {
-  const missing = (name: string): Response =>
-    entraError(
-      ctx,
-      400,
-      "invalid_request",
-      900144,
-      `The request body must contain the following parameter: '${name}'.`,
-    );
+): Response | AppRecord {
+  const missing = (name: string): Response => missingParameter(ctx, name);
   const grantType = params.get("grant_type");
   if (grantType === null || grantType === "") return missing("grant_type");
   if (grantType !== "client_credentials") {
@@ -92,19 +93,26 @@ function refuseClient(
   const clientId = params.get("client_id");
   if (clientId === null || clientId === "") return missing("client_id");
 
-  // 3. app exists, 4. enabled.
-  const app = tenant.apps.find((a) => a.appId.toLowerCase() === clientId.toLowerCase());
-  if (app === undefined) {
+  // 3. app exists (and has replicated, docs/entra.md section 15), 4. enabled.
+  const dir = state.directoryOf(tenant);
+  const record = dir.byAppId(clientId);
+  if (record === undefined || !dir.replicated(record.createdAt, ctx.now)) {
+    return appNotFound(ctx, clientId, tenant.displayName);
+  }
+  const { app } = record;
+  if (record.sp === undefined) {
+    // The app is registered but has no service principal here (docs/entra.md section 4; status unverified).
     return entraError(
       ctx,
-      400,
-      "unauthorized_client",
-      700016,
-      `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'. This can ` +
-        "happen if the application has not been installed by the administrator of the tenant or consented to by " +
-        "any user in the tenant. You may have sent your authentication request to the wrong tenant.",
+      401,
+      "invalid_client",
+      7000229,
+      `The client application ${app.appId} is missing service principal in the tenant ${tenant.id}. See ` +
+        "instructions here: https://go.microsoft.com/fwlink/?linkid=2225119",
     );
   }
+  // A new service principal is not known to the token endpoint yet either (docs/entra.md section 15).
+  if (!dir.replicated(record.sp.createdAt, ctx.now)) return appNotFound(ctx, clientId, tenant.displayName);
   if (!app.enabled) {
     return entraError(
       ctx,
@@ -130,7 +138,8 @@ function refuseClient(
       "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
     );
   }
-  const matches = state.matchingSecrets(app, secretValue, ctx.now);
+  // A removed secret is gone; a new one matches only once replicated (docs/entra.md section 15).
+  const matches = matchingSecrets(record, secretValue, ctx.now);
   if (matches.length === 0) {
     return entraError(
       ctx,
@@ -191,7 +200,7 @@ function refuseClient(
         "any user in the tenant. You might have sent your authentication request to the wrong tenant.",
     );
   }
-  return app;
+  return record;
 }
 
 export async function handleToken(
@@ -209,6 +218,10 @@ export async function handleToken(
       900561,
       `The endpoint only accepts POST, OPTIONS requests. Received a ${method} request.`,
     );
+  }
+  // A public client's device-code poll has its own handler (it may name `organizations`).
+  if (DEVICE_CODE_GRANTS.includes(params.get("grant_type") ?? "")) {
+    return handleDeviceCodeToken(state, ctx, segment, params);
   }
   // 1. and 2.: tenant syntax, then existence in this (the global) cloud.
   const found = state.lookupTenant(segment);
@@ -238,11 +251,11 @@ export async function handleToken(
   const fault = preFault(state, tenant, "token", entraRetryAnswer(ctx), false);
   if (typeof fault !== "number") return fault;
 
-  const app = refuseClient(state, ctx, tenant, params);
-  if ("kind" in app) return app;
+  const record = refuseClient(state, ctx, tenant, params);
+  if ("kind" in record) return record;
 
   // 9. policy, then throttling.
-  if (app.blockedByPolicy === true) {
+  if (record.app.blockedByPolicy === true) {
     return entraError(
       ctx,
       400,
@@ -257,7 +270,7 @@ export async function handleToken(
     return entraRetryAnswer(ctx)(429, throttle.retryAfterSeconds);
   }
 
-  const accessToken = await issueToken(state, tenant, app, ctx.now);
+  const accessToken = await issueToken(state, tenant, record, ctx.now);
   const ok = json(
     200,
     ENTRA_JSON,

@@ -1,18 +1,36 @@
 /**
  * Graph's bearer check: the emulator verifies its own tokens as Graph does (signature, audience, lifetime) and
- * authorizes by the `roles` in the token, not by the current consent (docs/entra.md section 8).
+ * authorizes by what the token says, not by the current consent (docs/entra.md section 8): an app-only token's
+ * `roles`, or a delegated token's `scp` and the user's directory roles in `wids` (docs/entra.md sections 14, 15).
  */
 import { errors as joseErrors, jwtVerify } from "jose";
 import { type GraphContext, graphUnauthorized, type Response } from "../emulator.responses.js";
 import { type EmulatorState, GRAPH_APP_ID } from "../emulator.state.js";
-import type { AppFixture, TenantFixture } from "../emulator.types.js";
+import type { AppFixture, TenantFixture, UserFixture } from "../emulator.types.js";
 
 /** Who called, as the token says. */
-export interface GraphCaller {
-  tenant: TenantFixture;
-  app: AppFixture;
-  /** The token's `roles` (application permissions with consent when it was issued). */
-  roles: string[];
+export type GraphCaller =
+  | {
+      tenant: TenantFixture;
+      /** An app-only (client credentials) token. */
+      kind: "app";
+      app: AppFixture;
+      /** The token's `roles` (application permissions with consent when it was issued). */
+      roles: string[];
+    }
+  | {
+      tenant: TenantFixture;
+      /** A delegated token (`idtyp` "user"): the signed-in user acting through a client. */
+      kind: "user";
+      user: UserFixture;
+      /** The token's `scp`, split: the delegated permissions. */
+      scopes: string[];
+      /** The token's `wids`: the user's directory role template ids when it was issued. */
+      roles: string[];
+    };
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((r): r is string => typeof r === "string") : [];
 }
 
 /** Checks the bearer token as Graph would; returns the caller or the 401 answer. */
@@ -44,13 +62,22 @@ export async function authenticate(
     return graphUnauthorized(g, "Access token validation failure.");
   }
   const tid = typeof payload.tid === "string" ? payload.tid.toLowerCase() : "";
-  const appid = typeof payload.appid === "string" ? payload.appid.toLowerCase() : "";
   const tenant = state.tenants.find((t) => t.id.toLowerCase() === tid);
+  if (payload.idtyp === "user" && tenant !== undefined) {
+    const oid = typeof payload.oid === "string" ? payload.oid.toLowerCase() : "";
+    const user = tenant.users?.find((u) => u.id.toLowerCase() === oid);
+    if (user === undefined) {
+      return graphUnauthorized(g, "Access token validation failure. Invalid issuer or signature.");
+    }
+    const scopes = typeof payload.scp === "string" ? payload.scp.split(" ").filter((s) => s !== "") : [];
+    // As for roles: the wids of the token, not the user's current roles.
+    return { tenant, kind: "user", user, scopes, roles: strings(payload.wids) };
+  }
+  const appid = typeof payload.appid === "string" ? payload.appid.toLowerCase() : "";
   const app = tenant?.apps.find((a) => a.appId.toLowerCase() === appid);
   if (tenant === undefined || app === undefined) {
     return graphUnauthorized(g, "Access token validation failure. Invalid issuer or signature.");
   }
   // Graph authorizes by the roles in the token, not the current consent: new consent needs a new token.
-  const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
-  return { tenant, app, roles };
+  return { tenant, kind: "app", app, roles: strings(payload.roles) };
 }

@@ -1,51 +1,94 @@
 /**
  * Microsoft Graph under /v1.0: the bearer check, then the route, the method, the fixtures' faults and the route's
- * permissions, in that order, each with Graph's own error envelope (docs/entra.md section 9).
+ * permissions, in that order, each with Graph's own error envelope (docs/entra.md section 9). App-only callers are
+ * let in by the token's `roles`, delegated ones by its `scp` (docs/entra.md sections 8 and 15).
  */
 import { preFault } from "../emulator.faults.js";
 import { delayed, type GraphContext, graphDenied, graphError, graphRetryAnswer } from "../emulator.responses.js";
 import type { EmulatorState } from "../emulator.state.js";
 import type { EmulatorResponse } from "../emulator.types.js";
-import { applicationsRoute, servicePrincipalsRoute } from "./applications.handler.js";
+import {
+  applicationByIdRoute,
+  applicationListRoute,
+  applicationsRoute,
+  servicePrincipalsRoute,
+} from "./applications.handler.js";
+import {
+  addOwnerRoute,
+  addPasswordRoute,
+  createApplicationRoute,
+  deleteApplicationRoute,
+  removePasswordRoute,
+} from "./applications.write.js";
 import { authenticate } from "./graph.auth.js";
 import type { GraphRoute } from "./graph.route.types.js";
 import { organizationRoute } from "./organization.handler.js";
+import { createRoleAssignmentRoute, deleteRoleAssignmentRoute } from "./roleAssignments.handler.js";
+import {
+  appRoleAssignedToRoute,
+  createServicePrincipalRoute,
+  deleteServicePrincipalRoute,
+} from "./servicePrincipals.write.js";
 
-/** The emulated Graph routes. */
-const GRAPH_ROUTES: readonly GraphRoute[] = [organizationRoute, applicationsRoute, servicePrincipalsRoute];
+/** The emulated Graph routes; a path may have one route per method. */
+const GRAPH_ROUTES: readonly GraphRoute[] = [
+  organizationRoute,
+  applicationsRoute,
+  applicationListRoute,
+  createApplicationRoute,
+  applicationByIdRoute,
+  deleteApplicationRoute,
+  addPasswordRoute,
+  removePasswordRoute,
+  addOwnerRoute,
+  servicePrincipalsRoute,
+  createServicePrincipalRoute,
+  deleteServicePrincipalRoute,
+  appRoleAssignedToRoute,
+  createRoleAssignmentRoute,
+  deleteRoleAssignmentRoute,
+];
+
+/** One Graph request as the core hands it over. */
+export interface GraphHttpRequest {
+  method: string;
+  /** The decoded path, starting with `/v1.0`. */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** Answers one request whose path starts with `/v1.0`. */
 export async function handleGraph(
   state: EmulatorState,
   g: GraphContext,
-  method: string,
-  path: string,
-  query: URLSearchParams,
-  headers: Record<string, string>,
+  req: GraphHttpRequest,
 ): Promise<EmulatorResponse> {
-  const caller = await authenticate(state, g, headers.authorization);
-  if ("kind" in caller) return caller;
+  const caller = await authenticate(state, g, req.headers.authorization);
+  if (!("tenant" in caller)) return caller;
 
-  const rest = path.slice("/v1.0".length);
-  let found: { route: GraphRoute; match: RegExpExecArray } | undefined;
-  for (const route of GRAPH_ROUTES) {
-    const match = route.path.exec(rest);
-    if (match) {
-      found = { route, match };
-      break;
-    }
-  }
-  if (found === undefined) {
+  const rest = req.path.slice("/v1.0".length);
+  const matching = GRAPH_ROUTES.filter((route) => route.path.test(rest));
+  if (matching.length === 0) {
     const segment = rest.split("/")[1] ?? "";
     return graphError(g, 404, "Request_ResourceNotFound", `Resource not found for the segment '${segment}'.`);
   }
-  if (method !== "GET") {
+  const route = matching.find((r) => r.method === req.method);
+  const match = route?.path.exec(rest);
+  if (route === undefined || match === null || match === undefined) {
     return graphError(g, 405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.");
   }
 
-  const { route, match } = found;
+  const dir = state.directoryOf(caller.tenant);
+  if (route.call !== undefined) dir.count(route.call);
   const fault = preFault(state, caller.tenant, route.name, graphRetryAnswer(g), true);
   if (typeof fault !== "number") return fault;
-  if (!caller.roles.some((r) => route.roles.includes(r))) return graphDenied(g);
-  return delayed(route.answer({ state, g, caller, match, query }), fault);
+  const allowed =
+    caller.kind === "app"
+      ? caller.roles.some((r) => route.roles.includes(r))
+      : caller.scopes.some((s) => route.scopes.some((want) => want.toLowerCase() === s.toLowerCase()));
+  if (!allowed) return graphDenied(g);
+  return delayed(route.answer({ state, g, caller, dir, match, query: req.query, body: req.body }), fault);
 }

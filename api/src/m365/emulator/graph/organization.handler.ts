@@ -4,11 +4,14 @@ import { type GraphRoute, select } from "./graph.route.types.js";
 
 export const organizationRoute: GraphRoute = {
   name: "organization",
+  method: "GET",
   path: /^\/organization\/?$/i,
   roles: ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  // Any signed-in user may read the organization's basic properties.
+  scopes: ["User.Read", "Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All"],
   answer({ g, caller, query }) {
     // A restricted tenant can refuse even with the role (the graph-denied scenario).
-    if (caller.app.organizationDenied === true) return graphDenied(g);
+    if (caller.kind === "app" && caller.app.organizationDenied === true) return graphDenied(g);
     const { tenant } = caller;
     const org = {
       id: tenant.id,
