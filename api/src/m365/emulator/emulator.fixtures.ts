@@ -3,7 +3,15 @@
  * that the README, the sandbox banner and the tests can name them. Nothing here is a real credential.
  */
 import type { SandboxCredentials } from "@dr/contract";
-import type { AppFixture, Fault, FaultRoute, SecretFixture, TenantFixture } from "./emulator.types.js";
+import type {
+  AppFixture,
+  Fault,
+  FaultRoute,
+  ProvisioningFixture,
+  SandboxAdmin,
+  SecretFixture,
+  TenantFixture,
+} from "./emulator.types.js";
 
 /** Microsoft Graph application permissions the validator asks for. */
 const ORG_READ = "Organization.Read.All";
@@ -11,6 +19,11 @@ const APP_READ = "Application.Read.All";
 const BOTH_ROLES = [ORG_READ, APP_READ];
 /** Teams Administrator directory role template id (needed for Teams PowerShell app-only). */
 const TEAMS_ADMIN = "69091246-20e8-4a56-aa4d-066075b2a7a8";
+/** Directory role template ids of the admins who sign in (docs/entra.md section 11). */
+const GLOBAL_ADMIN = "62e90394-69f5-4237-9190-012177145e10";
+const APPLICATION_ADMIN = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3";
+
+export type { SandboxAdmin };
 
 /**
  * The provider's multi-tenant public client that signs a customer's admin in with a device code (docs/entra.md
@@ -262,6 +275,20 @@ const SPECS: ScenarioSpec[] = [
     secrets: [secret("V7k8Q~rdQYCK0OHSc3w25ZadsYI6eMitbxsZ8M2k", "31b14c3c-f2d8-4b83-9d99-a5fc35991176", 320)],
   },
   {
+    scenario: "self-rotation",
+    description:
+      "The app owns itself (Application.ReadWrite.OwnedBy): it can add its own new secret; the secret expires in " +
+      "20 days, so it is due for rotation",
+    tenantId: "6e2315f6-8099-472f-945c-4f76c8795c64",
+    name: "firstupconsultants",
+    displayName: "First Up Consultants",
+    appId: "e52ef63b-0920-4005-a3c6-0fc1295acdc2",
+    appName: "First Up Direct Routing",
+    roles: [ORG_READ, APP_READ, "Application.ReadWrite.OwnedBy"],
+    app: { ownedBySelf: true },
+    secrets: [secret("QgX8Q~IcvOcU_wxC4w-Jzjaal8yO_6ApMfYT6Drs", "3dd289f7-41cd-4bba-b3eb-35728e420cdb", 20)],
+  },
+  {
     scenario: "graph-html-502",
     description: "Token issued, but a proxy answers Graph /organization with an HTML 502 page: Graph check unknown",
     tenantId: "7ad89109-b0d7-4170-8252-1c42a747fce4",
@@ -302,13 +329,163 @@ function toFixture(spec: ScenarioSpec): TenantFixture {
   return fixture;
 }
 
+/** A tenant where a customer's admin signs in with a device code and the app is created (docs/entra.md 14, 15). */
+interface ProvisioningSpec {
+  scenario: string;
+  description: string;
+  tenantId: string;
+  /** Domain label: `<name>.onmicrosoft.com`. */
+  name: string;
+  displayName: string;
+  user: { id: string; login: string; displayName: string; roles: string[]; roleName: string };
+  provisioning: ProvisioningFixture;
+}
+
+const PROVISIONING_SPECS: ProvisioningSpec[] = [
+  {
+    scenario: "provision",
+    description: "The admin signs in and everything is created; Entra takes a moment to accept the new app and secret",
+    tenantId: "a2cc66d2-fa90-4b1b-9f2a-441040ea5f79",
+    name: "lamna",
+    displayName: "Lamna Healthcare",
+    user: {
+      id: "fcc2ee98-9075-4462-a109-d83142fe624f",
+      login: "admin",
+      displayName: "Lamna Admin",
+      roles: [GLOBAL_ADMIN],
+      roleName: "Global Administrator",
+    },
+    provisioning: { replicationDelayMs: 1500 },
+  },
+  {
+    scenario: "provision-app-admin",
+    description:
+      "The admin is only an Application Administrator: the app is created, but consent to the Graph permissions is " +
+      "refused (403)",
+    tenantId: "02191945-e0f0-4244-aec9-022b44c76749",
+    name: "bellowscollege",
+    displayName: "Bellows College",
+    user: {
+      id: "77860fe0-3ab0-4224-9caf-6e154fc64593",
+      login: "appadmin",
+      displayName: "Bellows App Admin",
+      roles: [APPLICATION_ADMIN],
+      roleName: "Application Administrator",
+    },
+    provisioning: {},
+  },
+  {
+    scenario: "provision-no-role",
+    description:
+      "The user who signs in holds no admin role and users may not register apps: creating the app is refused",
+    tenantId: "d6e994ad-00f5-44e1-9194-7d9c7d89e2ed",
+    name: "munsonspickles",
+    displayName: "Munson's Pickles",
+    user: {
+      id: "32054f99-6671-491f-b08b-054985b3aad1",
+      login: "user",
+      displayName: "Munson's User",
+      roles: [],
+      roleName: "no admin role",
+    },
+    provisioning: { appRegistrationDisabled: true },
+  },
+  {
+    scenario: "provision-consent-blocked",
+    description: "A tenant policy blocks consent to the provider's app: the sign-in ends with AADSTS65001",
+    tenantId: "55132035-57f9-4f16-bbe4-a52401d37023",
+    name: "wideworldimporters",
+    displayName: "Wide World Importers",
+    user: {
+      id: "10ffbce3-5bdf-42e1-9ef9-17c5841e20bf",
+      login: "admin",
+      displayName: "Wide World Admin",
+      roles: [GLOBAL_ADMIN],
+      roleName: "Global Administrator",
+    },
+    provisioning: { consentBlocked: true },
+  },
+  {
+    scenario: "provision-slow-replication",
+    description: "Entra takes 20 s to accept the new app, its service principal and its secret: retries are needed",
+    tenantId: "a44bcc65-ff9e-4266-a2a7-bbd4a5bd9a35",
+    name: "fincherarchitects",
+    displayName: "Fincher Architects",
+    user: {
+      id: "a55c2a27-88df-49f7-a6a0-63de320106f3",
+      login: "admin",
+      displayName: "Fincher Admin",
+      roles: [GLOBAL_ADMIN],
+      roleName: "Global Administrator",
+    },
+    provisioning: { replicationDelayMs: 20_000 },
+  },
+];
+
+function upnOf(spec: ProvisioningSpec): string {
+  return `${spec.user.login}@${spec.name}.onmicrosoft.com`;
+}
+
+function toProvisioningFixture(spec: ProvisioningSpec): TenantFixture {
+  return {
+    scenario: spec.scenario,
+    description: spec.description,
+    id: spec.tenantId,
+    displayName: spec.displayName,
+    domains: [{ name: `${spec.name}.onmicrosoft.com`, isDefault: true, isInitial: true }],
+    cloud: "global",
+    regionScope: "NA",
+    apps: [],
+    users: [
+      {
+        id: spec.user.id,
+        userPrincipalName: upnOf(spec),
+        displayName: spec.user.displayName,
+        directoryRoles: [...spec.user.roles],
+      },
+    ],
+    provisioning: { ...spec.provisioning },
+  };
+}
+
 /**
  * The sandbox tenants, freshly built on every call so that a caller may mutate its copy (e.g. to disable an app
- * in a test) without affecting others.
+ * in a test) without affecting others: the credential scenarios, then the provisioning ones (no apps, one user).
  */
 export function sandboxTenants(): TenantFixture[] {
-  return SPECS.map(toFixture);
+  return [...SPECS.map(toFixture), ...PROVISIONING_SPECS.map(toProvisioningFixture)];
 }
+
+/**
+ * Who the sandbox's "admin signs in" button can act as (it stands for the browser at microsoft.com/devicelogin):
+ * each provisioning tenant's user (approve), and two entries that sign nobody in. The scenario names are a contract.
+ */
+export const SANDBOX_ADMINS: readonly SandboxAdmin[] = Object.freeze([
+  ...PROVISIONING_SPECS.map(
+    (spec): SandboxAdmin =>
+      Object.freeze({
+        scenario: spec.scenario,
+        label: `${upnOf(spec)} (${spec.displayName}, ${spec.user.roleName})`,
+        description: spec.description,
+        userPrincipalName: upnOf(spec),
+        action: "approve",
+      }),
+  ),
+  Object.freeze({
+    scenario: "provision-declined",
+    label: "Decline the sign-in",
+    description: "The admin declines the sign-in",
+    userPrincipalName: null,
+    action: "decline",
+  } satisfies SandboxAdmin),
+  Object.freeze({
+    scenario: "provision-expired",
+    label: "Let the code expire",
+    description: "Nobody signs in before the code expires",
+    userPrincipalName: null,
+    action: "expire",
+  } satisfies SandboxAdmin),
+]);
 
 /** Credentials to try each scenario, keyed by scenario name (the names are a contract with the rest of the team). */
 export const SANDBOX: Readonly<Record<string, SandboxCredentials>> = Object.freeze({

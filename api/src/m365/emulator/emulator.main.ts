@@ -8,7 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createEmulator } from "./emulator.core.js";
-import { SANDBOX, sandboxTenants } from "./emulator.fixtures.js";
+import { SANDBOX, SANDBOX_ADMINS, sandboxTenants } from "./emulator.fixtures.js";
 import { startEmulatorServer } from "./emulator.server.js";
 
 function toInt(name: string, raw: string | undefined, fallback: number): number {
@@ -38,6 +38,9 @@ async function main(): Promise<void> {
   process.stdout.write(`Entra ID / Graph emulator listening on ${server.url}\n`);
   process.stdout.write(`CA certificate: ${caOut}\n`);
   process.stdout.write(`Scenarios: ${Object.keys(SANDBOX).join(", ")}\n`);
+  process.stdout.write(
+    `Device-code admins: ${SANDBOX_ADMINS.map((a) => a.userPrincipalName ?? a.scenario).join(", ")}\n`,
+  );
 
   let stopping = false;
   const stop = (): void => {
