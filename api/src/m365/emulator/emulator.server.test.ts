@@ -5,12 +5,18 @@ import {
   type INetworkModule,
   type NetworkRequestOptions,
   type NetworkResponse,
+  PublicClientApplication,
   ServerError,
 } from "@azure/msal-node";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator } from "./emulator.core.js";
-import { SANDBOX, type SandboxCredentials, sandboxTenants } from "./emulator.fixtures.js";
+import {
+  SANDBOX,
+  SANDBOX_PROVISIONING_CLIENT_ID,
+  type SandboxCredentials,
+  sandboxTenants,
+} from "./emulator.fixtures.js";
 import { createEmulatorTls, startEmulatorServer } from "./emulator.server.js";
 import type { EmulatorTls } from "./emulator.types.js";
 
@@ -214,6 +220,63 @@ describe("emulator HTTPS server", () => {
       const res = await fetchRaw(`${own.url}/${sb("valid").tenantId}/discovery/v2.0/keys`, { ca: own.caPem });
       expect(res.status).toBe(200);
       expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("signs an admin in with msal-node's device-code flow, then creates an app with the delegated token", async () => {
+    const emulator = await createEmulator({ tenants: sandboxTenants(), deviceCodeIntervalSeconds: 1 });
+    const own = await startEmulatorServer({ emulator });
+    try {
+      const ownHost = new URL(own.url).host;
+      const pca = new PublicClientApplication({
+        auth: {
+          clientId: SANDBOX_PROVISIONING_CLIENT_ID,
+          authority: `${own.url}/organizations`,
+          knownAuthorities: [ownHost],
+        },
+        system: { networkClient: caNetworkClient(own.caPem) },
+      });
+      const shown: { userCode: string; message: string }[] = [];
+      const result = await pca.acquireTokenByDeviceCode({
+        scopes: [
+          "https://graph.microsoft.com/Application.ReadWrite.All",
+          "https://graph.microsoft.com/AppRoleAssignment.ReadWrite.All",
+        ],
+        deviceCodeCallback: (response) => {
+          shown.push({ userCode: response.userCode, message: response.message });
+          // The admin signs in a moment later: msal polls through authorization_pending meanwhile.
+          setTimeout(() => {
+            emulator.signInWithDeviceCode(response.userCode, { userPrincipalName: "admin@lamna.onmicrosoft.com" });
+          }, 1200);
+        },
+      });
+      expect(shown).toHaveLength(1);
+      expect(shown[0]?.message).toContain(shown[0]?.userCode ?? "?");
+      const lamna = sandboxTenants().find((t) => t.scenario === "provision");
+      expect(result?.tenantId).toBe(lamna?.id);
+      expect(result?.account?.username).toBe("admin@lamna.onmicrosoft.com");
+      expect(result?.account?.homeAccountId).toBe(`${lamna?.users?.[0]?.id}.${lamna?.id}`);
+      const claims = decodeJwt(result?.accessToken ?? "");
+      expect(claims).toMatchObject({
+        idtyp: "user",
+        tid: lamna?.id,
+        scp: "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All",
+        wids: ["62e90394-69f5-4237-9190-012177145e10"],
+      });
+
+      const created = await fetchRaw(`${own.url}/v1.0/applications`, {
+        method: "POST",
+        ca: own.caPem,
+        headers: { authorization: `Bearer ${result?.accessToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ displayName: "Lamna Direct Routing", signInAudience: "AzureADMyOrg" }),
+      });
+      expect(created.status).toBe(201);
+      expect(JSON.parse(created.body).appId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(emulator.directory(lamna?.id ?? "").applications.map((a) => a.displayName)).toEqual([
+        "Lamna Direct Routing",
+      ]);
     } finally {
       await own.close();
     }
