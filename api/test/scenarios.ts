@@ -28,6 +28,7 @@ export const EXPECTED: Record<string, { ok: boolean; checks: Partial<Record<Chec
     checks: { permissions: "fail:permissions_missing", graph: "pass", secret_expiry: "warn:expiry_unreadable" },
   },
   expiring: { ok: true, checks: { permissions: "pass", graph: "pass", secret_expiry: "warn:secret_expiring" } },
+  "self-rotation": { ok: true, checks: { permissions: "pass", graph: "pass", secret_expiry: "warn:secret_expiring" } },
   expired: { ok: false, checks: { tenant: "pass", token: "fail:secret_expired", permissions: "skipped" } },
   disabled: { ok: false, checks: { token: "fail:app_disabled", graph: "skipped" } },
   "blocked-by-policy": { ok: false, checks: { token: "fail:blocked_by_policy" } },
