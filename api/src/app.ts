@@ -21,6 +21,7 @@ import { createUndiciDispatch } from "./m365/http/undici.dispatch.js";
 import { createValidator } from "./m365/validator.js";
 import { createMailer, type Mailer } from "./mail/mailer.js";
 import { createOnboardingService } from "./onboarding/onboarding.service.js";
+import { createSecretRotation } from "./rotation/secret-rotation.js";
 import { reconcileSecretKeys } from "./secrets/key-rotation.js";
 import { createLocalSecretStore } from "./secrets/local-secret-store.js";
 import type { SecretStore } from "./secrets/secret-store.types.js";
@@ -31,6 +32,7 @@ import { createKyselyRepository } from "./storage/kysely.repository.js";
 import { createOperatorRolesRepository } from "./storage/operator-roles.repository.js";
 import { createRateLimitRepository } from "./storage/rate-limit.repository.js";
 import { createSealedEnvelopesRepository } from "./storage/sealed-envelopes.repository.js";
+import { createSecretRotationsRepository } from "./storage/secret-rotations.repository.js";
 
 /** The product's version, from the root package.json. */
 export const VERSION: string = (
@@ -159,6 +161,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   }
   const clock = options.now ?? (() => new Date());
   const invitationStore = createInvitationsRepository(database.db, database.engine);
+  const rotationStore = createSecretRotationsRepository(database.db, database.engine);
   const onboarding = createOnboardingService({
     repo,
     secrets,
@@ -172,6 +175,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       ...(options.now ? { now: () => (options.now as () => Date)().getTime() } : {}),
     }),
     sbc: config.sbc,
+    // The M365 page's last rotation, from the rotation journal.
+    rotations: rotationStore,
     ...(options.now ? { now: options.now } : {}),
   });
   const mailer = createMailer({
@@ -205,6 +210,32 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     log: logger,
     ...(options.now ? { now: options.now } : {}),
   });
+  // Zero-touch secret rotation (docs/api.md, "Secret rotation"): over the validator's outbound dispatch and endpoints;
+  // it tells the bot (built below) how each rotation ended.
+  const rotation = createSecretRotation({
+    repo,
+    store: rotationStore,
+    secrets,
+    validator,
+    dispatch: outbound.dispatch,
+    timeoutMs: config.m365.timeoutMs,
+    retryBudgetMs: config.m365.retryBudgetMs,
+    overrides: {
+      ...(overrides.loginUrl ? { loginUrl: overrides.loginUrl } : {}),
+      ...(overrides.graphUrl ? { graphUrl: overrides.graphUrl } : {}),
+    },
+    replicationTimeoutMs: config.provisioning.replicationTimeoutMs,
+    // A rotation by hand counts as a validation for the operator and the tenant.
+    rateLimiter: createRateLimitRepository({
+      db: database.db,
+      engine: database.engine,
+      limit: config.validationRateLimitPerMinute,
+      ...(options.now ? { now: () => (options.now as () => Date)().getTime() } : {}),
+    }),
+    notifier: () => botModule?.rotationNotifier,
+    ...(options.now ? { now: options.now } : {}),
+    log: logger,
+  });
   const entraAuth = config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId;
   // Entra mode: each verified sign-in is remembered with its permissions, for the bot's own role checks.
   const directory = entraAuth ? createOperatorDirectory(createOperatorRolesRepository(database.db)) : undefined;
@@ -212,6 +243,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     config,
     onboarding,
     invitations,
+    rotation,
     secrets,
     db: database.db,
     ...(directory ? { directory } : {}),
@@ -269,6 +301,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     },
     ...(sandbox ? { sandbox: sandbox.credentials } : {}),
     invitations,
+    rotation,
     ...(config.m365.mode === "sandbox" && mailer.outbox ? { outbox: mailer.outbox } : {}),
     tabDistDir: fileURLToPath(new URL("../../tab/dist", import.meta.url)),
   });

@@ -4,7 +4,7 @@
  * package, with one status mapping in its error middleware, is the model). Messages are operator-facing and never
  * carry a secret.
  */
-import type { InputProblem, ValidationReport } from "@dr/contract";
+import type { InputProblem, RotationFailure, ValidationReport } from "@dr/contract";
 
 /** Base of every refusal the domain makes on purpose; anything else that is thrown is a fault. */
 export abstract class DomainError extends Error {
@@ -85,6 +85,25 @@ export class RateLimitedError extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A secret rotation refused or stopped (docs/api.md, "Secret rotation"): `rotation_not_permitted` (the app may not
+ * change its own secret; nothing was written in Graph), `rotation_in_progress` (another rotation of the service holds
+ * the claim) or `rotation_failed` (a step failed; the old secret is kept). `remedy` says what to do; `report` is the
+ * new secret's validation when that was the step that failed; `rotation` how far it came. Never a secret.
+ */
+export class RotationError extends DomainError {
+  override readonly name = "RotationError";
+  readonly kind = "rotation";
+  constructor(
+    readonly code: "rotation_not_permitted" | "rotation_in_progress" | "rotation_failed",
+    message: string,
+    readonly remedy: string,
+    readonly extra: { report?: ValidationReport; rotation?: RotationFailure } = {},
   ) {
     super(message);
   }

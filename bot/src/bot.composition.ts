@@ -28,8 +28,11 @@ import type {
   OnboardingPort,
   OperatorAccess,
   OperatorPermission,
+  RotationNotice,
   SecretSealer,
 } from "./ports.js";
+import { enqueueForRecipients } from "./reminders/recipients.js";
+import { storeRotation } from "./reminders/reminder.delivery.js";
 import { createReminderScheduler, type ReminderScheduler } from "./reminders/reminder.scheduler.js";
 import { createSendPacer } from "./reminders/send-pacer.js";
 import type { ConversationRef, InboundTurn } from "./turn.types.js";
@@ -47,7 +50,14 @@ export interface BotDeps {
   connector: ConnectorPolicy;
   /** Injectable clock (tests walk a secret through its expiry thresholds, and dialogs past their time to live). */
   now?: () => Date;
-  reminders: { intervalMs: number; concurrency: number; retryMs: number; tickMs?: number };
+  reminders: {
+    intervalMs: number;
+    concurrency: number;
+    retryMs: number;
+    tickMs?: number;
+    /** Rotate self-rotating secrets this many days before expiry (ROTATE_BEFORE_DAYS); 0 or absent: never. */
+    rotateBeforeDays?: number;
+  };
   /** Dialogs untouched for this long are deleted with their sealed secrets, ms. Default 24 h. */
   dialogTtlMs?: number;
   /**
@@ -94,6 +104,12 @@ export interface Bot {
   notifyInvitationCompleted(notice: InvitationNotice): Promise<boolean>;
   /** Tells the operator that an invitation they sent was dropped (expired, or completed and not used in time). */
   notifyInvitationDropped(notice: InvitationNotice): Promise<boolean>;
+  /**
+   * Tells the service's conversations (its team channels and the onboarding operator's personal chat) that a
+   * rotation ended, through the reminder outbox: once per rotation (a scheduled failure once per secret and code).
+   * A rotation by hand is sent at once; a scheduled one with its pass. Never rejects (logs); true when queued.
+   */
+  notifyRotation(notice: RotationNotice): Promise<boolean>;
 }
 
 /** Our conversation reference for the turn's conversation (tenant id in lower case, as stored and compared). */
@@ -368,6 +384,11 @@ export function createBot(deps: BotDeps): Bot {
         }
         case "reminder.refresh":
           return services.refreshReminder(serviceId, event.data);
+        case "service.rotateSecret":
+          // The same role as Replace secret (needOf: operate); the rotation can take a while (replication).
+          return answerSoon.cardAction(turn, services.rotate(serviceId, operator), () =>
+            services.working(serviceId, "rotating"),
+          );
         case "onboard.fromInvitation": {
           // A new wizard message with the invitation chosen; the clicked card (the notice) stays as it is.
           const invitation = await deps.onboarding.invitations?.get(textOf(event.data.invitationId));
@@ -426,6 +447,7 @@ export function createBot(deps: BotDeps): Bot {
     concurrency: deps.reminders.concurrency,
     retryMs: deps.reminders.retryMs,
     ...(deps.reminders.tickMs !== undefined ? { tickMs: deps.reminders.tickMs } : {}),
+    ...(deps.reminders.rotateBeforeDays !== undefined ? { rotateBeforeDays: deps.reminders.rotateBeforeDays } : {}),
     ...(allowed !== undefined ? { allowedTenantId: allowed } : {}),
     async housekeeping() {
       await ready;
@@ -448,6 +470,47 @@ export function createBot(deps: BotDeps): Bot {
     notifyInvitationDropped: async (notice) => {
       await ready;
       return notifier.invitationDropped(notice);
+    },
+    async notifyRotation(notice) {
+      try {
+        await ready;
+        // One notice per rotation; a scheduled failure is told once per secret and code (the schedule tries again
+        // each interval, and one card about it is enough).
+        const threshold =
+          notice.outcome === "rotated"
+            ? `rotated@${notice.newKeyId ?? notice.rotationId}`
+            : notice.trigger === "scheduled"
+              ? `rotation_failed@${notice.secretId}:${notice.code ?? "failed"}`
+              : `rotation_failed@${notice.rotationId}`;
+        const queued = await enqueueForRecipients(
+          { store: deps.store, ...(allowed !== undefined ? { allowedTenantId: allowed } : {}) },
+          { serviceId: notice.serviceId, secretId: notice.secretId, threshold },
+          storeRotation({
+            outcome: notice.outcome,
+            trigger: notice.trigger,
+            actor: notice.actor,
+            oldSecretHint: notice.oldSecretHint,
+            ...(notice.oldKeyId ? { oldKeyId: notice.oldKeyId } : {}),
+            ...(notice.newSecretHint ? { newSecretHint: notice.newSecretHint } : {}),
+            ...(notice.newKeyId ? { newKeyId: notice.newKeyId } : {}),
+            ...(notice.newSecretExpiresAt ? { newSecretExpiresAt: notice.newSecretExpiresAt } : {}),
+            ...(notice.oldSecretRemoved !== undefined ? { oldSecretRemoved: notice.oldSecretRemoved } : {}),
+            ...(notice.code ? { code: notice.code } : {}),
+            ...(notice.message ? { message: notice.message } : {}),
+            ...(notice.remedy ? { remedy: notice.remedy } : {}),
+            ...(notice.warnings && notice.warnings.length > 0
+              ? { warnings: notice.warnings.map((w) => ({ code: w.code, message: w.message, remedy: w.remedy })) }
+              : {}),
+          }),
+          now().toISOString(),
+        );
+        // A scheduled rotation's notice goes out with its pass's delivery step; one by hand at once.
+        if (queued > 0 && notice.trigger === "manual") background.track(scheduler.deliverNow(), "rotation notice");
+        return queued > 0;
+      } catch (error) {
+        deps.log?.warn({ serviceId: notice.serviceId, err: (error as Error)?.message }, "rotation notice not queued");
+        return false;
+      }
     },
   };
 }

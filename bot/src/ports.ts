@@ -15,6 +15,8 @@ import type {
   M365Settings,
   NameCheck,
   OperatorPermission,
+  RotationReport,
+  RotationWarning,
   Service,
   ValidationReport,
   ValidationRequest,
@@ -24,11 +26,21 @@ import type { ConversationRef } from "./turn.types.js";
 /** Why the API refused a request, as the bot needs to tell it (the API's closed error taxonomy, flattened). */
 export interface PortFailure {
   ok: false;
-  kind: "invalid" | "name_taken" | "credentials_invalid" | "rate_limited" | "not_found";
+  kind:
+    | "invalid"
+    | "name_taken"
+    | "credentials_invalid"
+    | "rate_limited"
+    | "not_found"
+    | "rotation_not_permitted"
+    | "rotation_in_progress"
+    | "rotation_failed";
   message: string;
   problems: InputProblem[];
   report?: ValidationReport;
   retryAfterSeconds?: number;
+  /** What to do about it (the rotation refusals). */
+  remedy?: string;
 }
 
 /** A value, or the API's refusal. */
@@ -47,10 +59,52 @@ export interface OnboardingPort {
   validateService(id: string, actor: string): Promise<PortResult<ValidationReport>>;
   replaceSecret(id: string, clientSecret: string, actor: string): Promise<PortResult<ValidationReport>>;
   /**
+   * Zero-touch rotation of the service's secret (docs/api.md, "Secret rotation"), when the server has the feature:
+   * the new secret's report and what the rotation did; or `rotation_not_permitted`, `rotation_in_progress` (also:
+   * the secret is no longer `expectSecret`, rotated or replaced meanwhile) or `rotation_failed` (the old secret kept).
+   */
+  rotateSecret?(id: string, actor: string, options?: RotateSecretOptions): Promise<PortResult<RotationReport>>;
+  /**
    * The invitations of the customer's admin (docs/product.md section 8), when the server has the feature; absent:
    * the bot answers `invite` with "not available here" and offers no pending invitation in the wizard.
    */
   invitations?: InvitationsPort;
+}
+
+/** Options of {@link OnboardingPort.rotateSecret}. */
+export interface RotateSecretOptions {
+  /** `scheduled` for the scheduler's rotations; default `manual` (an operator's button). */
+  trigger?: "manual" | "scheduled";
+  /** Rotate only while the stored secret is still this one (hint and expiry as the caller saw them). */
+  expectSecret?: { hint: string; expiresAt?: string };
+}
+
+/**
+ * A finished rotation, as the server tells it (after every rotation, scheduled or by hand, success or failure): the
+ * bot puts a card in the service's conversations through the reminder outbox. Hints and keyIds only.
+ */
+export interface RotationNotice {
+  serviceId: string;
+  rotationId: string;
+  trigger: "manual" | "scheduled";
+  /** The operator (or "scheduler") who rotated. */
+  actor: string;
+  outcome: "rotated" | "failed";
+  /**
+   * The reminder key's secret id of the secret stored after the outcome (the new one after a rotation, the kept one
+   * after a failure): its keyId, else `hint:<hint>`, as the reminders name secrets.
+   */
+  secretId: string;
+  oldSecretHint: string;
+  oldKeyId?: string;
+  newSecretHint?: string;
+  newKeyId?: string;
+  newSecretExpiresAt?: string;
+  oldSecretRemoved?: boolean;
+  code?: string;
+  message?: string;
+  remedy?: string;
+  warnings?: RotationWarning[];
 }
 
 /** Who sends an invitation from the bot: named as the API names them, and told in Teams when it is completed. */
@@ -132,7 +186,7 @@ export interface ReminderKey {
   serviceId: string;
   /** The secret's Graph keyId, else `hint:<hint>`. */
   secretId: string;
-  /** "30" | "14" | "7" | "1" | "expired" | "failed@<episode>". */
+  /** "30" | "14" | "7" | "1" | "expired" | "failed@<episode>" | "rotated@<new keyId>" | "rotation_failed@<…>". */
   threshold: string;
   /**
    * A channel's (or group chat's) conversation id, or `operator:<Entra object id, lower case>` for the personal chat

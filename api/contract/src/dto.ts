@@ -109,6 +109,12 @@ export interface Service {
     userName: string;
     lastValidatedAt?: string;
     lastValidationOk?: boolean;
+    /**
+     * True when the last validation's app-only token carried Application.ReadWrite.OwnedBy (or .All): the product
+     * may rotate the secret itself (docs/api.md, "Secret rotation"); whether the app owns itself, Graph decides at
+     * rotation time. Absent otherwise.
+     */
+    selfRotation?: boolean;
   };
   directRouting?: { m365Domain?: string; sbcRegion?: string; sbcFqdn?: string; subdomainLabel?: string };
 }
@@ -132,7 +138,65 @@ export type M365Settings = Service["m365"] & {
   lastValidatedBy?: string;
   permissions: { granted: string[]; missing: string[]; directoryRoles: string[] };
   history: ValidationSummary[];
+  /** When the product last rotated the secret (POST /api/services/{id}/m365/rotate or the schedule). */
+  lastRotatedAt?: string;
 };
+
+/**
+ * The codes of a rotation's refusals and warnings: the same list as `ROTATION_CODES` of provisioning.schema.ts
+ * (written out here because that module imports this one's types).
+ */
+export type RotationProblemCode =
+  | "rotation_not_permitted"
+  | "rotation_in_progress"
+  | "rotation_failed"
+  | "rotation_old_secret_kept";
+
+/** A warning of a rotation that switched the secret, e.g. `rotation_old_secret_kept` (never a secret). */
+export interface RotationWarning {
+  code: RotationProblemCode;
+  message: string;
+  remedy: string;
+  /** Technical facts: the keyId of the old secret, Graph's status and code. */
+  detail?: Record<string, unknown>;
+}
+
+/** What a rotation did (hints and keyIds only, never a secret). */
+export interface RotationInfo {
+  /** The rotation's id (its row in the rotation journal, its audit rows). */
+  id: string;
+  /** How it was started: by an operator (the route, the bot's button) or by the schedule. */
+  trigger: "manual" | "scheduled";
+  oldSecretHint: string;
+  /** The old secret's passwordCredential keyId, when known. */
+  oldKeyId?: string;
+  /** True when the old password was removed from the App registration (false: see `warnings`). */
+  oldSecretRemoved: boolean;
+  newSecretHint: string;
+  newKeyId: string;
+  newSecretExpiresAt: string;
+  rotatedAt: string;
+  /** Passwords an earlier, interrupted rotation had left on the app and this one removed (keyIds). */
+  orphansRemoved?: string[];
+  warnings: RotationWarning[];
+}
+
+/** Answer of POST /api/services/{id}/m365/rotate: the new secret's validation report, and what the rotation did. */
+export interface RotationReport extends ValidationReport {
+  rotation: RotationInfo;
+}
+
+/** On a `rotation_failed` problem: how far the rotation came; the old secret is kept (never a secret). */
+export interface RotationFailure {
+  id: string;
+  /** The step that failed: token, permission, read_app, add_password, replication, validate, switch. */
+  step: string;
+  oldSecretKept: true;
+  /** The new password's keyId, when one was added. */
+  newKeyId?: string;
+  /** When one was added: whether it was removed again (false: remove it in the Entra admin center). */
+  newPasswordRemoved?: boolean;
+}
 
 /** An audit event (never a secret). */
 export interface AuditEvent {
@@ -187,9 +251,14 @@ export interface Problem {
     | "subdomain_taken"
     | "precondition_failed"
     | "misdirected_request"
-    | "internal";
+    | "internal"
+    | RotationProblemCode;
   errors?: InputProblem[];
+  /** What to do about it, where the problem has one remedy (the rotation problems). */
+  remedy?: string;
   report?: ValidationReport;
+  /** On `rotation_failed`: how far the rotation came. */
+  rotation?: RotationFailure;
   /** On a `problem` event of a validation stream for `rate_limited`: the Retry-After a JSON answer carries, seconds. */
   retryAfterSeconds?: number;
 }

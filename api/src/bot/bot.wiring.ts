@@ -26,10 +26,12 @@ import {
   InputError,
   NotFoundError,
   RateLimitedError,
+  RotationError,
 } from "../errors.js";
 import type { InvitationDroppedNotice, InvitationNotifier } from "../invitations/invitation-notifier.js";
 import type { InvitationsService } from "../invitations/invitations.service.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
+import type { RotationNotifier, SecretRotation } from "../rotation/secret-rotation.js";
 import { botDialogAad } from "../secrets/associated-data.js";
 import type { SealedSecret, SecretStore } from "../secrets/secret-store.types.js";
 import { createBotStateRepository } from "../storage/bot-state.repository.js";
@@ -66,6 +68,16 @@ export function toPortFailure(error: unknown): PortFailure {
   if (error instanceof InputError)
     return { ok: false, kind: "invalid", message: error.message, problems: error.errors };
   if (error instanceof NotFoundError) return { ok: false, kind: "not_found", message: error.message, problems: [] };
+  if (error instanceof RotationError) {
+    return {
+      ok: false,
+      kind: error.code,
+      message: error.message,
+      problems: [],
+      remedy: error.remedy,
+      ...(error.extra.report ? { report: error.extra.report } : {}),
+    };
+  }
   throw error;
 }
 
@@ -87,8 +99,8 @@ async function orUndefined<T>(fn: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** The OnboardingService as the bot's OnboardingPort. */
-export function onboardingPort(onboarding: OnboardingService): OnboardingPort {
+/** The OnboardingService (and the secret rotation, when the server has it) as the bot's OnboardingPort. */
+export function onboardingPort(onboarding: OnboardingService, rotation?: SecretRotation): OnboardingPort {
   return {
     listCustomers: () => onboarding.listCustomers(),
     createCustomer: (input, actor) => attempt(() => onboarding.createCustomer(input, actor)),
@@ -101,6 +113,12 @@ export function onboardingPort(onboarding: OnboardingService): OnboardingPort {
       attempt(async () => (await onboarding.createService(input, actor, key)).service),
     validateService: (id, actor) => attempt(() => onboarding.validateService(id, actor)),
     replaceSecret: (id, secret, actor) => attempt(() => onboarding.replaceSecret(id, secret, actor)),
+    ...(rotation
+      ? {
+          rotateSecret: (id: string, actor: string, options: Parameters<SecretRotation["rotate"]>[2] = {}) =>
+            attempt(() => rotation.rotate(id, actor, options)),
+        }
+      : {}),
   };
 }
 
@@ -148,6 +166,8 @@ export interface BotModuleDeps {
   onboarding: OnboardingService;
   /** Invitations of customers' admins: the bot's `invite` command and the dialog's Pending invitation. */
   invitations?: InvitationsService;
+  /** Zero-touch secret rotation: the scheduler's rotations and the Rotate secret now button. */
+  rotation?: SecretRotation;
   secrets: SecretStore;
   db: Kysely<Database>;
   /** Entra mode: the operators' app roles and names as last seen in the tab, for the bot's own checks. */
@@ -167,6 +187,8 @@ export interface BotModule extends Bot {
    * calls it when present.
    */
   invitationNotifier?: InvitationNotifier;
+  /** Tells the service's conversations how each rotation ended (the rotation feature calls it). */
+  rotationNotifier: RotationNotifier;
 }
 
 /** Builds the bot from the server's parts. */
@@ -178,7 +200,7 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
   const { bot } = deps.config;
   const built = createBot({
     onboarding: {
-      ...onboardingPort(deps.onboarding),
+      ...onboardingPort(deps.onboarding, deps.rotation),
       ...(deps.invitations ? { invitations: invitationsPort(deps.invitations, deps.onboarding) } : {}),
     },
     store,
@@ -216,6 +238,7 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
       intervalMs: bot.revalidationIntervalMs,
       concurrency: bot.revalidationConcurrency,
       retryMs: bot.revalidationRetryMs,
+      rotateBeforeDays: deps.config.rotateBeforeDays,
     },
     log: deps.log,
   });
@@ -229,5 +252,12 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
       await built.notifyInvitationDropped({ ...notice, reason: DROPPED_REASON[notice.reason] ?? notice.reason });
     },
   };
-  return { ...built, store, invitationNotifier };
+  // The rotation's notices: the reminders name a secret by its keyId, else `hint:<hint>`.
+  const rotationNotifier: RotationNotifier = {
+    async rotationFinished(notice) {
+      const { current, ...rest } = notice;
+      await built.notifyRotation({ ...rest, secretId: current.keyId ?? `hint:${current.hint}` });
+    },
+  };
+  return { ...built, store, invitationNotifier, rotationNotifier };
 }

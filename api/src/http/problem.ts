@@ -13,6 +13,7 @@ import {
   NotFoundError,
   PreconditionFailedError,
   RateLimitedError,
+  RotationError,
   UnauthenticatedError,
 } from "../errors.js";
 
@@ -29,6 +30,13 @@ export interface ProblemAnswer {
 export function problemOf(status: number, code: Problem["code"], title: string, detail: string): Problem {
   return { type: `${PROBLEM_BASE}${code}`, title, status, code, detail };
 }
+
+/** Titles of the rotation problems. */
+const ROTATION_TITLES: Record<RotationError["code"], string> = {
+  rotation_not_permitted: "The app may not rotate its own secret",
+  rotation_in_progress: "A rotation of this secret is already running",
+  rotation_failed: "The secret rotation did not complete; the old secret is kept",
+};
 
 /** The problem for a domain error. */
 export function toProblem(error: DomainError): ProblemAnswer {
@@ -65,6 +73,19 @@ export function toProblem(error: DomainError): ProblemAnswer {
       problem: {
         ...problemOf(422, "credentials_invalid", "The credentials did not validate", detail),
         report: error.report,
+      },
+      headers: {},
+    };
+  }
+  if (error instanceof RotationError) {
+    // 409 for every rotation refusal: the state of the App registration (or another rotation) stands in the way;
+    // the old secret is kept (docs/api.md, "Secret rotation").
+    return {
+      problem: {
+        ...problemOf(409, error.code, ROTATION_TITLES[error.code], detail),
+        remedy: error.remedy,
+        ...(error.extra.report ? { report: error.extra.report } : {}),
+        ...(error.extra.rotation ? { rotation: error.extra.rotation } : {}),
       },
       headers: {},
     };

@@ -7,6 +7,7 @@ import type { Authenticator } from "../auth/operator-auth.js";
 import { isLoopbackHost } from "../config.js";
 import type { InvitationsService } from "../invitations/invitations.service.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
+import type { SecretRotation } from "../rotation/secret-rotation.js";
 import { contentSecurityPolicy } from "./csp.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
 import { registerHealthRoutes } from "./health.routes.js";
@@ -87,6 +88,8 @@ export interface ServerDeps {
   invitations?: InvitationsService;
   /** Sandbox mode without SMTP_URL: the built-in outbox's mails (GET /api/outbox); absent: 404. */
   outbox?: () => readonly OutboxMessage[];
+  /** Zero-touch secret rotation: POST /api/services/{id}/m365/rotate (docs/api.md, "Secret rotation"). */
+  rotation?: SecretRotation;
 }
 
 /** Creates the app with every route registered; the caller listens. */
@@ -144,6 +147,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     onboarding: deps.onboarding,
     auth: deps.auth,
     ...(deps.onServiceCreated ? { onServiceCreated: deps.onServiceCreated } : {}),
+    ...(deps.rotation ? { rotation: deps.rotation } : {}),
   });
   registerSettingsRoutes(app, {
     settings: deps.settings,

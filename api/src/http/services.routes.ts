@@ -1,4 +1,7 @@
-/** The service routes (docs/api.md): list, name check, create, read, update, delete, M365, validate, secret, audit. */
+/**
+ * The service routes (docs/api.md): list, name check, create, read, update, delete, M365, validate, secret, rotate,
+ * audit.
+ */
 import {
   createServiceSchema,
   idSchema,
@@ -13,6 +16,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Authenticator, Operator } from "../auth/operator-auth.js";
 import { InputError } from "../errors.js";
 import type { IfVersion, OnboardingService } from "../onboarding/onboarding.service.js";
+import type { SecretRotation } from "../rotation/secret-rotation.js";
 import { parseWith } from "./parse.js";
 import { answerValidation } from "./sse.js";
 
@@ -67,7 +71,13 @@ export type ServiceCreatedHook = (service: Service, operator: Operator) => Promi
 /** Registers the service routes. */
 export function registerServiceRoutes(
   app: FastifyInstance,
-  deps: { onboarding: OnboardingService; auth: Authenticator; onServiceCreated?: ServiceCreatedHook },
+  deps: {
+    onboarding: OnboardingService;
+    auth: Authenticator;
+    onServiceCreated?: ServiceCreatedHook;
+    /** Zero-touch secret rotation (docs/api.md, "Secret rotation"); absent: no rotate route. */
+    rotation?: SecretRotation;
+  },
 ): void {
   const { onboarding } = deps;
 
@@ -159,6 +169,18 @@ export function registerServiceRoutes(
       onboarding.replaceSecret(id, clientSecret, actor, { ...(onCheck ? { onCheck } : {}), ifVersion }),
     );
   });
+
+  const { rotation } = deps;
+  if (rotation) {
+    // The same permission as replacing the secret; no body. The new secret's report, or its checks as events.
+    app.post("/api/services/:id/m365/rotate", async (request, reply) => {
+      const actor = (await deps.auth(request, "operate")).name;
+      const id = serviceId(request);
+      return answerValidation(request, reply, (onCheck) =>
+        rotation.rotate(id, actor, { trigger: "manual", ...(onCheck ? { onCheck } : {}) }),
+      );
+    });
+  }
 
   app.get("/api/services/:id/audit", async (request) => {
     await deps.auth(request, "read");

@@ -56,6 +56,8 @@ export interface OnboardingDeps {
   invitations?: InvitationCredentials;
   /** How many validation runs the M365 page lists. Default 20. */
   historyLength?: number;
+  /** When each service's secret was last rotated (the rotation journal); absent: the M365 page shows none. */
+  rotations?: { lastRotatedAt(serviceId: string): Promise<string | undefined> };
 }
 
 /** Options of a validation that streams its checks. */

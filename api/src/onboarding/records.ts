@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuditEvent, Customer, Service, ValidationReport, ValidationSummary } from "@dr/contract";
 import { PreconditionFailedError } from "../errors.js";
+import { maySelfRotate } from "../rotation/rotation.rules.js";
 import type {
   AuditRecord,
   CustomerRecord,
@@ -96,6 +97,8 @@ export const toServiceDto = (r: ServiceRecord, at: Date, sbcBaseDomain: string):
       userName: m.userName,
       ...(m.lastValidatedAt ? { lastValidatedAt: m.lastValidatedAt } : {}),
       ...(m.lastValidationOk !== null ? { lastValidationOk: m.lastValidationOk } : {}),
+      // The last validation's token allowed the app to change its own secret (docs/api.md, "Secret rotation").
+      ...(maySelfRotate(m.permissions?.granted) ? { selfRotation: true } : {}),
     },
     ...(hasDr
       ? {

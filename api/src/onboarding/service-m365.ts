@@ -18,6 +18,7 @@ export function createM365Commands(ctx: OnboardingContext) {
     async getM365SettingsVersioned(id: string): Promise<{ settings: M365Settings; version: number }> {
       const record = await mustGetService(id);
       const history = await deps.repo.listValidations(id, historyLength);
+      const lastRotatedAt = await deps.rotations?.lastRotatedAt(id);
       const m = record.m365;
       const settings: M365Settings = {
         ...toService(record, now()).m365,
@@ -26,6 +27,7 @@ export function createM365Commands(ctx: OnboardingContext) {
         ...(m.lastValidatedBy ? { lastValidatedBy: m.lastValidatedBy } : {}),
         permissions: m.permissions ?? { granted: [], missing: [], directoryRoles: [] },
         history: history.map(toSummary),
+        ...(lastRotatedAt ? { lastRotatedAt } : {}),
       };
       return { settings, version: record.version };
     },

@@ -233,6 +233,33 @@ export interface InvitationsTable {
   used_at: string | null;
 }
 
+/**
+ * `secret_rotations` (migration 0011): the rotation journal. `state` active (a copy rotates until `lease_until`) or
+ * done; at most one active row per service (unique partial index). KeyIds and hints only, never a secret.
+ */
+export interface SecretRotationsTable {
+  id: string;
+  service_id: string;
+  /** active, done. */
+  state: string;
+  lease_until: string;
+  /** manual, scheduled. */
+  trigger: string;
+  actor: string;
+  old_key_id: string | null;
+  old_secret_hint: string;
+  new_key_id: string | null;
+  /** When the stored secret was switched to the new one (same transaction); null before. */
+  switched_at: string | null;
+  /** A password this row left on the app that the next rotation removes. */
+  orphan_key_id: string | null;
+  started_at: string;
+  finished_at: string | null;
+  /** success, failed, not_permitted, skipped, abandoned. */
+  outcome: string | null;
+  code: string | null;
+}
+
 export interface Database {
   customers: CustomersTable;
   services: ServicesTable;
@@ -249,4 +276,5 @@ export interface Database {
   bot_service_watch: BotServiceWatchTable;
   tenant_aliases: TenantAliasesTable;
   invitations: InvitationsTable;
+  secret_rotations: SecretRotationsTable;
 }

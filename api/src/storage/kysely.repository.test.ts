@@ -194,6 +194,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "kysely_migration_lock",
           "operator_roles",
           "rate_hits",
+          "secret_rotations",
           "service_secrets",
           "services",
           "tenant_aliases",
@@ -210,6 +211,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "0007_tenant_aliases",
           "0008_reminder_deliveries",
           "0009_invitations",
+          "0011_secret_rotations",
         ]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {

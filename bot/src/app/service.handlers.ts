@@ -13,6 +13,7 @@ import {
   reminderResolved,
 } from "../cards/reminder.card.js";
 import { replaceSecretCard } from "../cards/replace-secret.card.js";
+import { rotationCard } from "../cards/rotation.card.js";
 import { servicesListCard } from "../cards/services-list.card.js";
 import { validationReportCard } from "../cards/validation-report.card.js";
 import { type WorkKind, workingCard } from "../cards/working.card.js";
@@ -38,6 +39,11 @@ export interface ServiceHandlers {
   /** The working card of a service while Microsoft is asked about it. */
   working(serviceId: string, kind: WorkKind): Promise<AdaptiveCard>;
   replaceSecret(serviceId: string, data: Record<string, unknown>, operator: TurnOperator): Promise<CardAnswer>;
+  /**
+   * Rotate secret now (the reminder card's button): the server rotates the secret (docs/api.md, "Secret rotation")
+   * and the answer is the rotation card, rotated or failed with its remedy.
+   */
+  rotate(serviceId: string, operator: TurnOperator): Promise<CardAnswer>;
   /** The service alone in a list card (after Cancel on Replace secret). */
   show(serviceId: string): Promise<CardAnswer>;
   /** A reminder card redrawn from the current state (refresh: fast and idempotent, no validation). */
@@ -45,6 +51,9 @@ export interface ServiceHandlers {
 }
 
 const NOT_FOUND = "That service no longer exists. Send **services** to list the current ones.";
+
+/** The answer where the server has no secret rotation. */
+export const ROTATION_UNAVAILABLE = "Secret rotation is not available on this server. Use **Replace secret**.";
 
 /** What a reminder card shows of a service. */
 export function reminderServiceOf(service: Service, report?: ValidationReport): ReminderService {
@@ -58,6 +67,7 @@ export function reminderServiceOf(service: Service, report?: ValidationReport): 
     ...(service.m365.secretExpiresAt ? { secretExpiresAt: service.m365.secretExpiresAt } : {}),
     ...(service.m365.daysUntilExpire !== undefined ? { daysUntilExpire: service.m365.daysUntilExpire } : {}),
     ...(failures && failures.length > 0 ? { failures } : {}),
+    ...(service.m365.selfRotation ? { selfRotation: true } : {}),
   };
 }
 
@@ -132,6 +142,50 @@ export function createServiceHandlers(deps: ServiceHandlerDeps): ServiceHandlers
           shortName: service.shortName,
           currentHint: service.m365.secretHint,
           notice: result.message,
+        }),
+      };
+    },
+
+    async rotate(serviceId, operator) {
+      const service = await deps.onboarding.getService(serviceId);
+      if (!service) return { text: NOT_FOUND };
+      if (!deps.onboarding.rotateSecret) return { text: ROTATION_UNAVAILABLE };
+      const result = await deps.onboarding.rotateSecret(serviceId, operator.actor, { trigger: "manual" });
+      const after = (await deps.onboarding.getService(serviceId)) ?? service;
+      if (result.ok) {
+        const r = result.value.rotation;
+        return {
+          card: rotationCard({
+            service: reminderServiceOf(after),
+            rotation: {
+              outcome: "rotated",
+              trigger: "manual",
+              actor: operator.displayName || operator.actor,
+              oldSecretHint: r.oldSecretHint,
+              ...(r.oldKeyId ? { oldKeyId: r.oldKeyId } : {}),
+              newSecretHint: r.newSecretHint,
+              newKeyId: r.newKeyId,
+              newSecretExpiresAt: r.newSecretExpiresAt,
+              oldSecretRemoved: r.oldSecretRemoved,
+              warnings: r.warnings.map((w) => ({ code: w.code, message: w.message, remedy: w.remedy })),
+            },
+          }),
+        };
+      }
+      if (result.kind === "not_found") return { text: NOT_FOUND };
+      if (result.kind === "rotation_in_progress" || result.kind === "rate_limited") return { text: md(result.message) };
+      return {
+        card: rotationCard({
+          service: reminderServiceOf(after),
+          rotation: {
+            outcome: "failed",
+            trigger: "manual",
+            actor: operator.displayName || operator.actor,
+            oldSecretHint: service.m365.secretHint,
+            code: result.kind,
+            message: result.message,
+            ...(result.remedy ? { remedy: result.remedy } : {}),
+          },
         }),
       };
     },

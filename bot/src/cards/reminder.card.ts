@@ -1,7 +1,7 @@
 /**
  * The proactive reminder: a secret nears or passed its expiry, or a validation newly failed. It refreshes itself
  * for the operator who onboarded the service (Universal Actions `refresh`), and offers Validate now and Replace
- * secret. Once the cause is gone (the secret was replaced, the service validates again) it is drawn as resolved,
+ * secret, and Rotate secret now for an expiring secret the app may rotate itself (docs/api.md, "Secret rotation"). Once the cause is gone (the secret was replaced, the service validates again) it is drawn as resolved,
  * so a reminder seen later, on the refresh or after the scheduler updated the message, does not ask for work that
  * was done.
  */
@@ -23,6 +23,8 @@ export interface ReminderService {
   daysUntilExpire?: number;
   /** Messages of the failed checks, for a failure reminder. */
   failures?: string[];
+  /** The app may rotate its own secret (the service's `m365.selfRotation`). */
+  selfRotation?: boolean;
 }
 
 /** Input of {@link reminderCard}. */
@@ -124,16 +126,24 @@ export function reminderCard(input: ReminderCardInput): AdaptiveCard {
       refresh,
     );
   }
+  // An expiring secret the app may change itself: one click makes, validates and switches to a new one.
+  const rotatable = reason.kind === "expiring" && service.selfRotation === true;
   return fitEntries(service.failures ?? [], (failures, hidden) =>
     adaptiveCard(
       [
         ...headerOf(reminderHeadline(reason, service), service),
         ...failures.map((m) => text(`• ${md(m)}`, { color: "Attention" })),
         ...moreInTheTab(hidden, "failures", input.tabUrl),
-        text("Ask the customer's admin for a new client secret, then use Replace secret.", { isSubtle: true }),
+        text(
+          rotatable
+            ? "The app may rotate its own secret: Rotate secret now makes a new one, validates it and removes the old one. Or ask the customer's admin for a new client secret, then use Replace secret."
+            : "Ask the customer's admin for a new client secret, then use Replace secret.",
+          { isSubtle: true },
+        ),
       ],
       [
         execute("Validate now", "service.validate", { serviceId: service.id }),
+        ...(rotatable ? [execute("Rotate secret now", "service.rotateSecret", { serviceId: service.id })] : []),
         execute("Replace secret", "service.replaceSecret.open", { serviceId: service.id }),
       ],
       refresh,

@@ -7,12 +7,13 @@ import { adaptiveCard, fact, md, text, title } from "./card.elements.js";
 import type { AdaptiveCard, CardAction } from "./card.types.js";
 
 /** What is running. */
-export type WorkKind = "validating" | "creating" | "replacing";
+export type WorkKind = "validating" | "creating" | "replacing" | "rotating";
 
 const HEADLINES: Record<WorkKind, string> = {
   validating: "⏳ Validating the credentials…",
   creating: "⏳ Creating the service…",
   replacing: "⏳ Replacing the secret…",
+  rotating: "⏳ Rotating the secret…",
 };
 
 /** Input of {@link workingCard}. */

@@ -17,6 +17,7 @@
 import { randomUUID } from "node:crypto";
 import { reminderServiceOf } from "../app/service.handlers.js";
 import { type ReminderReason, reminderCard } from "../cards/reminder.card.js";
+import { type RotationSummary, rotationCard } from "../cards/rotation.card.js";
 import type { BotStateStore, OnboardingPort, ReminderDelivery, ReminderSettlement } from "../ports.js";
 import type { ConversationRef, OpenResult, OutboundPort, SendFailure, SendResult } from "../turn.types.js";
 import { givenUp, OUTBOUND_TIMEOUT_MS, retryDelayMs, TIMED_OUT, withTimeout } from "./delivery.policy.js";
@@ -55,6 +56,54 @@ export function readReason(text: string): { reason: ReminderReason; failures: st
   }
   if (kind === "expired" || kind === "failed") return { reason: { kind }, failures: list };
   return undefined;
+}
+
+/** The outbox's reason of a rotation notice (kind `rotated` or `rotation_failed`): what the card tells, no secret. */
+export function storeRotation(rotation: RotationSummary): string {
+  return JSON.stringify({ kind: rotation.outcome === "rotated" ? "rotated" : "rotation_failed", rotation });
+}
+
+/** The rotation a stored reason tells, or undefined when it is not a rotation notice (or unreadable). */
+export function readRotation(text: string): RotationSummary | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const { kind, rotation } = (parsed ?? {}) as { kind?: unknown; rotation?: unknown };
+  if ((kind !== "rotated" && kind !== "rotation_failed") || typeof rotation !== "object" || rotation === null) {
+    return undefined;
+  }
+  const r = rotation as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const oldSecretHint = str(r.oldSecretHint);
+  const actor = str(r.actor);
+  if (oldSecretHint === undefined || actor === undefined) return undefined;
+  const optional = (key: keyof RotationSummary) => (str(r[key]) !== undefined ? { [key]: str(r[key]) } : {});
+  const warnings = Array.isArray(r.warnings)
+    ? r.warnings.flatMap((w) => {
+        const { code, message, remedy } = (w ?? {}) as Record<string, unknown>;
+        return typeof code === "string" && typeof message === "string" && typeof remedy === "string"
+          ? [{ code, message, remedy }]
+          : [];
+      })
+    : [];
+  return {
+    outcome: kind === "rotated" ? "rotated" : "failed",
+    trigger: r.trigger === "scheduled" ? "scheduled" : "manual",
+    actor,
+    oldSecretHint,
+    ...optional("oldKeyId"),
+    ...optional("newSecretHint"),
+    ...optional("newKeyId"),
+    ...optional("newSecretExpiresAt"),
+    ...(typeof r.oldSecretRemoved === "boolean" ? { oldSecretRemoved: r.oldSecretRemoved } : {}),
+    ...optional("code"),
+    ...optional("message"),
+    ...optional("remedy"),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
 }
 
 /** Counts of one delivery step (added to the scheduler's run summary). */
@@ -220,15 +269,16 @@ export function createReminderDelivery(deps: ReminderDeliveryDeps): ReminderDeli
       return;
     }
 
-    // 4. The card, from the service as it is now.
-    const stored = readReason(row.reason);
+    // 4. The card, from the service as it is now (a rotation notice: with what the rotation did).
+    const rotation = readRotation(row.reason);
+    const stored = rotation ? undefined : readReason(row.reason);
     const service = await deps.onboarding.getService(row.key.serviceId);
     const settings = service ? await deps.onboarding.getM365Settings(row.key.serviceId) : undefined;
-    if (!stored || !service || !settings) {
+    if (!(stored || rotation) || !service || !settings) {
       await settle({
         state: "cancelled",
         at: deps.now().toISOString(),
-        code: stored ? "service_deleted" : "unreadable_reason",
+        code: stored || rotation ? "service_deleted" : "unreadable_reason",
       });
       return;
     }
@@ -239,11 +289,15 @@ export function createReminderDelivery(deps: ReminderDeliveryDeps): ReminderDeli
     }
     const link = await deps.store.getServiceOperator(row.key.serviceId);
     const summary = reminderServiceOf(service);
-    const card = reminderCard({
-      service: stored.failures.length > 0 ? { ...summary, failures: stored.failures } : summary,
-      reason: stored.reason,
-      ...(link?.userId ? { operatorUserId: link.userId } : {}),
-    });
+    const card = rotation
+      ? rotationCard({ service: summary, rotation })
+      : stored &&
+        reminderCard({
+          service: stored.failures.length > 0 ? { ...summary, failures: stored.failures } : summary,
+          reason: stored.reason,
+          ...(link?.userId ? { operatorUserId: link.userId } : {}),
+        });
+    if (!card) return;
 
     if (!ref && template && row.operatorId !== null) {
       const opened: OpenResult = await openPersonalChat(deps, template, row.tenantId, row.operatorId, timeoutMs);

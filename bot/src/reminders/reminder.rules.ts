@@ -3,7 +3,7 @@
  * validation outcome means for reminders. A throttled or unreachable Microsoft is `unknown`: retried later, never
  * reported as a failure.
  */
-import type { ValidationReport } from "@dr/contract";
+import type { Service, ValidationReport } from "@dr/contract";
 
 /** Days before expiry at which a reminder goes out, most distant first. */
 export const EXPIRY_THRESHOLDS = [30, 14, 7, 1] as const;
@@ -41,4 +41,18 @@ export function currentSlot(serviceId: string, now: Date, intervalMs: number): n
   for (const ch of serviceId) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
   const offset = hash % intervalMs;
   return Math.floor((now.getTime() - offset) / intervalMs) * intervalMs + offset;
+}
+
+/**
+ * Whether the scheduler rotates the service's secret now (docs/api.md, "Secret rotation"): the app may rotate its own
+ * secret (`selfRotation`, from the last validation's token), rotation on the schedule is on (`rotateBeforeDays` > 0,
+ * ROTATE_BEFORE_DAYS), and the secret's known expiry is at most that many whole days away but not yet past (an
+ * expired secret gets no token, so it cannot change itself). Checked before the expiry reminders, so a rotated
+ * secret is not reminded about.
+ */
+export function rotationDue(service: Service, now: Date, rotateBeforeDays: number): boolean {
+  const expiresAt = service.m365.secretExpiresAt;
+  if (rotateBeforeDays <= 0 || service.m365.selfRotation !== true || !expiresAt) return false;
+  if (Date.parse(expiresAt) <= now.getTime()) return false;
+  return daysUntil(expiresAt, now) <= rotateBeforeDays;
 }

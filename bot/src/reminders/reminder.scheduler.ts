@@ -8,12 +8,15 @@
  * copies on one database claim it once. Every pass (and every tick, even when no service is due) ends with the
  * delivery step (reminder.delivery.ts): due rows are paced, sent, and retried or given up as Teams' rules say; the
  * retry lives in the database, so a restart does not lose it. With a provider tenant set, reminders (which name
- * customers and secret hints) go only to that tenant's conversations.
+ * customers and secret hints) go only to that tenant's conversations. A self-rotating secret within ROTATE_BEFORE_DAYS
+ * of its expiry is rotated first (docs/api.md, "Secret rotation"), so a rotated secret is not reminded about; the
+ * server claims each rotation once across copies and tells its outcome through the same outbox.
  */
 import type { Service, ValidationReport } from "@dr/contract";
 import type { ReminderReason } from "../cards/reminder.card.js";
 import type { BotStateStore, OnboardingPort, ReminderKey } from "../ports.js";
 import type { OutboundPort } from "../turn.types.js";
+import { enqueueForRecipients, type RecipientDeps } from "./recipients.js";
 import {
   createReminderDelivery,
   type DeliveryCounts,
@@ -22,7 +25,7 @@ import {
   storeReason,
 } from "./reminder.delivery.js";
 import { resolveSentReminders } from "./reminder.resolve.js";
-import { currentSlot, daysUntil, expiryThreshold, failedForExpiry, outcomeOf } from "./reminder.rules.js";
+import { currentSlot, daysUntil, expiryThreshold, failedForExpiry, outcomeOf, rotationDue } from "./reminder.rules.js";
 import { createSendPacer, type SendPacer } from "./send-pacer.js";
 
 /** The actor scheduled validations are recorded under. */
@@ -48,6 +51,11 @@ export interface ReminderSchedulerDeps {
   pacer?: SendPacer;
   /** Delivery settings (tests): jitter, timeout, lease. Defaults in reminder.delivery.ts and delivery.policy.ts. */
   delivery?: Pick<ReminderDeliveryDeps, "random" | "timeoutMs" | "leaseMs" | "batch" | "concurrency" | "maxPaceWaitMs">;
+  /**
+   * Rotate a self-rotating secret this many days before it expires (ROTATE_BEFORE_DAYS), before the reminders are
+   * decided; 0 or absent: never on the schedule.
+   */
+  rotateBeforeDays?: number;
   /** Run at the start of every pass (the bot's sweep of expired dialogs); its failure is logged, not fatal. */
   housekeeping?: () => Promise<void>;
   log?: { info(o: object, m?: string): void; warn(o: object, m?: string): void };
@@ -61,6 +69,10 @@ export interface RunSummary extends DeliveryCounts {
   queued: number;
   /** Sent reminders whose message was replaced by the resolved card (their cause went away). */
   resolved: number;
+  /** Secrets rotated by this pass (their reports stand for the validation). */
+  rotated: number;
+  /** Rotations that failed (the old secret kept and validated as usual). */
+  rotationFailed: number;
 }
 
 /** The scheduler. */
@@ -71,6 +83,8 @@ export interface ReminderScheduler {
   start(): void;
   /** Stops the timer and waits for a running pass. */
   stop(): Promise<void>;
+  /** Sends the outbox's due rows now (after a notice was queued outside a pass); never rejects. */
+  deliverNow(): Promise<DeliveryCounts>;
 }
 
 /** Creates the scheduler. */
@@ -90,6 +104,10 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     ...(deps.log ? { log: deps.log } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
+  const recipients: RecipientDeps = {
+    store: deps.store,
+    ...(deps.allowedTenantId !== undefined ? { allowedTenantId: deps.allowedTenantId } : {}),
+  };
 
   const isDue = (service: Service, now: Date): boolean => {
     const retry = retryAt.get(service.id);
@@ -102,55 +120,57 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
 
   /** Claims the reminder for every recipient: the outbox rows the delivery step sends. */
   async function remind(
-    service: Service,
     report: ValidationReport,
     reason: ReminderReason,
     key: Omit<ReminderKey, "recipient">,
     summary: RunSummary,
     now: Date,
   ): Promise<void> {
-    const link = await deps.store.getServiceOperator(service.id);
-    const allowed = deps.allowedTenantId?.toLowerCase();
-    // Another tenant's channel must never see a customer's name or secret hint (start-up also deletes them).
-    const inTenant = (tenantId: string) => allowed === undefined || tenantId.toLowerCase() === allowed;
     // The failed checks' messages are kept for the card (as before, for any reason); the rest comes from the service.
     const stored = storeReason(
       reason,
       report.checks.filter((c) => c.status === "fail").map((c) => c.message),
     );
-    const claims: { recipient: string; tenantId: string; operatorId: string | null; conversationId: string | null }[] =
-      [];
-    for (const ref of await deps.store.listConversations()) {
-      if (ref.kind === "channel" && inTenant(ref.tenantId)) {
-        claims.push({
-          recipient: ref.conversationId,
-          tenantId: ref.tenantId,
-          operatorId: null,
-          conversationId: ref.conversationId,
-        });
-      }
+    summary.queued += await enqueueForRecipients(recipients, key, stored, now.toISOString());
+  }
+
+  /**
+   * Rotates the secret of a service due for it (reminder.rules.ts, rotationDue) before anything else is decided:
+   * the rotation validates the new secret, so its report stands for this pass's validation. The server tells the
+   * outcome (the rotation card) itself. Answers the report, "skip" when another copy rotates or rotated it (this
+   * pass leaves the service alone), or undefined when there was nothing to rotate or the rotation failed (then the
+   * old secret is validated as usual and its expiry reminders go out).
+   */
+  async function rotateIfDue(
+    service: Service,
+    summary: RunSummary,
+    now: Date,
+  ): Promise<ValidationReport | "skip" | undefined> {
+    if (!deps.onboarding.rotateSecret || !rotationDue(service, now, deps.rotateBeforeDays ?? 0)) return undefined;
+    const result = await deps.onboarding.rotateSecret(service.id, SCHEDULER_ACTOR, {
+      trigger: "scheduled",
+      expectSecret: {
+        hint: service.m365.secretHint,
+        ...(service.m365.secretExpiresAt ? { expiresAt: service.m365.secretExpiresAt } : {}),
+      },
+    });
+    if (result.ok) {
+      summary.rotated++;
+      return result.value;
     }
-    // The operator's personal chat, keyed by the operator (its conversation may not exist yet: it is opened then).
-    if (link && inTenant(link.tenantId)) {
-      const operatorId = link.aadObjectId.toLowerCase();
-      claims.push({ recipient: `operator:${operatorId}`, tenantId: link.tenantId, operatorId, conversationId: null });
-    }
-    for (const claim of claims) {
-      const { recipient, ...rest } = claim;
-      const inserted = await deps.store.enqueueReminder({
-        key: { ...key, recipient },
-        ...rest,
-        tenantId: rest.tenantId.toLowerCase(),
-        reason: stored,
-        at: now.toISOString(),
-      });
-      if (inserted) summary.queued++;
-    }
+    if (result.kind === "rotation_in_progress") return "skip";
+    summary.rotationFailed++;
+    deps.log?.warn({ serviceId: service.id, code: result.kind }, "scheduled secret rotation failed; old secret kept");
+    return undefined;
   }
 
   async function processService(service: Service, summary: RunSummary): Promise<void> {
     const now = deps.now();
-    const result = await deps.onboarding.validateService(service.id, SCHEDULER_ACTOR);
+    const rotated = await rotateIfDue(service, summary, now);
+    if (rotated === "skip") return;
+    const result = rotated
+      ? ({ ok: true, value: rotated } as const)
+      : await deps.onboarding.validateService(service.id, SCHEDULER_ACTOR);
     if (!result.ok) {
       if (result.kind === "rate_limited") {
         retryAt.set(service.id, now.getTime() + Math.max(deps.retryMs, (result.retryAfterSeconds ?? 0) * 1000));
@@ -195,8 +215,7 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
       );
       summary.resolved += resolved;
     }
-    if (reason && threshold)
-      await remind(fresh, report, reason, { serviceId: service.id, secretId, threshold }, summary, now);
+    if (reason && threshold) await remind(report, reason, { serviceId: service.id, secretId, threshold }, summary, now);
   }
 
   async function run(): Promise<RunSummary> {
@@ -205,6 +224,8 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
       unknown: 0,
       queued: 0,
       resolved: 0,
+      rotated: 0,
+      rotationFailed: 0,
       sent: 0,
       dropped: 0,
       failedSends: 0,
@@ -259,6 +280,15 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
       if (timer) clearInterval(timer);
       timer = undefined;
       await running?.catch(() => undefined);
+    },
+    async deliverNow() {
+      const counts: DeliveryCounts = { sent: 0, dropped: 0, failedSends: 0, retrying: 0, opened: 0, deferred: 0 };
+      try {
+        await delivery.deliverDue(counts);
+      } catch (error) {
+        deps.log?.warn({ err: (error as Error)?.message }, "reminder delivery step failed");
+      }
+      return counts;
     },
   };
   return scheduler;

@@ -19,8 +19,11 @@ import { redactText } from "../redact.js";
 import { networkResult, serviceTrouble } from "./check.results.js";
 import { missingFact, type ValidatorCheck, type ValidatorCheckOutcome } from "./check.types.js";
 
-/** msal's network client over our transport, remembering the last answer or failure for classification. */
-function networkClientOver(transport: Transport): {
+/**
+ * msal's network client over our transport, remembering the last answer or failure for classification. Also used by
+ * the secret rotation (api/src/rotation/), whose tokens go over the same transport.
+ */
+export function networkClientOver(transport: Transport): {
   client: INetworkModule;
   last: { response?: TransportResponse; failure?: TransportError };
 } {

@@ -1,0 +1,135 @@
+/**
+ * The rotation's app-only Graph tokens: msal-node's ConfidentialClientApplication with the client secret, over the
+ * validator's one transport (timeouts, status and cause kept: docs/entra.md sections 6 and 7), a new instance per
+ * request (msal throttles and caches per instance), never from cache. The answer is a value: the token with its
+ * `roles`, or why Entra gave none, with "not replicated yet" (700016, 7000215) told apart (docs/entra.md section 15).
+ */
+import { ConfidentialClientApplication, InteractionRequiredAuthError, LogLevel, ServerError } from "@azure/msal-node";
+import { readAadsts } from "../m365/aadsts.catalogue.js";
+import type { ValidatorLogger } from "../m365/checks/check.types.js";
+import { networkClientOver } from "../m365/checks/token.check.js";
+import type { CloudEndpoints } from "../m365/clouds.js";
+import type { Transport } from "../m365/http/transport.js";
+import { redactText } from "../m365/redact.js";
+import { decodeJwtPayload } from "../m365/validator.js";
+import { replicationBackoffMs, replicationPending } from "./rotation.rules.js";
+
+/** A token, or why none came (never the secret). */
+export type AppToken =
+  | { ok: true; accessToken: string; roles: string[] }
+  | {
+      ok: false;
+      /** Entra has not replicated the secret (or app) yet: try again. */
+      pending: boolean;
+      /** The OAuth error, or the transport's cause (`timeout`, `refused`, …). */
+      error: string;
+      aadsts?: number;
+      httpStatus?: number;
+    };
+
+/** What a token request needs. */
+export interface AppTokenRequest {
+  transport: Transport;
+  endpoints: CloudEndpoints;
+  /** The tenant GUID. */
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  correlationId: string;
+  logger?: ValidatorLogger;
+}
+
+/** One client-credentials token for the cloud's Graph. Never throws for Entra's or the network's answer. */
+export async function acquireAppToken(request: AppTokenRequest): Promise<AppToken> {
+  const { endpoints, tenantId, clientId, clientSecret } = request;
+  const network = networkClientOver(request.transport);
+  const authority = `${endpoints.loginUrl}/${tenantId}`;
+  // The endpoints handed over, so msal makes no discovery call of its own (docs/entra.md section 6).
+  const authorityMetadata = JSON.stringify({
+    token_endpoint: `${authority}/oauth2/v2.0/token`,
+    authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+    end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+    issuer: `${authority}/v2.0`,
+    jwks_uri: `${authority}/discovery/v2.0/keys`,
+  });
+  try {
+    const app = new ConfidentialClientApplication({
+      auth: {
+        clientId,
+        authority,
+        clientSecret,
+        knownAuthorities: [new URL(endpoints.loginUrl).host],
+        authorityMetadata,
+      },
+      system: {
+        networkClient: network.client,
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: LogLevel.Error,
+          loggerCallback: (level, message) => {
+            if (level <= LogLevel.Error) request.logger?.warn({ source: "msal" }, redactText(message, [clientSecret]));
+          },
+        },
+      },
+    });
+    const result = await app.acquireTokenByClientCredential({
+      scopes: [`${endpoints.graphResource}/.default`],
+      skipCache: true,
+      correlationId: request.correlationId,
+    });
+    if (!result?.accessToken) return { ok: false, pending: false, error: "no_access_token" };
+    const roles = decodeJwtPayload(result.accessToken)?.roles;
+    return {
+      ok: true,
+      accessToken: result.accessToken,
+      // `roles` is missing entirely when no permission has consent (docs/entra.md section 8).
+      roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : [],
+    };
+  } catch (error) {
+    if (error instanceof ServerError || error instanceof InteractionRequiredAuthError) {
+      // By number, never by text; msal's errorNo is a number at run time (docs/entra.md sections 4 and 6).
+      const aadsts = readAadsts(error.errorNo, undefined, error.errorMessage);
+      const httpStatus = (error instanceof ServerError ? error.status : undefined) ?? network.last.response?.status;
+      return {
+        ok: false,
+        pending: replicationPending(aadsts),
+        error: error.errorCode,
+        ...(aadsts !== undefined ? { aadsts } : {}),
+        ...(httpStatus !== undefined ? { httpStatus } : {}),
+      };
+    }
+    if (network.last.failure) return { ok: false, pending: false, error: network.last.failure.kind };
+    return { ok: false, pending: false, error: (error as { errorCode?: string })?.errorCode ?? "unexpected_error" };
+  }
+}
+
+/** Options of {@link waitForNewSecret}. */
+export interface ReplicationWait {
+  /** How long to keep trying, ms (PROVISIONING_REPLICATION_TIMEOUT_MS), measured on the monotonic clock. */
+  timeoutMs: number;
+  /** Injectable sleep (tests). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Called before each wait: the rotation renews its claim there. False stops the wait (the claim was lost). */
+  beforeWait?: () => Promise<boolean>;
+}
+
+/**
+ * Asks for a token with a new secret until Entra accepts it: 700016 and 7000215 mean "not replicated yet" and are
+ * retried with backoff within `timeoutMs`; any other answer ends the wait. The last answer comes back, with the
+ * number of tries and whether the time ran out.
+ */
+export async function waitForNewSecret(
+  request: AppTokenRequest,
+  wait: ReplicationWait,
+): Promise<{ token: AppToken; attempts: number; timedOut: boolean; stopped?: boolean }> {
+  const sleep = wait.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const started = performance.now();
+  for (let attempts = 1; ; attempts++) {
+    const token = await acquireAppToken(request);
+    if (token.ok || !token.pending) return { token, attempts, timedOut: false };
+    const left = wait.timeoutMs - (performance.now() - started);
+    if (left <= 0) return { token, attempts, timedOut: true };
+    if (wait.beforeWait && !(await wait.beforeWait())) return { token, attempts, timedOut: false, stopped: true };
+    await sleep(Math.min(left, replicationBackoffMs(attempts)));
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The card of a finished secret rotation (docs/api.md, "Secret rotation"), scheduled or by hand: the secret was
+ * rotated (the new secret's hint and expiry, whether the old one was removed, and any warning with its remedy), or
+ * the rotation failed (what happened, what to do, and that the old secret is kept). Hints only, never a secret.
+ * Sent through the reminder outbox and rebuilt from the service as it is when it goes out.
+ */
+import { adaptiveCard, execute, fact, maskedSecret, md, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
+import type { AdaptiveCard, CardAction } from "./card.types.js";
+import type { ReminderService } from "./reminder.card.js";
+
+/** What the card tells of the rotation (as the outbox stores it: no secret). */
+export interface RotationSummary {
+  outcome: "rotated" | "failed";
+  trigger: "manual" | "scheduled";
+  actor: string;
+  oldSecretHint: string;
+  oldKeyId?: string;
+  newSecretHint?: string;
+  newKeyId?: string;
+  newSecretExpiresAt?: string;
+  oldSecretRemoved?: boolean;
+  code?: string;
+  message?: string;
+  remedy?: string;
+  warnings?: { code: string; message: string; remedy: string }[];
+}
+
+/** Input of {@link rotationCard}. */
+export interface RotationCardInput {
+  service: ReminderService;
+  rotation: RotationSummary;
+}
+
+/** Who rotated, in words. */
+function byWhom(rotation: RotationSummary): string {
+  return rotation.trigger === "scheduled" ? "the schedule (before expiry)" : md(rotation.actor);
+}
+
+/** Builds the rotation card. */
+export function rotationCard(input: RotationCardInput): AdaptiveCard {
+  const { service, rotation } = input;
+  const name = md(service.shortName);
+  const status = text(`${md(service.customerName)} · ${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}`, {
+    isSubtle: true,
+  });
+  const validate = execute("Validate now", "service.validate", { serviceId: service.id });
+  if (rotation.outcome === "rotated") {
+    const warnings = rotation.warnings ?? [];
+    return adaptiveCard(
+      [
+        title(`🔄 The client secret of ${name} was rotated`),
+        status,
+        {
+          type: "FactSet",
+          facts: [
+            fact("New secret", maskedSecret(rotation.newSecretHint ?? service.secretHint)),
+            ...(rotation.newSecretExpiresAt ? [fact("Expires", rotation.newSecretExpiresAt.slice(0, 10))] : []),
+            fact(
+              "Old secret",
+              `${maskedSecret(rotation.oldSecretHint)} ${rotation.oldSecretRemoved ? "removed" : "still on the app"}`,
+            ),
+            { title: "Rotated by", value: byWhom(rotation) },
+          ],
+        },
+        ...warnings.flatMap((w) => [
+          text(`⚠️ ${md(w.message)}`, { color: "Warning" }),
+          text(md(w.remedy), { isSubtle: true }),
+        ]),
+        text("The new secret was validated before it replaced the old one. Nothing needs doing.", {
+          isSubtle: true,
+        }),
+      ],
+      [validate],
+    );
+  }
+  const actions: CardAction[] = [validate];
+  // Trying again helps unless the app may not rotate itself at all.
+  if (rotation.code !== "rotation_not_permitted") {
+    actions.push(execute("Rotate secret now", "service.rotateSecret", { serviceId: service.id }));
+  }
+  actions.push(execute("Replace secret", "service.replaceSecret.open", { serviceId: service.id }));
+  return adaptiveCard(
+    [
+      title(`❌ Rotating the client secret of ${name} failed`),
+      status,
+      ...(rotation.message ? [text(md(rotation.message), { color: "Attention" })] : []),
+      ...(rotation.remedy ? [text(`What to do: ${md(rotation.remedy)}`)] : []),
+      {
+        type: "FactSet",
+        facts: [
+          fact("Client secret", `${maskedSecret(rotation.oldSecretHint)} kept, still works`),
+          ...(service.secretExpiresAt ? [fact("Expires", service.secretExpiresAt.slice(0, 10))] : []),
+          { title: "Rotation by", value: byWhom(rotation) },
+        ],
+      },
+    ],
+    actions,
+  );
+}
