@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { RotationError } from "../errors.js";
 import { botDialogAad } from "../secrets/associated-data.js";
 import { createLocalSecretStore } from "../secrets/local-secret-store.js";
 import type { SealedSecret } from "../secrets/secret-store.types.js";
-import { secretSealer } from "./bot.wiring.js";
+import { secretSealer, toPortFailure } from "./bot.wiring.js";
 
 describe("the bot's secret sealer", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "dr-sealer-"));
@@ -25,5 +26,20 @@ describe("the bot's secret sealer", () => {
     expect(sealer.open(store.seal("Qx8~dialog.secret", botDialogAad("d-2")), "d-2")).toBe("Qx8~dialog.secret");
     // Bound to its dialog: another dialog's id does not open it.
     expect(() => sealer.open(sealed, "d-2")).toThrow();
+  });
+});
+
+describe("the API's refusals as the bot's port failures", () => {
+  it("keeps a rotation refusal's code and remedy, so the rotation card can say what to do", () => {
+    const failure = toPortFailure(
+      new RotationError("rotation_not_permitted", "The app may not change its own secret.", "Run registration again."),
+    );
+    expect(failure).toEqual({
+      ok: false,
+      kind: "rotation_not_permitted",
+      message: "The app may not change its own secret.",
+      problems: [],
+      remedy: "Run registration again.",
+    });
   });
 });
