@@ -22,6 +22,7 @@ import type {
   OperatorSettings,
   OutboxMessage,
   Problem,
+  ProvisioningRun,
   ReplaceSecretBody,
   SandboxTenants,
   Service,
@@ -42,10 +43,24 @@ export type ServiceFromInvitationBody = Omit<CreateServiceBody, "m365"> & {
   m365?: { cloud?: Cloud };
 };
 
+/**
+ * Body of POST /api/services made from a finished provisioning run: `provisioningId` in place of the credentials,
+ * and `m365` carrying at most `cloud` (docs/api.md, "Provisioning").
+ */
+export type ServiceFromProvisioningBody = Omit<CreateServiceBody, "m365"> & {
+  provisioningId: string;
+  m365?: { cloud?: Cloud };
+};
+
 /** Timeout of ordinary requests. */
 export const REQUEST_TIMEOUT_MS = 15_000;
 /** Timeout of validations (six checks, each with its own bounded retries on the server). */
 export const VALIDATION_TIMEOUT_MS = 60_000;
+/**
+ * Timeout of "Rotate secret now": the server adds a password and waits until Entra ID accepts it (replication can
+ * take minutes) before it validates and switches.
+ */
+export const ROTATION_TIMEOUT_MS = 300_000;
 
 /**
  * A failed request. `status` 0 means no HTTP answer: `code` is then `network` or `timeout` (or `aborted` when the
@@ -82,6 +97,8 @@ export class ApiProblem extends Error {
 export interface CallOptions {
   /** Cancels the call (e.g. the component unmounted); the timeout still applies. */
   signal?: AbortSignal;
+  /** Replaces the call's timeout, ms (default REQUEST_TIMEOUT_MS; VALIDATION_TIMEOUT_MS for validations). */
+  timeoutMs?: number;
 }
 
 /** Everything the tab asks of the API. */
@@ -97,7 +114,7 @@ export interface ApiClient {
   validate(body: CredentialsBody, onCheck: (c: Check) => void, o?: CallOptions): Promise<ValidationReport>;
   listServices(status?: ServiceStatus, o?: CallOptions): Promise<ItemList<Service>>;
   createService(
-    body: CreateServiceBody | ServiceFromInvitationBody,
+    body: CreateServiceBody | ServiceFromInvitationBody | ServiceFromProvisioningBody,
     idempotencyKey: string,
     o?: CallOptions,
   ): Promise<Service>;
@@ -126,6 +143,20 @@ export interface ApiClient {
   revokeInvitation(id: string, o?: CallOptions): Promise<void>;
   /** GET /api/outbox (sandbox only): the mails the built-in outbox kept. */
   listOutbox(o?: CallOptions): Promise<ItemList<OutboxMessage>>;
+  /**
+   * POST /api/services/{id}/m365/rotate ("Rotate secret now"), streamed when the server streams; a 409
+   * (`rotation_not_permitted`, `rotation_in_progress`) throws an ApiProblem whose detail is the remedy.
+   */
+  rotateSecret(id: string, onCheck: (c: Check) => void, o?: CallOptions): Promise<ValidationReport>;
+  /** Any JSON call on the API (the provisioning and sandbox ports are built on it; see provisioning.api.ts). */
+  request<T>(method: string, path: string, init?: { body?: unknown } & CallOptions): Promise<T>;
+  /**
+   * GET `path` as an event stream of `run` events (a provisioning run after every change) until the server ends
+   * it; each run goes to `onRun`, and the last one is answered (undefined when none came). A JSON answer counts as
+   * one run. Only the answer's headers are under the request timeout: the stream itself may last as long as the
+   * run (it is ended by `signal`).
+   */
+  streamRun(path: string, onRun: (run: ProvisioningRun) => void, o?: CallOptions): Promise<ProvisioningRun | undefined>;
   /** The streaming primitive behind the three validations. */
   streamValidation(
     method: "POST" | "PUT",
@@ -163,7 +194,10 @@ async function problemFromResponse(response: Response): Promise<ApiProblem> {
 }
 
 /** A signal that aborts on the caller's signal or after `ms`, and tells which one fired. */
-function deadline(ms: number, outer?: AbortSignal): { signal: AbortSignal; timedOut: () => boolean; done: () => void } {
+function deadline(
+  ms: number,
+  outer?: AbortSignal,
+): { signal: AbortSignal; timedOut: () => boolean; stopTimer: () => void; done: () => void } {
   const controller = new AbortController();
   let expired = false;
   const timer = setTimeout(() => {
@@ -176,6 +210,7 @@ function deadline(ms: number, outer?: AbortSignal): { signal: AbortSignal; timed
   return {
     signal: controller.signal,
     timedOut: () => expired,
+    stopTimer: () => clearTimeout(timer),
     done: () => {
       clearTimeout(timer);
       outer?.removeEventListener("abort", onOuter);
@@ -235,7 +270,7 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     onCheck: (c: Check) => void,
     o: CallOptions = {},
   ): Promise<ValidationReport> {
-    const d = deadline(VALIDATION_TIMEOUT_MS, o.signal);
+    const d = deadline(o.timeoutMs ?? VALIDATION_TIMEOUT_MS, o.signal);
     try {
       const extra: Record<string, string> = { accept: "text/event-stream" };
       if (body !== undefined) extra["content-type"] = "application/json";
@@ -289,6 +324,62 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     }
   }
 
+  async function streamRun(
+    path: string,
+    onRun: (run: ProvisioningRun) => void,
+    o: CallOptions = {},
+  ): Promise<ProvisioningRun | undefined> {
+    const d = deadline(o.timeoutMs ?? REQUEST_TIMEOUT_MS, o.signal);
+    let answered = false;
+    try {
+      const response = await fetch(base + path, {
+        method: "GET",
+        headers: await headers({ accept: "text/event-stream" }),
+        signal: d.signal,
+        credentials: "same-origin",
+      });
+      if (!response.ok) throw await problemFromResponse(response);
+      answered = true;
+      // From here the stream lasts as long as the run: only the caller's signal ends it.
+      d.stopTimer();
+      const type = response.headers.get("content-type") ?? "";
+      if (!type.includes("text/event-stream") || !response.body) {
+        const run = (await response.json()) as ProvisioningRun;
+        onRun(run);
+        return run;
+      }
+      let last: ProvisioningRun | undefined;
+      let problem: ApiProblem | undefined;
+      const parser = createEventStreamParser(({ event, data }) => {
+        if (event === "run") {
+          last = JSON.parse(data) as ProvisioningRun;
+          onRun(last);
+        } else if (event === "problem") {
+          const p = JSON.parse(data) as Partial<Problem>;
+          problem = new ApiProblem({
+            status: p.status ?? 500,
+            code: p.code ?? "internal",
+            title: p.title,
+            detail: p.detail,
+          });
+        }
+      });
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        parser.push(value);
+      }
+      parser.end();
+      if (problem) throw problem;
+      return last;
+    } catch (error) {
+      throw transportProblem(error, !answered && d.timedOut(), o.signal?.aborted ?? false);
+    } finally {
+      d.done();
+    }
+  }
+
   const id = (value: string) => encodeURIComponent(value);
 
   return {
@@ -331,6 +422,13 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     resendInvitation: (iid, o) => call("POST", `/api/invitations/${id(iid)}/resend`, o),
     revokeInvitation: (iid, o) => call("DELETE", `/api/invitations/${id(iid)}`, o),
     listOutbox: (o) => call("GET", "/api/outbox", o),
+    rotateSecret: (sid, onCheck, o) =>
+      streamValidation("POST", `/api/services/${id(sid)}/m365/rotate`, undefined, onCheck, {
+        timeoutMs: ROTATION_TIMEOUT_MS,
+        ...o,
+      }),
+    request: (method, path, init) => call(method, path, init),
+    streamRun,
     streamValidation,
   };
 }

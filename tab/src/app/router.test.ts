@@ -8,6 +8,11 @@ describe("matchRoute", () => {
     expect(matchRoute("/config")).toEqual({ name: "config" });
     expect(matchRoute("/outbox")).toEqual({ name: "outbox" });
     expect(matchRoute("/outbox/")).toEqual({ name: "outbox" });
+    expect(matchRoute("/provisioning/new")).toEqual({ name: "provisioning" });
+    expect(matchRoute("/provisioning/0b7d6e3c-4d7e-4f8a-9d1c-2a3b4c5d6e7f")).toEqual({
+      name: "provisioning",
+      id: "0b7d6e3c-4d7e-4f8a-9d1c-2a3b4c5d6e7f",
+    });
     expect(matchRoute("/services/0b7d6e3c-4d7e-4f8a-9d1c-2a3b4c5d6e7f")).toEqual({
       name: "portal",
       id: "0b7d6e3c-4d7e-4f8a-9d1c-2a3b4c5d6e7f",
@@ -27,7 +32,16 @@ describe("matchRoute", () => {
   });
 
   it("answers not-found for anything else", () => {
-    for (const path of ["/services", "/services/abc/m365", "/audit", "/config/x", "/Services/new", "/index.html"]) {
+    for (const path of [
+      "/services",
+      "/services/abc/m365",
+      "/audit",
+      "/config/x",
+      "/Services/new",
+      "/index.html",
+      "/provisioning",
+      "/provisioning/abc/cleanup",
+    ]) {
       expect(matchRoute(path), path).toEqual({ name: "not-found" });
     }
   });
@@ -44,6 +58,10 @@ describe("paths", () => {
     expect(paths.wizard()).toBe("/services/new");
     expect(paths.outbox()).toBe("/outbox");
     expect(paths.wizard("a b&c")).toBe("/services/new?invitation=a%20b%26c");
+    expect(paths.wizardFromProvisioning("a b&c")).toBe("/services/new?provisioning=a%20b%26c");
+    expect(paths.provisioningNew()).toBe("/provisioning/new");
+    expect(paths.provisioningNew("c&1")).toBe("/provisioning/new?customer=c%261");
+    expect(paths.provisioning("r/1")).toBe("/provisioning/r%2F1");
     expect(paths.portal("abc")).toBe("/services/abc");
     expect(paths.portal("abc", "m365")).toBe("/services/abc?tab=m365");
   });
@@ -57,6 +75,10 @@ describe("paths", () => {
     expect(matchRoute(paths.wizard())).toEqual({ name: "wizard" });
     expect(matchRoute(paths.services())).toEqual({ name: "services" });
     expect(matchRoute(paths.outbox())).toEqual({ name: "outbox" });
+    expect(matchRoute(paths.provisioningNew())).toEqual({ name: "provisioning" });
+    for (const id of ["abc", "a/b c", "ünï"]) {
+      expect(matchRoute(paths.provisioning(id))).toEqual({ name: "provisioning", id });
+    }
     for (const id of ["abc", "a/b c", "new-ish", "ünï"]) {
       expect(matchRoute(paths.portal(id))).toEqual({ name: "portal", id });
     }

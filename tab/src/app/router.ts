@@ -12,6 +12,8 @@ export type Route =
   | { name: "portal"; id: string }
   | { name: "config" }
   | { name: "outbox" }
+  /** Automatic App registration: the form (no id), or one run followed live. */
+  | { name: "provisioning"; id?: string }
   | { name: "not-found" };
 
 const NAVIGATE_EVENT = "dr:navigate";
@@ -58,6 +60,9 @@ export function matchRoute(pathname: string): Route {
   if (path === "/services/new") return { name: "wizard" };
   if (path === "/config") return { name: "config" };
   if (path === "/outbox") return { name: "outbox" };
+  if (path === "/provisioning/new") return { name: "provisioning" };
+  const run = /^\/provisioning\/([^/]+)$/.exec(path);
+  if (run?.[1]) return { name: "provisioning", id: decodeURIComponent(run[1]) };
   const portal = /^\/services\/([^/]+)$/.exec(path);
   if (portal?.[1]) return { name: "portal", id: decodeURIComponent(portal[1]) };
   return { name: "not-found" };
@@ -69,6 +74,13 @@ export const paths = {
   /** The wizard; with an invitation id, opened with that completed invitation chosen (the bot's card links it). */
   wizard: (invitationId?: string) =>
     invitationId ? `/services/new?invitation=${encodeURIComponent(invitationId)}` : "/services/new",
+  /** The wizard opened with a finished provisioning run chosen ("Continue to the service details"). */
+  wizardFromProvisioning: (runId: string) => `/services/new?provisioning=${encodeURIComponent(runId)}`,
+  /** Automatic App registration's form; with a customer id, that customer chosen ("Start again"). */
+  provisioningNew: (customerId?: string) =>
+    customerId ? `/provisioning/new?customer=${encodeURIComponent(customerId)}` : "/provisioning/new",
+  /** One provisioning run, followed live. */
+  provisioning: (runId: string) => `/provisioning/${encodeURIComponent(runId)}`,
   /** Sandbox mode: the mails the built-in outbox kept. */
   outbox: () => "/outbox",
   portal: (id: string, tab?: string) => `/services/${encodeURIComponent(id)}${tab ? `?tab=${tab}` : ""}`,

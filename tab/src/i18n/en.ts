@@ -89,6 +89,8 @@ export const en = {
     addService: "Add service",
     addServiceMenu: "Service types",
     directRouting: "Direct Routing",
+    /** The add-service menu's entry to automatic App registration (its page's texts: provisioning.en.ts). */
+    createAppRegistration: "Create the App registration for the customer",
     filterLabel: "Status",
     filterAll: "All statuses",
     /** Options of the status filter. */

@@ -1,10 +1,23 @@
 /**
- * The two public calls of the customer's page (docs/api.md, "Invitations"): the invitation's public facts, and the
- * streamed validation, through the tab's API client (no token: the link is the only key). Every bad token answers
+ * The public calls of the customer's page (docs/api.md, "Invitations", "Provisioning"): the invitation's public
+ * facts, the streamed validation, and "Create it for me"'s provisioning runs with the sandbox's sign-in, through the
+ * tab's API client (no token: the link is the only key). Every bad token answers
  * the same 404, which the page turns into its one neutral page.
  */
-import type { Check, InvitePublic, InviteValidationBody, ValidationReport } from "@dr/contract";
+import type {
+  Check,
+  InvitePublic,
+  InviteValidationBody,
+  StartInviteProvisioningBody,
+  ValidationReport,
+} from "@dr/contract";
 import { ApiProblem, createApiClient, REQUEST_TIMEOUT_MS } from "../api/api.client";
+import {
+  inviteProvisioning,
+  type ProvisioningPort,
+  type SandboxSignInPort,
+  sandboxSignIn,
+} from "../provisioning/provisioning.api";
 
 /** What loading the invitation gave. */
 export type InviteLoad =
@@ -47,3 +60,11 @@ export function validateInvite(
 ): Promise<ValidationReport> {
   return client.streamValidation("POST", `${path(token)}/validation`, body, onCheck, { signal });
 }
+
+/** The invitation's provisioning runs ("Create it for me"): POST, GET (+ event stream), DELETE and clean-up by token. */
+export function inviteRuns(token: string): ProvisioningPort<StartInviteProvisioningBody> {
+  return inviteProvisioning(client, token);
+}
+
+/** The sandbox's stand-in for the admin's sign-in (public; 404 in live mode, and then the page shows none). */
+export const inviteSandbox: SandboxSignInPort = sandboxSignIn(client);

@@ -1,6 +1,8 @@
 /**
- * The customer's invitation page (docs/product.md section 8): who invites whom and until when, the guide to creating
- * the App registration, and the form that checks it. An unknown, used, revoked or expired link (the API answers the
+ * The customer's invitation page (docs/product.md sections 8 and 9): who invites whom and until when, then a choice:
+ * "Create it for me" (the admin signs in once with a code and the App registration is created; invite.provisioning.tsx)
+ * or "I have the values" (the guide to creating the App registration, and the form that checks it). Both stay mounted
+ * while the admin switches, so neither loses what it holds. An unknown, used, revoked or expired link (the API answers the
  * same 404 for each) gets one neutral page, the same in every case. Nothing here knows the provider's operators or
  * other customers: the page has the token from its address and the public facts the API gives for it.
  */
@@ -15,6 +17,9 @@ import {
   MessageBarBody,
   MessageBarTitle,
   makeStyles,
+  mergeClasses,
+  Radio,
+  RadioGroup,
   Spinner,
   Subtitle1,
   Text,
@@ -22,12 +27,17 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { ArrowClockwiseRegular } from "@fluentui/react-icons";
-import { type ReactNode, useCallback, useEffect, useState } from "react";
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from "react";
 import { useSharedStyles } from "../components/shared.styles";
 import { runProblemText } from "../components/use-validation-run.hook";
 import { en } from "../i18n/en";
 import { type InviteLoad, loadInvite } from "./invite.api";
 import { InviteForm } from "./invite.form";
+
+/** "Create it for me": its own chunk (the run view, the sandbox sign-in), fetched once the invitation shows. */
+const loadProvisioning = () => import("./invite.provisioning");
+const InviteProvisioning = lazy(loadProvisioning);
+
 import { inviteTexts as t } from "./invite.texts";
 import { InviteGuide } from "./invite-guide";
 
@@ -59,6 +69,10 @@ const useStyles = makeStyles({
     overflowWrap: "anywhere",
   },
   term: { color: tokens.colorNeutralForeground3 },
+  choiceLabel: { display: "flex", flexDirection: "column" },
+  choiceHint: { color: tokens.colorNeutralForeground2 },
+  /** The way not chosen stays mounted (it keeps a started run or typed values) but is not shown. */
+  away: { display: "none" },
   value: { margin: 0 },
 });
 
@@ -139,6 +153,19 @@ function Invitation(props: { invite: InvitePublic; token: string; valid: boolean
   const { invite, token, valid } = props;
   const styles = useStyles();
   const shared = useSharedStyles();
+  // "I have the values" first, as the page always offered; "Create it for me" is one click away.
+  const [way, setWay] = useState<"create" | "values">("values");
+  // Mounted from the first choice of "Create it for me" on, so switching back and forth keeps a started run.
+  const [createChosen, setCreateChosen] = useState(false);
+  useEffect(() => {
+    void loadProvisioning().catch(() => undefined); // a failure shows when it is chosen (the page's boundary)
+  }, []);
+  const choice = (title: string, hint: string) => (
+    <span className={styles.choiceLabel}>
+      <Text weight="semibold">{title}</Text>
+      <Caption1 className={styles.choiceHint}>{hint}</Caption1>
+    </span>
+  );
   return (
     <>
       <header className={styles.section}>
@@ -170,6 +197,40 @@ function Invitation(props: { invite: InvitePublic; token: string; valid: boolean
         {!valid && <Body1>{t.intro(invite.providerName)}</Body1>}
       </header>
       {!valid && (
+        <section aria-labelledby="invite-choice" className={`${styles.section} ${shared.surface}`}>
+          <Subtitle1 as="h2" id="invite-choice" className={styles.heading}>
+            {t.choiceTitle}
+          </Subtitle1>
+          <RadioGroup
+            aria-labelledby="invite-choice"
+            value={way}
+            onChange={(_, data) => {
+              const create = data.value === "create";
+              if (create) setCreateChosen(true);
+              setWay(create ? "create" : "values");
+            }}
+          >
+            <Radio value="create" label={choice(t.createForMe, t.createForMeHint)} />
+            <Radio value="values" label={choice(t.haveValues, t.haveValuesHint)} />
+          </RadioGroup>
+        </section>
+      )}
+      {createChosen && (
+        <div
+          className={mergeClasses(styles.section, shared.surface, way !== "create" && styles.away)}
+          hidden={way !== "create"}
+        >
+          <Suspense fallback={<Spinner label={t.createLoading} />}>
+            <InviteProvisioning
+              token={token}
+              providerName={invite.providerName}
+              onGone={props.onGone}
+              onValid={props.onValid}
+            />
+          </Suspense>
+        </div>
+      )}
+      {!valid && way === "values" && (
         <section aria-labelledby="invite-guide" className={`${styles.section} ${shared.surface}`}>
           <Subtitle1 as="h2" id="invite-guide" className={styles.heading}>
             {t.guideTitle}
@@ -177,7 +238,10 @@ function Invitation(props: { invite: InvitePublic; token: string; valid: boolean
           <InviteGuide cloud={invite.cloud} />
         </section>
       )}
-      <div className={`${styles.section} ${shared.surface}`}>
+      <div
+        className={mergeClasses(styles.section, shared.surface, way !== "values" && styles.away)}
+        hidden={way !== "values"}
+      >
         <InviteForm
           token={token}
           cloud={invite.cloud}

@@ -74,4 +74,28 @@ export const inviteTexts = {
   failedBody:
     "See the failed checks below and what to do for each. Fix it in your tenant, correct the values if needed (you may enter the secret again), then try again.",
   tryAgain: "Try again",
+
+  // The choice, and "Create it for me" (automatic App registration; the run's own texts: provisioning.en.ts)
+  choiceTitle: "How would you like to connect?",
+  choiceLabel: "How to connect",
+  createForMe: "Create it for me",
+  createForMeHint: "Sign in once as an administrator of your tenant; the App registration is created for you.",
+  haveValues: "I have the values",
+  haveValuesHint: "Create the App registration yourself and enter its three values.",
+  createTitle: "Create the App registration for me",
+  createIntro: (provider: string) =>
+    `You sign in once with a code, as an administrator of your Microsoft 365 tenant. ${provider}'s service then creates a single-tenant App registration in your tenant, grants it the Microsoft Graph permissions it needs, assigns it the Teams Administrator role and makes its client secret. No value is copied by hand, and your password never reaches ${provider}.`,
+  rolesTitle: "Which administrator should sign in",
+  roles: [
+    "Application Administrator (or Cloud Application Administrator) can create the App registration.",
+    "Privileged Role Administrator or Global Administrator is needed to grant admin consent to the Graph permissions and to assign the Teams Administrator role.",
+  ],
+  appName: "App name",
+  appNameHint: "What the App registration is called in your tenant.",
+  selfRotation: "Let the service rotate the secret before it expires",
+  selfRotationHint:
+    "The app is made an owner of itself with the Application.ReadWrite.OwnedBy permission, so it can replace its own secret and touch no other app. Nobody has to send you a reminder for a new secret.",
+  createLoading: "Loading…",
+  startCreate: "Sign in and create",
+  starting: "Starting…",
 } as const;

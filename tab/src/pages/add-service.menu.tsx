@@ -26,6 +26,7 @@ export default function AddServiceMenu({ initiallyOpen = false }: AddServiceMenu
       <MenuPopover>
         <MenuList aria-label={en.services.addServiceMenu}>
           <MenuItem onClick={() => navigate(paths.wizard())}>{en.services.directRouting}</MenuItem>
+          <MenuItem onClick={() => navigate(paths.provisioningNew())}>{en.services.createAppRegistration}</MenuItem>
         </MenuList>
       </MenuPopover>
     </Menu>

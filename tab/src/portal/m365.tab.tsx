@@ -28,9 +28,23 @@ import { runProblemText, useValidationRun } from "../components/use-validation-r
 import { ValidationChecklist } from "../components/validation-checklist";
 import { formatDate, formatDateTime } from "../format/format";
 import { en } from "../i18n/en";
+import { provisioningEn } from "../provisioning/provisioning.en";
 import { ValidationHistory } from "./validation-history";
 
 const ReplaceSecretDialog = lazy(() => import("./replace-secret.dialog"));
+const RotateSecretSection = lazy(() => import("./rotate-secret.section"));
+
+/**
+ * The rotation facts of the M365 settings (engineer C's additions to the DTO), read defensively: a server without
+ * them says nothing, which reads as self-rotation off.
+ */
+function rotationOf(m365: M365Settings): { selfRotation: boolean; lastRotatedAt: string | undefined } {
+  const extra = m365 as M365Settings & { selfRotation?: unknown; lastRotatedAt?: unknown };
+  return {
+    selfRotation: extra.selfRotation === true,
+    lastRotatedAt: typeof extra.lastRotatedAt === "string" ? extra.lastRotatedAt : undefined,
+  };
+}
 
 const useStyles = makeStyles({
   layout: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXL, minWidth: 0 },
@@ -111,6 +125,7 @@ export function M365Tab({ service, onChanged }: M365TabProps) {
       </ul>
     );
 
+  const rotation = rotationOf(m365);
   const lastValidation = m365.lastValidatedAt
     ? en.portal.lastValidationValue(formatDateTime(m365.lastValidatedAt), m365.lastValidatedBy, m365.lastValidationOk)
     : en.portal.neverValidated;
@@ -159,6 +174,20 @@ export function M365Tab({ service, onChanged }: M365TabProps) {
             {m365.daysUntilExpire === undefined ? en.app.none : String(m365.daysUntilExpire)}
           </Text>
         </dd>
+        <dt>{provisioningEn.selfRotationRow}</dt>
+        <dd>
+          <Text data-testid="self-rotation">
+            {rotation.selfRotation ? provisioningEn.selfRotationOn : provisioningEn.selfRotationOff}
+          </Text>
+        </dd>
+        {rotation.lastRotatedAt && (
+          <>
+            <dt>{provisioningEn.lastRotated}</dt>
+            <dd>
+              <Text>{formatDateTime(rotation.lastRotatedAt)}</Text>
+            </dd>
+          </>
+        )}
         <dt>{en.portal.grantedPermissions}</dt>
         <dd>{list(m365.permissions.granted)}</dd>
         <dt>{en.portal.missingPermissions}</dt>
@@ -207,6 +236,12 @@ export function M365Tab({ service, onChanged }: M365TabProps) {
         )}
         {run && <ValidationChecklist checks={run.checks} running={run.running} report={run.report} />}
       </section>
+
+      {rotation.selfRotation && can("operate") && (
+        <Suspense fallback={<Spinner size="tiny" label={en.app.loading} />}>
+          <RotateSecretSection serviceId={service.id} onRotated={changed} />
+        </Suspense>
+      )}
 
       <section className={`${shared.surface} ${styles.section}`} aria-labelledby="m365-history-heading">
         <Subtitle2 as="h2" id="m365-history-heading">

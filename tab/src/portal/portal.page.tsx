@@ -4,10 +4,20 @@
  */
 
 import type { Service } from "@dr/contract";
-import { Body1, makeStyles, Spinner, Tab, TabList, tokens } from "@fluentui/react-components";
+import {
+  Body1,
+  MessageBar,
+  MessageBarBody,
+  makeStyles,
+  Spinner,
+  Tab,
+  TabList,
+  tokens,
+} from "@fluentui/react-components";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type { ApiProblem } from "../api/api.client";
 import { useApp } from "../app/app.context";
+import { useFlash } from "../app/flash";
 import { paths, setQueryParam, useLocation } from "../app/router";
 import { AppLink } from "../components/app-link";
 import { RetryMessage } from "../components/retry-message";
@@ -59,6 +69,8 @@ export default function PortalPage({ id }: PortalPageProps) {
   const [service, setService] = useState<Service | undefined>(undefined);
   const [problem, setProblem] = useState<ApiProblem | undefined>(undefined);
   const [reload, setReload] = useState(0);
+  // "Service X created." when the wizard ended here (a service made from a provisioning run).
+  const flash = useFlash();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `reload` is the Retry trigger
   useEffect(() => {
@@ -117,6 +129,11 @@ export default function PortalPage({ id }: PortalPageProps) {
         <StatusBadge status={service.status} daysUntilExpire={service.m365.daysUntilExpire} />
       </div>
       <Body1 className={styles.sub}>{[service.fullName, service.customerName].filter(Boolean).join(" · ")}</Body1>
+      {flash && (
+        <MessageBar intent="success">
+          <MessageBarBody>{flash}</MessageBarBody>
+        </MessageBar>
+      )}
       <div className={styles.tabs}>
         <TabList
           aria-label={en.portal.tabsLabel}

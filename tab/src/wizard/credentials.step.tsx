@@ -1,11 +1,14 @@
 /**
  * Step 3: the customer's App registration. "Use known App registration" reveals Tenant ID, Application (client) ID,
  * Client secret and Cloud; "Pending invitation" (when the customer has completed invitations) lists them, and the
- * one chosen shows its tenant: no secret is needed, the server holds it sealed and validates it again on Create. Next (on the wizard page) validates them against the tenant; the checks appear here one
- * by one. A failed run is told apart from field errors: the values have the right form but did not connect.
+ * one chosen shows its tenant: no secret is needed, the server holds it sealed and validates it again on Create.
+ * "From automatic registration" (when the wizard was opened from a done provisioning run) shows what the run made
+ * (tenant, app, secret hint, expiry, self-rotation) in place of the three fields. Next (on the wizard page)
+ * validates typed values against the tenant; the checks appear here one by one. A failed run is told apart from
+ * field errors: the values have the right form but did not connect.
  */
 
-import { CLOUDS, type Cloud, type Invitation } from "@dr/contract";
+import { CLOUDS, type Cloud, type Invitation, type ProvisioningRun } from "@dr/contract";
 import {
   Button,
   Checkbox,
@@ -27,6 +30,8 @@ import { ValidationChecklist } from "../components/validation-checklist";
 import { en } from "../i18n/en";
 import { invitationChoiceLabel, tenantLabel } from "../invitations/invitation.format";
 import { invitationsEn } from "../invitations/invitations.en";
+import { provisioningEn } from "../provisioning/provisioning.en";
+import { ProvisioningFacts } from "../provisioning/provisioning-facts";
 import { credentialsKey } from "./wizard.state";
 import { type StepProps, useTouched } from "./wizard.types";
 import { credentialsErrors } from "./wizard.validation";
@@ -40,6 +45,10 @@ export interface CredentialsStepProps extends StepProps {
   onRetry(): void;
   /** The chosen customer's completed invitations (undefined while loading). */
   invitations?: Invitation[] | undefined;
+  /** The provisioning run chosen through "Continue to the service details" (undefined while loading or none). */
+  provisioningRun?: ProvisioningRun | undefined;
+  /** That run when Create can use it. */
+  provisioning?: ProvisioningRun | undefined;
 }
 
 /** Step 3. */
@@ -52,6 +61,8 @@ export default function CredentialsStep({
   run,
   onRetry,
   invitations,
+  provisioningRun,
+  provisioning,
 }: CredentialsStepProps) {
   const shared = useSharedStyles();
   const { shown, touch } = useTouched(submitted);
@@ -61,15 +72,38 @@ export default function CredentialsStep({
   const hasWarnings = report?.checks.some((c) => c.status === "warn") ?? false;
   const offered = invitations ?? [];
   const chosen = draft.usePendingInvitation ? offered.find((i) => i.id === draft.invitationId) : undefined;
+  // Only one way at a time: the known values, a pending invitation, or automatic registration.
+  const typed = draft.useKnownApp && !draft.usePendingInvitation && !draft.useProvisioning;
+  const noWay = !typed && !draft.usePendingInvitation && !draft.useProvisioning;
 
   return (
     <div className={shared.form}>
+      {draft.provisioningId && (
+        <Field hint={provisioningEn.fromProvisioningHint}>
+          <Checkbox
+            label={provisioningEn.fromProvisioning}
+            checked={draft.useProvisioning}
+            onChange={(_, data) =>
+              update(
+                data.checked === true
+                  ? { useProvisioning: true, useKnownApp: false, usePendingInvitation: false }
+                  : { useProvisioning: false },
+              )
+            }
+          />
+        </Field>
+      )}
+      {draft.useProvisioning && <ProvisioningFacts run={provisioningRun} usable={provisioning !== undefined} />}
       <Field hint={en.wizard.useKnownAppHint}>
         <Checkbox
           label={en.wizard.useKnownApp}
-          checked={draft.useKnownApp && !draft.usePendingInvitation}
+          checked={typed}
           onChange={(_, data) =>
-            update(data.checked === true ? { useKnownApp: true, usePendingInvitation: false } : { useKnownApp: false })
+            update(
+              data.checked === true
+                ? { useKnownApp: true, usePendingInvitation: false, useProvisioning: false }
+                : { useKnownApp: false },
+            )
           }
         />
       </Field>
@@ -84,6 +118,7 @@ export default function CredentialsStep({
                   ? {
                       usePendingInvitation: true,
                       useKnownApp: false,
+                      useProvisioning: false,
                       invitationId: draft.invitationId ?? offered[0]?.id,
                     }
                   : { usePendingInvitation: false },
@@ -122,12 +157,12 @@ export default function CredentialsStep({
           )}
         </>
       )}
-      {submitted && !draft.useKnownApp && !draft.usePendingInvitation && (
+      {submitted && noWay && (
         <MessageBar intent="warning">
           <MessageBarBody>{en.wizard.useKnownAppRequired}</MessageBarBody>
         </MessageBar>
       )}
-      {draft.useKnownApp && !draft.usePendingInvitation && (
+      {typed && (
         <>
           <CredentialFields
             values={{ tenantId: draft.tenantId, clientId: draft.clientId, clientSecret: secret }}
@@ -157,11 +192,9 @@ export default function CredentialsStep({
         </>
       )}
 
-      {!draft.usePendingInvitation && run && !current && !run.running && (
-        <MessageBar intent="info">{en.wizard.revalidateNeeded}</MessageBar>
-      )}
+      {typed && run && !current && !run.running && <MessageBar intent="info">{en.wizard.revalidateNeeded}</MessageBar>}
 
-      {!draft.usePendingInvitation && run && current && (
+      {typed && run && current && (
         <section aria-label={en.checks.title} className={shared.form}>
           {!run.running && run.problem && (
             <MessageBar intent="error" layout="multiline">

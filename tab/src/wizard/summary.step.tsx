@@ -3,7 +3,7 @@
  * primary button; when the server's own validation refuses the credentials (422), its checks are shown here.
  */
 
-import type { Invitation, ValidationReport } from "@dr/contract";
+import type { Invitation, ProvisioningRun, ValidationReport } from "@dr/contract";
 import { MessageBar, MessageBarBody, MessageBarTitle, Text } from "@fluentui/react-components";
 import type { ApiProblem } from "../api/api.client";
 import { useApp } from "../app/app.context";
@@ -12,6 +12,7 @@ import { useSharedStyles } from "../components/shared.styles";
 import { ValidationChecklist } from "../components/validation-checklist";
 import { en } from "../i18n/en";
 import { invitationsEn } from "../invitations/invitations.en";
+import { provisioningEn } from "../provisioning/provisioning.en";
 import { sbcFqdn } from "./direct-routing.step";
 import { effectiveLabel } from "./subdomain-check";
 import type { StepProps } from "./wizard.types";
@@ -23,6 +24,8 @@ export interface SummaryStepProps extends StepProps {
   report: ValidationReport | undefined;
   /** The completed invitation whose credentials Create uses. */
   invitation?: Invitation | undefined;
+  /** The done provisioning run whose App registration Create uses. */
+  provisioning?: ProvisioningRun | undefined;
   /** The last Create refusal, if any. */
   createProblem: ApiProblem | undefined;
 }
@@ -37,7 +40,14 @@ function problemMessage(problem: ApiProblem): string {
 }
 
 /** Step 6. */
-export default function SummaryStep({ draft, secret, report, invitation, createProblem }: SummaryStepProps) {
+export default function SummaryStep({
+  draft,
+  secret,
+  report,
+  invitation,
+  provisioning,
+  createProblem,
+}: SummaryStepProps) {
   const shared = useSharedStyles();
   const { settings } = useApp();
   const row = (label: string, value: string | undefined) => (
@@ -67,7 +77,27 @@ export default function SummaryStep({ draft, secret, report, invitation, createP
         {row(en.wizard.fullName, draft.fullName)}
         {row(en.wizard.licenseType, draft.licenseType ? en.licence[draft.licenseType] : undefined)}
         {row(en.wizard.licensedUsers, draft.licensedUsers.trim())}
-        {invitation ? (
+        {provisioning?.result ? (
+          <>
+            {row(
+              en.wizard.tenantName,
+              provisioning.result.report.tenant?.displayName ?? provisioning.tenant?.displayName,
+            )}
+            {row(en.wizard.tenantId, provisioning.result.tenantId)}
+            {row(en.wizard.clientId, provisioning.result.clientId)}
+            <dt>{en.wizard.clientSecret}</dt>
+            <dd>
+              <MaskedSecret hint={provisioning.result.secretHint} />
+            </dd>
+            {row(provisioningEn.credentials, provisioningEn.fromRun)}
+            {row(
+              provisioningEn.selfRotationFact,
+              provisioning.result.selfRotation ? provisioningEn.on : provisioningEn.off,
+            )}
+            {row(en.wizard.cloud, en.wizard.clouds[provisioning.cloud])}
+            {row(en.wizard.m365Domain, draft.m365Domain)}
+          </>
+        ) : invitation ? (
           <>
             {row(en.wizard.tenantName, invitation.tenant?.displayName)}
             {row(en.wizard.tenantId, invitation.tenant?.id)}

@@ -3,9 +3,9 @@
  * and the SBC sub-domain, the customers list, the validation run (useValidationRun) and the transitions of Back,
  * Next, Create and Start over. The wizard page only renders what this returns.
  */
-import type { CreateServiceBody, Invitation, ValidationReport } from "@dr/contract";
-import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { ApiProblem, type ServiceFromInvitationBody } from "../api/api.client";
+import type { CreateServiceBody, Invitation, ProvisioningRun, ValidationReport } from "@dr/contract";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { ApiProblem, type ServiceFromInvitationBody, type ServiceFromProvisioningBody } from "../api/api.client";
 import { useApp } from "../app/app.context";
 import { setFlash } from "../app/flash";
 import { navigate, paths, setQueryParam, useLocation } from "../app/router";
@@ -14,6 +14,8 @@ import { parseUsers } from "../format/field-rules";
 import { en } from "../i18n/en";
 import { completedOf } from "../invitations/invitation.format";
 import { invitationsEn } from "../invitations/invitations.en";
+import { operatorProvisioning } from "../provisioning/provisioning.api";
+import { provisioningEn } from "../provisioning/provisioning.en";
 import { checkNameNow, useNameCheck } from "./name-check";
 import { checkSubdomainNow, effectiveLabel, useSubdomainCheck } from "./subdomain-check";
 import { initialWizardState, isSubmitted, stepIdOf, type WizardState, wizardReducer } from "./wizard.reducer";
@@ -46,6 +48,13 @@ export interface Wizard {
   customerInvitations: Invitation[] | undefined;
   /** The completed invitation whose credentials Create uses ("Pending invitation"), when one is chosen. */
   invitation: Invitation | undefined;
+  /**
+   * The chosen provisioning run as last read (undefined while loading or when none is chosen); the credentials
+   * step shows it, usable or not.
+   */
+  provisioningRun: ProvisioningRun | undefined;
+  /** The finished run whose App registration Create uses ("From automatic registration"), when it can be used. */
+  provisioning: ProvisioningRun | undefined;
   /** Next is not available now (something in flight, or the credentials have no passed run). */
   blocked: boolean;
   isLast: boolean;
@@ -83,7 +92,18 @@ export function useWizard(): Wizard {
   const invitation = draft.usePendingInvitation
     ? customerInvitations?.find((i) => i.id === draft.invitationId)
     : undefined;
-  const ready = okReport !== undefined || invitation !== undefined;
+  const provisioningPort = useMemo(() => operatorProvisioning(api), [api]);
+  const deepProvisioning = search.get("provisioning") ?? undefined;
+  // The chosen run, read from the server (a restored draft keeps only its id).
+  const [provisioningRun, setProvisioningRun] = useState<ProvisioningRun | undefined>(undefined);
+  const [provisioningFailed, setProvisioningFailed] = useState(false);
+  const provisioning = usableRun(provisioningRun, draft);
+  const provisioningLoading =
+    draft.useProvisioning &&
+    draft.provisioningId !== undefined &&
+    provisioningRun?.id !== draft.provisioningId &&
+    !provisioningFailed;
+  const ready = okReport !== undefined || invitation !== undefined || provisioning !== undefined;
 
   const update = useCallback((patch: Partial<WizardDraft>) => dispatch({ type: "update", patch }), []);
   const setSecret = useCallback((value: string) => dispatch({ type: "secret", value }), []);
@@ -170,11 +190,82 @@ export function useWizard(): Wizard {
     return () => controller.abort();
   }, [api, deepInvitation]);
 
+  // The deep link ?provisioning=<id> ("Continue to the service details" of a done run): a fresh draft with the run's
+  // customer and the run chosen, on the service step. The link is then dropped from the address, as for invitations.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per deep link (validation.reset is not a trigger)
+  useEffect(() => {
+    if (!deepProvisioning) return;
+    const controller = new AbortController();
+    provisioningPort.get(deepProvisioning, { signal: controller.signal }).then(
+      (found) => {
+        setQueryParam("provisioning", undefined);
+        setProvisioningRun(found);
+        setProvisioningFailed(false);
+        if (!usableRun(found, { useProvisioning: true, provisioningId: found.id, customerId: found.customerId })) {
+          dispatch({
+            type: "stepProblem",
+            problem: new ApiProblem({
+              status: 409,
+              code: "provisioning_not_usable",
+              detail: provisioningEn.provisioningNotUsable,
+            }),
+          });
+          return;
+        }
+        validation.reset();
+        dispatch({
+          type: "startOver",
+          draft: {
+            ...emptyDraft(),
+            customerMode: "existing",
+            customerId: found.customerId,
+            customerName: customers?.find((c) => c.id === found.customerId)?.name,
+            useProvisioning: true,
+            provisioningId: found.id,
+            cloud: found.cloud,
+            step: 1,
+          },
+        });
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        setQueryParam("provisioning", undefined);
+        dispatch({ type: "stepProblem", problem: error instanceof ApiProblem ? error : undefined });
+      },
+    );
+    return () => controller.abort();
+  }, [provisioningPort, deepProvisioning]);
+
+  // A chosen run not read yet (a restored draft): read it.
+  useEffect(() => {
+    const runId = draft.provisioningId;
+    if (!draft.useProvisioning || !runId || provisioningRun?.id === runId || deepProvisioning) return;
+    const controller = new AbortController();
+    setProvisioningFailed(false);
+    provisioningPort.get(runId, { signal: controller.signal }).then(setProvisioningRun, (error: unknown) => {
+      if (controller.signal.aborted) return;
+      setProvisioningFailed(true);
+      dispatch({ type: "stepProblem", problem: error instanceof ApiProblem ? error : undefined });
+    });
+    return () => controller.abort();
+  }, [provisioningPort, draft.useProvisioning, draft.provisioningId, provisioningRun?.id, deepProvisioning]);
+
+  // The customer's name for the summary, once the customers are known (a deep link may arrive before them).
+  useEffect(() => {
+    if (!draft.customerId || draft.customerName || !customers) return;
+    const name = customers.find((c) => c.id === draft.customerId)?.name;
+    if (name) update({ customerName: name });
+  }, [customers, draft.customerId, draft.customerName, update]);
+
   // Live uniqueness check of the short name, debounced; only for names that pass the offline rules.
   useNameCheck(api, draft.shortName, dispatch);
 
   // Steps after the credentials need an ok report; without one (e.g. the secret was edited), go back there.
-  const needsReport = step > CREDENTIALS_STEP && !ready && !(draft.usePendingInvitation && invitations === undefined);
+  const needsReport =
+    step > CREDENTIALS_STEP &&
+    !ready &&
+    !(draft.usePendingInvitation && invitations === undefined) &&
+    !provisioningLoading;
   useEffect(() => {
     if (needsReport) update({ step: CREDENTIALS_STEP });
   }, [needsReport, update]);
@@ -205,14 +296,22 @@ export function useWizard(): Wizard {
       ...(draft.sbcRegion ? { sbcRegion: draft.sbcRegion } : {}),
       ...(label !== undefined ? { subdomainLabel: label } : {}),
     };
-    // From an invitation: its id in place of the credentials, `m365` with the cloud only (docs/api.md).
-    const body: CreateServiceBody | ServiceFromInvitationBody = invitation
-      ? { ...common, invitationId: invitation.id, m365: { cloud: invitation.cloud }, directRouting }
-      : {
+    // From an invitation or a provisioning run: its id in place of the credentials, `m365` with the cloud only
+    // (docs/api.md). A run's report read the tenant's domains, so its M365 domain is the one the operator chose.
+    const body: CreateServiceBody | ServiceFromInvitationBody | ServiceFromProvisioningBody = provisioning
+      ? {
           ...common,
-          m365: { tenantId: draft.tenantId, clientId: draft.clientId, clientSecret: secret, cloud: draft.cloud },
-          directRouting,
-        };
+          provisioningId: provisioning.id,
+          m365: { cloud: provisioning.cloud },
+          directRouting: { ...directRouting, ...(draft.m365Domain ? { m365Domain: draft.m365Domain } : {}) },
+        }
+      : invitation
+        ? { ...common, invitationId: invitation.id, m365: { cloud: invitation.cloud }, directRouting }
+        : {
+            ...common,
+            m365: { tenantId: draft.tenantId, clientId: draft.clientId, clientSecret: secret, cloud: draft.cloud },
+            directRouting,
+          };
     setBusy("create");
     dispatch({ type: "createProblem", problem: undefined });
     try {
@@ -220,7 +319,8 @@ export function useWizard(): Wizard {
       finished.current = true;
       clearDraft();
       setFlash(en.services.created(service.shortName));
-      navigate(paths.services());
+      // From a provisioning run the operator lands on the new service, whose connection the run made.
+      navigate(provisioning ? paths.portal(service.id) : paths.services());
     } catch (error) {
       const problem = error instanceof ApiProblem ? error : new ApiProblem({ status: 0, code: "network" });
       setBusy(undefined);
@@ -297,6 +397,7 @@ export function useWizard(): Wizard {
         return goTo(step + 1);
       }
       case "credentials": {
+        if (draft.useProvisioning) return provisioning ? goTo(step + 1) : refuse();
         if (draft.usePendingInvitation) return invitation ? goTo(step + 1) : refuse();
         if (!draft.useKnownApp || !isClean(credentialsErrors(draft, secret))) return refuse();
         if (okReport) return goTo(step + 1);
@@ -345,10 +446,14 @@ export function useWizard(): Wizard {
     okReport,
     customerInvitations,
     invitation,
+    provisioningRun:
+      draft.useProvisioning && provisioningRun?.id === draft.provisioningId ? provisioningRun : undefined,
+    provisioning,
     blocked:
       busy !== undefined ||
       (stepId === "credentials" &&
         !draft.usePendingInvitation &&
+        !draft.useProvisioning &&
         currentRun !== undefined &&
         (currentRun.running || !currentRun.report?.ok)),
     isLast: stepId === "summary",
@@ -360,4 +465,17 @@ export function useWizard(): Wizard {
     retryValidation: () => void startValidation(),
     reloadCustomers: () => dispatch({ type: "reloadCustomers" }),
   };
+}
+
+/**
+ * The chosen run when Create can use it: "From automatic registration" ticked, this run chosen, done with a result,
+ * of the draft's customer and not used by a service yet.
+ */
+export function usableRun(
+  run: ProvisioningRun | undefined,
+  draft: Pick<WizardDraft, "useProvisioning" | "provisioningId" | "customerId">,
+): ProvisioningRun | undefined {
+  if (!run || !draft.useProvisioning || run.id !== draft.provisioningId) return undefined;
+  if (run.status !== "done" || !run.result || run.serviceId || run.customerId !== draft.customerId) return undefined;
+  return run;
 }

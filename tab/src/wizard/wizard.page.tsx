@@ -66,7 +66,9 @@ export default function WizardPage() {
   const shared = useSharedStyles();
   const can = useCan();
   const wizard = useWizard();
-  const { state, step, stepId, okReport, invitation } = wizard;
+  const { state, step, stepId, invitation, provisioning } = wizard;
+  // A provisioning run's own validation report reads the tenant's domains for the M365 settings step.
+  const okReport = provisioning?.result?.report ?? wizard.okReport;
   const busy = state.busy;
   const headingRef = useRef<HTMLHeadingElement>(null);
   const firstStepRender = useRef(true);
@@ -129,9 +131,11 @@ export default function WizardPage() {
         run={wizard.run}
         onRetry={wizard.retryValidation}
         invitations={wizard.customerInvitations}
+        provisioningRun={wizard.provisioningRun}
+        provisioning={provisioning}
       />
     );
-  else if (invitation && stepId === "m365")
+  else if (invitation && !provisioning && stepId === "m365")
     // From an invitation there is no report here (the server validates on Create): the tenant and its initial domain.
     body = (
       <MessageBar intent="info" layout="multiline">
@@ -148,8 +152,9 @@ export default function WizardPage() {
       <SummaryStep
         {...stepProps}
         secret={state.secret}
-        report={invitation ? undefined : okReport}
-        invitation={invitation}
+        report={invitation && !provisioning ? undefined : okReport}
+        invitation={provisioning ? undefined : invitation}
+        provisioning={provisioning}
         createProblem={state.createProblem}
       />
     );

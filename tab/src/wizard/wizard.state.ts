@@ -37,6 +37,10 @@ export interface WizardDraft {
   usePendingInvitation: boolean;
   /** The completed invitation chosen (its id only: the credentials stay sealed on the server). */
   invitationId?: string;
+  /** "From automatic registration": use the App registration a finished provisioning run created. */
+  useProvisioning: boolean;
+  /** The provisioning run chosen (its id only: its secret stays sealed on the server). */
+  provisioningId?: string;
   tenantId: string;
   clientId: string;
   cloud: Cloud;
@@ -69,6 +73,7 @@ export function emptyDraft(): WizardDraft {
     licensedUsers: "",
     useKnownApp: false,
     usePendingInvitation: false,
+    useProvisioning: false,
     tenantId: "",
     clientId: "",
     cloud: "global",
