@@ -22,6 +22,7 @@ const useStyles = makeStyles({
   },
   id: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: "anywhere", fontSize: tokens.fontSizeBase200 },
   removed: { color: tokens.colorNeutralForeground2, textDecorationLine: "line-through" },
+  state: { whiteSpace: "nowrap" },
 });
 
 /** The objects of a run. */
@@ -46,7 +47,7 @@ export function CreatedObjects({ items }: { items: readonly ProvisionedObject[] 
               <td className={item.removed ? styles.removed : undefined}>{t.kinds[item.kind] ?? item.kind}</td>
               <td className={item.removed ? styles.removed : undefined}>{item.displayName}</td>
               <td className={styles.id}>{item.id}</td>
-              <td>{item.removed ? t.removed : t.present}</td>
+              <td className={styles.state}>{item.removed ? t.removed : t.present}</td>
             </tr>
           ))}
         </tbody>
