@@ -12,15 +12,21 @@ import { type BotModule, createBotModule } from "./bot/bot.wiring.js";
 import type { Config } from "./config.js";
 import { buildServer } from "./http/server.js";
 import { createInvitationCredentials } from "./invitations/invitation-credentials.js";
-import { createInvitationsService, type InvitationsService } from "./invitations/invitations.service.js";
+import {
+  createInvitationsService,
+  type InvitationsService,
+  UNKNOWN_LINK_MESSAGE,
+} from "./invitations/invitations.service.js";
 import { CLOUDS } from "./m365/clouds.js";
 import { createEmulator, type Emulator } from "./m365/emulator/emulator.core.js";
-import { SANDBOX, sandboxTenants } from "./m365/emulator/emulator.fixtures.js";
+import { SANDBOX, SANDBOX_ADMINS, sandboxTenants } from "./m365/emulator/emulator.fixtures.js";
 import { createEmulatorTls, startEmulatorServer } from "./m365/emulator/emulator.server.js";
 import { createUndiciDispatch } from "./m365/http/undici.dispatch.js";
 import { createValidator } from "./m365/validator.js";
 import { createMailer, type Mailer } from "./mail/mailer.js";
 import { createOnboardingService } from "./onboarding/onboarding.service.js";
+import { createProvisioningService, type ProvisioningService } from "./provisioning/provisioning.service.js";
+import { createProvisioningCredentials } from "./provisioning/provisioning-credentials.js";
 import { createSecretRotation } from "./rotation/secret-rotation.js";
 import { reconcileSecretKeys } from "./secrets/key-rotation.js";
 import { createLocalSecretStore } from "./secrets/local-secret-store.js";
@@ -30,6 +36,7 @@ import { openDatabase } from "./storage/database.js";
 import { createInvitationsRepository } from "./storage/invitations.repository.js";
 import { createKyselyRepository } from "./storage/kysely.repository.js";
 import { createOperatorRolesRepository } from "./storage/operator-roles.repository.js";
+import { createProvisioningRepository } from "./storage/provisioning.repository.js";
 import { createRateLimitRepository } from "./storage/rate-limit.repository.js";
 import { createSealedEnvelopesRepository } from "./storage/sealed-envelopes.repository.js";
 import { createSecretRotationsRepository } from "./storage/secret-rotations.repository.js";
@@ -52,6 +59,8 @@ export interface RunningApp {
   invitations: InvitationsService;
   /** Outgoing mail (SMTP, or the built-in outbox). */
   mailer: Mailer;
+  /** Automatic App registration runs (docs/api.md, "Provisioning"). */
+  provisioning: ProvisioningService;
   close(): Promise<void>;
 }
 
@@ -77,6 +86,11 @@ export interface StartOptions {
    * other things set it long, so their invokes answer with the result whatever the machine's load.
    */
   botAnswerBudgetMs?: number;
+  /**
+   * The sandbox emulator's device-code timing (docs/entra.md section 14): how often a run polls (`interval`, default
+   * 5 s) and how long a code lives (`expires_in`, default 900 s). Tests poll every second.
+   */
+  sandboxEmulator?: { deviceCodeIntervalSeconds?: number; deviceCodeLifetimeSeconds?: number };
 }
 
 /** Starts the product on the configured host and port. */
@@ -104,7 +118,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   let sandbox: RunningApp["sandbox"];
   if (config.m365.mode === "sandbox") {
     // Sandbox: the emulator answers over real HTTPS on loopback, trusted through its own generated CA.
-    const emulator = await createEmulator({ tenants: sandboxTenants() });
+    const emulator = await createEmulator({
+      tenants: sandboxTenants(),
+      // The provider's public client of device-code provisioning is the one this server signs admins in with.
+      ...(config.provisioning.clientId ? { provisioningClientId: config.provisioning.clientId } : {}),
+      ...options.sandboxEmulator,
+    });
     const server = await startEmulatorServer({ emulator, tls: await createEmulatorTls() });
     closers.push(() => server.close());
     overrides = { loginUrl: server.url, graphUrl: server.url };
@@ -161,6 +180,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   }
   const clock = options.now ?? (() => new Date());
   const invitationStore = createInvitationsRepository(database.db, database.engine);
+  const provisioningStore = createProvisioningRepository(database.db, database.engine);
   const rotationStore = createSecretRotationsRepository(database.db, database.engine);
   const onboarding = createOnboardingService({
     repo,
@@ -168,6 +188,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     validator,
     // POST /api/services with invitationId: the sealed credentials of a completed invitation.
     invitations: createInvitationCredentials({ store: invitationStore, secrets, now: clock }),
+    // POST /api/services with provisioningId: the sealed credentials of a finished provisioning run.
+    provisioning: createProvisioningCredentials({ store: provisioningStore, secrets, now: clock }),
     rateLimiter: createRateLimitRepository({
       db: database.db,
       engine: database.engine,
@@ -236,6 +258,33 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ...(options.now ? { now: options.now } : {}),
     log: logger,
   });
+  // Automatic App registration (docs/api.md, "Provisioning"): device-code sign-in and Graph writes over the
+  // validator's outbound dispatch and endpoints (the emulator in sandbox mode); runs from an invitation page complete
+  // their invitation.
+  const provisioning = createProvisioningService({
+    store: provisioningStore,
+    repo,
+    secrets,
+    validate: (input) => validator.validate(input),
+    dispatch: outbound.dispatch,
+    timeoutMs: config.m365.timeoutMs,
+    retryBudgetMs: config.m365.retryBudgetMs,
+    overrides: {
+      ...(overrides.loginUrl ? { loginUrl: overrides.loginUrl } : {}),
+      ...(overrides.graphUrl ? { graphUrl: overrides.graphUrl } : {}),
+    },
+    clientId: config.provisioning.clientId,
+    requiredPermissions: config.m365.requiredPermissions,
+    replicationTimeoutMs: config.provisioning.replicationTimeoutMs,
+    invitations: {
+      unknownLinkMessage: UNKNOWN_LINK_MESSAGE,
+      admit: (token, address, admitOptions) => invitations.admitForProvisioning(token, address, admitOptions),
+      completeWithCredentials: (id, input) => invitations.completeWithCredentials(id, input),
+    },
+    log: logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const sandboxEmulator = sandbox?.emulator;
   const entraAuth = config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId;
   // Entra mode: each verified sign-in is remembered with its permissions, for the bot's own role checks.
   const directory = entraAuth ? createOperatorDirectory(createOperatorRolesRepository(database.db)) : undefined;
@@ -303,6 +352,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     invitations,
     rotation,
     ...(config.m365.mode === "sandbox" && mailer.outbox ? { outbox: mailer.outbox } : {}),
+    provisioning,
+    // Sandbox mode: the emulator's stand-in for Microsoft's device-code sign-in page.
+    ...(sandboxEmulator
+      ? {
+          sandboxSignIn: {
+            admins: SANDBOX_ADMINS,
+            signIn: (userCode, action) => sandboxEmulator.signInWithDeviceCode(userCode, action),
+          },
+        }
+      : {}),
     tabDistDir: fileURLToPath(new URL("../../tab/dist", import.meta.url)),
   });
   const address = await app.listen({ port: config.port, host: config.host });
@@ -319,10 +378,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     bot,
     invitations,
     mailer,
+    provisioning,
     async close() {
       stopSweeper();
       await bot.scheduler.stop();
+      // Waiting sign-ins stop polling, running runs stop at their next wait, their event streams end.
+      await provisioning.drain();
       await app.close();
+      await provisioning.drain();
       await invitations.drain();
       // Late results of bot steps (a validation still running after its invoke was answered) end before the
       // database closes.

@@ -29,14 +29,27 @@ export class NotFoundError extends DomainError {
   readonly kind = "not_found";
 }
 
-/** A unique value is already taken: the short name (`name_taken`) or the SBC sub-domain (`subdomain_taken`). */
+/**
+ * Why a request conflicts with the state of things: a unique value is already taken (`name_taken`,
+ * `subdomain_taken`), or a provisioning run cannot do this now (docs/api.md, "Provisioning").
+ */
+export type ConflictCode =
+  | "name_taken"
+  | "subdomain_taken"
+  | "provisioning_not_configured"
+  | "provisioning_not_waiting"
+  | "provisioning_running"
+  | "provisioning_used"
+  | "sign_in_again";
+
+/** The request conflicts with the state of things (409); `code` says how, `errors` what to do. */
 export class ConflictError extends DomainError {
   override readonly name = "ConflictError";
   readonly kind = "conflict";
   constructor(
     message: string,
     readonly errors: InputProblem[] = [],
-    readonly code: "name_taken" | "subdomain_taken" = "name_taken",
+    readonly code: ConflictCode = "name_taken",
   ) {
     super(message);
   }

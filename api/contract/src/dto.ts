@@ -252,6 +252,12 @@ export interface Problem {
     | "precondition_failed"
     | "misdirected_request"
     | "internal"
+    | "provisioning_not_configured"
+    | "provisioning_not_waiting"
+    | "provisioning_running"
+    | "provisioning_used"
+    | "sign_in_again"
+    | "provisioning_failed"
     | RotationProblemCode;
   errors?: InputProblem[];
   /** What to do about it, where the problem has one remedy (the rotation problems). */

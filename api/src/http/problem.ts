@@ -52,7 +52,8 @@ export function toProblem(error: DomainError): ProblemAnswer {
   }
   if (error instanceof NotFoundError) return { problem: problemOf(404, "not_found", "Not found", detail), headers: {} };
   if (error instanceof ConflictError) {
-    return { problem: { ...problemOf(409, error.code, "Already taken", detail), errors: error.errors }, headers: {} };
+    const title = error.code === "name_taken" || error.code === "subdomain_taken" ? "Already taken" : "Conflict";
+    return { problem: { ...problemOf(409, error.code, title, detail), errors: error.errors }, headers: {} };
   }
   if (error instanceof PreconditionFailedError) {
     return {

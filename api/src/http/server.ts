@@ -7,6 +7,7 @@ import type { Authenticator } from "../auth/operator-auth.js";
 import { isLoopbackHost } from "../config.js";
 import type { InvitationsService } from "../invitations/invitations.service.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
+import type { ProvisioningService } from "../provisioning/provisioning.service.js";
 import type { SecretRotation } from "../rotation/secret-rotation.js";
 import { contentSecurityPolicy } from "./csp.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
@@ -16,6 +17,8 @@ import { registerInviteRoutes } from "./invite.routes.js";
 import { registerOutboxRoutes } from "./outbox.routes.js";
 import { installProblemHandler, sendProblem } from "./problem.handler.js";
 import { problemOf } from "./problem.js";
+import { registerProvisioningRoutes } from "./provisioning.routes.js";
+import { registerSandboxRoutes, type SandboxSignIn } from "./sandbox.routes.js";
 import { registerServiceRoutes, type ServiceCreatedHook } from "./services.routes.js";
 import { registerSettingsRoutes } from "./settings.routes.js";
 import { registerStaticRoutes } from "./static.routes.js";
@@ -88,6 +91,10 @@ export interface ServerDeps {
   invitations?: InvitationsService;
   /** Sandbox mode without SMTP_URL: the built-in outbox's mails (GET /api/outbox); absent: 404. */
   outbox?: () => readonly OutboxMessage[];
+  /** Automatic App registration (docs/api.md, "Provisioning"): the operator's and the customer's run routes. */
+  provisioning?: ProvisioningService;
+  /** Sandbox mode: the stand-in for Microsoft's device-code sign-in page (/api/sandbox/…); absent: 404. */
+  sandboxSignIn?: SandboxSignIn;
   /** Zero-touch secret rotation: POST /api/services/{id}/m365/rotate (docs/api.md, "Secret rotation"). */
   rotation?: SecretRotation;
 }
@@ -159,6 +166,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     registerInviteRoutes(app, { invitations: deps.invitations });
   }
   registerOutboxRoutes(app, { auth: deps.auth, outbox: deps.outbox });
+  if (deps.provisioning) registerProvisioningRoutes(app, { provisioning: deps.provisioning, auth: deps.auth });
+  registerSandboxRoutes(app, { ...(deps.sandboxSignIn ? { sandbox: deps.sandboxSignIn } : {}) });
   if (deps.botMessages) {
     // botbuilder validates the Bot Framework JWT itself (or runs anonymously without MicrosoftAppId).
     // Teams activities (entities, card data) can pass the API's 64 KiB limit; this route alone allows 256 KiB.

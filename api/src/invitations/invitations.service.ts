@@ -105,6 +105,24 @@ export interface InvitationsService {
     clientAddress: string,
     options?: StreamOptions,
   ): Promise<ValidationReport>;
+  /**
+   * The customer's page starts or reads a provisioning run (docs/api.md, "Provisioning"): the rate limit, then a
+   * live invitation (sent or opened; also completed with `allowCompleted`, to read the run that completed it), or
+   * the one neutral NotFoundError.
+   */
+  admitForProvisioning(
+    token: string,
+    clientAddress: string,
+    options?: { allowCompleted?: boolean },
+  ): Promise<{ id: string; customerId: string; cloud: InvitationRecord["cloud"] }>;
+  /**
+   * A provisioning run of the invitation ended done: the invitation is completed with the run's credentials exactly
+   * as a typed validation that passed completes it. False when it was no longer sent or opened.
+   */
+  completeWithCredentials(
+    invitationId: string,
+    input: { clientId: string; clientSecret: string; report: ValidationReport; provisioningId: string },
+  ): Promise<boolean>;
   /** Expires what is past its time (dropping sealed credentials); answers how many. */
   sweep(): Promise<number>;
   /** Sweeps now and then every `intervalMs` (an unref'd timer); answers the stop. */
@@ -222,7 +240,11 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
   };
 
   /** The customer's side: the rate limit first (also for unknown tokens), then a live invitation or the one 404. */
-  const admit = async (token: string, clientAddress: string): Promise<InvitationRecord> => {
+  const admit = async (
+    token: string,
+    clientAddress: string,
+    allowed: readonly InvitationStatus[] = ["sent", "opened"],
+  ): Promise<InvitationRecord> => {
     const shaped = isTokenShaped(token);
     const hash = hashLinkToken(shaped ? token : token.slice(0, 200));
     const decision = await deps.rateLimiter.take([`invite-token:${hash}`, `invite-addr:${clientAddress}`]);
@@ -233,9 +255,55 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
       );
     }
     const record = shaped ? await expireIfDue(await deps.store.getByTokenHash(hash)) : undefined;
-    if (!record || (record.status !== "sent" && record.status !== "opened"))
-      throw new NotFoundError(UNKNOWN_LINK_MESSAGE);
+    if (!record || !allowed.includes(record.status)) throw new NotFoundError(UNKNOWN_LINK_MESSAGE);
     return record;
+  };
+
+  /**
+   * Completes an invitation with validated credentials (compare-and-set from sent or opened, while not expired):
+   * the secret sealed with the invitation's associated data, the tenant, the audit row, the operator told.
+   */
+  const complete = async (
+    record: InvitationRecord,
+    input: { clientId: string; clientSecret: string; report: ValidationReport; actor: string },
+    detail: Record<string, unknown> = {},
+  ): Promise<boolean> => {
+    const { report, clientSecret } = input;
+    if (!report.tenant) return false;
+    const clientId = clientIdForRecord(input.clientId);
+    const at = now().toISOString();
+    const completed = await deps.store.transition(
+      record.id,
+      ["sent", "opened"],
+      {
+        status: "completed",
+        completedAt: at,
+        updatedAt: at,
+        openedAt: record.openedAt ?? at,
+        tenantId: report.tenant.id,
+        tenantName: report.tenant.displayName ?? null,
+        clientId,
+        secretHint: clientSecret.slice(0, 3),
+        sealed: deps.secrets.seal(clientSecret, invitationSecretAad(record.id)),
+      },
+      { tokenHash: record.tokenHash, notExpiredAt: at },
+    );
+    if (!completed) return false;
+    await audit(input.actor, "invitation.complete", "success", {
+      invitationId: record.id,
+      tenantId: report.tenant.id,
+      clientId,
+      secretHint: clientSecret.slice(0, 3),
+      ...detail,
+    });
+    const done = await deps.store.get(record.id);
+    if (done) {
+      const operator = operatorOf(done);
+      notify(done.id, (n) =>
+        n.invitationCompleted({ invitation: toInvitation(done), ...(operator ? { operator } : {}) }),
+      );
+    }
+    return true;
   };
 
   return {
@@ -396,39 +464,30 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
         });
         return report;
       }
-      const at = now().toISOString();
-      const completed = await deps.store.transition(
-        record.id,
-        ["sent", "opened"],
-        {
-          status: "completed",
-          completedAt: at,
-          updatedAt: at,
-          openedAt: record.openedAt ?? at,
-          tenantId: report.tenant.id,
-          tenantName: report.tenant.displayName ?? null,
-          clientId,
-          secretHint: input.clientSecret.slice(0, 3),
-          sealed: deps.secrets.seal(input.clientSecret, invitationSecretAad(record.id)),
-        },
-        { tokenHash: record.tokenHash, notExpiredAt: at },
-      );
+      const completed = await complete(record, {
+        clientId: input.clientId,
+        clientSecret: input.clientSecret,
+        report,
+        actor,
+      });
       // Another completion (or a revoke, resend or expiry) got there first: this link no longer works.
       if (!completed) throw new NotFoundError(UNKNOWN_LINK_MESSAGE);
-      await audit(actor, "invitation.complete", "success", {
-        invitationId: record.id,
-        tenantId: report.tenant.id,
-        clientId,
-        secretHint: input.clientSecret.slice(0, 3),
-      });
-      const done = await deps.store.get(record.id);
-      if (done) {
-        const operator = operatorOf(done);
-        notify(done.id, (n) =>
-          n.invitationCompleted({ invitation: toInvitation(done), ...(operator ? { operator } : {}) }),
-        );
-      }
       return report;
+    },
+
+    async admitForProvisioning(token, clientAddress, options = {}) {
+      const record = await admit(
+        token,
+        clientAddress,
+        options.allowCompleted ? ["sent", "opened", "completed"] : ["sent", "opened"],
+      );
+      return { id: record.id, customerId: record.customerId, cloud: record.cloud };
+    },
+
+    async completeWithCredentials(invitationId, input) {
+      const record = await expireIfDue(await deps.store.get(invitationId));
+      if (!record || (record.status !== "sent" && record.status !== "opened")) return false;
+      return complete(record, { ...input, actor: `invitation:${record.id}` }, { provisioningId: input.provisioningId });
     },
 
     async sweep() {

@@ -42,6 +42,39 @@ export interface InvitationCredentials {
   ): Promise<T>;
 }
 
+/**
+ * Finished provisioning runs as a create sees them (docs/api.md, "Provisioning"): `POST /api/services` with
+ * `provisioningId` opens the credentials of the App registration the run made, validates them again, and consumes
+ * the run in the same transaction that writes the service. Implemented by the provisioning feature (provisioning/).
+ */
+export interface ProvisioningCredentials {
+  /**
+   * The sealed credentials of a `done` run no service used yet, opened; InputError naming `provisioningId` when it
+   * is unknown, not finished, failed, used or unreadable.
+   */
+  open(provisioningId: string): Promise<{
+    customerId: string;
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    cloud: Cloud;
+    /** The application's object id (rotation needs it). */
+    applicationObjectId: string;
+    /** The app owns itself with Application.ReadWrite.OwnedBy. */
+    selfRotation: boolean;
+  }>;
+  /**
+   * Runs `fn` in one transaction; `consume` marks the run used by the service (compare-and-set: InputError naming
+   * `provisioningId` when another use won), so the service and the consumption commit together.
+   */
+  transaction<T>(
+    fn: (
+      tx: Repository,
+      consume: (provisioningId: string, serviceId: string, actor: string) => Promise<void>,
+    ) => Promise<T>,
+  ): Promise<T>;
+}
+
 /** Ports and settings of the onboarding service. */
 export interface OnboardingDeps {
   repo: Repository;
@@ -54,6 +87,8 @@ export interface OnboardingDeps {
   now?: () => Date;
   /** Completed invitations a create may use in place of typed credentials; absent: `invitationId` is refused. */
   invitations?: InvitationCredentials;
+  /** Finished provisioning runs a create may use in place of typed credentials; absent: `provisioningId` is refused. */
+  provisioning?: ProvisioningCredentials;
   /** How many validation runs the M365 page lists. Default 20. */
   historyLength?: number;
   /** When each service's secret was last rotated (the rotation journal); absent: the M365 page shows none. */

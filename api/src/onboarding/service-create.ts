@@ -7,6 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import {
   type Cloud,
   type CreateServiceInput,
+  type CreateServiceWithCredentials,
   defaultSubdomainLabel,
   type Service,
   tenantIdForRecord,
@@ -34,6 +35,10 @@ const subdomainTaken = (label: string) =>
     [{ path: "directRouting.subdomainLabel", code: "subdomain_taken", message: subdomainTakenMessage(label) }],
     "subdomain_taken",
   );
+
+/** A create with typed credentials (neither an invitation's nor a provisioning run's). */
+const withCredentials = (input: CreateServiceInput): input is CreateServiceWithCredentials =>
+  input.invitationId === undefined && input.provisioningId === undefined;
 
 /** The credentials without the secret (what the idempotency fingerprint may hold). */
 const withoutSecret = ({ clientSecret: _secret, ...rest }: { clientSecret: string } & Record<string, unknown>) => rest;
@@ -70,7 +75,7 @@ export function createServiceCommand(ctx: OnboardingContext) {
     const scope = IDEMPOTENCY_SCOPE.createService;
     // The hash binds the key to the request; it leaves the secret out so no function of it is stored.
     const requestHash = createHash("sha256")
-      .update(JSON.stringify(input.invitationId === undefined ? { ...input, m365: withoutSecret(input.m365) } : input))
+      .update(JSON.stringify(withCredentials(input) ? { ...input, m365: withoutSecret(input.m365) } : input))
       .digest("hex");
     const replay = async (): Promise<{ service: Service; replayed: boolean } | undefined> => {
       if (!idempotencyKey) return undefined;
@@ -106,12 +111,36 @@ export function createServiceCommand(ctx: OnboardingContext) {
     await refuseTaken(input.shortName, subdomainLabel, false);
 
     // From an invitation: the credentials the customer's admin validated, opened from their envelope and validated
-    // again here like typed ones (docs/api.md, "Invitations").
+    // again here like typed ones (docs/api.md, "Invitations"). From a provisioning run: the App registration it
+    // made, likewise (docs/api.md, "Provisioning").
     const invitationId = input.invitationId;
+    const provisioningId = input.provisioningId;
     const invitations = deps.invitations;
+    const provisioning = deps.provisioning;
     let credentials: { tenantId: string; clientId: string; clientSecret: string; cloud: Cloud };
-    if (invitationId === undefined) {
+    if (withCredentials(input)) {
       credentials = input.m365;
+    } else if (provisioningId !== undefined) {
+      if (!provisioning) {
+        throw new InputError("Automatic App registration is not available on this server.", [
+          { path: "provisioningId", code: "not_found", message: "provisioningId: send the credentials instead." },
+        ]);
+      }
+      const opened = await provisioning.open(provisioningId);
+      if (opened.customerId !== customer.id) {
+        throw new InputError("The provisioning run belongs to another customer.", [
+          {
+            path: "provisioningId",
+            code: "provisioning_customer_mismatch",
+            message: "provisioningId: choose a run of this customer, or this run's customer.",
+          },
+        ]);
+      }
+      credentials = { ...opened, cloud: input.m365?.cloud ?? opened.cloud };
+    } else if (invitationId === undefined) {
+      throw new InputError("Send the credentials, an invitationId or a provisioningId.", [
+        { path: "m365", code: "invalid_type", message: "m365: enter the tenant ID, client ID and client secret." },
+      ]);
     } else {
       if (!invitations) {
         throw new InputError("Invitations are not available on this server.", [
@@ -142,6 +171,7 @@ export function createServiceCommand(ctx: OnboardingContext) {
         shortName: input.shortName,
         tenantId: tenantIdForRecord(credentials.tenantId),
         ...(invitationId ? { invitationId } : {}),
+        ...(provisioningId ? { provisioningId } : {}),
         reason: "credentials_invalid",
         ...reportDetail(report),
       });
@@ -220,8 +250,10 @@ export function createServiceCommand(ctx: OnboardingContext) {
           clientId: record.m365.clientId,
           secretHint: record.m365.secretHint,
           ...(invitationId ? { invitationId } : {}),
+          ...(provisioningId ? { provisioningId } : {}),
         });
         if (invitationId && consume) await consume(invitationId, id, actor);
+        if (provisioningId && consume) await consume(provisioningId, id, actor);
         if (idempotencyKey) {
           await tx.insertIdempotency({
             actor,
@@ -235,6 +267,7 @@ export function createServiceCommand(ctx: OnboardingContext) {
         }
       };
       if (invitationId !== undefined && invitations) await invitations.transaction(write);
+      else if (provisioningId !== undefined && provisioning) await provisioning.transaction(write);
       else await deps.repo.transaction((tx) => write(tx));
     } catch (error) {
       if (error instanceof UniqueViolationError) {

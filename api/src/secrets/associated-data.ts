@@ -13,3 +13,9 @@ export const botDialogAad = (dialogId: string): string => `bot-dialog:${dialogId
 
 /** An invitation's client secret, sealed when the customer's admin completed it (docs/api.md, "Invitations"). */
 export const invitationSecretAad = (invitationId: string): string => `invitation:${invitationId}`;
+
+/**
+ * The client secret a provisioning run added to the App registration it made, sealed the moment Graph answered
+ * (docs/api.md, "Provisioning").
+ */
+export const provisioningSecretAad = (runId: string): string => `provisioning:${runId}`;

@@ -80,7 +80,7 @@ describe("reconcileSecretKeys", () => {
     const out = log();
     const summary = await reconcileSecretKeys({ secrets: current, envelopes: memory.store, log: out });
     expect(summary).toEqual({
-      rewrapped: { serviceSecrets: 0, botDialogs: 0, invitations: 0 },
+      rewrapped: { serviceSecrets: 0, botDialogs: 0, invitations: 0, provisioningRuns: 0 },
       skipped: 0,
       failed: 0,
       remaining: 0,
@@ -99,7 +99,7 @@ describe("reconcileSecretKeys", () => {
     );
     const out = log();
     const summary = await reconcileSecretKeys({ secrets: rotated, envelopes: memory.store, log: out, batchSize: 2 });
-    expect(summary.rewrapped).toEqual({ serviceSecrets: 5, botDialogs: 0, invitations: 0 });
+    expect(summary.rewrapped).toEqual({ serviceSecrets: 5, botDialogs: 0, invitations: 0, provisioningRuns: 0 });
     expect(memory.calls).toEqual([
       { place: "serviceSecrets", after: undefined },
       { place: "serviceSecrets", after: ["s2"] },

@@ -2,8 +2,8 @@
  * The start-up step of a SECRET_KEY rotation, run once after the database is migrated and before the server
  * listens:
  *
- * 1. Every key id under which storage holds an envelope (service secrets, bot dialogs and completed invitations) must
- *    be one this server
+ * 1. Every key id under which storage holds an envelope (service secrets, bot dialogs, completed invitations and
+ *    provisioning runs holding the secret they made) must be one this server
  *    has (SECRET_KEY or SECRET_KEY_PREVIOUS). Otherwise start-up refuses with {@link UnknownSecretKeyError}, naming
  *    the missing key ids and the variables to set, instead of answering 500 at the first Validate Authentication.
  * 2. Envelopes under a previous key are re-wrapped under the current key in batches (one transaction each): only
@@ -20,7 +20,7 @@ import { ConfigError } from "../config.js";
 import type { SealedSecret, SecretStore } from "./secret-store.types.js";
 
 /** Where envelopes are stored. */
-export type EnvelopePlace = "serviceSecrets" | "botDialogs" | "invitations";
+export type EnvelopePlace = "serviceSecrets" | "botDialogs" | "invitations" | "provisioningRuns";
 
 /** How many records of one place hold an envelope under one key id (`null`: an envelope without a key id). */
 export interface KekCount {
@@ -82,11 +82,12 @@ export interface ReconcileSummary {
   remaining: number;
 }
 
-const PLACES: readonly EnvelopePlace[] = ["serviceSecrets", "botDialogs", "invitations"];
+const PLACES: readonly EnvelopePlace[] = ["serviceSecrets", "botDialogs", "invitations", "provisioningRuns"];
 const NOUNS: Record<EnvelopePlace, [string, string]> = {
   serviceSecrets: ["service secret", "service secrets"],
   botDialogs: ["bot dialog", "bot dialogs"],
   invitations: ["invitation", "invitations"],
+  provisioningRuns: ["provisioning run", "provisioning runs"],
 };
 /** A key id we repeat in a message; anything else came from a damaged record (as in local-secret-store.ts). */
 const PRINTABLE_KEK_ID = /^[A-Za-z0-9:._-]{1,64}$/;
@@ -126,7 +127,7 @@ export async function reconcileSecretKeys(options: ReconcileSecretKeysOptions): 
 
   const pending = counts.filter((c) => c.kekId !== null && c.kekId !== current && c.records > 0);
   const summary: ReconcileSummary = {
-    rewrapped: { serviceSecrets: 0, botDialogs: 0, invitations: 0 },
+    rewrapped: { serviceSecrets: 0, botDialogs: 0, invitations: 0, provisioningRuns: 0 },
     skipped: 0,
     failed: 0,
     remaining: 0,
@@ -161,6 +162,7 @@ export async function reconcileSecretKeys(options: ReconcileSecretKeysOptions): 
       serviceSecrets: summary.rewrapped.serviceSecrets,
       botDialogs: summary.rewrapped.botDialogs,
       invitations: summary.rewrapped.invitations,
+      provisioningRuns: summary.rewrapped.provisioningRuns,
       ...(summary.skipped > 0 ? { skippedChangedMeanwhile: summary.skipped } : {}),
       fromKekIds: [...new Set(pending.map((c) => c.kekId))],
       kekId: current,

@@ -234,6 +234,46 @@ export interface InvitationsTable {
 }
 
 /**
+ * `provisioning_runs` (migration 0010): automatic App registration runs. JSON columns are text; the client secret
+ * only sealed (`sealed`), until used, cleaned up or failed; never the admin's token.
+ */
+export interface ProvisioningRunsTable {
+  id: string;
+  /** operator, invitation. */
+  origin: string;
+  customer_id: string;
+  invitation_id: string | null;
+  cloud: string;
+  app_name: string;
+  /** JSON: { assignTeamsAdministrator, allowSelfRotation, secretLifetimeDays, reuseExistingApp }. */
+  options: string;
+  /** waiting_for_sign_in, running, done, failed, expired, declined, cancelled. */
+  status: string;
+  user_code: string | null;
+  verification_uri: string | null;
+  sign_in_message: string | null;
+  expires_at: string;
+  tenant_id: string | null;
+  signed_in_as: string | null;
+  /** JSON of ProvisioningStep[]. */
+  steps: string;
+  /** JSON of ProvisionedObject[]. */
+  created: string;
+  /** JSON of ProvisioningResult (no secret), once done. */
+  result: string | null;
+  /** JSON of Problem, when the run did not end done. */
+  problem: string | null;
+  kek_id: string | null;
+  /** JSON of SealedSecret, associated data `provisioning:<id>`; null until added and after use, cleanup or failure. */
+  sealed: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  used_by_service_id: string | null;
+  used_at: string | null;
+}
+
+/**
  * `secret_rotations` (migration 0011): the rotation journal. `state` active (a copy rotates until `lease_until`) or
  * done; at most one active row per service (unique partial index). KeyIds and hints only, never a secret.
  */
@@ -277,4 +317,5 @@ export interface Database {
   tenant_aliases: TenantAliasesTable;
   invitations: InvitationsTable;
   secret_rotations: SecretRotationsTable;
+  provisioning_runs: ProvisioningRunsTable;
 }

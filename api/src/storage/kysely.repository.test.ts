@@ -193,6 +193,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "kysely_migration",
           "kysely_migration_lock",
           "operator_roles",
+          "provisioning_runs",
           "rate_hits",
           "secret_rotations",
           "service_secrets",
@@ -211,6 +212,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "0007_tenant_aliases",
           "0008_reminder_deliveries",
           "0009_invitations",
+          "0010_provisioning_runs",
           "0011_secret_rotations",
         ]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);

@@ -19,6 +19,7 @@ import { m0006_bot_tenant_boundary } from "./migrations/0006_bot_tenant_boundary
 import { m0007_tenant_aliases } from "./migrations/0007_tenant_aliases.js";
 import { m0008_reminder_deliveries } from "./migrations/0008_reminder_deliveries.js";
 import { m0009_invitations } from "./migrations/0009_invitations.js";
+import { m0010_provisioning_runs } from "./migrations/0010_provisioning_runs.js";
 import { m0011_secret_rotations } from "./migrations/0011_secret_rotations.js";
 
 /** Every migration, by sortable name. Append a new one at the end, with the next number. */
@@ -32,6 +33,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0007_tenant_aliases": m0007_tenant_aliases,
   "0008_reminder_deliveries": m0008_reminder_deliveries,
   "0009_invitations": m0009_invitations,
+  "0010_provisioning_runs": m0010_provisioning_runs,
   "0011_secret_rotations": m0011_secret_rotations,
 };
 

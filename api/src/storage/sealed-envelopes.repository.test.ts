@@ -16,9 +16,11 @@ import type { SealedSecret, SecretStore } from "../secrets/secret-store.types.js
 import { createBotStateRepository } from "./bot-state.repository.js";
 import type { DatabaseHandle } from "./database.js";
 import { createKyselyRepository } from "./kysely.repository.js";
+import { createProvisioningRepository } from "./provisioning.repository.js";
 import {
   botDialogAad,
   createSealedEnvelopesRepository,
+  provisioningSecretAad,
   replaceEnvelopes,
   serviceSecretAad,
 } from "./sealed-envelopes.repository.js";
@@ -215,7 +217,7 @@ describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
       batchSize: 2,
     });
     expect(summary).toEqual({
-      rewrapped: { serviceSecrets: 7, botDialogs: 5, invitations: 0 },
+      rewrapped: { serviceSecrets: 7, botDialogs: 5, invitations: 0, provisioningRuns: 0 },
       skipped: 0,
       failed: 0,
       remaining: 0,
@@ -264,7 +266,7 @@ describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
       envelopes: createSealedEnvelopesRepository(h.db, h.engine),
       log: again,
     });
-    expect(second.rewrapped).toEqual({ serviceSecrets: 0, botDialogs: 0, invitations: 0 });
+    expect(second.rewrapped).toEqual({ serviceSecrets: 0, botDialogs: 0, invitations: 0, provisioningRuns: 0 });
     expect(again.lines.map((l) => l.m)).toEqual([
       "no secret is sealed under a SECRET_KEY_PREVIOUS key: SECRET_KEY_PREVIOUS can be removed",
     ]);
@@ -297,7 +299,7 @@ describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
       log,
     });
     expect(summary).toEqual({
-      rewrapped: { serviceSecrets: 1, botDialogs: 0, invitations: 0 },
+      rewrapped: { serviceSecrets: 1, botDialogs: 0, invitations: 0, provisioningRuns: 0 },
       skipped: 0,
       failed: 1,
       remaining: 1,
@@ -307,6 +309,79 @@ describe.each(ENGINES)("sealed envelopes on $name", (engine) => {
     const warnings = log.lines.filter((l) => l.level === "warn");
     expect(warnings[0]).toMatchObject({ o: { place: "serviceSecrets", id: bad }, m: "secret envelope not re-wrapped" });
     expect(warnings[1]?.m).toMatch(/keep SECRET_KEY_PREVIOUS/);
+  });
+
+  it("counts and re-wraps a provisioning run's sealed secret (provisioningSecretAad), not one that was dropped", async () => {
+    const h = await open();
+    const customerId = randomUUID();
+    const at = "2025-01-01T00:00:00.000Z";
+    await sql`insert into customers (id, name, created_at, created_by) values (${customerId}, 'Contoso', ${at}, 'op')`.execute(
+      h.db,
+    );
+    const runs = createProvisioningRepository(h.db, h.engine);
+    const addRun = async (store: SecretStore | undefined) => {
+      const id = randomUUID();
+      await runs.insert({
+        id,
+        origin: "operator",
+        customerId,
+        invitationId: null,
+        cloud: "global",
+        appName: "Contoso DR",
+        options: {
+          assignTeamsAdministrator: true,
+          allowSelfRotation: true,
+          secretLifetimeDays: 180,
+          reuseExistingApp: false,
+        },
+        status: store ? "done" : "failed",
+        userCode: null,
+        verificationUri: null,
+        signInMessage: null,
+        expiresAt: at,
+        tenantId: "tenant",
+        signedInAs: null,
+        steps: [],
+        created: [],
+        result: null,
+        problem: null,
+        sealed: store ? store.seal(SECRET, provisioningSecretAad(id)) : null,
+        createdBy: "op",
+        createdAt: at,
+        updatedAt: at,
+        usedByServiceId: null,
+        usedAt: null,
+      });
+      return id;
+    };
+    const sealedRun = await addRun(storeA);
+    const dropped = await addRun(undefined);
+    const repo = createSealedEnvelopesRepository(h.db, h.engine);
+    expect(await repo.countByKek()).toEqual([{ place: "provisioningRuns", kekId: storeA.currentKekId, records: 1 }]);
+    // Under a key the server lacks: start-up refuses, naming the run.
+    const refused = await reconcileSecretKeys({ secrets: storeB, envelopes: repo, log: quietLog() }).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(UnknownSecretKeyError);
+    expect((refused as Error).message).toContain(`${storeA.currentKekId}: 1 provisioning run`);
+
+    const summary = await reconcileSecretKeys({ secrets: storeBA, envelopes: repo, log: quietLog() });
+    expect(summary).toEqual({
+      rewrapped: { serviceSecrets: 0, botDialogs: 0, invitations: 0, provisioningRuns: 1 },
+      skipped: 0,
+      failed: 0,
+      remaining: 0,
+    });
+    const after = await runs.get(sealedRun);
+    expect(after?.sealed?.kekId).toBe(storeB.currentKekId);
+    expect(storeB.open(after?.sealed as SealedSecret, provisioningSecretAad(sealedRun))).toBe(SECRET);
+    const row = await h.db
+      .selectFrom("provisioning_runs")
+      .select(["kek_id"])
+      .where("id", "=", sealedRun)
+      .executeTakeFirstOrThrow();
+    expect(row.kek_id).toBe(storeB.currentKekId);
+    expect((await runs.get(dropped))?.sealed).toBeNull();
   });
 
   if (engine.name === "postgres")

@@ -5,6 +5,9 @@
  *   (serviceSecretAad in secrets/associated-data.ts); the `kek_id` column is kept equal to the envelope's.
  * - `invitations.envelope`: JSON of one SealedSecret (a completed invitation's), associated data `invitation:<id>`
  *   (invitationSecretAad); null before completion and after use, expiry or revocation; `kek_id` kept equal.
+ * - `provisioning_runs.sealed`: JSON of one SealedSecret (the client secret a run added), associated data
+ *   `provisioning:<id>` (provisioningSecretAad); null until the run added it and after use, cleanup or failure;
+ *   `kek_id` kept equal.
  * - `bot_dialogs.data`: the dialog's JSON; every object in it with a string `kekId` is an envelope sealed with the
  *   associated data `bot-dialog:<dialog_id>` (botDialogAad, used by secretSealer in bot/bot.wiring.ts; today
  *   `credentials.sealedSecret`).
@@ -17,7 +20,12 @@
  * current.
  */
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
-import { botDialogAad, invitationSecretAad, serviceSecretAad } from "../secrets/associated-data.js";
+import {
+  botDialogAad,
+  invitationSecretAad,
+  provisioningSecretAad,
+  serviceSecretAad,
+} from "../secrets/associated-data.js";
 import type {
   EnvelopeCursor,
   EnvelopePlace,
@@ -29,7 +37,7 @@ import type { SealedSecret } from "../secrets/secret-store.types.js";
 import type { Database } from "./database.types.js";
 
 /** The associated data of each envelope, as everything that seals and opens them uses it. */
-export { botDialogAad, invitationSecretAad, serviceSecretAad };
+export { botDialogAad, invitationSecretAad, provisioningSecretAad, serviceSecretAad };
 
 type Rewrap = (sealed: SealedSecret, associatedData: string) => SealedSecret;
 
@@ -40,10 +48,15 @@ export function createSealedEnvelopesRepository(
 ): SealedEnvelopeStore {
   const pg = engine === "postgres";
 
-  /** The envelope's kekId when it is a string, else null (SQL over an `envelope` column of one SealedSecret). */
-  const serviceKek: RawBuilder<string | null> = pg
-    ? sql`case when jsonb_typeof(envelope::jsonb -> 'kekId') = 'string' then envelope::jsonb ->> 'kekId' end`
-    : sql`case when json_valid(envelope) then case when json_type(envelope, '$.kekId') = 'text' then json_extract(envelope, '$.kekId') end end`;
+  /** The envelope's kekId when it is a string, else null (SQL over a text column holding one SealedSecret). */
+  const kekOf = (column: "envelope" | "sealed"): RawBuilder<string | null> => {
+    const c = sql.ref(column);
+    return pg
+      ? sql`case when jsonb_typeof(${c}::jsonb -> 'kekId') = 'string' then ${c}::jsonb ->> 'kekId' end`
+      : sql`case when json_valid(${c}) then case when json_type(${c}, '$.kekId') = 'text' then json_extract(${c}, '$.kekId') end end`;
+  };
+  const serviceKek = kekOf("envelope");
+  const runKek = kekOf("sealed");
 
   /** Runs `fn` in one write transaction. */
   async function inTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
@@ -80,6 +93,16 @@ export function createSealedEnvelopesRepository(
       .groupBy(sql`1`)
       .execute();
     return rows.map((r) => ({ place: "invitations" as const, kekId: r.kek_id, records: Number(r.records) }));
+  }
+
+  async function countRuns(): Promise<KekCount[]> {
+    const rows = await db
+      .selectFrom("provisioning_runs")
+      .select([runKek.as("kek_id"), sql<number | string | bigint>`count(*)`.as("records")])
+      .where("sealed", "is not", null)
+      .groupBy(sql`1`)
+      .execute();
+    return rows.map((r) => ({ place: "provisioningRuns" as const, kekId: r.kek_id, records: Number(r.records) }));
   }
 
   async function countDialogs(): Promise<KekCount[]> {
@@ -200,6 +223,39 @@ export function createSealedEnvelopesRepository(
     });
   }
 
+  async function rewrapRuns(options: RewrapOptions): Promise<RewrapBatchResult> {
+    return inTransaction(async (trx) => {
+      let query = trx
+        .selectFrom("provisioning_runs")
+        .select(["id", "sealed"])
+        .where("sealed", "is not", null)
+        .where(sql<boolean>`${runKek} <> ${options.currentKekId}`)
+        .orderBy("id")
+        .limit(options.limit);
+      const after = options.after?.[0];
+      if (after !== undefined) query = query.where("id", ">", after);
+      const rows = (await query.execute()).flatMap((r) =>
+        r.sealed === null ? [] : [{ id: r.id, envelope: r.sealed, aad: provisioningSecretAad(r.id) }],
+      );
+      // Only where the run still holds what was read (not used, cleaned up or failed meanwhile).
+      return rewrapRows(
+        "provisioningRuns",
+        rows,
+        options.limit,
+        async (id, read, envelope, kekId) => {
+          const written = await trx
+            .updateTable("provisioning_runs")
+            .set({ sealed: envelope, kek_id: kekId })
+            .where("id", "=", id)
+            .where("sealed", "=", read)
+            .executeTakeFirst();
+          return Number(written.numUpdatedRows) === 1;
+        },
+        options.rewrap,
+      );
+    });
+  }
+
   async function rewrapDialogs(options: {
     currentKekId: string;
     limit: number;
@@ -258,11 +314,17 @@ export function createSealedEnvelopesRepository(
 
   return {
     async countByKek() {
-      return [...(await countServices()), ...(await countDialogs()), ...(await countInvitations())];
+      return [
+        ...(await countServices()),
+        ...(await countDialogs()),
+        ...(await countInvitations()),
+        ...(await countRuns()),
+      ];
     },
     rewrapBatch(place: EnvelopePlace, options) {
       if (place === "serviceSecrets") return rewrapServices(options);
       if (place === "invitations") return rewrapInvitations(options);
+      if (place === "provisioningRuns") return rewrapRuns(options);
       return rewrapDialogs(options);
     },
   };
