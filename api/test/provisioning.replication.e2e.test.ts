@@ -71,6 +71,8 @@ describe.each(ENGINES)("provisioning with slow replication on $name", (engine) =
     const failed = final.steps.find((s) => s.status === "fail");
     expect(failed?.code).toBe("replication_timeout");
     expect(failed?.remedy).toMatch(/nothing is lost/i);
+    // Not before the timeout: the last wait is cut to the deadline and the last attempt made at it.
+    expect(failed?.durationMs).toBeGreaterThanOrEqual(2900);
     expect(final.problem?.errors?.[0]?.code).toBe("replication_timeout");
     expect(final.created.map((o) => o.kind)).toContain("application");
     expect(final.cleanupAvailable).toBe(true);

@@ -39,6 +39,7 @@ import { abortableSleep, type SignInEnding, startDeviceCodeSignIn } from "./devi
 import { removeCreated } from "./provisioning.cleanup.js";
 import { RunInterrupted } from "./provisioning.graph.js";
 import { type RunnerState, runProvisioningSteps } from "./provisioning.runner.js";
+import { createProvisioningCredentials } from "./provisioning-credentials.js";
 import {
   initialSteps,
   provisioningSecretAad,
@@ -146,6 +147,12 @@ export interface ProvisioningService {
   cleanupForInvitation(token: string, id: string, clientAddress: string): Promise<ProvisioningRun>;
   /** The run a service was made from (for rotation), if any. */
   findByService(serviceId: string): Promise<ProvisioningRun | undefined>;
+  /**
+   * The sealed credentials of a `done` run no service used yet, opened (InputError naming `provisioningId`
+   * otherwise): what POST /api/services with `provisioningId` uses, through the port of provisioning-credentials.ts,
+   * which also consumes the run in the create's transaction.
+   */
+  openForService(id: string): Promise<OpenedRun>;
   /** Stops waiting sign-ins, interrupts running runs at their next wait, and waits for every driver to end. */
   drain(): Promise<void>;
 }
@@ -820,6 +827,10 @@ export function createProvisioningService(deps: ProvisioningDeps): ProvisioningS
     async cleanupForInvitation(token, id, clientAddress) {
       const record = await runOfInvitation(token, id, clientAddress);
       return cleanupRecord(record, record.createdBy);
+    },
+
+    openForService(id) {
+      return createProvisioningCredentials({ store: deps.store, secrets: deps.secrets, now }).open(id);
     },
 
     async findByService(serviceId) {
