@@ -137,6 +137,14 @@ export function RunView({
   const total = stepsInOrder(run).length;
   const announcement = run.status === "running" ? `${t.progress(progress, total)}` : t.announce[run.status];
   const tenant = run.tenant?.displayName ?? run.tenant?.id ?? "";
+  // A run that ended without result (failed, expired, declined, cancelled) offers the same way back to the form.
+  const startAgain = onStartAgain && (
+    <MessageBarActions>
+      <Button icon={<ArrowClockwiseRegular />} onClick={onStartAgain}>
+        {t.backToForm}
+      </Button>
+    </MessageBarActions>
+  );
 
   return (
     <section className={styles.run} aria-labelledby={`run-${run.id}`} data-run-status={run.status}>
@@ -171,25 +179,13 @@ export function RunView({
             {run.problem?.detail ?? failed?.message ?? t.failedBody}
             {failed?.remedy ? ` ${t.remedy}: ${failed.remedy}` : ""}
           </MessageBarBody>
-          {onStartAgain && (
-            <MessageBarActions>
-              <Button icon={<ArrowClockwiseRegular />} onClick={onStartAgain}>
-                {t.backToForm}
-              </Button>
-            </MessageBarActions>
-          )}
+          {startAgain}
         </MessageBar>
       )}
       {(run.status === "expired" || run.status === "declined" || run.status === "cancelled") && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>{t.endedBody[run.status]}</MessageBarBody>
-          {onStartAgain && (
-            <MessageBarActions>
-              <Button icon={<ArrowClockwiseRegular />} onClick={onStartAgain}>
-                {t.backToForm}
-              </Button>
-            </MessageBarActions>
-          )}
+          {startAgain}
         </MessageBar>
       )}
       {run.status === "done" && (
