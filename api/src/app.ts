@@ -27,6 +27,8 @@ import { createMailer, type Mailer } from "./mail/mailer.js";
 import { createOnboardingService } from "./onboarding/onboarding.service.js";
 import { createProvisioningService, type ProvisioningService } from "./provisioning/provisioning.service.js";
 import { createProvisioningCredentials } from "./provisioning/provisioning-credentials.js";
+import { createReadinessChecker } from "./readiness/readiness.checker.js";
+import { createReadinessService, type ReadinessService } from "./readiness/readiness.service.js";
 import { createSecretRotation } from "./rotation/secret-rotation.js";
 import { reconcileSecretKeys } from "./secrets/key-rotation.js";
 import { createLocalSecretStore } from "./secrets/local-secret-store.js";
@@ -38,6 +40,7 @@ import { createKyselyRepository } from "./storage/kysely.repository.js";
 import { createOperatorRolesRepository } from "./storage/operator-roles.repository.js";
 import { createProvisioningRepository } from "./storage/provisioning.repository.js";
 import { createRateLimitRepository } from "./storage/rate-limit.repository.js";
+import { createReadinessRepository } from "./storage/readiness.repository.js";
 import { createSealedEnvelopesRepository } from "./storage/sealed-envelopes.repository.js";
 import { createSecretRotationsRepository } from "./storage/secret-rotations.repository.js";
 
@@ -61,6 +64,8 @@ export interface RunningApp {
   mailer: Mailer;
   /** Automatic App registration runs (docs/api.md, "Provisioning"). */
   provisioning: ProvisioningService;
+  /** Direct Routing readiness (docs/api.md, "Readiness"). */
+  readiness: ReadinessService;
   close(): Promise<void>;
 }
 
@@ -284,6 +289,32 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     log: logger,
     ...(options.now ? { now: options.now } : {}),
   });
+  // Direct Routing readiness (docs/api.md, "Readiness"): over the validator's outbound dispatch and endpoints; a run
+  // counts as a validation for the operator and the tenant.
+  const readiness = createReadinessService({
+    repo,
+    secrets,
+    store: createReadinessRepository(database.db),
+    checker: createReadinessChecker({
+      dispatch: outbound.dispatch,
+      timeoutMs: config.m365.timeoutMs,
+      retryBudgetMs: config.m365.retryBudgetMs,
+      overrides: {
+        ...(overrides.loginUrl ? { loginUrl: overrides.loginUrl } : {}),
+        ...(overrides.graphUrl ? { graphUrl: overrides.graphUrl } : {}),
+      },
+      ...(options.now ? { now: options.now } : {}),
+      logger,
+    }),
+    rateLimiter: createRateLimitRepository({
+      db: database.db,
+      engine: database.engine,
+      limit: config.validationRateLimitPerMinute,
+      ...(options.now ? { now: () => (options.now as () => Date)().getTime() } : {}),
+    }),
+    sbcBaseDomain: config.sbc.baseDomain,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const sandboxEmulator = sandbox?.emulator;
   const entraAuth = config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId;
   // Entra mode: each verified sign-in is remembered with its permissions, for the bot's own role checks.
@@ -293,6 +324,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     onboarding,
     invitations,
     rotation,
+    readiness,
     secrets,
     db: database.db,
     ...(directory ? { directory } : {}),
@@ -353,6 +385,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     rotation,
     ...(config.m365.mode === "sandbox" && mailer.outbox ? { outbox: mailer.outbox } : {}),
     provisioning,
+    readiness,
     // Sandbox mode: the emulator's stand-in for Microsoft's device-code sign-in page.
     ...(sandboxEmulator
       ? {
@@ -379,6 +412,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     invitations,
     mailer,
     provisioning,
+    readiness,
     async close() {
       stopSweeper();
       await bot.scheduler.stop();

@@ -48,6 +48,21 @@ export const EXPECTED: Record<string, { ok: boolean; checks: Partial<Record<Chec
   reset: { ok: false, checks: { tenant: "unknown:entra_unreachable", token: "skipped" } },
   "graph-html-502": { ok: false, checks: { graph: "unknown:graph_unavailable", secret_expiry: "pass" } },
   "unknown-tenant": { ok: false, checks: { tenant: "fail:tenant_not_found", token: "skipped" } },
+  // The readiness scenarios' credentials are all valid: readiness never changes the credential status.
+  ...Object.fromEntries(
+    [
+      "readiness-domain-not-added",
+      "readiness-domain-unverified",
+      "readiness-no-free-licence",
+      "readiness-no-activation-user",
+      "readiness-no-teams-role",
+      "readiness-no-teams-api",
+      "readiness-permissions-missing",
+    ].map((scenario) => [
+      scenario,
+      { ok: true, checks: { token: "pass", permissions: "pass", graph: "pass", secret_expiry: "pass" } },
+    ]),
+  ),
 };
 
 /** "status" or "status:code" of a check in a report. */

@@ -15,6 +15,7 @@ import type {
   M365Settings,
   NameCheck,
   OperatorPermission,
+  ReadinessReport,
   RotationReport,
   RotationWarning,
   Service,
@@ -64,6 +65,12 @@ export interface OnboardingPort {
    * the secret is no longer `expectSecret`, rotated or replaced meanwhile) or `rotation_failed` (the old secret kept).
    */
   rotateSecret?(id: string, actor: string, options?: RotateSecretOptions): Promise<PortResult<RotationReport>>;
+  /**
+   * Direct Routing readiness of the service with its stored secret (docs/product.md section 10), when the server has
+   * the feature: the scheduler runs it after a scheduled validation passes (not counted against the rate limit
+   * again). A report, never a reminder.
+   */
+  checkReadiness?(id: string, actor: string): Promise<PortResult<ReadinessReport>>;
   /**
    * The invitations of the customer's admin (docs/product.md section 8), when the server has the feature; absent:
    * the bot answers `invite` with "not available here" and offers no pending invitation in the wizard.

@@ -7,4 +7,5 @@ export * from "./inputs.schema.js";
 export * from "./invitations.schema.js";
 export * from "./onboarding.schema.js";
 export * from "./provisioning.schema.js";
+export * from "./readiness.schema.js";
 export * from "./settings.js";

@@ -31,6 +31,7 @@ import {
 import type { InvitationDroppedNotice, InvitationNotifier } from "../invitations/invitation-notifier.js";
 import type { InvitationsService } from "../invitations/invitations.service.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
+import type { ReadinessService } from "../readiness/readiness.service.js";
 import type { RotationNotifier, SecretRotation } from "../rotation/secret-rotation.js";
 import { botDialogAad } from "../secrets/associated-data.js";
 import type { SealedSecret, SecretStore } from "../secrets/secret-store.types.js";
@@ -100,7 +101,11 @@ async function orUndefined<T>(fn: () => Promise<T>): Promise<T | undefined> {
 }
 
 /** The OnboardingService (and the secret rotation, when the server has it) as the bot's OnboardingPort. */
-export function onboardingPort(onboarding: OnboardingService, rotation?: SecretRotation): OnboardingPort {
+export function onboardingPort(
+  onboarding: OnboardingService,
+  rotation?: SecretRotation,
+  readiness?: ReadinessService,
+): OnboardingPort {
   return {
     listCustomers: () => onboarding.listCustomers(),
     createCustomer: (input, actor) => attempt(() => onboarding.createCustomer(input, actor)),
@@ -117,6 +122,13 @@ export function onboardingPort(onboarding: OnboardingService, rotation?: SecretR
       ? {
           rotateSecret: (id: string, actor: string, options: Parameters<SecretRotation["rotate"]>[2] = {}) =>
             attempt(() => rotation.rotate(id, actor, options)),
+        }
+      : {}),
+    ...(readiness
+      ? {
+          // Only the scheduler asks, right after its own validation of the service (already counted).
+          checkReadiness: (id: string, actor: string) =>
+            attempt(() => readiness.checkService(id, actor, { scheduled: true })),
         }
       : {}),
   };
@@ -168,6 +180,8 @@ export interface BotModuleDeps {
   invitations?: InvitationsService;
   /** Zero-touch secret rotation: the scheduler's rotations and the Rotate secret now button. */
   rotation?: SecretRotation;
+  /** Direct Routing readiness: the scheduler runs it after a scheduled validation passes. */
+  readiness?: ReadinessService;
   secrets: SecretStore;
   db: Kysely<Database>;
   /** Entra mode: the operators' app roles and names as last seen in the tab, for the bot's own checks. */
@@ -200,7 +214,7 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
   const { bot } = deps.config;
   const built = createBot({
     onboarding: {
-      ...onboardingPort(deps.onboarding, deps.rotation),
+      ...onboardingPort(deps.onboarding, deps.rotation, deps.readiness),
       ...(deps.invitations ? { invitations: invitationsPort(deps.invitations, deps.onboarding) } : {}),
     },
     store,

@@ -8,6 +8,7 @@ import { isLoopbackHost } from "../config.js";
 import type { InvitationsService } from "../invitations/invitations.service.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import type { ProvisioningService } from "../provisioning/provisioning.service.js";
+import type { ReadinessService } from "../readiness/readiness.service.js";
 import type { SecretRotation } from "../rotation/secret-rotation.js";
 import { contentSecurityPolicy } from "./csp.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
@@ -18,6 +19,7 @@ import { registerOutboxRoutes } from "./outbox.routes.js";
 import { installProblemHandler, sendProblem } from "./problem.handler.js";
 import { problemOf } from "./problem.js";
 import { registerProvisioningRoutes } from "./provisioning.routes.js";
+import { registerReadinessRoutes } from "./readiness.routes.js";
 import { registerSandboxRoutes, type SandboxSignIn } from "./sandbox.routes.js";
 import { registerServiceRoutes, type ServiceCreatedHook } from "./services.routes.js";
 import { registerSettingsRoutes } from "./settings.routes.js";
@@ -97,6 +99,8 @@ export interface ServerDeps {
   sandboxSignIn?: SandboxSignIn;
   /** Zero-touch secret rotation: POST /api/services/{id}/m365/rotate (docs/api.md, "Secret rotation"). */
   rotation?: SecretRotation;
+  /** Direct Routing readiness (docs/api.md, "Readiness"); absent: no readiness routes. */
+  readiness?: ReadinessService;
 }
 
 /** Creates the app with every route registered; the caller listens. */
@@ -167,6 +171,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }
   registerOutboxRoutes(app, { auth: deps.auth, outbox: deps.outbox });
   if (deps.provisioning) registerProvisioningRoutes(app, { provisioning: deps.provisioning, auth: deps.auth });
+  if (deps.readiness) registerReadinessRoutes(app, { readiness: deps.readiness, auth: deps.auth });
   registerSandboxRoutes(app, { ...(deps.sandboxSignIn ? { sandbox: deps.sandboxSignIn } : {}) });
   if (deps.botMessages) {
     // botbuilder validates the Bot Framework JWT itself (or runs anonymously without MicrosoftAppId).

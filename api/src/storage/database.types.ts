@@ -300,6 +300,21 @@ export interface SecretRotationsTable {
   code: string | null;
 }
 
+/**
+ * `readiness_reports` (migration 0012): the last Direct Routing readiness report of each service (JSON), replaced by
+ * each run; deleted with the service.
+ */
+export interface ReadinessReportsTable {
+  service_id: string;
+  checked_at: string;
+  /** The operator, or "scheduler". */
+  checked_by: string;
+  /** 0 or 1. */
+  ok: number;
+  /** The ReadinessReport as JSON. */
+  report: string;
+}
+
 export interface Database {
   customers: CustomersTable;
   services: ServicesTable;
@@ -318,4 +333,5 @@ export interface Database {
   invitations: InvitationsTable;
   secret_rotations: SecretRotationsTable;
   provisioning_runs: ProvisioningRunsTable;
+  readiness_reports: ReadinessReportsTable;
 }

@@ -195,6 +195,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "operator_roles",
           "provisioning_runs",
           "rate_hits",
+          "readiness_reports",
           "secret_rotations",
           "service_secrets",
           "services",
@@ -214,6 +215,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "0009_invitations",
           "0010_provisioning_runs",
           "0011_secret_rotations",
+          "0012_readiness_reports",
         ]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {

@@ -164,6 +164,18 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     return undefined;
   }
 
+  /** Runs the service's readiness report; its outcome is kept by the server and only logged here. */
+  async function checkReadiness(serviceId: string): Promise<void> {
+    if (!deps.onboarding.checkReadiness) return;
+    try {
+      const result = await deps.onboarding.checkReadiness(serviceId, SCHEDULER_ACTOR);
+      if (!result.ok) deps.log?.warn({ serviceId, code: result.kind }, "scheduled readiness check refused");
+      else if (!result.value.ok) deps.log?.info({ serviceId }, "service not ready for Direct Routing");
+    } catch (error) {
+      deps.log?.warn({ serviceId, err: (error as Error)?.message }, "scheduled readiness check failed");
+    }
+  }
+
   async function processService(service: Service, summary: RunSummary): Promise<void> {
     const now = deps.now();
     const rotated = await rotateIfDue(service, summary, now);
@@ -187,6 +199,9 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     }
     retryAt.delete(service.id);
     summary.validated++;
+    // Credentials that pass are checked for Direct Routing readiness too: a report kept on the service, never a
+    // reminder, and never a change to the credential status (docs/product.md section 10).
+    if (outcome === "ok") await checkReadiness(service.id);
     const settings = await deps.onboarding.getM365Settings(service.id);
     const fresh = await deps.onboarding.getService(service.id);
     if (!settings || !fresh) return;

@@ -247,7 +247,12 @@ describe("emulator core", () => {
         exp: nowSec + 3600,
       });
       expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(3900);
-      expect(claims.roles).toEqual(["Organization.Read.All", "Application.Read.All"]);
+      expect(claims.roles).toEqual([
+        "Organization.Read.All",
+        "Application.Read.All",
+        "Domain.Read.All",
+        "User.Read.All",
+      ]);
       expect(claims.wids).toEqual(["69091246-20e8-4a56-aa4d-066075b2a7a8", "0997a1d0-0d1d-4acb-b408-d5ca73121e90"]);
       expect(claims.oid).toMatch(GUID_RE);
       expect(claims.sub).toBe(claims.oid);
@@ -468,6 +473,13 @@ describe("emulator core", () => {
               name: "contoso-sandbox.example",
               type: "Managed",
             },
+            {
+              capabilities: "Email, OfficeCommunicationsOnline",
+              isDefault: false,
+              isInitial: false,
+              name: "contoso.sbc.sandbox.provider.example",
+              type: "Managed",
+            },
           ],
         },
       ]);
@@ -644,7 +656,7 @@ describe("emulator core", () => {
 
     it("answers unknown routes with 404", async () => {
       const token = await tokenFor(emu, "valid");
-      const g = await graphGet(emu, "/v1.0/users", token);
+      const g = await graphGet(emu, "/v1.0/groups", token);
       expect(g.status).toBe(404);
       expect((g.json.error as Record<string, unknown>).code).toBe("Request_ResourceNotFound");
       const login = await call(emu, "GET", `/${sb("valid").tenantId}/oauth2/v2.0/nothing`);
@@ -849,6 +861,13 @@ describe("fixtures", () => {
         "reset",
         "graph-html-502",
         "self-rotation",
+        "readiness-domain-not-added",
+        "readiness-domain-unverified",
+        "readiness-no-free-licence",
+        "readiness-no-activation-user",
+        "readiness-no-teams-role",
+        "readiness-no-teams-api",
+        "readiness-permissions-missing",
         "unknown-tenant",
       ].sort(),
     );

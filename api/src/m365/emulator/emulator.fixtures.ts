@@ -10,6 +10,7 @@ import type {
   ProvisioningFixture,
   SandboxAdmin,
   SecretFixture,
+  SkuFixture,
   TenantFixture,
 } from "./emulator.types.js";
 
@@ -17,6 +18,8 @@ import type {
 const ORG_READ = "Organization.Read.All";
 const APP_READ = "Application.Read.All";
 const BOTH_ROLES = [ORG_READ, APP_READ];
+/** The optional permissions the Direct Routing readiness reads need besides (docs/entra.md section 16). */
+const READINESS_ROLES = [...BOTH_ROLES, "Domain.Read.All", "User.Read.All"];
 /** Teams Administrator directory role template id (needed for Teams PowerShell app-only). */
 const TEAMS_ADMIN = "69091246-20e8-4a56-aa4d-066075b2a7a8";
 /** Directory role template ids of the admins who sign in (docs/entra.md section 11). */
@@ -32,6 +35,39 @@ export type { SandboxAdmin };
 export const SANDBOX_PROVISIONING_CLIENT_ID = "5c9a0b4e-2f4d-4a63-9d3e-7b1f6c2a8e41";
 /** That client's application display name. */
 export const SANDBOX_PROVISIONING_CLIENT_NAME = "Direct Routing Onboarding (sandbox provider)";
+
+/**
+ * SBC_BASE_DOMAIN's default (api/src/config.ts): a service's SBC FQDN is `<label>.<SBC_BASE_DOMAIN>`. The readiness
+ * scenarios' tenants hold `<name>.sbc.sandbox.provider.example`, so a service with the SBC sub-domain label `<name>`
+ * (the tenant's domain label: `contoso` for `valid`) is the one they are ready, or not ready, for.
+ */
+export const SANDBOX_SBC_BASE_DOMAIN = "sbc.sandbox.provider.example";
+
+/** Teams Phone Standard: the SKU and its `MCOEV` service plan (docs/entra.md section 16). */
+const TEAMS_PHONE_SKU_ID = "e43b5b99-8dfb-405f-9987-dc307f34bcbd";
+const MCOEV_PLAN = { servicePlanId: "4828c8ec-dc2e-4779-b502-87ac9ce28ab7", servicePlanName: "MCOEV" };
+/** A licence without Teams Phone (Microsoft 365 E3 stands in; its plans listed here are only Teams and Exchange). */
+const E3_SKU: SkuFixture = {
+  skuId: "05e9a617-0261-4cee-bb44-138d3ef5d965",
+  skuPartNumber: "SPE_E3",
+  enabled: 25,
+  consumedUnits: 12,
+  servicePlans: [
+    { servicePlanId: "57ff2da0-773e-42df-b2af-ffb7a2317929", servicePlanName: "TEAMS1" },
+    { servicePlanId: "efb87545-963c-4e0d-99df-69c6916d9eb0", servicePlanName: "EXCHANGE_S_ENTERPRISE" },
+  ],
+};
+
+/** What a scenario's tenant has for Direct Routing readiness (docs/product.md section 10). */
+interface ReadinessSpec {
+  /** `<name>.<SANDBOX_SBC_BASE_DOMAIN>`: verified, added but not verified, or not added. */
+  sbcDomain: "verified" | "unverified" | "none";
+  /** Teams Phone Standard units bought and used; absent: only a licence without Teams Phone. */
+  teamsPhone?: { enabled: number; consumed: number };
+  /** A user on the SBC domain (the activation user), with or without the Teams Phone licence. */
+  activationUser?: { id: string; licensed: boolean };
+  teamsAdminApiMissing?: boolean;
+}
 
 /** A sandbox scenario's credentials, as the banner and GET /api/sandbox show them (the contract's wire type). */
 export type { SandboxCredentials };
@@ -53,6 +89,7 @@ interface ScenarioSpec {
   extraDomain?: string;
   app?: Partial<AppFixture>;
   faults?: Partial<Record<FaultRoute, Fault>>;
+  readiness?: ReadinessSpec;
 }
 
 /** A secret valid for a year that started `365 - endDays` days ago, the common portal default. */
@@ -63,13 +100,21 @@ function secret(value: string, keyId: string, endDays: number, extra: Partial<Se
 const SPECS: ScenarioSpec[] = [
   {
     scenario: "valid",
-    description: "Everything in order: token, both Graph permissions, Teams Administrator role, secret valid 300 days",
+    description:
+      "Everything in order: token, both Graph permissions, Teams Administrator role, secret valid 300 days; " +
+      "ready for Direct Routing with the SBC sub-domain contoso",
     tenantId: "1d32fcbd-b1f0-4f2c-bc76-1743f2280450",
     name: "contoso",
     displayName: "Contoso",
     appId: "0e31a3f6-6014-4fc5-af6e-955d20a996ef",
     appName: "Contoso Direct Routing",
     extraDomain: "contoso-sandbox.example",
+    roles: READINESS_ROLES,
+    readiness: {
+      sbcDomain: "verified",
+      teamsPhone: { enabled: 10, consumed: 1 },
+      activationUser: { id: "3f8a4c61-5b1e-4d2a-9c7f-0e6b2d1a8c45", licensed: true },
+    },
     secrets: [
       secret("gQQ8Q~X_LQeLik2.hDOPLGeXC981GdVz3VgZolOe", "58e64cf3-93a9-4262-abd6-81fad5ba4b6b", 300),
       // An older secret still valid: the validator must pick the pasted one by its hint, not the first listed.
@@ -299,12 +344,128 @@ const SPECS: ScenarioSpec[] = [
     faults: { organization: { kind: "html502" } },
     secrets: [secret("3i48Q~nQSNsE64g0E7CwYNphgiDlGLk0LTEzg3H-", "9ef24593-5d08-4ac7-9363-ff9933621531", 330)],
   },
+  {
+    scenario: "readiness-domain-not-added",
+    description: "Credentials valid, but the SBC sub-domain adventureworks is not added to the tenant: add the domain",
+    tenantId: "318ed6b8-f631-4284-b60f-78dcdd990b56",
+    name: "adventureworks",
+    displayName: "Adventure Works",
+    appId: "dc515557-f54d-4dd4-8eb4-e2db4b35c2d4",
+    appName: "Adventure Works Direct Routing",
+    roles: READINESS_ROLES,
+    readiness: { sbcDomain: "none", teamsPhone: { enabled: 10, consumed: 2 } },
+    secrets: [secret("W4n8Q~glk26Vv8Yu8TkvLPDyT05vtuAFlwK4C9VH", "fa95cf19-87eb-4d71-8f15-83a9a6e48173", 300)],
+  },
+  {
+    scenario: "readiness-domain-unverified",
+    description: "The SBC sub-domain blueyonder is added but not verified: publish the TXT record shown",
+    tenantId: "cf873f89-0e4a-4ecb-b755-c33be449836b",
+    name: "blueyonder",
+    displayName: "Blue Yonder Airlines",
+    appId: "2a34e4bc-c4ba-4a13-9bb5-c7be4c932b32",
+    appName: "Blue Yonder Direct Routing",
+    roles: READINESS_ROLES,
+    readiness: { sbcDomain: "unverified", teamsPhone: { enabled: 10, consumed: 2 } },
+    secrets: [secret("FnJ8Q~z_C2r3813.mAC8wmPuPny1y.azcntfevgQ", "84d23a14-a109-43ff-a618-397a8a8bc38f", 300)],
+  },
+  {
+    scenario: "readiness-no-free-licence",
+    description: "Every Teams Phone Standard licence is in use (5 of 5): buy one for the activation user (SBC cpandl)",
+    tenantId: "c50227f6-36b9-4aeb-8787-f4032d9412e6",
+    name: "cpandl",
+    displayName: "Contoso Pharmaceuticals",
+    appId: "dbc2d841-a765-40cf-94e8-d137d6bd3919",
+    appName: "CPandL Direct Routing",
+    roles: READINESS_ROLES,
+    readiness: {
+      sbcDomain: "verified",
+      teamsPhone: { enabled: 5, consumed: 5 },
+      activationUser: { id: "c2303eed-3b24-4137-b671-35f6fc9e47a6", licensed: false },
+    },
+    secrets: [secret("Bhv8Q~a2wITfC.Q1KjntI~2p~YQqujYRHEZ3Rg08", "277da11b-f190-4fef-b6da-46edea6560ee", 300)],
+  },
+  {
+    scenario: "readiness-no-activation-user",
+    description: "No user on the SBC sub-domain graphicdesign yet: create the activation user and license it",
+    tenantId: "d079b080-999f-4419-ae99-d07dc482294e",
+    name: "graphicdesign",
+    displayName: "Graphic Design Institute",
+    appId: "373fea08-3a6b-4fed-a5d9-ddfcfc5b2662",
+    appName: "Graphic Design Direct Routing",
+    roles: READINESS_ROLES,
+    readiness: { sbcDomain: "verified", teamsPhone: { enabled: 10, consumed: 3 } },
+    secrets: [secret("skh8Q~Xfc9NVePu-9cHAF.~g82E65gD23UpuDg~O", "376524f4-82f6-430e-8c67-ca27bfec3954", 300)],
+  },
+  {
+    scenario: "readiness-no-teams-role",
+    description:
+      "The app lacks the Teams Administrator role (Teams PowerShell cannot configure Direct Routing), SBC nod",
+    tenantId: "08f1316e-93ee-41a4-b073-2c5cc8aaff3c",
+    name: "nod",
+    displayName: "Nod Publishers",
+    appId: "386034f7-8e1d-4e8a-b799-79019b6378c6",
+    appName: "Nod Direct Routing",
+    roles: READINESS_ROLES,
+    app: { directoryRoles: [] },
+    readiness: {
+      sbcDomain: "verified",
+      teamsPhone: { enabled: 10, consumed: 1 },
+      activationUser: { id: "602ca52c-7200-4fe9-9647-e54c6f9912a7", licensed: true },
+    },
+    secrets: [secret("3lu8Q~HSz8xjeEvAJFo~-~vzveh4KreL08fmo54X", "93234215-425d-42de-b0f9-52c5467c4e66", 300)],
+  },
+  {
+    scenario: "readiness-no-teams-api",
+    description: "The Skype and Teams Tenant Admin API is missing in the tenant (AADSTS500011), SBC southridge",
+    tenantId: "17b44767-8393-4b98-8c5e-e47baf82831e",
+    name: "southridge",
+    displayName: "Southridge Video",
+    appId: "9684c5f5-673e-4a77-9bff-067bb4d53c41",
+    appName: "Southridge Direct Routing",
+    roles: READINESS_ROLES,
+    readiness: {
+      sbcDomain: "verified",
+      teamsPhone: { enabled: 10, consumed: 1 },
+      activationUser: { id: "1fd47ecc-aa63-4e86-97ee-48858a6cde7d", licensed: true },
+      teamsAdminApiMissing: true,
+    },
+    secrets: [secret("wuE8Q~aK8HQXnTdHu-Ye1wcSKJ.rNBPZpAmdZKy.", "08afee6c-ae46-4237-9f95-936d0a088490", 300)],
+  },
+  {
+    scenario: "readiness-permissions-missing",
+    description:
+      "Domain.Read.All and User.Read.All are not granted: the domain and user checks are unknown, naming them " +
+      "(SBC consolidated)",
+    tenantId: "e788a01d-fe3d-4e2a-9561-02166011939a",
+    name: "consolidated",
+    displayName: "Consolidated Messenger",
+    appId: "59b6eff1-663e-416f-8303-3bed64eb5f49",
+    appName: "Consolidated Direct Routing",
+    readiness: {
+      sbcDomain: "verified",
+      teamsPhone: { enabled: 10, consumed: 1 },
+      activationUser: { id: "cd3e5dcf-afa9-4827-bbe9-7e223a359a92", licensed: true },
+    },
+    secrets: [secret("nOt8Q~CTGCL4tckCskDr~lLv75aWhNalIdzbz.6B", "0fa960d7-c6bd-4e3d-83d0-e329d5c841a6", 300)],
+  },
 ];
 
 function toFixture(spec: ScenarioSpec): TenantFixture {
   const initial = `${spec.name}.${spec.initialDomainSuffix ?? "onmicrosoft.com"}`;
-  const domains = [{ name: initial, isDefault: spec.extraDomain === undefined, isInitial: true }];
+  const domains: TenantFixture["domains"] = [
+    { name: initial, isDefault: spec.extraDomain === undefined, isInitial: true },
+  ];
   if (spec.extraDomain !== undefined) domains.push({ name: spec.extraDomain, isDefault: true, isInitial: false });
+  const readiness = spec.readiness;
+  const sbcDomain = `${spec.name}.${SANDBOX_SBC_BASE_DOMAIN}`;
+  if (readiness !== undefined && readiness.sbcDomain !== "none") {
+    domains.push({
+      name: sbcDomain,
+      isDefault: false,
+      isInitial: false,
+      isVerified: readiness.sbcDomain === "verified",
+    });
+  }
   const app: AppFixture = {
     appId: spec.appId,
     displayName: spec.appName,
@@ -326,6 +487,36 @@ function toFixture(spec: ScenarioSpec): TenantFixture {
     apps: [app],
   };
   if (spec.faults !== undefined) fixture.faults = { ...spec.faults };
+  if (readiness !== undefined) {
+    const phone = readiness.teamsPhone;
+    fixture.skus = [
+      { ...E3_SKU, servicePlans: [...E3_SKU.servicePlans] },
+      ...(phone
+        ? [
+            {
+              skuId: TEAMS_PHONE_SKU_ID,
+              skuPartNumber: "MCOEV",
+              enabled: phone.enabled,
+              consumedUnits: phone.consumed,
+              servicePlans: [{ ...MCOEV_PLAN }],
+            },
+          ]
+        : []),
+    ];
+    const user = readiness.activationUser;
+    if (user !== undefined) {
+      fixture.users = [
+        {
+          id: user.id,
+          userPrincipalName: `sbc-activation@${sbcDomain}`,
+          displayName: `${spec.displayName} SBC activation`,
+          directoryRoles: [],
+          assignedLicenses: user.licensed ? [E3_SKU.skuId, TEAMS_PHONE_SKU_ID] : [E3_SKU.skuId],
+        },
+      ];
+    }
+    if (readiness.teamsAdminApiMissing === true) fixture.teamsAdminApiMissing = true;
+  }
   return fixture;
 }
 

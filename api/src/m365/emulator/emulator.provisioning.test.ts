@@ -748,7 +748,7 @@ describe("App registration through Graph", () => {
     const patch = await graph(emu, "PATCH", `/applications/${GUID_FOR_NOTHING}`, admin, {});
     expect(patch.status).toBe(405);
     expect((await graph(emu, "PUT", "/organization", admin)).status).toBe(405);
-    expect((await graph(emu, "POST", "/users", admin, {})).status).toBe(404);
+    expect((await graph(emu, "POST", "/groups", admin, {})).status).toBe(404);
   });
 
   it("throttles Graph writes with the graphWrite fault, in Graph's envelope, with Retry-After", async () => {

@@ -146,7 +146,10 @@ export async function createEmulatorState(options: EmulatorOptions): Promise<Emu
         return tenant ? { kind: "found", tenant } : { kind: "unknown" };
       }
       if (DNS_RE.test(segment)) {
-        const tenant = tenants.find((t) => t.domains.some((d) => d.name.toLowerCase() === lower));
+        // Only a verified domain names its tenant (docs/entra.md section 2).
+        const tenant = tenants.find((t) =>
+          t.domains.some((d) => d.name.toLowerCase() === lower && d.isVerified !== false),
+        );
         return tenant ? { kind: "found", tenant } : { kind: "unknown" };
       }
       return { kind: "invalid" };

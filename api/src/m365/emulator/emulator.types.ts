@@ -32,7 +32,11 @@ export type FaultRoute =
   | "applications"
   | "servicePrincipals"
   | "devicecode"
-  | "graphWrite";
+  | "graphWrite"
+  /** The Direct Routing readiness reads (docs/entra.md section 16). */
+  | "domains"
+  | "subscribedSkus"
+  | "users";
 
 export interface SecretFixture {
   /** The "Secret ID" GUID (passwordCredential.keyId). */
@@ -82,6 +86,30 @@ export interface UserFixture {
   displayName: string;
   /** Directory role template ids (docs/entra.md section 11): the token's `wids`. */
   directoryRoles: string[];
+  /** The `skuId`s of the licences assigned to the user (docs/entra.md section 16); none by default. */
+  assignedLicenses?: string[];
+}
+
+/** A domain of the tenant (docs/entra.md sections 9 and 16). */
+export interface DomainFixture {
+  name: string;
+  isDefault: boolean;
+  isInitial: boolean;
+  /** False: added but not verified (absent from `verifiedDomains`, and no tenant lookup by it). Default true. */
+  isVerified?: boolean;
+  /** Graph's `supportedServices`, e.g. `["Email", "OfficeCommunicationsOnline"]`; default those two when verified. */
+  supportedServices?: string[];
+}
+
+/** A licence the tenant bought, as GET /subscribedSkus lists it (docs/entra.md section 16). */
+export interface SkuFixture {
+  skuId: string;
+  skuPartNumber: string;
+  /** prepaidUnits.enabled */
+  enabled: number;
+  consumedUnits: number;
+  /** The plans of the SKU: `servicePlanName` (e.g. `MCOEV`) and `servicePlanId`. */
+  servicePlans: { servicePlanId: string; servicePlanName: string }[];
 }
 
 /** How the tenant treats automatic App registration (docs/entra.md sections 12, 14 and 15). */
@@ -106,8 +134,8 @@ export interface TenantFixture {
   /** Tenant GUID. */
   id: string;
   displayName: string;
-  /** Verified domains; exactly one isInitial (`*.onmicrosoft.com`). */
-  domains: { name: string; isDefault: boolean; isInitial: boolean }[];
+  /** The tenant's domains (verified unless `isVerified: false`); exactly one isInitial (`*.onmicrosoft.com`). */
+  domains: DomainFixture[];
   /**
    * Where the tenant lives. "global" tenants are served normally; a tenant of another cloud answers the
    * openid-configuration with that cloud's instance and region, and its token requests with AADSTS900432.
@@ -119,6 +147,13 @@ export interface TenantFixture {
   /** Users who can sign in (device code); none by default. */
   users?: UserFixture[];
   provisioning?: ProvisioningFixture;
+  /** Licences bought (GET /subscribedSkus); none by default. */
+  skus?: SkuFixture[];
+  /**
+   * The Skype and Teams Tenant Admin API has no service principal here: a token for it answers AADSTS500011
+   * (docs/entra.md section 16). Default false (every Microsoft 365 tenant with Teams has it).
+   */
+  teamsAdminApiMissing?: boolean;
   faults?: Partial<Record<FaultRoute, Fault>>;
 }
 

@@ -21,8 +21,11 @@ export interface GraphClientOptions {
 
 /** Graph calls for one token. */
 export interface GraphClient {
-  /** GET `path` (starting with `/v1.0/`, query included). Rejects only on a bug, never on a network failure. */
-  get(path: string): Promise<GraphAnswer>;
+  /**
+   * GET `path` (starting with `/v1.0/`, query included), with extra `headers` (e.g. `ConsistencyLevel: eventual` for
+   * an advanced query, docs/entra.md section 16). Rejects only on a bug, never on a network failure.
+   */
+  get(path: string, headers?: Record<string, string>): Promise<GraphAnswer>;
   /**
    * A write: POST, PATCH or DELETE `path` with a JSON body (none for DELETE). Used by provisioning and rotation
    * (docs/entra.md section 15). Rejects only on a bug; the request body is never logged by the transport.
@@ -63,7 +66,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     }
   };
   return {
-    get: (path) => call("GET", path),
+    get: (path, headers) => call("GET", path, undefined, headers),
     write: (method, path, body, headers) => call(method, path, body, headers),
   };
 }

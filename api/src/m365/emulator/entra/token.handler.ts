@@ -29,20 +29,37 @@ import { DEVICE_CODE_GRANTS, handleDeviceCodeToken } from "./device-code.handler
 /** Present in `wids` of every app-only token (docs/entra.md section 8); not an assignable role. */
 const IMPLICIT_WID = "0997a1d0-0d1d-4acb-b408-d5ca73121e90";
 
+/**
+ * The Skype and Teams Tenant Admin API's application id: a client-credentials token for it is what Teams PowerShell
+ * app-only needs (docs/entra.md section 16). Its tokens carry the app id as `aud`.
+ */
+export const TEAMS_ADMIN_API_APP_ID = "48ac35b8-9aa8-4d74-927d-1f4a14a0b239";
+
+/** The resource a scope names, when it is the Teams Tenant Admin API (by its application id). */
+function isTeamsAdminResource(resource: string): boolean {
+  return resource.replace(/\/+$/, "").toLowerCase() === TEAMS_ADMIN_API_APP_ID;
+}
+
 /** The resource a scope names, when it is Microsoft Graph (by URI or by its application id). */
 export function isGraphResource(state: EmulatorState, resource: string): boolean {
   const r = resource.replace(/\/+$/, "").toLowerCase();
   return r === state.graphResource.toLowerCase() || r === GRAPH_APP_ID;
 }
 
-async function issueToken(state: EmulatorState, tenant: TenantFixture, record: AppRecord, at: Date): Promise<string> {
+async function issueToken(
+  state: EmulatorState,
+  tenant: TenantFixture,
+  record: AppRecord,
+  at: Date,
+  audience: string = state.graphResource,
+): Promise<string> {
   const { app } = record;
   const nowSec = Math.floor(at.getTime() / 1000);
   // The service principal's object id (a fixture app's is stableGuid("sp", tenant id, app id)).
   const oid = record.sp?.id ?? "";
   const iss = `https://sts.windows.net/${tenant.id}/`;
   const claims: Record<string, unknown> = {
-    aud: state.graphResource,
+    aud: audience,
     iss,
     // Observed on real tokens: iat/nbf backdated 5 minutes, exp - iat = 3900 while expires_in = 3599.
     iat: nowSec - 300,
@@ -57,8 +74,9 @@ async function issueToken(state: EmulatorState, tenant: TenantFixture, record: A
     oid,
     rh: `1.${randomBytes(40).toString("base64url")}.`,
   };
-  // No consent, no `roles` claim at all (docs/entra.md section 8).
-  if (app.graphRoles.length > 0) claims.roles = [...app.graphRoles];
+  // No consent, no `roles` claim at all (docs/entra.md section 8). The Teams Tenant Admin API has no application
+  // permissions the app could hold: its token has no `roles`, only the directory roles in `wids` (section 16).
+  if (app.graphRoles.length > 0 && audience === state.graphResource) claims.roles = [...app.graphRoles];
   Object.assign(claims, {
     sub: oid,
     tenant_region_scope: tenant.regionScope,
@@ -77,7 +95,7 @@ function refuseClient(
   ctx: EntraContext,
   tenant: TenantFixture,
   params: URLSearchParams,
-): Response | AppRecord {
+): Response | { record: AppRecord; audience: string } {
   const missing = (name: string): Response => missingParameter(ctx, name);
   const grantType = params.get("grant_type");
   if (grantType === null || grantType === "") return missing("grant_type");
@@ -189,6 +207,10 @@ function refuseClient(
     );
   }
   const resource = scope.slice(0, -"/.default".length);
+  // The Teams Tenant Admin API is provisioned in every tenant with Teams, unless the fixture says it is not.
+  if (isTeamsAdminResource(resource) && tenant.teamsAdminApiMissing !== true) {
+    return { record, audience: TEAMS_ADMIN_API_APP_ID };
+  }
   if (!isGraphResource(state, resource)) {
     return entraError(
       ctx,
@@ -200,7 +222,7 @@ function refuseClient(
         "any user in the tenant. You might have sent your authentication request to the wrong tenant.",
     );
   }
-  return record;
+  return { record, audience: state.graphResource };
 }
 
 export async function handleToken(
@@ -251,8 +273,9 @@ export async function handleToken(
   const fault = preFault(state, tenant, "token", entraRetryAnswer(ctx), false);
   if (typeof fault !== "number") return fault;
 
-  const record = refuseClient(state, ctx, tenant, params);
-  if ("kind" in record) return record;
+  const refused = refuseClient(state, ctx, tenant, params);
+  if ("kind" in refused) return refused;
+  const { record, audience } = refused;
 
   // 9. policy, then throttling.
   if (record.app.blockedByPolicy === true) {
@@ -270,7 +293,7 @@ export async function handleToken(
     return entraRetryAnswer(ctx)(429, throttle.retryAfterSeconds);
   }
 
-  const accessToken = await issueToken(state, tenant, record, ctx.now);
+  const accessToken = await issueToken(state, tenant, record, ctx.now, audience);
   const ok = json(
     200,
     ENTRA_JSON,

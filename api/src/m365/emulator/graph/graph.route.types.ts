@@ -25,6 +25,8 @@ export interface GraphRequest {
   query: URLSearchParams;
   /** The request body as sent. */
   body: string;
+  /** The request headers, lower-case names (e.g. `consistencylevel` for advanced queries). */
+  headers: Record<string, string>;
 }
 
 /** One Graph route. */

@@ -20,6 +20,7 @@ import {
   deleteApplicationRoute,
   removePasswordRoute,
 } from "./applications.write.js";
+import { domainRoute, verificationDnsRecordsRoute } from "./domains.handler.js";
 import { authenticate } from "./graph.auth.js";
 import type { GraphRoute } from "./graph.route.types.js";
 import { organizationRoute } from "./organization.handler.js";
@@ -29,6 +30,8 @@ import {
   createServicePrincipalRoute,
   deleteServicePrincipalRoute,
 } from "./servicePrincipals.write.js";
+import { subscribedSkusRoute } from "./subscribedSkus.handler.js";
+import { usersRoute } from "./users.handler.js";
 
 /** The emulated Graph routes; a path may have one route per method. */
 const GRAPH_ROUTES: readonly GraphRoute[] = [
@@ -47,6 +50,10 @@ const GRAPH_ROUTES: readonly GraphRoute[] = [
   appRoleAssignedToRoute,
   createRoleAssignmentRoute,
   deleteRoleAssignmentRoute,
+  domainRoute,
+  verificationDnsRecordsRoute,
+  subscribedSkusRoute,
+  usersRoute,
 ];
 
 /** One Graph request as the core hands it over. */
@@ -90,5 +97,8 @@ export async function handleGraph(
       ? caller.roles.some((r) => route.roles.includes(r))
       : caller.scopes.some((s) => route.scopes.some((want) => want.toLowerCase() === s.toLowerCase()));
   if (!allowed) return graphDenied(g);
-  return delayed(route.answer({ state, g, caller, dir, match, query: req.query, body: req.body }), fault);
+  return delayed(
+    route.answer({ state, g, caller, dir, match, query: req.query, body: req.body, headers: req.headers }),
+    fault,
+  );
 }

@@ -17,13 +17,15 @@ export const organizationRoute: GraphRoute = {
       id: tenant.id,
       displayName: tenant.displayName,
       tenantType: "AAD",
-      verifiedDomains: tenant.domains.map((d) => ({
-        capabilities: "Email, OfficeCommunicationsOnline",
-        isDefault: d.isDefault,
-        isInitial: d.isInitial,
-        name: d.name,
-        type: "Managed",
-      })),
+      verifiedDomains: tenant.domains
+        .filter((d) => d.isVerified !== false)
+        .map((d) => ({
+          capabilities: "Email, OfficeCommunicationsOnline",
+          isDefault: d.isDefault,
+          isInitial: d.isInitial,
+          name: d.name,
+          type: "Managed",
+        })),
     };
     return graphOk(g, { "@odata.context": `${g.base}/v1.0/$metadata#organization`, value: [select(org, query)] });
   },
