@@ -16,7 +16,6 @@ import {
   type AuthenticationResult,
   type DeviceCodeRequest,
   type INetworkModule,
-  LogLevel,
   type NetworkRequestOptions,
   type NetworkResponse,
   PublicClientApplication,
@@ -25,7 +24,8 @@ import { adminConsentUrlAt } from "@dr/contract";
 import { readAadsts } from "../m365/aadsts.catalogue.js";
 import { decodeJwtPayload } from "../m365/checks/permissions.check.js";
 import type { CloudEndpoints } from "../m365/clouds.js";
-import { type Transport, TransportError } from "../m365/http/transport.js";
+import type { Transport, TransportError } from "../m365/http/transport.js";
+import { msalOptions, type NetworkLast, networkClientOver } from "../m365/msal/msal.options.js";
 
 /** What the admin is shown: the code, where to enter it, and Microsoft's own sentence. */
 export interface DeviceCodeShown {
@@ -129,10 +129,14 @@ export interface LastTokenError {
   suberror?: string;
 }
 
+/** What the device-code network client remembers: the shared client's last answer and failure, and the last token error. */
+export type DeviceCodeLast = NetworkLast & { tokenError?: LastTokenError };
+
 /**
- * msal's network client over our transport for a device-code sign-in: every request through the transport (its
- * timeout), a `slow_down` poll answer handed to msal as `authorization_pending` with 5 s more before each later poll
- * of that code, and the last token error and network failure remembered.
+ * msal's network client for a device-code sign-in, a wrapper over the shared one (api/src/m365/msal/msal.options.ts:
+ * every request through the transport and its timeout, the last network failure remembered): a `slow_down` poll
+ * answer handed to msal as `authorization_pending` with 5 s more before each later poll of that code, and the last
+ * token error remembered.
  */
 export function deviceCodeNetworkClient(
   transport: Transport,
@@ -141,21 +145,16 @@ export function deviceCodeNetworkClient(
     sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
     beforePoll?: () => Promise<void>;
   },
-): { client: INetworkModule; last: { tokenError?: LastTokenError; failure?: TransportError }; slowDowns: number } {
+): { client: INetworkModule; last: DeviceCodeLast; slowDowns: number } {
   const sleep = options.sleep ?? abortableSleep;
-  const state: {
-    client: INetworkModule;
-    last: { tokenError?: LastTokenError; failure?: TransportError };
-    slowDowns: number;
-  } = {
+  const shared = networkClientOver(transport);
+  const state: { client: INetworkModule; last: DeviceCodeLast; slowDowns: number } = {
     client: undefined as unknown as INetworkModule,
-    last: {},
+    last: shared.last,
     slowDowns: 0,
   };
   /** Extra wait per device code, ms: 5 s more for each `slow_down` that code got. */
   const extraWaitMs = new Map<string, number>();
-  const lowerHeaders = (headers: Record<string, string> | undefined) =>
-    Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 
   const send = async <T>(
     method: "GET" | "POST",
@@ -172,23 +171,12 @@ export function deviceCodeNetworkClient(
       await options.beforePoll?.();
       if (options.signal.aborted) throw new SignInCancelled("the sign-in was cancelled");
     }
-    let response: Awaited<ReturnType<Transport["send"]>>;
-    try {
-      response = await transport.send({
-        method,
-        url,
-        headers: lowerHeaders(requestOptions?.headers),
-        ...(requestOptions?.body !== undefined ? { body: requestOptions.body } : {}),
-      });
-    } catch (error) {
-      if (error instanceof TransportError) state.last.failure = error;
-      throw error;
-    }
-    let json = (
-      response.json !== undefined && !Array.isArray(response.json)
-        ? response.json
-        : { error: "non_json_response", error_description: `HTTP ${response.status} with a body that is not JSON` }
-    ) as Record<string, unknown>;
+    // A body that is not JSON already comes back as a `non_json_response` error (docs/entra.md section 7).
+    const response =
+      method === "GET"
+        ? await shared.client.sendGetRequestAsync<Record<string, unknown>>(url, requestOptions)
+        : await shared.client.sendPostRequestAsync<Record<string, unknown>>(url, requestOptions);
+    let json = response.body;
     const isDeviceCodeStart = /\/devicecode$/i.test(new URL(url).pathname);
     if (typeof json.error === "string") {
       if (deviceCode !== undefined && json.error === "slow_down") {
@@ -234,16 +222,15 @@ export function startDeviceCodeSignIn(options: DeviceCodeSignInOptions): DeviceC
       if (options.stillWanted && !(await options.stillWanted())) controller.abort();
     },
   });
-  const authority = `${options.endpoints.loginUrl}/organizations`;
-  const host = new URL(options.endpoints.loginUrl).host;
-  // Handing msal the endpoints keeps it from fetching any discovery document (docs/entra.md section 6); its device
-  // code endpoint is the token endpoint's with `devicecode` for `token`.
-  const authorityMetadata = JSON.stringify({
-    token_endpoint: `${authority}/oauth2/v2.0/token`,
-    authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-    end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-    issuer: `${authority}/v2.0`,
-    jwks_uri: `${authority}/discovery/v2.0/keys`,
+  // The public client at <login>/organizations; msal's own errors name no token at the error level, but a log line
+  // is kept short all the same.
+  const msal = msalOptions({
+    loginUrl: options.endpoints.loginUrl,
+    tenant: "organizations",
+    clientId: options.clientId,
+    networkClient: network.client,
+    logger: options.logger,
+    redact: (message) => message.slice(0, 300),
   });
   let codeShown = false;
   const request: DeviceCodeRequest = {
@@ -278,20 +265,7 @@ export function startDeviceCodeSignIn(options: DeviceCodeSignInOptions): DeviceC
   });
   const run = (async (): Promise<SignInEnding> => {
     try {
-      const app = new PublicClientApplication({
-        auth: { clientId: options.clientId, authority, knownAuthorities: [host], authorityMetadata },
-        system: {
-          networkClient: network.client,
-          loggerOptions: {
-            piiLoggingEnabled: false,
-            logLevel: LogLevel.Error,
-            loggerCallback: (level, message) => {
-              // msal's own errors name no token at this level; the message is kept short all the same.
-              if (level <= LogLevel.Error) options.logger?.warn({ source: "msal" }, message.slice(0, 300));
-            },
-          },
-        },
-      });
+      const app = new PublicClientApplication(msal);
       const result = await app.acquireTokenByDeviceCode(request);
       return signedIn(result);
     } catch (error) {

@@ -4,12 +4,12 @@
  * request (msal throttles and caches per instance), never from cache. The answer is a value: the token with its
  * `roles`, or why Entra gave none, with "not replicated yet" (700016, 7000215) told apart (docs/entra.md section 15).
  */
-import { ConfidentialClientApplication, InteractionRequiredAuthError, LogLevel, ServerError } from "@azure/msal-node";
+import { ConfidentialClientApplication, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import { readAadsts } from "../m365/aadsts.catalogue.js";
 import type { ValidatorLogger } from "../m365/checks/check.types.js";
-import { networkClientOver } from "../m365/checks/token.check.js";
 import type { CloudEndpoints } from "../m365/clouds.js";
 import type { Transport } from "../m365/http/transport.js";
+import { msalOptions, networkClientOver } from "../m365/msal/msal.options.js";
 import { redactText } from "../m365/redact.js";
 import { decodeJwtPayload } from "../m365/validator.js";
 import { replicationBackoffMs, replicationPending } from "./rotation.rules.js";
@@ -43,35 +43,19 @@ export interface AppTokenRequest {
 export async function acquireAppToken(request: AppTokenRequest): Promise<AppToken> {
   const { endpoints, tenantId, clientId, clientSecret } = request;
   const network = networkClientOver(request.transport);
-  const authority = `${endpoints.loginUrl}/${tenantId}`;
-  // The endpoints handed over, so msal makes no discovery call of its own (docs/entra.md section 6).
-  const authorityMetadata = JSON.stringify({
-    token_endpoint: `${authority}/oauth2/v2.0/token`,
-    authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-    end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-    issuer: `${authority}/v2.0`,
-    jwks_uri: `${authority}/discovery/v2.0/keys`,
-  });
   try {
-    const app = new ConfidentialClientApplication({
-      auth: {
+    // The endpoints handed over, so msal makes no discovery call of its own (docs/entra.md section 6).
+    const app = new ConfidentialClientApplication(
+      msalOptions({
+        loginUrl: endpoints.loginUrl,
+        tenant: tenantId,
         clientId,
-        authority,
         clientSecret,
-        knownAuthorities: [new URL(endpoints.loginUrl).host],
-        authorityMetadata,
-      },
-      system: {
         networkClient: network.client,
-        loggerOptions: {
-          piiLoggingEnabled: false,
-          logLevel: LogLevel.Error,
-          loggerCallback: (level, message) => {
-            if (level <= LogLevel.Error) request.logger?.warn({ source: "msal" }, redactText(message, [clientSecret]));
-          },
-        },
-      },
-    });
+        logger: request.logger,
+        redact: (message) => redactText(message, [clientSecret]),
+      }),
+    );
     const result = await app.acquireTokenByClientCredential({
       scopes: [`${endpoints.graphResource}/.default`],
       skipCache: true,

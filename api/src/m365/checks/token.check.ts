@@ -3,67 +3,13 @@
  * and 6), never from cache. It goes out beside the tenant lookup (one round trip less) and its answer is dropped
  * when the tenant check does not pass, since an error about an app in a tenant that is not there says nothing new.
  */
-import {
-  AuthError,
-  ConfidentialClientApplication,
-  type INetworkModule,
-  InteractionRequiredAuthError,
-  LogLevel,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-  ServerError,
-} from "@azure/msal-node";
+import { AuthError, ConfidentialClientApplication, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import { classifyTokenError, readAadsts } from "../aadsts.catalogue.js";
-import { type Transport, TransportError, type TransportResponse } from "../http/transport.js";
+import type { TransportError, TransportResponse } from "../http/transport.js";
+import { msalOptions, networkClientOver } from "../msal/msal.options.js";
 import { redactText } from "../redact.js";
 import { networkResult, serviceTrouble } from "./check.results.js";
 import { missingFact, type ValidatorCheck, type ValidatorCheckOutcome } from "./check.types.js";
-
-/**
- * msal's network client over our transport, remembering the last answer or failure for classification. Also used by
- * the secret rotation (api/src/rotation/), whose tokens go over the same transport.
- */
-export function networkClientOver(transport: Transport): {
-  client: INetworkModule;
-  last: { response?: TransportResponse; failure?: TransportError };
-} {
-  const last: { response?: TransportResponse; failure?: TransportError } = {};
-  const lowerHeaders = (headers: Record<string, string> | undefined) =>
-    Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  const send = async <T>(
-    method: "GET" | "POST",
-    url: string,
-    requestOptions?: NetworkRequestOptions,
-  ): Promise<NetworkResponse<T>> => {
-    try {
-      const response = await transport.send({
-        method,
-        url,
-        headers: lowerHeaders(requestOptions?.headers),
-        ...(requestOptions?.body !== undefined ? { body: requestOptions.body } : {}),
-      });
-      last.response = response;
-      // msal parses every body as JSON; a proxy's HTML page becomes a classified error with its status kept
-      // (docs/entra.md section 7).
-      const body = (
-        response.json !== undefined && !Array.isArray(response.json)
-          ? response.json
-          : { error: "non_json_response", error_description: `HTTP ${response.status} with a body that is not JSON` }
-      ) as T;
-      return { status: response.status, headers: response.headers, body };
-    } catch (error) {
-      if (error instanceof TransportError) last.failure = error;
-      throw error;
-    }
-  };
-  return {
-    last,
-    client: {
-      sendGetRequestAsync: (url, requestOptions) => send("GET", url, requestOptions),
-      sendPostRequestAsync: (url, requestOptions) => send("POST", url, requestOptions),
-    },
-  };
-}
 
 export const tokenCheck: ValidatorCheck = {
   id: "token",
@@ -76,33 +22,20 @@ export const tokenCheck: ValidatorCheck = {
     if (clientId === undefined) return missingFact("clientId");
     const secret = input.clientSecret;
     const network = networkClientOver(transport);
-    const authority = `${endpoints.loginUrl}/${tenant}`;
-    const host = new URL(endpoints.loginUrl).host;
-    // Handing msal the endpoints keeps it from fetching the openid-configuration the tenant check already reads
-    // (docs/entra.md section 6, "Which requests msal sends").
-    const authorityMetadata = JSON.stringify({
-      token_endpoint: `${authority}/oauth2/v2.0/token`,
-      authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-      end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-      issuer: `${authority}/v2.0`,
-      jwks_uri: `${authority}/discovery/v2.0/keys`,
+    // The endpoints handed over keep msal from fetching the openid-configuration the tenant check already reads.
+    const options = msalOptions({
+      loginUrl: endpoints.loginUrl,
+      tenant,
+      clientId,
+      clientSecret: secret,
+      networkClient: network.client,
+      logger,
+      redact: (message) => redactText(message, [secret]),
     });
     const started = performance.now();
     try {
       // A fresh instance per run: msal throttles and caches per instance (docs/entra.md section 6).
-      const app = new ConfidentialClientApplication({
-        auth: { clientId, authority, clientSecret: secret, knownAuthorities: [host], authorityMetadata },
-        system: {
-          networkClient: network.client,
-          loggerOptions: {
-            piiLoggingEnabled: false,
-            logLevel: LogLevel.Error,
-            loggerCallback: (level, message) => {
-              if (level <= LogLevel.Error) logger?.warn({ source: "msal" }, redactText(message, [secret]));
-            },
-          },
-        },
-      });
+      const app = new ConfidentialClientApplication(options);
       const result = await app.acquireTokenByClientCredential({
         scopes: [`${endpoints.graphResource}/.default`],
         skipCache: true,
