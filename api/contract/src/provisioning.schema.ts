@@ -191,6 +191,7 @@ export interface SandboxAdmin {
   scenario: string;
   label: string;
   description: string;
+  /** Null for the pseudo-entries that sign nobody in (decline, expire). */
   userPrincipalName: string | null;
   action: "approve" | "decline" | "expire";
 }

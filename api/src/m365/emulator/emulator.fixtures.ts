@@ -2,13 +2,12 @@
  * The sandbox scenarios: one fictitious tenant per behaviour the operator can meet, with fixed ids and secrets so
  * that the README, the sandbox banner and the tests can name them. Nothing here is a real credential.
  */
-import type { SandboxCredentials } from "@dr/contract";
+import type { SandboxAdmin, SandboxCredentials } from "@dr/contract";
 import type {
   AppFixture,
   Fault,
   FaultRoute,
   ProvisioningFixture,
-  SandboxAdmin,
   SecretFixture,
   SkuFixture,
   TenantFixture,

@@ -259,16 +259,6 @@ export interface DirectorySnapshot {
   calls: Record<string, number>;
 }
 
-/** A sandbox admin the product's "admin signs in" button can act as (the contract has the same wire type). */
-export interface SandboxAdmin {
-  scenario: string;
-  label: string;
-  description: string;
-  /** Null for the pseudo-entries that sign nobody in (decline, expire). */
-  userPrincipalName: string | null;
-  action: "approve" | "decline" | "expire";
-}
-
 /** A public signing key as published in a JWKS document. */
 export interface EmulatorJwk {
   kty: string;
