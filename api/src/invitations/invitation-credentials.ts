@@ -3,9 +3,9 @@
  * "Invitations"): open the sealed credentials of a completed, unexpired invitation, and consume the invitation inside
  * the transaction that writes the service, by compare-and-set, so one invitation makes one service.
  */
-import { randomUUID } from "node:crypto";
 import { InputError } from "../errors.js";
 import type { InvitationCredentials } from "../onboarding/context.js";
+import { auditRecord } from "../onboarding/records.js";
 import type { SecretStore } from "../secrets/secret-store.types.js";
 import type { InvitationRecord, InvitationStore } from "../storage/invitations.repository.js";
 import { invitationSecretAad } from "./invitation-records.js";
@@ -65,7 +65,8 @@ export function createInvitationCredentials(deps: InvitationCredentialsDeps): In
     transaction(fn) {
       return deps.store.transaction((repo, store) =>
         fn(repo, async (invitationId, serviceId, actor) => {
-          const at = deps.now().toISOString();
+          const now = deps.now();
+          const at = now.toISOString();
           const used = await store.transition(
             invitationId,
             ["completed"],
@@ -77,15 +78,15 @@ export function createInvitationCredentials(deps: InvitationCredentialsDeps): In
               unusableReason(await store.get(invitationId), deps.now()) ??
               refusal("invitation_used", "This invitation was already used for a service.")
             );
-          await repo.insertAudit({
-            id: randomUUID(),
-            at,
-            actor,
-            action: "invitation.use",
-            serviceId,
-            outcome: "success",
-            detail: { invitationId },
-          });
+          await repo.insertAudit(
+            auditRecord(now, {
+              actor,
+              action: "invitation.use",
+              serviceId,
+              outcome: "success",
+              detail: { invitationId },
+            }),
+          );
         }),
       );
     },

@@ -29,8 +29,9 @@ import {
 import { InputError, NotFoundError, RateLimitedError } from "../errors.js";
 import { MailError, type Mailer } from "../mail/mailer.js";
 import { invitationMail } from "../mail/templates.js";
-import type { StreamOptions } from "../onboarding/context.js";
+import { mustGetCustomer, type StreamOptions } from "../onboarding/context.js";
 import type { RateLimiter } from "../onboarding/rate-limiter.js";
+import { auditRecord } from "../onboarding/records.js";
 import type { SecretStore } from "../secrets/secret-store.types.js";
 import type { InvitationRecord, InvitationStore } from "../storage/invitations.repository.js";
 import type { AuditRecord } from "../storage/repository.types.js";
@@ -137,15 +138,7 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
   const pending = new Set<Promise<void>>();
 
   const audit = (actor: string, action: string, outcome: "success" | "failure", detail: Record<string, unknown>) =>
-    deps.repo.insertAudit({
-      id: randomUUID(),
-      at: now().toISOString(),
-      actor,
-      action,
-      serviceId: null,
-      outcome,
-      detail,
-    });
+    deps.repo.insertAudit(auditRecord(now(), { actor, action, serviceId: null, outcome, detail }));
 
   /** Tells the bot in the background; a failure is logged and changes nothing. */
   const notify = (invitationId: string, send: (n: InvitationNotifier) => Promise<void> | undefined) => {
@@ -308,12 +301,7 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
 
   return {
     async create(input, operator) {
-      const customer = await deps.repo.getCustomer(input.customerId);
-      if (!customer) {
-        throw new InputError("The customer does not exist.", [
-          { path: "customerId", code: "not_found", message: "Customer: choose an existing customer or create one." },
-        ]);
-      }
+      const customer = await mustGetCustomer(deps.repo, input.customerId);
       const at = now();
       const days = Math.min(input.expiresInDays ?? INVITATION_DEFAULT_DAYS, INVITATION_MAX_DAYS);
       const { token, hash } = newLinkToken();

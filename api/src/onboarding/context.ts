@@ -3,14 +3,13 @@
  * gate and the record lookups. Built once by `createOnboardingService`; each part (service-create.ts,
  * service-m365.ts) is a factory over it.
  */
-import { randomUUID } from "node:crypto";
 import type { Check, Cloud, Service, ValidationReport } from "@dr/contract";
-import { NotFoundError } from "../errors.js";
+import { InputError, NotFoundError } from "../errors.js";
 import type { Validator } from "../m365/validator.js";
 import type { SecretStore } from "../secrets/secret-store.types.js";
 import type { Repository, ServiceRecord } from "../storage/repository.types.js";
 import type { RateLimiter } from "./rate-limiter.js";
-import { toServiceDto } from "./records.js";
+import { auditRecord, toServiceDto } from "./records.js";
 import { createValidationGate } from "./validation-gate.js";
 
 /**
@@ -42,6 +41,19 @@ export interface InvitationCredentials {
   ): Promise<T>;
 }
 
+/** The credentials of a finished provisioning run, opened for the service it makes. */
+export interface OpenedProvisioningRun {
+  customerId: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  cloud: Cloud;
+  /** The application's object id (rotation needs it). */
+  applicationObjectId: string;
+  /** The app owns itself with Application.ReadWrite.OwnedBy. */
+  selfRotation: boolean;
+}
+
 /**
  * Finished provisioning runs as a create sees them (docs/api.md, "Provisioning"): `POST /api/services` with
  * `provisioningId` opens the credentials of the App registration the run made, validates them again, and consumes
@@ -52,17 +64,7 @@ export interface ProvisioningCredentials {
    * The sealed credentials of a `done` run no service used yet, opened; InputError naming `provisioningId` when it
    * is unknown, not finished, failed, used or unreadable.
    */
-  open(provisioningId: string): Promise<{
-    customerId: string;
-    tenantId: string;
-    clientId: string;
-    clientSecret: string;
-    cloud: Cloud;
-    /** The application's object id (rotation needs it). */
-    applicationObjectId: string;
-    /** The app owns itself with Application.ReadWrite.OwnedBy. */
-    selfRotation: boolean;
-  }>;
+  open(provisioningId: string): Promise<OpenedProvisioningRun>;
   /**
    * Runs `fn` in one transaction; `consume` marks the run used by the service (compare-and-set: InputError naming
    * `provisioningId` when another use won), so the service and the consumption commit together.
@@ -123,6 +125,23 @@ export interface OnboardingContext {
   ): Promise<ValidationReport>;
 }
 
+/**
+ * The customer a service, an invitation or a provisioning run is for; an InputError naming `customerId` when there is
+ * none (docs/api.md).
+ */
+export async function mustGetCustomer<C>(
+  repo: { getCustomer(id: string): Promise<C | undefined> },
+  customerId: string,
+): Promise<C> {
+  const customer = await repo.getCustomer(customerId);
+  if (!customer) {
+    throw new InputError("The customer does not exist.", [
+      { path: "customerId", code: "not_found", message: "Customer: choose an existing customer or create one." },
+    ]);
+  }
+  return customer;
+}
+
 /** Builds the shared parts over the deps. */
 export function createOnboardingContext(deps: OnboardingDeps): OnboardingContext {
   const now = deps.now ?? (() => new Date());
@@ -130,7 +149,7 @@ export function createOnboardingContext(deps: OnboardingDeps): OnboardingContext
     deps,
     now,
     audit: (repo, actor, action, outcome, serviceId, detail = null) =>
-      repo.insertAudit({ id: randomUUID(), at: now().toISOString(), actor, action, serviceId, outcome, detail }),
+      repo.insertAudit(auditRecord(now(), { actor, action, serviceId, outcome, detail })),
     toService: (record, at) => toServiceDto(record, at, deps.sbc.baseDomain),
     async mustGetService(id) {
       const service = await deps.repo.getService(id);

@@ -125,6 +125,16 @@ export const toSummary = (v: ValidationRecord): ValidationSummary => ({
   durationMs: v.durationMs,
 });
 
+/**
+ * An audit row, stamped with a fresh id and the time it happened: the one builder of the audit trail's rows
+ * (docs/api.md, `GET /api/services/{id}/audit`) for onboarding, invitations, provisioning and rotation.
+ */
+export const auditRecord = (at: Date, event: Omit<AuditRecord, "id" | "at">): AuditRecord => ({
+  id: randomUUID(),
+  at: at.toISOString(),
+  ...event,
+});
+
 /** An audit event as the API answers it. */
 export const toAuditEvent = (a: AuditRecord): AuditEvent => ({
   id: a.id,

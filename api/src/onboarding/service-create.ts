@@ -15,7 +15,7 @@ import {
 import { ConflictError, CredentialsInvalidError, InputError } from "../errors.js";
 import { serviceSecretAad } from "../secrets/associated-data.js";
 import { type Repository, type ServiceRecord, UniqueViolationError } from "../storage/repository.types.js";
-import type { OnboardingContext } from "./context.js";
+import { mustGetCustomer, type OnboardingContext } from "./context.js";
 import { applyReport, reportDetail, validationRecord } from "./records.js";
 
 /** What an Idempotency-Key is scoped to: the operation, in the domain's words (no HTTP method or path). */
@@ -91,12 +91,7 @@ export function createServiceCommand(ctx: OnboardingContext) {
     const earlier = await replay();
     if (earlier) return earlier;
 
-    const customer = await deps.repo.getCustomer(input.customerId);
-    if (!customer) {
-      throw new InputError("The customer does not exist.", [
-        { path: "customerId", code: "not_found", message: "Customer: choose an existing customer or create one." },
-      ]);
-    }
+    const customer = await mustGetCustomer(deps.repo, input.customerId);
     const dr = input.directRouting ?? {};
     if (dr.sbcRegion !== undefined && !deps.sbc.regions.includes(dr.sbcRegion)) {
       throw new InputError("Unknown SBC region.", [

@@ -3,9 +3,9 @@
  * docs/api.md, "Provisioning"): open the sealed credentials of a `done` run no service used yet, and consume the run
  * inside the transaction that writes the service, by compare-and-set, so one run makes one service.
  */
-import { randomUUID } from "node:crypto";
 import { InputError } from "../errors.js";
 import type { ProvisioningCredentials } from "../onboarding/context.js";
+import { auditRecord } from "../onboarding/records.js";
 import type { SecretStore } from "../secrets/secret-store.types.js";
 import type { ProvisioningRecord, ProvisioningStore } from "../storage/provisioning.repository.js";
 import { provisioningSecretAad } from "./provisioning-records.js";
@@ -75,7 +75,8 @@ export function createProvisioningCredentials(deps: ProvisioningCredentialsDeps)
     transaction(fn) {
       return deps.store.transaction((repo, store) =>
         fn(repo, async (provisioningId, serviceId, actor) => {
-          const at = deps.now().toISOString();
+          const now = deps.now();
+          const at = now.toISOString();
           const used = await store.transition(
             provisioningId,
             ["done"],
@@ -88,15 +89,15 @@ export function createProvisioningCredentials(deps: ProvisioningCredentialsDeps)
               refusal("provisioning_used", "This provisioning run was already used for a service.")
             );
           }
-          await repo.insertAudit({
-            id: randomUUID(),
-            at,
-            actor,
-            action: "provisioning.use",
-            serviceId,
-            outcome: "success",
-            detail: { provisioningId },
-          });
+          await repo.insertAudit(
+            auditRecord(now, {
+              actor,
+              action: "provisioning.use",
+              serviceId,
+              outcome: "success",
+              detail: { provisioningId },
+            }),
+          );
         }),
       );
     },

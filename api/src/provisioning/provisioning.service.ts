@@ -27,11 +27,13 @@ import {
   type ValidationReport,
   type ValidationRequest,
 } from "@dr/contract";
-import { ConflictError, InputError, NotFoundError } from "../errors.js";
+import { ConflictError, NotFoundError } from "../errors.js";
 import { type CloudEndpoints, type EndpointOverrides, resolveEndpoints } from "../m365/clouds.js";
 import { createGraphClient } from "../m365/graph/graph.client.js";
 import type { Dispatch } from "../m365/http/dispatch.types.js";
 import { createTransport, type Transport } from "../m365/http/transport.js";
+import { mustGetCustomer, type OpenedProvisioningRun } from "../onboarding/context.js";
+import { auditRecord } from "../onboarding/records.js";
 import type { SecretStore } from "../secrets/secret-store.types.js";
 import type { ProvisioningOptions, ProvisioningRecord, ProvisioningStore } from "../storage/provisioning.repository.js";
 import type { AuditRecord } from "../storage/repository.types.js";
@@ -108,17 +110,6 @@ export interface ProvisioningActor {
   name: string;
 }
 
-/** Credentials of a finished run, as POST /api/services uses them (the port service-create declares). */
-export interface OpenedRun {
-  customerId: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  cloud: Cloud;
-  applicationObjectId: string;
-  selfRotation: boolean;
-}
-
 /** What the provisioning feature offers the routes and the server. */
 export interface ProvisioningService {
   /** An operator starts a run for a customer; answers once Entra gave the sign-in code (or the run failed). */
@@ -152,7 +143,7 @@ export interface ProvisioningService {
    * otherwise): what POST /api/services with `provisioningId` uses, through the port of provisioning-credentials.ts,
    * which also consumes the run in the create's transaction.
    */
-  openForService(id: string): Promise<OpenedRun>;
+  openForService(id: string): Promise<OpenedProvisioningRun>;
   /** Stops waiting sign-ins, interrupts running runs at their next wait, and waits for every driver to end. */
   drain(): Promise<void>;
 }
@@ -191,15 +182,7 @@ export function createProvisioningService(deps: ProvisioningDeps): ProvisioningS
   const enders = new Set<() => void>();
 
   const audit = (actor: string, action: string, outcome: "success" | "failure", detail: Record<string, unknown>) =>
-    deps.repo.insertAudit({
-      id: randomUUID(),
-      at: now().toISOString(),
-      actor,
-      action,
-      serviceId: null,
-      outcome,
-      detail,
-    });
+    deps.repo.insertAudit(auditRecord(now(), { actor, action, serviceId: null, outcome, detail }));
 
   const transport = (): Transport =>
     createTransport({
@@ -729,12 +712,7 @@ export function createProvisioningService(deps: ProvisioningDeps): ProvisioningS
 
   return {
     async startForCustomer(input, actor) {
-      const customer = await deps.repo.getCustomer(input.customerId);
-      if (!customer) {
-        throw new InputError("The customer does not exist.", [
-          { path: "customerId", code: "not_found", message: "Customer: choose an existing customer or create one." },
-        ]);
-      }
+      const customer = await mustGetCustomer(deps.repo, input.customerId);
       return start({
         origin: "operator",
         customerId: customer.id,

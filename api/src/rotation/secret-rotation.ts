@@ -35,7 +35,7 @@ import type { Dispatch } from "../m365/http/dispatch.types.js";
 import { createTransport } from "../m365/http/transport.js";
 import type { Validator } from "../m365/validator.js";
 import type { RateLimiter } from "../onboarding/rate-limiter.js";
-import { applyReport, reportDetail, validationRecord } from "../onboarding/records.js";
+import { applyReport, auditRecord, reportDetail, validationRecord } from "../onboarding/records.js";
 import { serviceSecretAad } from "../secrets/associated-data.js";
 import type { SecretStore } from "../secrets/secret-store.types.js";
 import type { AuditRecord, Repository, ServiceRecord } from "../storage/repository.types.js";
@@ -129,7 +129,7 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
     outcome: AuditRecord["outcome"],
     serviceId: string,
     detail: Record<string, unknown>,
-  ) => repo.insertAudit({ id: randomUUID(), at: now().toISOString(), actor, action, serviceId, outcome, detail });
+  ) => repo.insertAudit(auditRecord(now(), { actor, action, serviceId, outcome, detail }));
 
   const notify = async (notice: RotationNotice) => {
     try {
