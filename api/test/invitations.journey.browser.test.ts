@@ -29,6 +29,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { en } from "../../tab/src/i18n/en.js";
 import { invitationsEn as inv } from "../../tab/src/invitations/invitations.en.js";
 import { inviteTexts as t } from "../../tab/src/invite/invite.texts.js";
+import { readinessEn } from "../../tab/src/wizard/readiness.en.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { activity, post, TEAMS } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
@@ -343,6 +344,8 @@ describe.each(ENGINES)("the invitation journey on $name", (engine) => {
     await page.getByText(inv.initialDomain).waitFor();
     await page.getByRole("button", { name: en.wizard.next }).click();
     await page.getByRole("heading", { level: 2, name: en.wizard.steps.directRouting, exact: true }).waitFor();
+    await page.getByRole("button", { name: en.wizard.next }).click(); // to Readiness
+    await page.getByRole("heading", { level: 2, name: readinessEn.step, exact: true }).waitFor();
     await page.getByRole("button", { name: en.wizard.next }).click();
     await page.getByRole("heading", { level: 2, name: en.wizard.steps.summary, exact: true }).waitFor();
     await page.getByText(inv.fromInvitation).waitFor();

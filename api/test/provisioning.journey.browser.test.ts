@@ -23,6 +23,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { en } from "../../tab/src/i18n/en.js";
 import { inviteTexts as inv } from "../../tab/src/invite/invite.texts.js";
 import { provisioningEn as t } from "../../tab/src/provisioning/provisioning.en.js";
+import { readinessEn } from "../../tab/src/wizard/readiness.en.js";
 import { createPageWatcher, launchBrowser, seriousAxeViolations } from "./browser.js";
 import { ENGINES, type EngineDatabase } from "./engines.js";
 import { apiCaller, startTestApp, type TestApp } from "./helpers.js";
@@ -212,6 +213,8 @@ describe.each(ENGINES)("automatic App registration on $name", (engine) => {
       await page.getByRole("heading", { name: en.wizard.steps.m365, exact: true }).waitFor();
       await page.getByRole("button", { name: en.wizard.next }).click();
       await page.getByRole("heading", { name: en.wizard.steps.directRouting, exact: true }).waitFor();
+      await page.getByRole("button", { name: en.wizard.next }).click(); // to Readiness
+      await page.getByRole("heading", { name: readinessEn.step, exact: true }).waitFor();
       await page.getByRole("button", { name: en.wizard.next }).click();
       await page.getByRole("heading", { name: en.wizard.steps.summary, exact: true }).waitFor();
       await page.getByText(t.fromRun).waitFor();

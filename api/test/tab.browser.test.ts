@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { en } from "../../tab/src/i18n/en.js";
+import { readinessEn } from "../../tab/src/wizard/readiness.en.js";
 import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
 import { createPageWatcher, launchBrowser, seriousAxeViolations } from "./browser.js";
 import { postJson, ROOT, startTestApp, type TestApp } from "./helpers.js";
@@ -120,6 +121,8 @@ async function finishWizard(page: Page, shortName: string): Promise<void> {
   await page.getByRole("heading", { name: en.wizard.steps.m365, exact: true }).waitFor();
   await page.getByRole("button", { name: en.wizard.next }).click(); // to Direct Routing
   await page.getByRole("heading", { name: en.wizard.steps.directRouting, exact: true }).waitFor();
+  await page.getByRole("button", { name: en.wizard.next }).click(); // to Readiness
+  await page.getByRole("heading", { name: readinessEn.step, exact: true }).waitFor();
   await page.getByRole("button", { name: en.wizard.next }).click(); // to Summary
   await page.getByRole("heading", { name: en.wizard.steps.summary, exact: true }).waitFor();
   await page.getByRole("button", { name: en.wizard.create }).click();
@@ -199,6 +202,8 @@ describe("the Teams tab in Chromium", () => {
     await page.getByRole("button", { name: en.wizard.next }).click();
     await page.getByRole("heading", { name: en.wizard.steps.directRouting, exact: true }).waitFor();
     await expect.poll(() => page.getByTestId("sbc-fqdn").textContent()).toMatch(/^contoso-dr\./);
+    await page.getByRole("button", { name: en.wizard.next }).click(); // to Readiness
+    await page.getByRole("heading", { name: readinessEn.step, exact: true }).waitFor();
     await page.getByRole("button", { name: en.wizard.next }).click();
     await page.getByRole("heading", { name: en.wizard.steps.summary, exact: true }).waitFor();
     await page.getByTestId("masked-secret").waitFor();
@@ -272,6 +277,8 @@ describe("the Teams tab in Chromium", () => {
     expect(await page.getByRole("heading", { name: en.wizard.steps.summary, exact: true }).count()).toBe(0);
     await label.fill("contoso-two-sbc");
     await page.getByText(en.wizard.subdomainFree).waitFor();
+    await page.getByRole("button", { name: en.wizard.next }).click(); // to Readiness
+    await page.getByRole("heading", { name: readinessEn.step, exact: true }).waitFor();
     await page.getByRole("button", { name: en.wizard.next }).click();
     await page.getByRole("heading", { name: en.wizard.steps.summary, exact: true }).waitFor();
   });

@@ -33,6 +33,7 @@ import { ValidationHistory } from "./validation-history";
 
 const ReplaceSecretDialog = lazy(() => import("./replace-secret.dialog"));
 const RotateSecretSection = lazy(() => import("./rotate-secret.section"));
+const ReadinessSection = lazy(() => import("./readiness.section"));
 
 /**
  * The rotation facts of the M365 settings (engineer C's additions to the DTO), read defensively: a server without
@@ -242,6 +243,10 @@ export function M365Tab({ service, onChanged }: M365TabProps) {
           <RotateSecretSection serviceId={service.id} onRotated={changed} />
         </Suspense>
       )}
+
+      <Suspense fallback={<Spinner size="tiny" label={en.app.loading} />}>
+        <ReadinessSection serviceId={service.id} />
+      </Suspense>
 
       <section className={`${shared.surface} ${styles.section}`} aria-labelledby="m365-history-heading">
         <Subtitle2 as="h2" id="m365-history-heading">

@@ -426,6 +426,9 @@ export function useWizard(): Wizard {
         }
         return goTo(step + 1);
       }
+      // Readiness informs; it never holds the operator back (docs/product.md section 10).
+      case "readiness":
+        return goTo(step + 1);
       case "summary":
         return create();
     }

@@ -1,7 +1,7 @@
 /**
- * The onboarding wizard (route `/services/new`): a controlled stepper over six steps with Back and Next. The state
+ * The onboarding wizard (route `/services/new`): a controlled stepper over seven steps with Back and Next. The state
  * and the transitions live in useWizard() (use-wizard.ts); this page renders them, moves focus to each new step's
- * heading and loads steps 3 to 6 on demand.
+ * heading and loads steps 3 to 7 on demand.
  */
 
 import {
@@ -24,18 +24,21 @@ import { en } from "../i18n/en";
 import { tenantLabel } from "../invitations/invitation.format";
 import { invitationsEn } from "../invitations/invitations.en";
 import { CustomerStep } from "./customer.step";
+import { readinessEn } from "./readiness.en";
 import { ServiceStep } from "./service.step";
 import { useWizard } from "./use-wizard";
-import { WIZARD_STEPS } from "./wizard.state";
+import { WIZARD_STEPS, type WizardStepId } from "./wizard.state";
 import { WizardStepper } from "./wizard-stepper";
 
 const loadCredentials = () => import("./credentials.step");
 const loadM365 = () => import("./m365-settings.step");
 const loadDirectRouting = () => import("./direct-routing.step");
+const loadReadiness = () => import("./readiness.step");
 const loadSummary = () => import("./summary.step");
 const CredentialsStep = lazy(loadCredentials);
 const M365SettingsStep = lazy(loadM365);
 const DirectRoutingStep = lazy(loadDirectRouting);
+const ReadinessStep = lazy(loadReadiness);
 const SummaryStep = lazy(loadSummary);
 
 const useStyles = makeStyles({
@@ -58,7 +61,9 @@ const useStyles = makeStyles({
   navMain: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS },
 });
 
-const STEP_NAMES = WIZARD_STEPS.map((id) => en.wizard.steps[id]);
+/** A step's name: the wizard's words, and readiness's own. */
+const stepName = (id: WizardStepId): string => (id === "readiness" ? readinessEn.step : en.wizard.steps[id]);
+const STEP_NAMES = WIZARD_STEPS.map(stepName);
 
 /** The wizard page (default export for React.lazy). */
 export default function WizardPage() {
@@ -93,6 +98,7 @@ export default function WizardPage() {
       void loadCredentials();
       void loadM365();
       void loadDirectRouting();
+      void loadReadiness();
       void loadSummary();
     }
   }, [step]);
@@ -147,6 +153,14 @@ export default function WizardPage() {
   else if (okReport && stepId === "m365") body = <M365SettingsStep {...stepProps} report={okReport} />;
   else if ((okReport || invitation) && stepId === "directRouting")
     body = <DirectRoutingStep {...stepProps} subdomainCheck={state.subdomainCheck} />;
+  else if ((okReport || invitation) && stepId === "readiness")
+    body = (
+      <ReadinessStep
+        {...stepProps}
+        secret={state.secret}
+        typedCredentials={!invitation && !provisioning && okReport !== undefined}
+      />
+    );
   else if ((okReport || invitation) && stepId === "summary")
     body = (
       <SummaryStep
@@ -194,7 +208,7 @@ export default function WizardPage() {
         <div className={styles.stepHead}>
           <Caption1>{en.wizard.stepOf(step + 1, WIZARD_STEPS.length)}</Caption1>
           <h2 id="wizard-step-heading" ref={headingRef} tabIndex={-1} className={styles.h2}>
-            {en.wizard.steps[stepId]}
+            {stepName(stepId)}
           </h2>
         </div>
         {state.stepProblem && (

@@ -217,7 +217,8 @@ describe("stepIdOf", () => {
   it("names the step, and the first one for an index out of range", () => {
     expect(stepIdOf({ step: 0 })).toBe("customer");
     expect(stepIdOf({ step: 2 })).toBe("credentials");
-    expect(stepIdOf({ step: 5 })).toBe("summary");
+    expect(stepIdOf({ step: 5 })).toBe("readiness");
+    expect(stepIdOf({ step: 6 })).toBe("summary");
     expect(stepIdOf({ step: 9 })).toBe("customer");
   });
 });

@@ -54,7 +54,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 describe("the steps", () => {
   it("are the six of docs/product.md section 1, the credentials third", () => {
-    expect(WIZARD_STEPS).toEqual(["customer", "service", "credentials", "m365", "directRouting", "summary"]);
+    expect(WIZARD_STEPS).toEqual([
+      "customer",
+      "service",
+      "credentials",
+      "m365",
+      "directRouting",
+      "readiness",
+      "summary",
+    ]);
     expect(CREDENTIALS_STEP).toBe(2);
   });
 });

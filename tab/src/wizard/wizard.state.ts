@@ -6,7 +6,15 @@
 import type { Cloud, LicenseType } from "@dr/contract";
 
 /** The wizard steps in order (docs/product.md section 1). */
-export const WIZARD_STEPS = ["customer", "service", "credentials", "m365", "directRouting", "summary"] as const;
+export const WIZARD_STEPS = [
+  "customer",
+  "service",
+  "credentials",
+  "m365",
+  "directRouting",
+  "readiness",
+  "summary",
+] as const;
 /** One step id. */
 export type WizardStepId = (typeof WIZARD_STEPS)[number];
 /** Index of the credentials step: a restored draft resumes there at the latest, since the secret was not kept. */
