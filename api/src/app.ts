@@ -140,15 +140,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ...(config.m365.proxyUrl ? { proxyUrl: config.m365.proxyUrl } : {}),
   });
   closers.push(outbound.close);
+  // M365_LOGIN_URL / M365_GRAPH_URL, or the sandbox emulator: where every Microsoft call of every feature goes.
+  const endpointOverrides = {
+    ...(overrides.loginUrl ? { loginUrl: overrides.loginUrl } : {}),
+    ...(overrides.graphUrl ? { graphUrl: overrides.graphUrl } : {}),
+  };
   const validator = createValidator({
     dispatch: outbound.dispatch,
     timeoutMs: config.m365.timeoutMs,
     retryBudgetMs: config.m365.retryBudgetMs,
     requiredPermissions: config.m365.requiredPermissions,
-    overrides: {
-      ...(overrides.loginUrl ? { loginUrl: overrides.loginUrl } : {}),
-      ...(overrides.graphUrl ? { graphUrl: overrides.graphUrl } : {}),
-    },
+    overrides: endpointOverrides,
     logger,
   });
   const database = await openDatabase({
@@ -247,10 +249,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     dispatch: outbound.dispatch,
     timeoutMs: config.m365.timeoutMs,
     retryBudgetMs: config.m365.retryBudgetMs,
-    overrides: {
-      ...(overrides.loginUrl ? { loginUrl: overrides.loginUrl } : {}),
-      ...(overrides.graphUrl ? { graphUrl: overrides.graphUrl } : {}),
-    },
+    overrides: endpointOverrides,
     replicationTimeoutMs: config.provisioning.replicationTimeoutMs,
     // A rotation by hand counts as a validation for the operator and the tenant.
     rateLimiter: createRateLimitRepository({
@@ -274,10 +273,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     dispatch: outbound.dispatch,
     timeoutMs: config.m365.timeoutMs,
     retryBudgetMs: config.m365.retryBudgetMs,
-    overrides: {
-      ...(overrides.loginUrl ? { loginUrl: overrides.loginUrl } : {}),
-      ...(overrides.graphUrl ? { graphUrl: overrides.graphUrl } : {}),
-    },
+    overrides: endpointOverrides,
     clientId: config.provisioning.clientId,
     requiredPermissions: config.m365.requiredPermissions,
     replicationTimeoutMs: config.provisioning.replicationTimeoutMs,
@@ -299,10 +295,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       dispatch: outbound.dispatch,
       timeoutMs: config.m365.timeoutMs,
       retryBudgetMs: config.m365.retryBudgetMs,
-      overrides: {
-        ...(overrides.loginUrl ? { loginUrl: overrides.loginUrl } : {}),
-        ...(overrides.graphUrl ? { graphUrl: overrides.graphUrl } : {}),
-      },
+      overrides: endpointOverrides,
       ...(options.now ? { now: options.now } : {}),
       logger,
     }),

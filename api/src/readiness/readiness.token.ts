@@ -4,19 +4,12 @@
  * Teams PowerShell app-only needs. msal-node over the run's one transport (timeouts, status and cause kept: sections
  * 6 and 7), a new instance per request, never from cache. The answer is a value, never a throw, never the secret.
  */
-import {
-  ConfidentialClientApplication,
-  type INetworkModule,
-  InteractionRequiredAuthError,
-  LogLevel,
-  type NetworkRequestOptions,
-  type NetworkResponse,
-  ServerError,
-} from "@azure/msal-node";
+import { ConfidentialClientApplication, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import { readAadsts } from "../m365/aadsts.catalogue.js";
 import type { ValidatorLogger } from "../m365/checks/check.types.js";
 import type { CloudEndpoints } from "../m365/clouds.js";
-import { type Transport, TransportError, type TransportResponse } from "../m365/http/transport.js";
+import type { Transport, TransportError, TransportResponse } from "../m365/http/transport.js";
+import { msalOptions, networkClientOver } from "../m365/msal/msal.options.js";
 import { redactText } from "../m365/redact.js";
 import { decodeJwtPayload } from "../m365/validator.js";
 
@@ -52,82 +45,23 @@ export interface ReadinessTokenRequest {
   logger?: ValidatorLogger;
 }
 
-/**
- * msal's network client over the run's transport, remembering the last answer or failure for the classification
- * (as the token check's does): a non-JSON answer becomes an error with its status kept (docs/entra.md section 7).
- */
-function networkClient(transport: Transport): {
-  client: INetworkModule;
-  last: { response?: TransportResponse; failure?: TransportError };
-} {
-  const last: { response?: TransportResponse; failure?: TransportError } = {};
-  const send = async <T>(
-    method: "GET" | "POST",
-    url: string,
-    options?: NetworkRequestOptions,
-  ): Promise<NetworkResponse<T>> => {
-    try {
-      const headers = Object.fromEntries(Object.entries(options?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-      const response = await transport.send({
-        method,
-        url,
-        headers,
-        ...(options?.body !== undefined ? { body: options.body } : {}),
-      });
-      last.response = response;
-      const body = (
-        response.json !== undefined && !Array.isArray(response.json)
-          ? response.json
-          : { error: "non_json_response", error_description: `HTTP ${response.status} with a body that is not JSON` }
-      ) as T;
-      return { status: response.status, headers: response.headers, body };
-    } catch (error) {
-      if (error instanceof TransportError) last.failure = error;
-      throw error;
-    }
-  };
-  return {
-    last,
-    client: {
-      sendGetRequestAsync: (url, options) => send("GET", url, options),
-      sendPostRequestAsync: (url, options) => send("POST", url, options),
-    },
-  };
-}
-
 /** One client-credentials token for `scope`. Never throws for Entra's or the network's answer. */
 export async function acquireReadinessToken(request: ReadinessTokenRequest): Promise<ReadinessToken> {
   const { endpoints, tenant, clientId, clientSecret } = request;
-  const network = networkClient(request.transport);
-  const authority = `${endpoints.loginUrl}/${tenant}`;
-  // The endpoints handed over, so msal makes no discovery call of its own (docs/entra.md section 6).
-  const authorityMetadata = JSON.stringify({
-    token_endpoint: `${authority}/oauth2/v2.0/token`,
-    authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
-    end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
-    issuer: `${authority}/v2.0`,
-    jwks_uri: `${authority}/discovery/v2.0/keys`,
-  });
+  const network = networkClientOver(request.transport);
   try {
-    const app = new ConfidentialClientApplication({
-      auth: {
+    // A new instance per request: msal throttles and caches per instance (docs/entra.md section 6).
+    const app = new ConfidentialClientApplication(
+      msalOptions({
+        loginUrl: endpoints.loginUrl,
+        tenant,
         clientId,
-        authority,
         clientSecret,
-        knownAuthorities: [new URL(endpoints.loginUrl).host],
-        authorityMetadata,
-      },
-      system: {
         networkClient: network.client,
-        loggerOptions: {
-          piiLoggingEnabled: false,
-          logLevel: LogLevel.Error,
-          loggerCallback: (level, message) => {
-            if (level <= LogLevel.Error) request.logger?.warn({ source: "msal" }, redactText(message, [clientSecret]));
-          },
-        },
-      },
-    });
+        logger: request.logger,
+        redact: (message) => redactText(message, [clientSecret]),
+      }),
+    );
     const result = await app.acquireTokenByClientCredential({
       scopes: [request.scope],
       skipCache: true,
