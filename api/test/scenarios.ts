@@ -36,6 +36,10 @@ export const EXPECTED: Record<string, { ok: boolean; checks: Partial<Record<Chec
   "graph-denied": { ok: false, checks: { permissions: "pass", graph: "fail:graph_denied", secret_expiry: "pass" } },
   "multi-tenant-app": { ok: true, checks: { graph: "pass", secret_expiry: "warn:expiry_unreadable" } },
   "secret-rotated": { ok: true, checks: { graph: "pass", secret_expiry: "warn:secret_not_found" } },
+  "no-service-principal": {
+    ok: false,
+    checks: { tenant: "pass", token: "fail:service_principal_missing", permissions: "skipped" },
+  },
   "throttled-once": { ok: true, checks: { token: "pass", secret_expiry: "pass" } },
   throttled: { ok: false, checks: { token: "unknown:throttled", permissions: "skipped" } },
   "graph-unavailable": {

@@ -29,6 +29,7 @@ export const CHECK_CODES = {
     "invalid_secret",
     "secret_expired",
     "app_disabled",
+    "service_principal_missing",
     "blocked_by_policy",
     "throttled",
     "token_rejected",

@@ -71,6 +71,15 @@ const BY_AADSTS: Record<number, Classification> = {
     message: "Entra ID received no client secret.",
     remedy: "Enter the client secret again. If this persists, report it to the provider's support.",
   },
+  // The app is registered but has no enterprise application here (made with az CLI or Graph; docs/entra.md section 4).
+  7000229: {
+    status: "fail",
+    code: "service_principal_missing",
+    message:
+      "The application has no service principal (enterprise application) in the customer's tenant, so Entra ID cannot sign it in there.",
+    remedy:
+      'A tenant admin creates the enterprise application: grant admin consent for the app\'s permissions (which creates it), or run `az ad sp create --id <Application (client) ID>`, or call Microsoft Graph `POST /servicePrincipals` with `{"appId": "<Application (client) ID>"}`. Then validate again; a new one can take a minute to be known.',
+  },
   53003: {
     status: "fail",
     code: "blocked_by_policy",

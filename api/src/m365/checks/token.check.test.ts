@@ -46,6 +46,16 @@ describe("token check", () => {
     expect(await codeOf(sandbox("blocked-by-policy"))).toBe("fail:blocked_by_policy:53003");
   });
 
+  it("reports an app without a service principal (AADSTS7000229) as its own code, with how to create it", async () => {
+    const c = sandbox("no-service-principal");
+    const outcome = await tokenCheck.run(h.context(c, factsOf(c)));
+    expect(`${outcome.result.status}:${outcome.result.code}`).toBe("fail:service_principal_missing");
+    expect(outcome.result.detail).toMatchObject({ aadsts: 7000229, error: "invalid_client", httpStatus: 401 });
+    expect(outcome.result.remedy).toContain("az ad sp create --id");
+    expect(outcome.result.remedy).toContain("POST /servicePrincipals");
+    expect(outcome.result.remedy).toContain("admin consent");
+  });
+
   it("is unknown when throttled past the retry budget, keeping the Retry-After", async () => {
     const c = sandbox("throttled");
     const outcome = await tokenCheck.run(h.context(c, factsOf(c)));

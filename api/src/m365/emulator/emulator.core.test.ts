@@ -852,6 +852,7 @@ describe("fixtures", () => {
         "graph-denied",
         "multi-tenant-app",
         "secret-rotated",
+        "no-service-principal",
         "throttled-once",
         "throttled",
         "graph-unavailable",

@@ -182,7 +182,7 @@ export function createTenantDirectory(tenant: TenantFixture, anchor: number): Te
       createdAt: Number.NEGATIVE_INFINITY,
       signInAudience: "AzureADMyOrg",
       owners: app.ownedBySelf === true ? [spId] : [],
-      sp: { id: spId, createdAt: Number.NEGATIVE_INFINITY },
+      ...(app.servicePrincipal === false ? {} : { sp: { id: spId, createdAt: Number.NEGATIVE_INFINITY } }),
       grants: [],
       secrets: app.secrets.map((s) => resolveSecret(s, anchor)),
     };

@@ -226,6 +226,19 @@ const SPECS: ScenarioSpec[] = [
     secrets: [secret("T4U8Q~pAbI_lNKPH6iQQYzvKsx4F3FWzN2jPSt60", "64053b7d-30a0-4ed8-a0d3-69036f36144d", 150)],
   },
   {
+    scenario: "no-service-principal",
+    description:
+      "The app is registered but has no enterprise application (service principal) in the tenant: no token " +
+      "(AADSTS7000229), create it",
+    tenantId: "56d42330-03a5-4c56-953e-b1184614c83c",
+    name: "lamnahealthcare",
+    displayName: "Lamna Healthcare",
+    appId: "e862d8ce-5f26-4ec2-bff9-678993851339",
+    appName: "Lamna Direct Routing",
+    app: { servicePrincipal: false },
+    secrets: [secret("pkf8Q~SpzUHNKTKktmGNkqcYriBm8a~n-nM_WTi7", "ea5c5510-0211-4ac5-a0bd-315e09b0cbb3", 200)],
+  },
+  {
     scenario: "secret-rotated",
     description: "The pasted secret is not among the app's listed secrets (rotated?): expiry unknown, with a warning",
     tenantId: "904e18cc-7e6a-45ee-bb2b-9411f47e6c94",

@@ -76,6 +76,11 @@ export interface AppFixture {
    * Application.ReadWrite.OwnedBy it can rotate its own secret.
    */
   ownedBySelf?: boolean;
+  /**
+   * False: the app is registered here but has no service principal (enterprise application) in the tenant, as an
+   * app made with az CLI or Graph without `az ad sp create`: AADSTS7000229 (docs/entra.md section 4).
+   */
+  servicePrincipal?: boolean;
 }
 
 /** A user of the directory, who can sign in with a device code (docs/entra.md section 14). */
