@@ -17,6 +17,8 @@
  * SQLite; PostgreSQL too with TEST_DATABASE_URL. Needs the built tab (`npm run build -w tab`).
  */
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Invitation, ProvisioningRun, Service } from "@dr/contract";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -26,8 +28,10 @@ import { provisioningEn as t } from "../../tab/src/provisioning/provisioning.en.
 import { readinessEn } from "../../tab/src/wizard/readiness.en.js";
 import { createPageWatcher, launchBrowser, seriousAxeViolations } from "./browser.js";
 import { ENGINES, type EngineDatabase } from "./engines.js";
-import { apiCaller, startTestApp, type TestApp } from "./helpers.js";
+import { apiCaller, ROOT, startTestApp, type TestApp } from "./helpers.js";
 
+/** With UPDATE_SCREENSHOTS=1, the finished run goes to the README's screenshots (first engine only). */
+const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, "docs", "screenshots") : undefined;
 const PROVIDER = "Fabrikam Voice";
 /** How long a run may take from sign-in to done (the `provision` tenant's replication delay is 1.5 s). */
 const RUN_TIMEOUT_MS = 30_000;
@@ -190,6 +194,10 @@ describe.each(ENGINES)("automatic App registration on $name", (engine) => {
       // Focus went to the outcome's heading.
       await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe("H2");
       await expectNoSeriousAxe(page, "done");
+      if (SHOTS && engine === ENGINES[0]) {
+        mkdirSync(SHOTS, { recursive: true });
+        await page.screenshot({ path: join(SHOTS, "provisioning-run-light.png"), fullPage: true });
+      }
 
       // Continue: the wizard with the run chosen, on the service step.
       await page.getByRole("button", { name: t.continueToService }).click();
