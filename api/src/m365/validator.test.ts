@@ -145,8 +145,11 @@ describe("validator over the in-process emulator", () => {
       clientSecret: "6a3f1c2e-7b8d-4e9f-a0b1-c2d3e4f5a6b7",
       cloud: "global",
     });
-    expect(outcome(secretId, "format")).toBe("fail:secret_id_not_value");
-    expect(secretId.checks.slice(1).every((x) => x.status === "skipped")).toBe(true);
+    // Warned and sent (legacy GUID secrets exist); Entra's 7000215 then says it was the Secret ID.
+    expect(outcome(secretId, "format")).toBe("warn:secret_id_not_value");
+    expect(outcome(secretId, "tenant")).toBe("pass");
+    expect(outcome(secretId, "token")).toBe("fail:invalid_secret");
+    expect(secretId.checks.find((x) => x.id === "token")?.remedy).toContain("not its Secret ID");
   });
 
   it("refuses bad formats offline, naming each field, and sends nothing", async () => {

@@ -40,10 +40,18 @@ describe("format check", () => {
     expect(h.requests).toEqual([]);
   });
 
-  it("refuses a pasted Secret ID, an empty and an over-long secret", async () => {
+  it("only warns about a GUID-shaped secret (maybe the Secret ID, maybe a legacy secret) and goes on", async () => {
+    const guid = "6a3f1c2e-7b8d-4e9f-a0b1-c2d3e4f5a6b7";
+    const outcome = await formatCheck.run(h.context({ ...sandbox("valid"), clientSecret: guid }));
+    expect(`${outcome.result.status}:${outcome.result.code}`).toBe("warn:secret_id_not_value");
+    expect(outcome.result.remedy).toContain("AADSTS7000215");
+    expect(outcome.facts?.secretHint).toBe("6a3");
+    expect(JSON.stringify(outcome.result)).not.toContain(guid);
+  });
+
+  it("refuses an empty and an over-long secret", async () => {
     const c = sandbox("valid");
     const code = async (clientSecret: string) => (await formatCheck.run(h.context({ ...c, clientSecret }))).result.code;
-    expect(await code("6a3f1c2e-7b8d-4e9f-a0b1-c2d3e4f5a6b7")).toBe("secret_id_not_value");
     expect(await code("")).toBe("secret_missing");
     expect(await code("a".repeat(1025))).toBe("secret_too_long");
   });

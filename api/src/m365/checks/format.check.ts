@@ -2,10 +2,13 @@
  * The `format` check: the input rules of docs/product.md section 2, offline. It runs first so that nothing is sent
  * to Microsoft for values that cannot be right, and it parses the tenant and client id every later check uses.
  */
-import { type CheckCode, clientSecretProblems, parseClientId, parseTenantId } from "@dr/contract";
+import { type CheckCode, clientSecretProblems, isGuid, parseClientId, parseTenantId } from "@dr/contract";
 import type { ValidatorCheck } from "./check.types.js";
 
 /** A current Entra secret: 40 characters of a-z A-Z 0-9 ~ . _ - (older ones were base64, 44 characters). */
+/** The contract's refusal of a GUID-shaped secret; the validator only warns about it. */
+const SECRET_ID_CODE = "secret_id_not_value";
+
 const USUAL_SECRET = /^[A-Za-z0-9~._\-+/=]{32,48}$/;
 
 export const formatCheck: ValidatorCheck = {
@@ -16,10 +19,14 @@ export const formatCheck: ValidatorCheck = {
     const secret = input.clientSecret;
     const tenantParse = parseTenantId(input.tenantId);
     const clientParse = parseClientId(input.clientId);
+    // A GUID-shaped secret is usually the Secret ID, but older az CLI and PowerShell secrets were GUIDs: it is sent,
+    // and Entra's AADSTS7000215 tells which (docs/entra.md section 10).
+    const secretProblems = clientSecretProblems(secret).filter((p) => p.code !== SECRET_ID_CODE);
+    const guidShaped = secretProblems.length === 0 && isGuid(secret);
     const problems = [
       ...(tenantParse.ok ? [] : [{ path: "tenantId", ...tenantParse.problem }]),
       ...(clientParse.ok ? [] : [{ path: "clientId", ...clientParse.problem }]),
-      ...clientSecretProblems(secret).map((p) => ({ path: "clientSecret", ...p })),
+      ...secretProblems.map((p) => ({ path: "clientSecret", ...p })),
     ];
     const first = problems[0];
     if (first || !tenantParse.ok || !clientParse.ok) {
@@ -34,6 +41,19 @@ export const formatCheck: ValidatorCheck = {
       };
     }
     const facts = { tenant: tenantParse.value, clientId: clientParse.value, secretHint: secret.slice(0, 3) };
+    if (guidShaped) {
+      return {
+        facts,
+        result: {
+          status: "warn",
+          code: SECRET_ID_CODE,
+          message:
+            "The client secret is shaped like a GUID: it may be the secret's Secret ID rather than its Value. Older secrets made with az CLI or PowerShell were GUIDs, so it is sent to Entra ID anyway.",
+          remedy:
+            "If the token check reports invalid_secret (AADSTS7000215), this was the Secret ID: paste the Value column instead (shown only when the secret was created), or create a new secret.",
+        },
+      };
+    }
     // An unusual secret may still be right (older secrets differ, docs/entra.md section 10): warn and go on.
     if (USUAL_SECRET.test(secret)) {
       return {
