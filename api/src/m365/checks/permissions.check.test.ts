@@ -55,6 +55,10 @@ describe("permission helpers", () => {
     expect(permissionCovered("Application.Read.All", ["application.read.all"])).toBe(true);
     expect(permissionCovered("Application.Read.All", ["Application.ReadWrite.All"])).toBe(true);
     expect(permissionCovered("Domain.Read.All", ["Directory.ReadWrite.All"])).toBe(true);
+    // Graph reads /applications app-only with Application.* only; OwnedBy reads them too (docs/entra.md section 11).
+    expect(permissionCovered("Application.Read.All", ["Directory.Read.All"])).toBe(false);
+    expect(permissionCovered("Application.Read.All", ["Directory.ReadWrite.All"])).toBe(false);
+    expect(permissionCovered("Application.Read.All", ["Application.ReadWrite.OwnedBy"])).toBe(true);
     expect(permissionCovered("Organization.Read.All", ["Application.ReadWrite.All"])).toBe(false);
   });
 

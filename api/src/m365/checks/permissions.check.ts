@@ -6,10 +6,15 @@ import { adminConsentUrlAt, type PermissionsInfo } from "@dr/contract";
 import { DIRECTORY_ROLE_NAMES, IMPLICIT_APP_ROLE_ID } from "../aadsts.catalogue.js";
 import { missingFact, type ValidatorCheck } from "./check.types.js";
 
-/** Permissions that include another one (a granted key satisfies each listed value). */
+/**
+ * Permissions that include another one (a granted key satisfies each listed value). Reading `/applications`
+ * app-only takes Application.Read.All, Application.ReadWrite.OwnedBy or Application.ReadWrite.All, never Directory.*
+ * (docs/entra.md section 11).
+ */
 const IMPLIES: Readonly<Record<string, readonly string[]>> = {
-  "Directory.Read.All": ["Organization.Read.All", "Application.Read.All", "Domain.Read.All"],
-  "Directory.ReadWrite.All": ["Directory.Read.All", "Organization.Read.All", "Application.Read.All", "Domain.Read.All"],
+  "Directory.Read.All": ["Organization.Read.All", "Domain.Read.All"],
+  "Directory.ReadWrite.All": ["Directory.Read.All", "Organization.Read.All", "Domain.Read.All"],
+  "Application.ReadWrite.OwnedBy": ["Application.Read.All"],
 };
 
 /** True when `granted` covers `required` directly, through ReadWrite, or through Directory.*. */

@@ -555,16 +555,16 @@ describe("emulator core", () => {
       );
     });
 
-    it("answers Directory.Read.All as a substitute for both roles", async () => {
+    it("lets Directory.Read.All read the organization but not applications; OwnedBy reads applications", async () => {
       const c = sb("missing-consent");
-      const token = await emu.signToken({
-        aud: GRAPH,
-        tid: c.tenantId,
-        appid: c.clientId,
-        roles: ["Directory.Read.All"],
-      });
-      expect((await graphGet(emu, "/v1.0/organization", token)).status).toBe(200);
-      expect((await graphGet(emu, `/v1.0/applications(appId='${c.clientId}')`, token)).status).toBe(200);
+      const sign = (roles: string[]) => emu.signToken({ aud: GRAPH, tid: c.tenantId, appid: c.clientId, roles });
+      const directory = await sign(["Directory.Read.All"]);
+      expect((await graphGet(emu, "/v1.0/organization", directory)).status).toBe(200);
+      // Graph's documented app-only permissions for /applications are Application.* only (docs/entra.md section 11).
+      expect((await graphGet(emu, `/v1.0/applications(appId='${c.clientId}')`, directory)).status).toBe(403);
+      expect((await graphGet(emu, `/v1.0/servicePrincipals(appId='${c.clientId}')`, directory)).status).toBe(200);
+      const ownedBy = await sign(["Application.ReadWrite.OwnedBy"]);
+      expect((await graphGet(emu, `/v1.0/applications(appId='${c.clientId}')`, ownedBy)).status).toBe(200);
     });
 
     it("answers the application with its password credentials", async () => {

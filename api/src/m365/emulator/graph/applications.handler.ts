@@ -15,15 +15,20 @@ import { type GraphRequest, type GraphRoute, invalidObjectId, isGuid, select } f
 /** `(appId='…')` or `(appId="…")`. */
 const BY_APP_ID = String.raw`\(appId=(?:'([^']*)'|"([^"]*)")\)\/?$`;
 /**
- * Application permissions that read applications; OwnedBy can still read (list) all of them (docs/entra.md
- * section 11).
+ * Application permissions that read applications, as Graph's reference lists them: Application.Read.All,
+ * Application.ReadWrite.OwnedBy (which can still read and list all of them) and Application.ReadWrite.All; not
+ * Directory.* (docs/entra.md section 11).
  */
 export const APPLICATION_READ_ROLES = [
   "Application.Read.All",
   "Application.ReadWrite.All",
+  "Application.ReadWrite.OwnedBy",
+];
+/** Application permissions that read service principals: Directory.Read.All too (docs/entra.md section 11). */
+export const SERVICE_PRINCIPAL_READ_ROLES = [
+  ...APPLICATION_READ_ROLES,
   "Directory.Read.All",
   "Directory.ReadWrite.All",
-  "Application.ReadWrite.OwnedBy",
 ];
 /** Delegated permissions that read them: any signed-in user may (docs/entra.md section 15). */
 export const APPLICATION_READ_SCOPES = [
@@ -150,7 +155,7 @@ export const servicePrincipalsRoute: GraphRoute = {
   name: "servicePrincipals",
   method: "GET",
   path: new RegExp(`^\\/servicePrincipals${BY_APP_ID}`, "i"),
-  roles: APPLICATION_READ_ROLES,
+  roles: SERVICE_PRINCIPAL_READ_ROLES,
   scopes: APPLICATION_READ_SCOPES,
   answer(request: GraphRequest) {
     const { g, caller, dir, match, query } = request;
