@@ -231,10 +231,10 @@ const SPECS: ScenarioSpec[] = [
       "The app is registered but has no enterprise application (service principal) in the tenant: no token " +
       "(AADSTS7000229), create it",
     tenantId: "56d42330-03a5-4c56-953e-b1184614c83c",
-    name: "lamnahealthcare",
-    displayName: "Lamna Healthcare",
+    name: "blueyonderairlines",
+    displayName: "Blue Yonder Airlines",
     appId: "e862d8ce-5f26-4ec2-bff9-678993851339",
-    appName: "Lamna Direct Routing",
+    appName: "Blue Yonder Direct Routing",
     app: { servicePrincipal: false },
     secrets: [secret("pkf8Q~SpzUHNKTKktmGNkqcYriBm8a~n-nM_WTi7", "ea5c5510-0211-4ac5-a0bd-315e09b0cbb3", 200)],
   },
