@@ -37,6 +37,16 @@ describe("graph check", () => {
     expect(outcome.facts).toBeUndefined();
   });
 
+  it("fails as missing consent on Graph's 403 AccessDenied (a token with neither roles nor scp)", async () => {
+    const c = sandbox("missing-consent");
+    const outcome = await graphCheck.run(h.context(c, await h.factsUpToToken(c)));
+    expect(`${outcome.result.status}:${outcome.result.code}`).toBe("fail:graph_denied");
+    expect(outcome.result.detail).toMatchObject({ httpStatus: 403, graphCode: "AccessDenied", consent: "none" });
+    expect(outcome.result.message).toContain("admin consent has not been granted");
+    expect(outcome.result.remedy).toContain("adminconsent");
+    expect(outcome.result.remedy).toContain(c.clientId);
+  });
+
   it("is unknown on a Graph outage and on a proxy's HTML page", async () => {
     const down = sandbox("graph-unavailable");
     const outage = await graphCheck.run(h.context(down, await h.factsUpToToken(down)));

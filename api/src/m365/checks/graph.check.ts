@@ -2,6 +2,7 @@
  * The `graph` check: GET /organization shows which company the tenant is and its verified domains, which the
  * wizard offers (docs/entra.md section 9). It runs beside the `secret_expiry` read, both after the token.
  */
+import { adminConsentUrlAt } from "@dr/contract";
 import { createGraphClient, graphErrorCode, graphRequestId } from "../graph/graph.client.js";
 import { getOrganization, organizationOf } from "../graph/graph.reads.js";
 import { networkResult, serviceTrouble } from "./check.results.js";
@@ -20,18 +21,26 @@ export const graphCheck: ValidatorCheck = {
     if ("failure" in answer) return { result: networkResult(answer.failure, "Microsoft Graph") };
     const { response } = answer;
     if (response.status === 401 || response.status === 403) {
+      const graphCode = graphErrorCode(response.json);
+      // AccessDenied: the token has neither `roles` nor `scp`, so no application permission has admin consent at all
+      // (docs/entra.md section 9); Authorization_RequestDenied: the roles lack Organization.Read.All.
+      const noConsent = response.status === 403 && graphCode === "AccessDenied";
       return {
         result: {
           status: "fail",
           code: "graph_denied",
-          message:
-            response.status === 403
+          message: noConsent
+            ? "Microsoft Graph refused the access token: it carries no application permissions (admin consent has not been granted)."
+            : response.status === 403
               ? "Microsoft Graph refused to read the organization (insufficient privileges)."
               : "Microsoft Graph did not accept the access token.",
-          remedy: "Grant the application permission Organization.Read.All with admin consent, then validate again.",
+          remedy: noConsent
+            ? `In the app registration, grant admin consent for its Microsoft Graph application permissions${facts.clientId !== undefined ? `, or have a tenant admin open ${adminConsentUrlAt(endpoints.loginUrl, tenantGuid, facts.clientId)}` : ""}. Consent can take a few minutes to show; then validate again.`
+            : "Grant the application permission Organization.Read.All with admin consent, then validate again.",
           detail: {
             httpStatus: response.status,
-            graphCode: graphErrorCode(response.json),
+            graphCode,
+            ...(noConsent ? { consent: "none" } : {}),
             ...graphRequestId(response),
           },
         },

@@ -36,6 +36,9 @@ describe("permissions check", () => {
     const outcome = await permissionsCheck.run(h.context(c, await h.factsUpToToken(c)));
     expect(outcome.facts?.permissions?.granted).toEqual([]);
     expect(outcome.facts?.permissions?.missing).toEqual(["Organization.Read.All", "Application.Read.All"]);
+    // Graph answers such a token 403 AccessDenied; the missing consent is reported here, with the consent link.
+    expect(`${outcome.result.status}:${outcome.result.code}`).toBe("fail:permissions_missing");
+    expect(outcome.result.remedy).toContain(`adminconsent?client_id=${c.clientId}`);
   });
 
   it("does not take a token for another tenant, or an unreadable one, for this one", async () => {

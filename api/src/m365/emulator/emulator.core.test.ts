@@ -533,7 +533,6 @@ describe("emulator core", () => {
     });
 
     it("answers 403 Authorization_RequestDenied without the needed role", async () => {
-      const none = await tokenFor(emu, "missing-consent");
       const partial = await tokenFor(emu, "partial-consent");
       const denied = await tokenFor(emu, "graph-denied");
       const expect403 = async (path: string, token: string) => {
@@ -544,15 +543,34 @@ describe("emulator core", () => {
           message: "Insufficient privileges to complete the operation.",
         });
       };
-      await expect403("/v1.0/organization", none);
-      await expect403(`/v1.0/applications(appId='${sb("missing-consent").clientId}')`, none);
-      await expect403(`/v1.0/servicePrincipals(appId='${sb("missing-consent").clientId}')`, none);
       expect((await graphGet(emu, "/v1.0/organization", partial)).status).toBe(200);
       await expect403(`/v1.0/applications(appId='${sb("partial-consent").clientId}')`, partial);
       await expect403("/v1.0/organization", denied);
       expect((await graphGet(emu, `/v1.0/applications(appId='${sb("graph-denied").clientId}')`, denied)).status).toBe(
         200,
       );
+    });
+
+    it("answers 403 AccessDenied to a token with neither roles nor scp (no consent at all)", async () => {
+      const none = await tokenFor(emu, "missing-consent");
+      const c = sb("missing-consent");
+      for (const path of [
+        "/v1.0/organization",
+        `/v1.0/applications(appId='${c.clientId}')`,
+        `/v1.0/servicePrincipals(appId='${c.clientId}')`,
+      ]) {
+        const res = await graphGet(emu, path, none);
+        expect(res.status).toBe(403);
+        expect(res.json.error).toMatchObject({
+          code: "AccessDenied",
+          message: "Either scp or roles claim need to be present in the token.",
+        });
+      }
+      // An empty `roles` list is still a roles claim: the route's permission decides (Authorization_RequestDenied).
+      const empty = await emu.signToken({ aud: GRAPH, tid: c.tenantId, appid: c.clientId, roles: [] });
+      const res = await graphGet(emu, "/v1.0/organization", empty);
+      expect(res.status).toBe(403);
+      expect((res.json.error as Record<string, unknown>).code).toBe("Authorization_RequestDenied");
     });
 
     it("lets Directory.Read.All read the organization but not applications; OwnedBy reads applications", async () => {

@@ -251,6 +251,11 @@ export function graphDenied(g: GraphContext): Response {
   return graphError(g, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
 }
 
+/** 403 AccessDenied: the token has neither `roles` nor `scp` (no consent at all; docs/entra.md section 9). */
+export function graphNoRolesOrScopes(g: GraphContext): Response {
+  return graphError(g, 403, "AccessDenied", "Either scp or roles claim need to be present in the token.");
+}
+
 /** Graph's throttling and outage answers, with `Retry-After`. */
 export function graphRetryAnswer(g: GraphContext): RetryAnswer {
   return (status, retryAfter) =>

@@ -17,6 +17,8 @@ export type GraphCaller =
       app: AppFixture;
       /** The token's `roles` (application permissions with consent when it was issued). */
       roles: string[];
+      /** False when the token has no `roles` claim at all (no consent): Graph then answers 403 AccessDenied. */
+      hasRoles: boolean;
     }
   | {
       tenant: TenantFixture;
@@ -28,6 +30,14 @@ export type GraphCaller =
       /** The token's `wids`: the user's directory role template ids when it was issued. */
       roles: string[];
     };
+
+/**
+ * True when the token carries neither `roles` nor `scp`: Graph refuses it before any route's permissions with 403
+ * `AccessDenied` "Either scp or roles claim need to be present in the token." (docs/entra.md section 9).
+ */
+export function lacksRolesAndScopes(caller: GraphCaller): boolean {
+  return caller.kind === "app" ? !caller.hasRoles : caller.scopes.length === 0;
+}
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((r): r is string => typeof r === "string") : [];
@@ -79,5 +89,5 @@ export async function authenticate(
     return graphUnauthorized(g, "Access token validation failure. Invalid issuer or signature.");
   }
   // Graph authorizes by the roles in the token, not the current consent: new consent needs a new token.
-  return { tenant, kind: "app", app, roles: strings(payload.roles) };
+  return { tenant, kind: "app", app, roles: strings(payload.roles), hasRoles: Array.isArray(payload.roles) };
 }

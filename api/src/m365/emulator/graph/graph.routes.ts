@@ -4,7 +4,14 @@
  * let in by the token's `roles`, delegated ones by its `scp` (docs/entra.md sections 8 and 15).
  */
 import { preFault } from "../emulator.faults.js";
-import { delayed, type GraphContext, graphDenied, graphError, graphRetryAnswer } from "../emulator.responses.js";
+import {
+  delayed,
+  type GraphContext,
+  graphDenied,
+  graphError,
+  graphNoRolesOrScopes,
+  graphRetryAnswer,
+} from "../emulator.responses.js";
 import type { EmulatorState } from "../emulator.state.js";
 import type { EmulatorResponse } from "../emulator.types.js";
 import {
@@ -21,7 +28,7 @@ import {
   removePasswordRoute,
 } from "./applications.write.js";
 import { domainRoute, verificationDnsRecordsRoute } from "./domains.handler.js";
-import { authenticate } from "./graph.auth.js";
+import { authenticate, lacksRolesAndScopes } from "./graph.auth.js";
 import type { GraphRoute } from "./graph.route.types.js";
 import { organizationRoute } from "./organization.handler.js";
 import { createRoleAssignmentRoute, deleteRoleAssignmentRoute } from "./roleAssignments.handler.js";
@@ -92,6 +99,9 @@ export async function handleGraph(
   if (route.call !== undefined) dir.count(route.call);
   const fault = preFault(state, caller.tenant, route.name, graphRetryAnswer(g), true);
   if (typeof fault !== "number") return fault;
+  // A token with neither `roles` nor `scp` gets Graph's AccessDenied; one whose roles lack the route's permission
+  // gets Authorization_RequestDenied (docs/entra.md section 9).
+  if (lacksRolesAndScopes(caller)) return graphNoRolesOrScopes(g);
   const allowed =
     caller.kind === "app"
       ? caller.roles.some((r) => route.roles.includes(r))
