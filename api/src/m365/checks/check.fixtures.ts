@@ -8,6 +8,7 @@ import { resolveEndpoints } from "../clouds.js";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../emulator/emulator.core.js";
 import { emulatorDispatch } from "../emulator/emulator.dispatch.js";
 import { SANDBOX, type SandboxCredentials, sandboxTenants } from "../emulator/emulator.fixtures.js";
+import type { TenantFixture } from "../emulator/emulator.types.js";
 import type { Dispatch } from "../http/dispatch.types.js";
 import { createTransport } from "../http/transport.js";
 import type { ValidationFacts, ValidatorCheck, ValidatorCheckContext } from "./check.types.js";
@@ -29,6 +30,8 @@ export function sandbox(scenario: string): SandboxCredentials {
 export interface HarnessOptions {
   /** Emulator options other than the tenants (always the sandbox ones). */
   emulator?: Omit<EmulatorOptions, "tenants">;
+  /** Changes the sandbox tenants before the emulator is made (a fixture option a scenario does not have). */
+  tenants?: (tenants: TenantFixture[]) => TenantFixture[];
   /** The checks' clock (the emulator keeps its own). */
   now?: () => Date;
   /** Per-request timeout, ms. Short, so the hanging scenarios end quickly. Default 400. */
@@ -52,7 +55,10 @@ export interface CheckHarness {
 
 /** Builds a harness over a fresh emulator holding the sandbox tenants. */
 export async function checkHarness(options: HarnessOptions = {}): Promise<CheckHarness> {
-  const emulator = await createEmulator({ ...options.emulator, tenants: sandboxTenants() });
+  const emulator = await createEmulator({
+    ...options.emulator,
+    tenants: (options.tenants ?? ((t) => t))(sandboxTenants()),
+  });
   const requests: string[] = [];
   const logs: string[] = [];
   const inner = emulatorDispatch(emulator);

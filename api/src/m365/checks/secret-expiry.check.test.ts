@@ -31,6 +31,40 @@ describe("secret expiry check", () => {
     expect(`${outcome.result.status}:${outcome.result.code}`).toBe("warn:secret_not_found");
   });
 
+  it("ignores credentials Graph lists with `hint: null`: they match nothing and crash nothing", async () => {
+    const c = sandbox("valid");
+    // An old credential without a hint beside the entered one: the entered one is still found.
+    const beside = await checkHarness({
+      tenants: (tenants) => {
+        const app = tenants.find((t) => t.id === c.tenantId)?.apps.find((a) => a.appId === c.clientId);
+        app?.secrets.push({
+          keyId: "0b9a4c1e-6f0d-4a8e-9d43-2f6c5b7e8a10",
+          value: "old",
+          hint: null,
+          startDays: -900,
+          endDays: 400,
+        });
+        return tenants;
+      },
+    });
+    const found = await secretExpiryCheck.run(beside.context(c, await beside.factsUpToToken(c)));
+    expect(found.result.status).toBe("pass");
+    expect(found.facts?.secret?.daysUntilExpire).toBe(300);
+    // Every hint null: no credential matches, so the expiry stays unknown (the existing warning).
+    const allNull = await checkHarness({
+      tenants: (tenants) => {
+        for (const s of tenants.find((t) => t.id === c.tenantId)?.apps.find((a) => a.appId === c.clientId)?.secrets ??
+          [])
+          s.hint = null;
+        return tenants;
+      },
+    });
+    const none = await secretExpiryCheck.run(allNull.context(c, await allNull.factsUpToToken(c)));
+    expect(`${none.result.status}:${none.result.code}`).toBe("warn:secret_not_found");
+    expect(none.result.detail).toMatchObject({ secretsOnApp: 2 });
+    expect(none.facts).toBeUndefined();
+  });
+
   it("only warns when the expiry cannot be read: no Application.Read.All (403), app of another tenant (404)", async () => {
     const partial = sandbox("partial-consent");
     const denied = await secretExpiryCheck.run(h.context(partial, await h.factsUpToToken(partial)));

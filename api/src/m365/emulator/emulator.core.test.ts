@@ -635,6 +635,19 @@ describe("emulator core", () => {
       expect(c.clientSecret.slice(0, 3)).not.toBe("q7R");
     });
 
+    it("lists an old credential with `hint: null` when the fixture says so, and still accepts its value", async () => {
+      const tenants = sandboxTenants();
+      const first = tenants[0]?.apps[0]?.secrets[1];
+      if (first === undefined) throw new Error("fixture");
+      first.hint = null;
+      const e = await createEmulator({ tenants, now: () => T0 });
+      const c = sb("valid");
+      const res = await graphGet(e, `/v1.0/applications(appId='${c.clientId}')`, await tokenFor(e, "valid"));
+      const creds = res.json.passwordCredentials as Record<string, unknown>[];
+      expect(creds.map((p) => p.hint)).toEqual(["gQQ", null]);
+      expect(Object.hasOwn(creds[1] ?? {}, "hint")).toBe(true);
+    });
+
     it("answers 404 for an unknown app and for an app registered in another tenant", async () => {
       const token = await tokenFor(emu, "valid");
       const missing = "12345678-1234-1234-1234-123456789012";

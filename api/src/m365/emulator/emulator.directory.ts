@@ -33,7 +33,8 @@ export function stableGuid(...parts: string[]): string {
 export interface ResolvedSecret {
   keyId: string;
   digest: Buffer;
-  hint: string;
+  /** Null for an old credential listed without a hint. */
+  hint: string | null;
   displayName: string | null;
   start: Date;
   end: Date;
@@ -144,7 +145,7 @@ export function resolveSecret(s: SecretFixture, anchor: number): ResolvedSecret 
   return {
     keyId: s.keyId,
     digest: sha256(s.value),
-    hint: s.hint ?? s.value.slice(0, 3),
+    hint: s.hint === undefined ? s.value.slice(0, 3) : s.hint,
     displayName: s.displayName ?? null,
     start: new Date(anchor + s.startDays * DAY_MS),
     end: new Date(anchor + s.endDays * DAY_MS),

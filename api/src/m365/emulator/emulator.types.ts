@@ -43,8 +43,11 @@ export interface SecretFixture {
   keyId: string;
   /** The secret Value the customer would paste. */
   value: string;
-  /** What Graph reports as `hint`; defaults to the first 3 characters of `value`. */
-  hint?: string;
+  /**
+   * What Graph reports as `hint`; defaults to the first 3 characters of `value`. `null` for an old credential that
+   * Graph lists with `"hint": null` (docs/entra.md section 10).
+   */
+  hint?: string | null;
   /** Days relative to the emulator clock's now (negative = in the past). */
   startDays: number;
   endDays: number;
@@ -230,7 +233,7 @@ export type GraphWriteCall =
 /** A password credential as the directory holds it; never the secret. */
 export interface DirectoryPassword {
   keyId: string;
-  hint: string;
+  hint: string | null;
   displayName: string | null;
   /** ISO 8601. */
   startDateTime: string;

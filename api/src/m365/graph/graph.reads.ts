@@ -55,7 +55,11 @@ export function getApplicationSecrets(graph: GraphClient, appId: string): Promis
   return graph.get(`/v1.0/applications(appId='${appId}')?$select=id,appId,displayName,passwordCredentials`);
 }
 
-/** Every credential listed in an answer of {@link getApplicationSecrets}; undefined when the body has no list. */
+/**
+ * Every credential listed in an answer of {@link getApplicationSecrets}; undefined when the body has no list. Only
+ * those with a string `hint` and `endDateTime` are usable: old credentials may be listed with `"hint": null`, which
+ * can match no entered secret (docs/entra.md section 10).
+ */
 export function passwordCredentialsOf(json: unknown): { all: unknown[]; usable: PasswordCredential[] } | undefined {
   const credentials = (json as { passwordCredentials?: unknown } | undefined)?.passwordCredentials;
   if (!Array.isArray(credentials)) return undefined;
