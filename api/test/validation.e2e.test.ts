@@ -60,6 +60,25 @@ describe("POST /api/validation in sandbox mode (real HTTP, real HTTPS emulator)"
     });
   }
 
+  it("keeps Entra's definite token answer when the tenant lookup fails on the network", async () => {
+    // The reset tenant's OpenID lookup is cut off; the token request beside it still reaches Entra and gets 7000215.
+    const c = SANDBOX.reset;
+    if (!c) throw new Error("no reset scenario");
+    const { status, json } = await validate({
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      clientSecret: "Wr08Q~notTheSecretOfThisAppAtAll1234567",
+    });
+    expect(status).toBe(200);
+    const report = json as ValidationReport;
+    expect(outcome(report, "tenant")).toBe("unknown:entra_unreachable");
+    expect(outcome(report, "token")).toBe("fail:invalid_secret");
+    expect(outcome(report, "permissions")).toBe("skipped");
+    expect(report.ok).toBe(false);
+    // With the right secret the token's success proves nothing without the tenant: dropped, as the scenario shows.
+    expect(EXPECTED.reset?.checks.token).toBe("skipped");
+  });
+
   it("answers entra_timeout within the timeout when the login endpoint hangs", async () => {
     const c = SANDBOX.slow;
     if (!c) throw new Error("no scenario");

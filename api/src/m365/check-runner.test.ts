@@ -126,6 +126,32 @@ describe("check runner", () => {
     expect(facts.fromB).toBeUndefined();
   });
 
+  it("keeps a definite failure of an `alongside` check when its prerequisite is only unknown", async () => {
+    const unknown: CheckResult = { status: "unknown", code: "unreachable", message: "could not ask" };
+    const { checks, facts } = await run([
+      check("a", [], unknown, { ms: 10 }),
+      check("b", ["a"], { status: "fail", code: "wrong_secret", message: "refused" }, { ms: 40, alongside: ["a"] }),
+      check("c", ["b"], pass),
+    ]);
+    expect(checks.map((c) => `${c.id}:${c.status}:${c.code ?? ""}`)).toEqual([
+      "a:unknown:unreachable",
+      "b:fail:wrong_secret",
+      "c:skipped:prerequisite_failed",
+    ]);
+    expect(checks[2]?.message).toBe("Not run: b did not pass.");
+    expect(facts.fromB).toBeUndefined();
+    // Anything short of a failure says nothing definite without the prerequisite: dropped as before.
+    for (const result of [pass, unknown]) {
+      const dropped = await run([
+        check("a", [], unknown),
+        check("b", ["a"], result, { ms: 20, alongside: ["a"], facts: { fromB: "dropped" } }),
+      ]);
+      expect(dropped.checks[1]?.status).toBe("skipped");
+      expect(dropped.checks[1]?.message).toBe("Not run: a did not pass.");
+      expect(dropped.facts.fromB).toBeUndefined();
+    }
+  });
+
   it("reports in list order even when a later check finishes first", async () => {
     const { emitted, log } = await run([check("a", [], pass, { ms: 40 }), check("b", [], pass)]);
     expect(log.indexOf("end b")).toBeLessThan(log.indexOf("end a"));

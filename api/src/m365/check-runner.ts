@@ -40,7 +40,9 @@ export interface CheckDefinition<Id extends string, Code extends string, Context
   readonly after: readonly Id[];
   /**
    * Of `after`, those this check starts beside instead of waiting for: it reads none of their facts, and its
-   * result is dropped (`skipped`) when one of them does not pass. Saves a round trip.
+   * result is dropped (`skipped`) when one of them fails or is skipped. When they only end `unknown` (their service
+   * could not be reached), a definite `fail` of this check is kept, since it is an answer of its own; any other
+   * result is dropped. Saves a round trip.
    */
   readonly alongside?: readonly Id[];
   /**
@@ -141,16 +143,27 @@ export function createCheckRunner<Id extends string, Code extends string, Contex
         return states.find((s) => s !== undefined && !passed(s.result.status));
       };
 
+      /** The first check in `ids` that failed or was skipped (not merely unknown). */
+      const firstRefuter = async (ids: readonly Id[]): Promise<Settled<Code> | undefined> => {
+        const states = await Promise.all(ids.map((id) => settled.get(id)));
+        return states.find((s) => s !== undefined && !passed(s.result.status) && s.result.status !== "unknown");
+      };
+
       const settle = async (check: CheckDefinition<Id, Code, Context, Facts>): Promise<Settled<Code>> => {
         const beside = check.alongside ?? [];
         const blocked = await firstBlocker(check.after.filter((id) => !beside.includes(id)));
         if (blocked) return skipped(blocked.cause ?? "an earlier check did not pass");
         const started = performance.now();
         const running = runOne(check, withFacts);
-        // A check run beside its prerequisites is dropped as soon as one does not pass, without waiting for it.
+        // A check run beside its prerequisites is dropped as soon as one fails or is skipped, without waiting for
+        // it. One that is only unknown proves nothing against this check's own answer: a definite failure is kept.
         const besideBlocked = await firstBlocker(beside);
-        if (besideBlocked) return skipped(besideBlocked.cause ?? "an earlier check did not pass");
+        const refuted = besideBlocked !== undefined && (await firstRefuter(beside)) !== undefined;
+        if (besideBlocked && refuted) return skipped(besideBlocked.cause ?? "an earlier check did not pass");
         const outcome = await running;
+        if (besideBlocked && outcome.result.status !== "fail") {
+          return skipped(besideBlocked.cause ?? "an earlier check did not pass");
+        }
         const durationMs = Math.round(performance.now() - started);
         if (outcome.facts) Object.assign(facts, outcome.facts);
         return passed(outcome.result.status)

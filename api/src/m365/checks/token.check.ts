@@ -1,7 +1,9 @@
 /**
  * The `token` check: a client-credentials token for the cloud's Graph from msal-node 7 (docs/entra.md sections 3
- * and 6), never from cache. It goes out beside the tenant lookup (one round trip less) and its answer is dropped
- * when the tenant check does not pass, since an error about an app in a tenant that is not there says nothing new.
+ * and 6), never from cache. It goes out beside the tenant lookup (one round trip less). Its answer is dropped when
+ * the tenant check fails, since an error about an app in a tenant that is not there says nothing new; when the
+ * tenant check is only unknown (the lookup failed on the network), a definite refusal from Entra (e.g. 7000215) is
+ * kept, and anything else is dropped (docs/validation.md, "The checks").
  */
 import { AuthError, ConfidentialClientApplication, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import { classifyTokenError, readAadsts } from "../aadsts.catalogue.js";
