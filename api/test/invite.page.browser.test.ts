@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { clientIdSchema, clientSecretSchema, fieldMessage, tenantIdSchema } from "@dr/contract";
+import { clientIdSchema, clientSecretWarnings, fieldMessage, tenantIdSchema } from "@dr/contract";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { en } from "../../tab/src/i18n/en.js";
@@ -163,13 +163,14 @@ describe("the customer's invitation page in Chromium", () => {
     }
     await expectNoSeriousAxe(page);
 
-    // Wrong values: the same messages as the wizard (the contract's field rules), once a field is left.
+    // Wrong values: the same messages as the wizard (the contract's field rules), once a field is left. A
+    // GUID-shaped secret is accepted (legacy secrets were GUIDs) with the contract's Secret ID warning.
     const wrong = { tenantId: "not a tenant", clientId: "12345", clientSecret: "0f8fad5b-d9cb-469f-a165-70867728950e" };
     await fill(page, wrong);
     for (const message of [
       fieldMessage(tenantIdSchema, wrong.tenantId),
       fieldMessage(clientIdSchema, wrong.clientId),
-      fieldMessage(clientSecretSchema, wrong.clientSecret),
+      clientSecretWarnings(wrong.clientSecret)[0]?.message,
     ]) {
       expect(message).toBeTruthy();
       await page.getByText(message ?? "", { exact: true }).waitFor();

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * The Teams tab in a real browser (Debian's Chromium through playwright-core) against the real server in sandbox
- * mode: the wizard for the valid, missing-consent and expiring tenants and a pasted Secret ID; the portal's
+ * mode: the wizard for the valid, missing-consent and expiring tenants and a pasted Secret ID (warned, then sent); the portal's
  * Validate Authentication and Replace secret; keyboard-only use; axe in the three themes; 320 px; the theme
  * following Teams live. Screenshots go to a temporary folder, or to docs/screenshots with UPDATE_SCREENSHOTS=1.
  */
@@ -236,13 +236,17 @@ describe("the Teams tab in Chromium", () => {
     await shoot(page, "wizard-missing-consent-light");
   });
 
-  it("refuses a pasted Secret ID under the field, before anything is sent", async () => {
+  it("warns under the field about a GUID-shaped secret, sends it, and shows Entra's answer", async () => {
     const page = await newPage();
     await wizardToCredentials(page, "secretid", "new");
     await enterCredentials(page, { ...valid, clientSecret: "6a3f1c2e-7b8d-4e9f-a0b1-c2d3e4f5a6b7" });
+    // Legacy az CLI/PowerShell secrets were GUIDs: a warning once the field is left, not a refusal.
+    await page.getByLabel(en.wizard.clientSecret).blur();
+    await page.getByText("this looks like the Secret ID, not its Value", { exact: false }).waitFor();
     await page.getByRole("button", { name: en.wizard.next }).click();
-    await page.getByText("this is the Secret ID, not its Value", { exact: false }).waitFor();
-    expect(await page.locator("[data-check]").count()).toBe(0);
+    await page.locator('[data-check="token"][data-status="fail"]').waitFor();
+    expect(await page.locator('[data-check="format"]').getAttribute("data-status")).toBe("warn");
+    expect(await page.locator('[data-check="token"]').textContent()).toContain("Secret ID");
   });
 
   it("warns about the expiring secret, shows the days and lets the operator proceed", async () => {

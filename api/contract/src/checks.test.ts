@@ -12,7 +12,7 @@ import {
   NETWORK_CODES,
   SKIPPED_CODE,
 } from "./checks.js";
-import { clientSecretProblems, parseClientId, parseTenantId } from "./inputs.schema.js";
+import { clientSecretProblems, clientSecretWarnings, parseClientId, parseTenantId } from "./inputs.schema.js";
 
 const formatCodes: readonly string[] = CHECK_CODES.format;
 /** One character of any kind (printable ASCII, any UTF-16 code unit, any astral code point). */
@@ -62,6 +62,7 @@ describe("check ids and codes", () => {
           ...(tenant.ok ? [] : [tenant.problem.code]),
           ...(client.ok ? [] : [client.problem.code]),
           ...clientSecretProblems(value).map((p) => p.code),
+          ...clientSecretWarnings(value).map((p) => p.code),
         ];
         for (const code of codes) {
           if (!formatCodes.includes(code)) throw new Error(`${code} is not a format code`);
@@ -70,7 +71,7 @@ describe("check ids and codes", () => {
       }),
       { numRuns: 500 },
     );
-    // The generator reached every refusal of the three fields.
+    // The generator reached every refusal of the three fields, and the GUID-shaped secret's warning.
     expect([...produced].sort()).toEqual([
       "invalid_client_id",
       "invalid_tenant_format",

@@ -10,6 +10,7 @@ import {
   clientIdSchema,
   clientSecretProblems,
   clientSecretSchema,
+  clientSecretWarnings,
   cloudSchema,
   credentialsSchema,
   fullNameSchema,
@@ -464,14 +465,17 @@ describe("client ID", () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 describe("client secret", () => {
-  it("refuses any GUID (the secret's ID, not its Value) with secret_id_not_value", () => {
+  it("accepts any GUID (a legacy az CLI/PowerShell secret, or the Secret ID) with the secret_id_not_value warning", () => {
     fc.assert(
       fc.property(anyGuid, (guid) => {
-        expect(clientSecretProblems(guid).map((p) => p.code)).toEqual(["secret_id_not_value"]);
-        expect(codesOf(clientSecretSchema, guid)).toEqual(["secret_id_not_value"]);
+        expect(clientSecretProblems(guid)).toEqual([]);
+        expect(codesOf(clientSecretSchema, guid)).toEqual([]);
+        expect(clientSecretWarnings(guid).map((p) => p.code)).toEqual(["secret_id_not_value"]);
+        expect(clientSecretWarnings(` ${guid}`)).toEqual([]);
       }),
       RUNS,
     );
+    expect(clientSecretWarnings("abc8Q~aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).toEqual([]);
   });
 
   it("refuses leading or trailing whitespace with secret_whitespace", () => {
@@ -767,10 +771,10 @@ describe("credentials with every rule applied", () => {
       clientSecret: "72f988bf-86f1-41af-91ab-2d7cd011db47",
       cloud: "mars",
     });
+    // A GUID-shaped secret is only warned about (clientSecretWarnings), never refused.
     expect(problems.map((p) => [p.path, p.code])).toEqual([
       ["tenantId", "invalid_tenant_format"],
       ["clientId", "invalid_client_id"],
-      ["clientSecret", "secret_id_not_value"],
       ["cloud", "invalid_value"],
     ]);
   });

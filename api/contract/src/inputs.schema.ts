@@ -158,16 +158,23 @@ export function clientSecretProblems(value: string): FieldProblem[] {
       },
     ];
   }
-  if (isGuid(value)) {
-    return [
-      {
-        code: "secret_id_not_value",
-        message:
-          "Client secret: this is the Secret ID, not its Value. Copy the Value column (shown only when the secret was created); if it was lost, create a new secret.",
-      },
-    ];
-  }
   return [];
+}
+
+/**
+ * Warnings about a client secret that is otherwise acceptable: a GUID-shaped value is usually the Secret ID, but
+ * older az CLI and PowerShell secrets were GUIDs, so it is accepted and sent, and Entra's answer tells (docs/entra.md
+ * section 10). Same code as the validator's `format` warning. Empty list = nothing to say.
+ */
+export function clientSecretWarnings(value: string): FieldProblem[] {
+  if (clientSecretProblems(value).length > 0 || !isGuid(value)) return [];
+  return [
+    {
+      code: "secret_id_not_value",
+      message:
+        "Client secret: this looks like the Secret ID, not its Value. Copy the Value column (shown only when the secret was created); older secrets made with az CLI or PowerShell were GUIDs, so it is accepted, and validation reports invalid_secret if it was the Secret ID.",
+    },
+  ];
 }
 
 /** Adds problems to a zod refinement context, keeping their codes in `params.code`. */
@@ -226,7 +233,7 @@ export const clientIdSchema = z
     return z.NEVER;
   });
 
-/** Client secret field. */
+/** Client secret field: a GUID-shaped value is accepted (see {@link clientSecretWarnings}). */
 export const clientSecretSchema = z
   .string({ message: "Client secret: paste the secret's Value." })
   .superRefine((v, ctx) => report(ctx, clientSecretProblems(v)));

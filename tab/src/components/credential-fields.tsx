@@ -1,7 +1,8 @@
 /**
  * The three App registration fields (Tenant ID, Application (client) ID, Client secret) with their labels, hints
  * and the rule messages under them: one component for the wizard's credentials step and the customer's invitation
- * page, so both ask for the values in the same words. The caller keeps the values and decides which messages show.
+ * page, so both ask for the values in the same words. The caller keeps the values and decides which messages show;
+ * a secret warning (format/field-rules.ts `secretWarning`) shows as a warning, not an error.
  */
 import { Field, Input } from "@fluentui/react-components";
 import { en } from "../i18n/en";
@@ -18,10 +19,13 @@ export interface CredentialFieldsProps {
   onBlur: (field: CredentialField) => void;
   /** The messages to show under the fields now (empty or absent: none). */
   messages: Partial<Record<CredentialField, string | undefined>>;
+  /** A warning under the client secret when it has no message (a value that is accepted but looks wrong). */
+  secretWarning?: string | undefined;
 }
 
 /** The three fields. */
-export function CredentialFields({ values, onChange, onBlur, messages }: CredentialFieldsProps) {
+export function CredentialFields({ values, onChange, onBlur, messages, secretWarning }: CredentialFieldsProps) {
+  const secretMessage = messages.clientSecret || secretWarning;
   return (
     <>
       <Field label={en.wizard.tenantId} required hint={en.wizard.tenantIdHint} validationMessage={messages.tenantId}>
@@ -48,7 +52,8 @@ export function CredentialFields({ values, onChange, onBlur, messages }: Credent
         label={en.wizard.clientSecret}
         required
         hint={en.wizard.clientSecretHint}
-        validationMessage={messages.clientSecret}
+        validationMessage={secretMessage}
+        {...(secretMessage && !messages.clientSecret ? { validationState: "warning" as const } : {})}
       >
         <SecretInput
           name="clientSecret"

@@ -23,6 +23,7 @@ import { CredentialFields } from "../components/credential-fields";
 import { useSharedStyles } from "../components/shared.styles";
 import { runProblemText, useValidationRun } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
+import { secretWarning } from "../format/field-rules";
 import { en } from "../i18n/en";
 import { useTouched } from "../wizard/wizard.types";
 import { adminConsentUrl } from "./consent-link";
@@ -140,6 +141,7 @@ export function InviteForm({ token, cloud, providerName, onGone, onValid }: Invi
                 clientId: shown("clientId") ? errors.clientId : undefined,
                 clientSecret: shown("clientSecret") ? errors.clientSecret : undefined,
               }}
+              secretWarning={shown("clientSecret") ? secretWarning(secret) : undefined}
             />
             {consentUrl && (
               <Link href={consentUrl} target="_blank" rel="noreferrer">

@@ -28,6 +28,7 @@ import { useApp } from "../app/app.context";
 import { SecretInput } from "../components/secret-input";
 import { runProblemText, useValidationRun } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
+import { secretWarning } from "../format/field-rules";
 import { en } from "../i18n/en";
 
 const useStyles = makeStyles({
@@ -52,6 +53,8 @@ export default function ReplaceSecretDialog({ serviceId, open, onOpenChange, onR
   const [touched, setTouched] = useState(false);
   const { run, start, reset } = useValidationRun();
   const error = fieldMessage(clientSecretSchema, secret);
+  // A GUID-shaped secret is accepted with a warning (it may be the Secret ID; legacy secrets were GUIDs).
+  const warning = error ? undefined : secretWarning(secret);
   const replaced = run?.report?.ok === true && !run.problem;
 
   // Every opening starts clean: no secret kept in memory from an earlier attempt.
@@ -87,7 +90,8 @@ export default function ReplaceSecretDialog({ serviceId, open, onOpenChange, onR
                   label={en.portal.newSecret}
                   required
                   hint={en.wizard.clientSecretHint}
-                  validationMessage={touched ? error : undefined}
+                  validationMessage={touched ? (error ?? warning) : undefined}
+                  {...(touched && warning ? { validationState: "warning" as const } : {})}
                 >
                   <SecretInput
                     value={secret}

@@ -27,6 +27,7 @@ import { CredentialFields } from "../components/credential-fields";
 import { useSharedStyles } from "../components/shared.styles";
 import { type RunState, runProblemText } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
+import { secretWarning } from "../format/field-rules";
 import { en } from "../i18n/en";
 import { invitationChoiceLabel, tenantLabel } from "../invitations/invitation.format";
 import { invitationsEn } from "../invitations/invitations.en";
@@ -173,6 +174,7 @@ export default function CredentialsStep({
               clientId: shown("clientId") ? errors.clientId : undefined,
               clientSecret: shown("clientSecret") ? errors.clientSecret : undefined,
             }}
+            secretWarning={shown("clientSecret") ? secretWarning(secret) : undefined}
           />
           <Field label={en.wizard.cloud}>
             <Dropdown

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { secretWarning } from "../format/field-rules";
 import { emptyDraft, type WizardDraft } from "./wizard.state";
 import { credentialsErrors, isClean, newCustomerErrors, serviceErrors, subdomainError } from "./wizard.validation";
 
@@ -76,11 +77,15 @@ describe("credentialsErrors", () => {
     expect(credentialsErrors(draft({ tenantId: "contoso.onmicrosoft.com", clientId: CLIENT }), "x~y")).toEqual({});
   });
 
-  it("tells the Secret ID from its Value, and names each field", () => {
+  it("accepts a GUID-shaped secret (legacy az CLI/PowerShell) with a Secret ID warning, and names each field", () => {
     const errors = credentialsErrors(draft({ tenantId: "common", clientId: "app" }), CLIENT);
     expect(errors.tenantId).toMatch(/^Tenant ID: "common" is not a tenant/);
     expect(errors.clientId).toMatch(/^Application \(client\) ID: /);
-    expect(errors.clientSecret).toMatch(/^Client secret: this is the Secret ID, not its Value/);
+    expect(errors.clientSecret).toBeUndefined();
+    expect(credentialsErrors(draft({ tenantId: TENANT, clientId: CLIENT }), CLIENT)).toEqual({});
+    expect(secretWarning(CLIENT)).toMatch(/^Client secret: this looks like the Secret ID, not its Value/);
+    expect(secretWarning("Abc8Q~secret.value")).toBeUndefined();
+    expect(secretWarning("")).toBeUndefined();
   });
 
   it("wants a secret", () => {

@@ -2,13 +2,10 @@
  * The `format` check: the input rules of docs/product.md section 2, offline. It runs first so that nothing is sent
  * to Microsoft for values that cannot be right, and it parses the tenant and client id every later check uses.
  */
-import { type CheckCode, clientSecretProblems, isGuid, parseClientId, parseTenantId } from "@dr/contract";
+import { type CheckCode, clientSecretProblems, clientSecretWarnings, parseClientId, parseTenantId } from "@dr/contract";
 import type { ValidatorCheck } from "./check.types.js";
 
 /** A current Entra secret: 40 characters of a-z A-Z 0-9 ~ . _ - (older ones were base64, 44 characters). */
-/** The contract's refusal of a GUID-shaped secret; the validator only warns about it. */
-const SECRET_ID_CODE = "secret_id_not_value";
-
 const USUAL_SECRET = /^[A-Za-z0-9~._\-+/=]{32,48}$/;
 
 export const formatCheck: ValidatorCheck = {
@@ -20,9 +17,9 @@ export const formatCheck: ValidatorCheck = {
     const tenantParse = parseTenantId(input.tenantId);
     const clientParse = parseClientId(input.clientId);
     // A GUID-shaped secret is usually the Secret ID, but older az CLI and PowerShell secrets were GUIDs: it is sent,
-    // and Entra's AADSTS7000215 tells which (docs/entra.md section 10).
-    const secretProblems = clientSecretProblems(secret).filter((p) => p.code !== SECRET_ID_CODE);
-    const guidShaped = secretProblems.length === 0 && isGuid(secret);
+    // and Entra's AADSTS7000215 tells which (docs/entra.md section 10). The forms show the contract's warning too.
+    const secretProblems = clientSecretProblems(secret);
+    const guidShaped = clientSecretWarnings(secret).some((w) => w.code === "secret_id_not_value");
     const problems = [
       ...(tenantParse.ok ? [] : [{ path: "tenantId", ...tenantParse.problem }]),
       ...(clientParse.ok ? [] : [{ path: "clientId", ...clientParse.problem }]),
@@ -46,7 +43,7 @@ export const formatCheck: ValidatorCheck = {
         facts,
         result: {
           status: "warn",
-          code: SECRET_ID_CODE,
+          code: "secret_id_not_value",
           message:
             "The client secret is shaped like a GUID: it may be the secret's Secret ID rather than its Value. Older secrets made with az CLI or PowerShell were GUIDs, so it is sent to Entra ID anyway.",
           remedy:
