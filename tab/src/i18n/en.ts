@@ -239,7 +239,7 @@ export const en = {
     finishedOk: "Validation finished: the credentials work.",
     finishedWarn: "Validation finished with warnings.",
     finishedFail: "Validation finished: the credentials did not work.",
-    adminConsent: "Open the admin consent link",
+    adminConsent: "Open the admin consent link (works when the app has a redirect URI)",
     durationMs: (ms: number) => `${ms} ms`,
   },
   portal: {

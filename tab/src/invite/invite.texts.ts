@@ -41,7 +41,7 @@ export const inviteTexts = {
     consent: {
       title: "Grant admin consent",
       body: 'Still under API permissions, select "Grant admin consent for" your organisation and confirm. Each permission\'s status must show Granted. A Global Administrator or Privileged Role Administrator can grant Microsoft Graph application permissions; the consent can take a few minutes to apply.',
-      link: "Open the admin consent page for this app",
+      link: "Open the admin consent page for this app (works only if the app has a redirect URI; otherwise use Grant admin consent as above)",
       linkHint:
         "Once you have entered the Tenant ID and the Application (client) ID below, a link to this app's admin consent page appears under them.",
     },

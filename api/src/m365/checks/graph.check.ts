@@ -35,7 +35,7 @@ export const graphCheck: ValidatorCheck = {
               ? "Microsoft Graph refused to read the organization (insufficient privileges)."
               : "Microsoft Graph did not accept the access token.",
           remedy: noConsent
-            ? `In the app registration, grant admin consent for its Microsoft Graph application permissions${facts.clientId !== undefined ? `, or have a tenant admin open ${adminConsentUrlAt(endpoints.loginUrl, tenantGuid, facts.clientId)}` : ""}. Consent can take a few minutes to show; then validate again.`
+            ? `In the Entra admin center, App registrations > the app > API permissions, select "Grant admin consent for <tenant>" for its Microsoft Graph application permissions${facts.clientId !== undefined ? ` (the admin-consent link ${adminConsentUrlAt(endpoints.loginUrl, tenantGuid, facts.clientId)} works only when the app has a redirect URI; without one Entra answers AADSTS500113)` : ""}. Consent can take a few minutes to show; then validate again.`
             : "Grant the application permission Organization.Read.All with admin consent, then validate again.",
           detail: {
             httpStatus: response.status,

@@ -85,7 +85,8 @@ export const permissionsCheck: ValidatorCheck = {
       .filter((id) => id.toLowerCase() !== IMPLICIT_APP_ROLE_ID)
       .map((id) => DIRECTORY_ROLE_NAMES[id.toLowerCase()] ?? id);
     const missing = requiredPermissions.filter((p) => !permissionCovered(p, granted));
-    // Admin consent through the tenant's own consent URL (docs/entra.md section 12).
+    // The portal's "Grant admin consent" first: the tenant's consent URL needs a redirect URI on the app, which a
+    // customer's App registration usually lacks (AADSTS500113; docs/entra.md section 12).
     const consentUrl = adminConsentUrlAt(endpoints.loginUrl, tenantGuid, clientId);
     const info: PermissionsInfo = {
       granted,
@@ -103,7 +104,7 @@ export const permissionsCheck: ValidatorCheck = {
           status: "fail",
           code: "permissions_missing",
           message: `Missing application permissions (admin consent): ${missing.join(", ")}.${rolesText}`,
-          remedy: `In the app registration, add the Microsoft Graph application permissions ${missing.join(", ")} and grant admin consent, or have a tenant admin open ${consentUrl}. Consent can take a few minutes to show.`,
+          remedy: `In the Entra admin center, App registrations > the app > API permissions: add the Microsoft Graph application permissions ${missing.join(", ")}, then select "Grant admin consent for <tenant>" (a Global Administrator or Privileged Role Administrator). The admin-consent link ${consentUrl} works only when the app has a redirect URI; without one Entra answers AADSTS500113. Consent can take a few minutes to show.`,
           detail: { granted, missing, directoryRoles },
         },
       };
