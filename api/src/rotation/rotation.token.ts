@@ -1,17 +1,12 @@
 /**
- * The rotation's app-only Graph tokens: msal-node's ConfidentialClientApplication with the client secret, over the
- * validator's one transport (timeouts, status and cause kept: docs/entra.md sections 6 and 7), a new instance per
- * request (msal throttles and caches per instance), never from cache. The answer is a value: the token with its
- * `roles`, or why Entra gave none, with "not replicated yet" (700016, 7000215) told apart (docs/entra.md section 15).
+ * The rotation's app-only Graph tokens, through the one app-only token request (api/src/m365/msal/app-token.ts: msal
+ * over the one transport, docs/entra.md sections 6 and 7). The answer is a value: the token with its `roles`, or why
+ * Entra gave none, with "not replicated yet" (700016, 7000215) told apart (docs/entra.md section 15).
  */
-import { ConfidentialClientApplication, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
-import { readAadsts } from "../m365/aadsts.catalogue.js";
 import type { ValidatorLogger } from "../m365/checks/check.types.js";
 import type { CloudEndpoints } from "../m365/clouds.js";
 import type { Transport } from "../m365/http/transport.js";
-import { msalOptions, networkClientOver } from "../m365/msal/msal.options.js";
-import { redactText } from "../m365/redact.js";
-import { decodeJwtPayload } from "../m365/validator.js";
+import { acquireAppOnlyToken } from "../m365/msal/app-token.js";
 import { replicationBackoffMs, replicationPending } from "./rotation.rules.js";
 
 /** A token, or why none came (never the secret). */
@@ -41,50 +36,28 @@ export interface AppTokenRequest {
 
 /** One client-credentials token for the cloud's Graph. Never throws for Entra's or the network's answer. */
 export async function acquireAppToken(request: AppTokenRequest): Promise<AppToken> {
-  const { endpoints, tenantId, clientId, clientSecret } = request;
-  const network = networkClientOver(request.transport);
-  try {
-    // The endpoints handed over, so msal makes no discovery call of its own (docs/entra.md section 6).
-    const app = new ConfidentialClientApplication(
-      msalOptions({
-        loginUrl: endpoints.loginUrl,
-        tenant: tenantId,
-        clientId,
-        clientSecret,
-        networkClient: network.client,
-        logger: request.logger,
-        redact: (message) => redactText(message, [clientSecret]),
-      }),
-    );
-    const result = await app.acquireTokenByClientCredential({
-      scopes: [`${endpoints.graphResource}/.default`],
-      skipCache: true,
-      correlationId: request.correlationId,
-    });
-    if (!result?.accessToken) return { ok: false, pending: false, error: "no_access_token" };
-    const roles = decodeJwtPayload(result.accessToken)?.roles;
+  const { tenantId, ...rest } = request;
+  const token = await acquireAppOnlyToken({
+    ...rest,
+    tenant: tenantId,
+    scope: `${request.endpoints.graphResource}/.default`,
+  });
+  if (token.ok) {
+    const roles = token.claims.roles;
     return {
       ok: true,
-      accessToken: result.accessToken,
+      accessToken: token.accessToken,
       // `roles` is missing entirely when no permission has consent (docs/entra.md section 8).
       roles: Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : [],
     };
-  } catch (error) {
-    if (error instanceof ServerError || error instanceof InteractionRequiredAuthError) {
-      // By number, never by text; msal's errorNo is a number at run time (docs/entra.md sections 4 and 6).
-      const aadsts = readAadsts(error.errorNo, undefined, error.errorMessage);
-      const httpStatus = (error instanceof ServerError ? error.status : undefined) ?? network.last.response?.status;
-      return {
-        ok: false,
-        pending: replicationPending(aadsts),
-        error: error.errorCode,
-        ...(aadsts !== undefined ? { aadsts } : {}),
-        ...(httpStatus !== undefined ? { httpStatus } : {}),
-      };
-    }
-    if (network.last.failure) return { ok: false, pending: false, error: network.last.failure.kind };
-    return { ok: false, pending: false, error: (error as { errorCode?: string })?.errorCode ?? "unexpected_error" };
   }
+  return {
+    ok: false,
+    pending: replicationPending(token.aadsts),
+    error: token.error,
+    ...(token.aadsts !== undefined ? { aadsts: token.aadsts } : {}),
+    ...(token.httpStatus !== undefined ? { httpStatus: token.httpStatus } : {}),
+  };
 }
 
 /** Options of {@link waitForNewSecret}. */
