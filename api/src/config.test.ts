@@ -1,4 +1,5 @@
 /** The configuration module: defaults, and the refusals that keep a misconfigured server from starting. */
+import { SANDBOX_PROVISIONING_CLIENT_ID } from "@dr/contract";
 import { describe, expect, it } from "vitest";
 import { ConfigError, isLoopbackHost, loadConfig } from "./config.js";
 
@@ -113,6 +114,27 @@ describe("loadConfig", () => {
     ["an INVITE_RATE_LIMIT of 0", { INVITE_RATE_LIMIT: "0" }, /INVITE_RATE_LIMIT must be at least 1/],
     ["a TRUST_PROXY of 6", { TRUST_PROXY: "6" }, /TRUST_PROXY must be a number of proxy hops, 0 to 5/],
     ["a TEAMS_APP_ID that is no GUID", { TEAMS_APP_ID: "dr-onboarding" }, /TEAMS_APP_ID must be the Teams app's id/],
+    [
+      "a PROVISIONING_CLIENT_ID that is no GUID",
+      { PROVISIONING_CLIENT_ID: "dr-setup" },
+      /PROVISIONING_CLIENT_ID must be an app \(client\) GUID/,
+    ],
+    [
+      "a PROVISIONING_REPLICATION_TIMEOUT_MS under a second",
+      { PROVISIONING_REPLICATION_TIMEOUT_MS: "500" },
+      /PROVISIONING_REPLICATION_TIMEOUT_MS must be at least 1000/,
+    ],
+    [
+      "a PROVISIONING_REPLICATION_TIMEOUT_MS over an hour",
+      { PROVISIONING_REPLICATION_TIMEOUT_MS: "3600001" },
+      /PROVISIONING_REPLICATION_TIMEOUT_MS must be at most 3600000/,
+    ],
+    [
+      "a ROTATE_BEFORE_DAYS of -1",
+      { ROTATE_BEFORE_DAYS: "-1" },
+      /ROTATE_BEFORE_DAYS must be a number of days, 0 to 365/,
+    ],
+    ["a ROTATE_BEFORE_DAYS of 1.5", { ROTATE_BEFORE_DAYS: "1.5" }, /ROTATE_BEFORE_DAYS must be a whole number of days/],
   ];
   for (const [what, env, message] of refusals) {
     it(`refuses ${what}`, () => {
@@ -120,6 +142,25 @@ describe("loadConfig", () => {
       expect(() => loadConfig(env)).toThrow(message);
     });
   }
+
+  it("reads the provisioning and rotation settings: the sandbox's client in sandbox mode, none in live mode", () => {
+    const sandbox = loadConfig({});
+    expect(sandbox.provisioning).toEqual({ clientId: SANDBOX_PROVISIONING_CLIENT_ID, replicationTimeoutMs: 300_000 });
+    expect(sandbox.rotateBeforeDays).toBe(30);
+    // Live mode never falls back to the sandbox's app: unset, automatic registration is off (its routes say so).
+    expect(loadConfig({ M365_MODE: "live" }).provisioning.clientId).toBeUndefined();
+    const set = loadConfig({
+      M365_MODE: "live",
+      PROVISIONING_CLIENT_ID: "AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE",
+      PROVISIONING_REPLICATION_TIMEOUT_MS: "60000",
+      ROTATE_BEFORE_DAYS: "0",
+    });
+    expect(set.provisioning).toEqual({
+      clientId: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+      replicationTimeoutMs: 60_000,
+    });
+    expect(set.rotateBeforeDays).toBe(0);
+  });
 
   it("reads TEAMS_APP_ID in lower case, and leaves it unset by default", () => {
     expect(loadConfig({}).bot.teamsAppId).toBeUndefined();
