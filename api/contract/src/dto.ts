@@ -27,10 +27,16 @@ export interface TenantInfo {
   defaultDomain?: string;
 }
 
-/** What was learnt of the entered secret. */
+/** What was learnt of the entered credential (a client secret or a certificate). */
 export interface SecretInfo {
-  /** First three characters of the secret, as Graph calls it. */
+  /** First three characters of the secret, as Graph calls it; "" for a certificate. */
   hint: string;
+  /** The kind of credential; absent means a secret (reports from before certificates). */
+  credentialType?: "secret" | "certificate";
+  /** For a certificate: its SHA-1 thumbprint, hex upper case, as the Entra admin center's "Thumbprint" column. */
+  thumbprint?: string;
+  /** For a certificate: its subject, e.g. `CN=contoso-dr`. */
+  subject?: string;
   keyId?: string;
   expiresAt?: string;
   daysUntilExpire?: number;
@@ -103,7 +109,18 @@ export interface Service {
     tenantId: string;
     tenantName?: string;
     clientId: string;
+    /** Which credential the service holds. */
+    credentialType: "secret" | "certificate";
+    /** The secret's first three characters; "" for a certificate. */
     secretHint: string;
+    /** For a certificate: its SHA-1 thumbprint, hex upper case (the Entra admin center's "Thumbprint"). Never the key. */
+    certificateThumbprint?: string;
+    /** For a certificate: its subject, e.g. `CN=contoso-dr`. */
+    certificateSubject?: string;
+    /**
+     * When the credential expires: the secret's passwordCredential endDateTime; for a certificate, the matching
+     * keyCredential's endDateTime, else the certificate's notAfter.
+     */
     secretExpiresAt?: string;
     daysUntilExpire?: number;
     userName: string;

@@ -706,6 +706,11 @@ describe("validation request body", () => {
           const broken: Record<string, unknown> = { ...body, [field]: v };
           if (v === undefined) delete broken[field];
           const problems = problemsOf(validationRequestSchema, broken);
+          // clientSecret may be left out (a certificate in its place): the format check reports credential_missing.
+          if (v === undefined && field === "clientSecret") {
+            expect(problems).toEqual([]);
+            return;
+          }
           expect(problems.map((p) => p.code)).toContain("invalid_type");
           // zod also runs the length check on a non-string with a `length` property: still this field's problem.
           for (const p of problems) {

@@ -3,6 +3,7 @@
  * Every refusal carries a stable `code` (in the issue's `params.code`) and a message that names the field and the fix.
  */
 import { z } from "zod";
+import { CERTIFICATE_PROBLEM_TEXTS, type CertificateProblemCode } from "./checks.js";
 
 /** A problem with one value: a stable machine word and an operator-facing sentence. */
 export interface FieldProblem {
@@ -238,6 +239,110 @@ export const clientSecretSchema = z
   .string({ message: "Client secret: paste the secret's Value." })
   .superRefine((v, ctx) => report(ctx, clientSecretProblems(v)));
 
+/** Longest PEM text accepted (certificate chain and key). */
+export const MAX_CERTIFICATE_PEM = 65536;
+/** Longest base64 PFX accepted. */
+export const MAX_CERTIFICATE_PFX = 131072;
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+const PEM_PRIVATE_KEY =
+  /-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (RSA |ENCRYPTED )?PRIVATE KEY-----/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * A certificate credential as a client sends it (docs/api.md, "Credentials"): the certificate with its private key,
+ * as PEM text or as a base64 PFX (.pfx/.p12), with the password of the PFX or of an encrypted PEM key.
+ */
+export const clientCertificateSchema = z.strictObject(
+  {
+    pem: z
+      .string({ message: "Certificate: the PEM text, a string." })
+      .max(MAX_CERTIFICATE_PEM, { message: "Certificate: the PEM text is at most 65536 characters." })
+      .optional(),
+    pfx: z
+      .string({ message: "Certificate: the PFX file as base64, a string." })
+      .max(MAX_CERTIFICATE_PFX, { message: "Certificate: the PFX file is at most 96 KB (131072 base64 characters)." })
+      .optional(),
+    password: z
+      .string({ message: "Certificate password: a string." })
+      .max(1024, { message: "Certificate password: at most 1024 characters." })
+      .optional(),
+  },
+  { message: "Certificate: send an object with pem, or pfx and password." },
+);
+/** A certificate credential as a client sends it. */
+export type ClientCertificateBody = z.input<typeof clientCertificateSchema>;
+
+/**
+ * Shape rules of a certificate credential, shared by the forms and the API's format check (pure: no Node API). The
+ * deeper checks (password, key match, validity dates) need the key and run in the API. Empty list = acceptable.
+ */
+export function clientCertificateProblems(body: ClientCertificateBody): FieldProblem[] {
+  const pem = body.pem?.trim() ?? "";
+  const pfx = body.pfx?.replace(/\s+/g, "") ?? "";
+  if (pem.length === 0 && pfx.length === 0) {
+    return [certificateProblem("certificate_missing")];
+  }
+  if (pem.length > 0 && pfx.length > 0) {
+    return [certificateProblem("certificate_both")];
+  }
+  if (pfx.length > 0) {
+    if (pfx.length % 4 !== 0 || !BASE64.test(pfx)) {
+      return [certificateProblem("certificate_not_base64")];
+    }
+    return [];
+  }
+  const problems: FieldProblem[] = [];
+  if (!PEM_CERTIFICATE.test(pem)) {
+    problems.push(certificateProblem("certificate_no_cert"));
+  }
+  if (!PEM_PRIVATE_KEY.test(pem)) {
+    problems.push(certificateProblem("certificate_no_key"));
+  }
+  return problems;
+}
+
+/** One certificate problem with the contract's text (checks.ts). */
+function certificateProblem(code: CertificateProblemCode): FieldProblem {
+  return { code, message: CERTIFICATE_PROBLEM_TEXTS[code].message };
+}
+
+/** Which credential a body carries: `undefined` when it has neither or both (see {@link credentialProblems}). */
+export function credentialKind(body: {
+  clientSecret?: unknown;
+  clientCertificate?: unknown;
+}): "secret" | "certificate" | undefined {
+  const secret = body.clientSecret !== undefined;
+  const certificate = body.clientCertificate !== undefined;
+  if (secret === certificate) return undefined;
+  return secret ? "secret" : "certificate";
+}
+
+/** The rule "exactly one of clientSecret and clientCertificate" as problems (codes credential_missing, _conflict). */
+export function credentialProblems(body: { clientSecret?: unknown; clientCertificate?: unknown }): FieldProblem[] {
+  if (credentialKind(body) !== undefined) return [];
+  if (body.clientSecret === undefined) {
+    return [certificateProblem("credential_missing")];
+  }
+  return [certificateProblem("credential_conflict")];
+}
+
+/** The certificate credential with its shape rules applied (see {@link clientCertificateProblems}). */
+export const checkedClientCertificateSchema = clientCertificateSchema.superRefine((v, ctx) =>
+  report(ctx, clientCertificateProblems(v)),
+);
+
+/** Adds the "exactly one credential" rule to an object schema's refinement, under the clientSecret path. */
+export function reportCredentialProblems(
+  value: { clientSecret?: unknown; clientCertificate?: unknown },
+  ctx: z.RefinementCtx,
+  path: (string | number)[] = [],
+): void {
+  for (const p of credentialProblems(value)) {
+    const field = p.code === "credential_missing" ? "clientSecret" : "clientCertificate";
+    ctx.addIssue({ code: "custom", path: [...path, field], message: p.message, params: { code: p.code } });
+  }
+}
+
 /** Microsoft clouds a customer tenant can live in. */
 export const CLOUDS = ["global", "usgov-gcchigh", "usgov-dod", "china"] as const;
 /** One of the Microsoft clouds. */
@@ -256,8 +361,11 @@ export const credentialsShape = {
     .string({ message: "clientId: required, a string (the Application (client) ID)." })
     .max(2048, { message: "clientId: at most 2048 characters; paste only the Application (client) ID." }),
   clientSecret: z
-    .string({ message: "clientSecret: required, a string (the secret's Value)." })
-    .max(4096, { message: "clientSecret: at most 4096 characters; paste only the secret's Value." }),
+    .string({ message: "clientSecret: a string (the secret's Value)." })
+    .max(4096, { message: "clientSecret: at most 4096 characters; paste only the secret's Value." })
+    .optional(),
+  /** In place of clientSecret: exactly one of the two (the format check's credential_missing / _conflict). */
+  clientCertificate: clientCertificateSchema.optional(),
   cloud: cloudSchema,
 };
 
@@ -275,12 +383,15 @@ export type ValidationRequest = z.infer<typeof validationRequestSchema>;
 export type CredentialsBody = z.input<typeof validationRequestSchema>;
 
 /** The credentials with every product rule applied (used where a rule break is an input error). */
-export const credentialsSchema = z.strictObject({
-  tenantId: tenantIdSchema,
-  clientId: clientIdSchema,
-  clientSecret: clientSecretSchema,
-  cloud: cloudSchema,
-});
+export const credentialsSchema = z
+  .strictObject({
+    tenantId: tenantIdSchema,
+    clientId: clientIdSchema,
+    clientSecret: clientSecretSchema.optional(),
+    clientCertificate: checkedClientCertificateSchema.optional(),
+    cloud: cloudSchema,
+  })
+  .superRefine((v, ctx) => reportCredentialProblems(v, ctx));
 /** Credentials after every rule passed. */
 export type Credentials = z.infer<typeof credentialsSchema>;
 

@@ -6,12 +6,14 @@ import { z } from "zod";
 import {
   CLOUDS,
   type Cloud,
+  checkedClientCertificateSchema,
   clientIdSchema,
   clientSecretSchema,
   cloudSchema,
   fullNameSchema,
   licensedUsersSchema,
   licenseTypeSchema,
+  reportCredentialProblems,
   shortNameSchema,
   tenantIdSchema,
 } from "./inputs.schema.js";
@@ -57,13 +59,16 @@ export type CreateCustomerInput = z.infer<typeof createCustomerSchema>;
 /** Body of POST /api/customers as a client sends it. */
 export type CreateCustomerBody = z.input<typeof createCustomerSchema>;
 
-/** The Microsoft 365 credentials of a new service, every rule applied. */
-export const m365CredentialsSchema = z.strictObject({
-  cloud: cloudSchema,
-  tenantId: tenantIdSchema,
-  clientId: clientIdSchema,
-  clientSecret: clientSecretSchema,
-});
+/** The Microsoft 365 credentials of a new service, every rule applied: a client secret or a certificate. */
+export const m365CredentialsSchema = z
+  .strictObject({
+    cloud: cloudSchema,
+    tenantId: tenantIdSchema,
+    clientId: clientIdSchema,
+    clientSecret: clientSecretSchema.optional(),
+    clientCertificate: checkedClientCertificateSchema.optional(),
+  })
+  .superRefine((v, ctx) => reportCredentialProblems(v, ctx));
 
 /** Fields every create carries, whichever way the credentials come. */
 const createServiceFields = {
@@ -119,11 +124,11 @@ export type CreateServiceFromProvisioning = Omit<
   m365?: { cloud?: Cloud | undefined } | undefined;
 };
 
-const CREDENTIAL_FIELDS = ["tenantId", "clientId", "clientSecret"] as const;
-const credentialRequired: Record<(typeof CREDENTIAL_FIELDS)[number], string> = {
+const CREDENTIAL_FIELDS = ["tenantId", "clientId", "clientSecret", "clientCertificate"] as const;
+const REQUIRED_FIELDS = ["tenantId", "clientId"] as const;
+const credentialRequired: Record<(typeof REQUIRED_FIELDS)[number], string> = {
   tenantId: "Tenant ID: enter the Directory (tenant) ID, or send invitationId in place of the credentials.",
   clientId: "Application (client) ID: paste the GUID, or send invitationId in place of the credentials.",
-  clientSecret: "Client secret: paste the secret's Value, or send invitationId in place of the credentials.",
 };
 
 /**
@@ -142,6 +147,7 @@ export const createServiceSchema = z
         tenantId: tenantIdSchema.optional(),
         clientId: clientIdSchema.optional(),
         clientSecret: clientSecretSchema.optional(),
+        clientCertificate: checkedClientCertificateSchema.optional(),
       })
       .optional(),
   })
@@ -187,14 +193,15 @@ export const createServiceSchema = z
         code: "custom",
         path: ["m365"],
         message:
-          "m365: send tenantId, clientId and clientSecret, or invitationId (a completed invitation) in their place.",
+          "m365: send tenantId, clientId and clientSecret (or clientCertificate), or invitationId (a completed invitation) in their place.",
         params: { code: "credentials_or_invitation" },
       });
       return z.NEVER;
     }
-    const { tenantId, clientId, clientSecret } = m365;
-    if (tenantId === undefined || clientId === undefined || clientSecret === undefined) {
-      for (const f of CREDENTIAL_FIELDS) {
+    const { tenantId, clientId, clientSecret, clientCertificate } = m365;
+    const oneCredential = (clientSecret === undefined) !== (clientCertificate === undefined);
+    if (tenantId === undefined || clientId === undefined || !oneCredential) {
+      for (const f of REQUIRED_FIELDS) {
         if (m365[f] === undefined) {
           ctx.addIssue({
             code: "custom",
@@ -204,13 +211,19 @@ export const createServiceSchema = z
           });
         }
       }
+      reportCredentialProblems(m365, ctx, ["m365"]);
       return z.NEVER;
     }
     // The key order of before invitations (m365 before directRouting): stored idempotency fingerprints stay equal.
     const { directRouting, ...head } = common;
     return {
       ...head,
-      m365: { cloud: m365.cloud ?? "global", tenantId, clientId, clientSecret },
+      m365: {
+        cloud: m365.cloud ?? "global",
+        tenantId,
+        clientId,
+        ...(clientSecret !== undefined ? { clientSecret } : { clientCertificate }),
+      },
       ...(directRouting !== undefined ? { directRouting } : {}),
     };
   });
@@ -237,8 +250,13 @@ export type UpdateServiceInput = z.infer<typeof updateServiceSchema>;
 /** Body of PATCH /api/services/{id} as a client sends it (at least one field). */
 export type UpdateServiceBody = z.input<typeof updateServiceSchema>;
 
-/** Body of PUT /api/services/{id}/m365/secret. */
-export const replaceSecretSchema = z.strictObject({ clientSecret: clientSecretSchema });
+/** Body of PUT /api/services/{id}/m365/secret: the new client secret, or a certificate in its place. */
+export const replaceSecretSchema = z
+  .strictObject({
+    clientSecret: clientSecretSchema.optional(),
+    clientCertificate: checkedClientCertificateSchema.optional(),
+  })
+  .superRefine((v, ctx) => reportCredentialProblems(v, ctx));
 /** Body of PUT /api/services/{id}/m365/secret as a client sends it. */
 export type ReplaceSecretBody = z.input<typeof replaceSecretSchema>;
 

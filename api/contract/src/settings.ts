@@ -37,8 +37,13 @@ export interface SandboxCredentials {
   tenantDomain: string;
   /** The Application (client) ID, a GUID. */
   clientId: string;
-  /** The secret Value to paste (the newest one where the app has several). */
+  /** The secret Value to paste (the newest one where the app has several); "" for a certificate scenario. */
   clientSecret: string;
+  /**
+   * A certificate scenario: the certificate and its unencrypted private key as PEM text, to paste in place of the
+   * secret (fictitious, made at start-up). Absent for secret scenarios.
+   */
+  clientCertificatePem?: string;
   /** What the scenario shows the operator. */
   description: string;
 }
