@@ -124,10 +124,13 @@ export interface ApiClient {
   getM365(id: string, o?: CallOptions): Promise<M365Settings>;
   /** POST /api/services/{id}/m365/validate (Validate Authentication), streamed. */
   validateService(id: string, onCheck: (c: Check) => void, o?: CallOptions): Promise<ValidationReport>;
-  /** PUT /api/services/{id}/m365/secret, streamed; 422 throws an ApiProblem carrying the report. */
+  /**
+   * PUT /api/services/{id}/m365/secret with the new secret or a certificate (`{clientSecret}` or
+   * `{clientCertificate}`), streamed; 422 throws an ApiProblem carrying the report.
+   */
   replaceSecret(
     id: string,
-    clientSecret: string,
+    body: ReplaceSecretBody,
     onCheck: (c: Check) => void,
     o?: CallOptions,
   ): Promise<ValidationReport>;
@@ -406,14 +409,8 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     getM365: (sid, o) => call("GET", `/api/services/${id(sid)}/m365`, o),
     validateService: (sid, onCheck, o) =>
       streamValidation("POST", `/api/services/${id(sid)}/m365/validate`, undefined, onCheck, o),
-    replaceSecret: (sid, clientSecret, onCheck, o) =>
-      streamValidation(
-        "PUT",
-        `/api/services/${id(sid)}/m365/secret`,
-        { clientSecret } satisfies ReplaceSecretBody,
-        onCheck,
-        o,
-      ),
+    replaceSecret: (sid, body, onCheck, o) =>
+      streamValidation("PUT", `/api/services/${id(sid)}/m365/secret`, body, onCheck, o),
     getAudit: (sid, o) => call("GET", `/api/services/${id(sid)}/audit`, o),
     listInvitations: (status, o) =>
       call("GET", status ? `/api/invitations?status=${encodeURIComponent(status)}` : "/api/invitations", o),

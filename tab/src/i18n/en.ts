@@ -179,6 +179,11 @@ export const en = {
     clientId: "Application (client) ID",
     clientSecret: "Client secret",
     clientSecretHint: "The secret's Value (not its Secret ID)",
+    /** The choice between a client secret and a certificate (components/credential-fields.tsx). */
+    credentialKind: "Credential",
+    credentialKindHint: "What the App registration signs in with. Microsoft recommends a certificate.",
+    credentialSecret: "Secret",
+    credentialCertificate: "Certificate",
     cloud: "Cloud",
     clouds: {
       global: "Global (default)",
@@ -254,7 +259,7 @@ export const en = {
     deleteFailed: "Could not delete the service.",
     editNeedsAdmin: "Changing these fields needs the app role Onboarding.Admin.",
     validateNeedsOperator:
-      "Validate Authentication and Replace secret need the app role Onboarding.Operator or Onboarding.Admin.",
+      "Validate Authentication and Replace credential need the app role Onboarding.Operator or Onboarding.Admin.",
     loading: "Loading the service…",
     loadError: "Could not load the service.",
     tabsLabel: "Service sections",
@@ -281,8 +286,14 @@ export const en = {
     tenantName: "Tenant name",
     clientId: "Application (client) ID",
     clientSecret: "Client secret",
-    replaceSecret: "Replace secret",
+    replaceSecret: "Replace credential",
+    /** The credential row: "Client secret" or "Certificate". */
+    credentialType: "Credential type",
+    credentialTypes: { secret: "Client secret", certificate: "Certificate" },
+    certificateThumbprint: "Certificate thumbprint",
+    certificateSubject: "Certificate subject",
     secretExpiry: "Client secret expiry date",
+    certificateExpiry: "Certificate expiry date",
     daysUntilExpire: "Client Secret Days Until Expire",
     grantedPermissions: "Granted permissions",
     missingPermissions: "Missing permissions",
@@ -310,15 +321,15 @@ export const en = {
     resultPass: "Passed",
     resultFail: "Failed",
     listEmpty: "None",
-    // Replace secret dialog
-    replaceTitle: "Replace client secret",
+    // Replace credential dialog
+    replaceTitle: "Replace credential",
     replaceBody:
-      "Paste the new secret's Value. It is validated against the tenant first; the old secret is kept unless the new one works.",
+      "Paste the new secret's Value, or give a certificate with its private key. It is validated against the tenant first; the old credential is kept unless the new one works.",
     newSecret: "New client secret",
     replaceSubmit: "Validate and replace",
-    replacing: "Validating the new secret…",
-    replaceRefused: "The new secret did not validate; the old secret is kept",
-    replaceDone: "The secret was replaced.",
+    replacing: "Validating the new credential…",
+    replaceRefused: "The new credential did not validate; the old one is kept",
+    replaceDone: "The credential was replaced.",
     // Audit
     auditLabel: "Audit events",
     auditLoading: "Loading the audit trail…",
@@ -327,6 +338,27 @@ export const en = {
     auditActor: "Actor",
     auditAction: "Action",
     auditOutcome: "Outcome",
+  },
+  /** The certificate credential's fields (components/certificate-fields.tsx) and how a stored one is shown. */
+  certificate: {
+    file: "Certificate file",
+    fileHint:
+      "A .pfx or .p12 file, or PEM files with the certificate and its private key (choose both files together). The key is sent once, sealed on the server and never shown.",
+    loadedLabel: "Loaded files",
+    loaded: (name: string, size: string) => `${name} (${size})`,
+    clear: "Remove the certificate",
+    paste: "Or paste the PEM text",
+    pasteHint: "The -----BEGIN CERTIFICATE----- block and the -----BEGIN PRIVATE KEY----- block.",
+    password: "Certificate password",
+    passwordHint: "The password of the .pfx file or of the encrypted private key.",
+    readFailed: "The file could not be read; choose it again.",
+    mixed: "Choose either one .pfx/.p12 file or PEM files, not both.",
+    tooMany: "Choose one .pfx/.p12 file, or at most two PEM files (the certificate and its key).",
+    thumbprint: "Thumbprint",
+    subject: "Subject",
+    /** The wizard's summary and the portal's credential row. */
+    summary: (thumbprint: string | undefined) =>
+      thumbprint ? `Certificate, thumbprint ${thumbprint}` : "Certificate (thumbprint shown once validated)",
   },
   secret: {
     show: "Show secret",

@@ -89,6 +89,7 @@ export function InviteGuide({ cloud }: InviteGuideProps) {
           <Body1>
             <strong>{s.secret.value}</strong>
           </Body1>
+          <Body1>{s.secret.certificate}</Body1>
         </Step>
       </ol>
     </>

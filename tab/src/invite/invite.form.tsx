@@ -23,6 +23,14 @@ import { CredentialFields } from "../components/credential-fields";
 import { useSharedStyles } from "../components/shared.styles";
 import { runProblemText, useValidationRun } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
+import {
+  type CertificateInput,
+  type CredentialKind,
+  certificateBody,
+  certificateMessage,
+  credentialBody,
+  emptyCertificate,
+} from "../format/certificate-input";
 import { secretWarning } from "../format/field-rules";
 import { en } from "../i18n/en";
 import { useTouched } from "../wizard/wizard.types";
@@ -36,8 +44,8 @@ const useStyles = makeStyles({
   focusTarget: { outlineStyle: "none" },
 });
 
-/** The fields in form order, for focusing the first refused one. */
-const FIELDS = ["tenantId", "clientId", "clientSecret"] as const;
+/** The fields in form order, for focusing the first refused one (the certificate's: its file picker). */
+const FIELDS = ["tenantId", "clientId", "clientSecret", "clientCertificateFile"] as const;
 type FieldName = (typeof FIELDS)[number];
 
 /** Props of InviteForm. */
@@ -58,6 +66,8 @@ export function InviteForm({ token, cloud, providerName, onGone, onValid }: Invi
   const [tenantId, setTenantId] = useState("");
   const [clientId, setClientId] = useState("");
   const [secret, setSecret] = useState("");
+  const [kind, setKind] = useState<CredentialKind>("secret");
+  const [certificate, setCertificate] = useState<CertificateInput>(emptyCertificate);
   const [submitted, setSubmitted] = useState(false);
   const { shown, touch } = useTouched(submitted);
   const { run, start } = useValidationRun();
@@ -68,10 +78,12 @@ export function InviteForm({ token, cloud, providerName, onGone, onValid }: Invi
   const errors: Partial<Record<FieldName, string>> = {
     tenantId: fieldMessage(tenantIdSchema, tenantId),
     clientId: fieldMessage(clientIdSchema, clientId),
-    clientSecret: fieldMessage(clientSecretSchema, secret),
+    ...(kind === "certificate"
+      ? { clientCertificateFile: certificateMessage(certificate) }
+      : { clientSecret: fieldMessage(clientSecretSchema, secret) }),
   };
   const consentUrl = adminConsentUrl(cloud, tenantId, clientId);
-  const key = JSON.stringify([tenantId, clientId, secret]);
+  const key = JSON.stringify([tenantId, clientId, kind === "certificate" ? certificateBody(certificate) : secret]);
   const current = run !== undefined && run.key === key;
   const report = run?.report;
   const valid = !run?.running && report?.ok === true;
@@ -90,6 +102,7 @@ export function InviteForm({ token, cloud, providerName, onGone, onValid }: Invi
   useEffect(() => {
     if (valid) {
       setSecret("");
+      setCertificate(emptyCertificate());
       onValid();
     }
   }, [valid, onValid]);
@@ -103,7 +116,8 @@ export function InviteForm({ token, cloud, providerName, onGone, onValid }: Invi
       return;
     }
     await start(
-      (onCheck, signal) => validateInvite(token, { tenantId, clientId, clientSecret: secret }, onCheck, signal),
+      (onCheck, signal) =>
+        validateInvite(token, { tenantId, clientId, ...credentialBody(kind, secret, certificate) }, onCheck, signal),
       key,
     );
   };
@@ -142,6 +156,14 @@ export function InviteForm({ token, cloud, providerName, onGone, onValid }: Invi
                 clientSecret: shown("clientSecret") ? errors.clientSecret : undefined,
               }}
               secretWarning={shown("clientSecret") ? secretWarning(secret) : undefined}
+              certificate={{
+                kind,
+                onKind: setKind,
+                value: certificate,
+                onChange: setCertificate,
+                message: shown("clientSecret") ? errors.clientCertificateFile : undefined,
+                thumbprint: current ? report?.secret?.thumbprint : undefined,
+              }}
             />
             {consentUrl && (
               <Link href={consentUrl} target="_blank" rel="noreferrer">

@@ -55,12 +55,14 @@ export const inviteTexts = {
       lifetime: `Expires: choose 180 days (Microsoft's recommendation) up to 12 months; 24 months is the longest Microsoft allows. ${EXPIRY_WARNING_DAYS} days before it expires, your provider is reminded and will ask you for a new one.`,
       value:
         "Copy the Value column at once: Microsoft shows it only now. The Secret ID is not the secret; pasting it is the commonest mistake.",
+      certificate:
+        "Or, as Microsoft recommends, use a certificate: under Certificates & secrets, Certificates, upload the certificate's public part (.cer, .pem or .crt), then choose Certificate below and give the certificate with its private key (a .pfx file and its password, or PEM files). The key is sealed on the server and never shown; its thumbprint is.",
     },
   },
 
   formTitle: "Check the App registration",
   formIntro:
-    "Enter the three values. Start authentication signs in to your tenant as the app and checks what it needs.",
+    "Enter the three values (or a certificate in place of the secret). Start authentication signs in to your tenant as the app and checks what it needs.",
   start: "Start authentication",
   checking: "Checking…",
   changed: "The values changed since this check: Start authentication checks them again.",

@@ -1,6 +1,7 @@
 /**
- * M365 Configuration section (docs/product.md section 4): who authenticated, the tenant and app, the masked secret with
- * Replace secret, the expiry and days until it, permissions and roles, the last validation, Validate
+ * M365 Configuration section (docs/product.md section 4): who authenticated, the tenant and app, the credential (the
+ * masked secret, or a certificate's thumbprint and subject, never its key) with Replace credential, the expiry and
+ * days until it, permissions and roles, the last validation, Validate
  * Authentication with the live checklist, and the validation history.
  */
 
@@ -127,6 +128,8 @@ export function M365Tab({ service, onChanged }: M365TabProps) {
     );
 
   const rotation = rotationOf(m365);
+  // Servers from before certificates send no credentialType: a secret.
+  const certificate = m365.credentialType === "certificate";
   const lastValidation = m365.lastValidatedAt
     ? en.portal.lastValidationValue(formatDateTime(m365.lastValidatedAt), m365.lastValidatedBy, m365.lastValidationOk)
     : en.portal.neverValidated;
@@ -154,18 +157,37 @@ export function M365Tab({ service, onChanged }: M365TabProps) {
         <dd>
           <Text font="monospace">{m365.clientId}</Text>
         </dd>
-        <dt>{en.portal.clientSecret}</dt>
+        <dt>{en.portal.credentialType}</dt>
         <dd className={styles.secretRow}>
-          <span>
-            <MaskedSecret hint={m365.secretHint} />
-          </span>
+          <Text data-testid="credential-type">{en.portal.credentialTypes[certificate ? "certificate" : "secret"]}</Text>
           {can("operate") && (
             <Button size="small" icon={<KeyResetRegular />} onClick={openDialog}>
               {en.portal.replaceSecret}
             </Button>
           )}
         </dd>
-        <dt>{en.portal.secretExpiry}</dt>
+        {certificate ? (
+          <>
+            <dt>{en.portal.certificateThumbprint}</dt>
+            <dd>
+              <Text font="monospace" data-testid="certificate-thumbprint">
+                {m365.certificateThumbprint ?? en.app.none}
+              </Text>
+            </dd>
+            <dt>{en.portal.certificateSubject}</dt>
+            <dd>
+              <Text>{m365.certificateSubject ?? en.app.none}</Text>
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>{en.portal.clientSecret}</dt>
+            <dd>
+              <MaskedSecret hint={m365.secretHint} />
+            </dd>
+          </>
+        )}
+        <dt>{certificate ? en.portal.certificateExpiry : en.portal.secretExpiry}</dt>
         <dd>
           <Text>{formatDate(m365.secretExpiresAt)}</Text>
         </dd>

@@ -1,7 +1,8 @@
 /**
- * Replace secret: the new secret is validated against the stored tenant and app before it replaces the old one
- * (PUT .../m365/secret, streamed). A refusal keeps the old secret and shows why. Loaded on demand; focus trapping
- * and Escape are Fluent Dialog's.
+ * Replace credential: the new secret, or a certificate in its place (the same choice and fields as the wizard's),
+ * is validated against the stored tenant and app before it replaces the old credential (PUT .../m365/secret,
+ * streamed). A refusal keeps the old credential and shows why. Loaded on demand; focus trapping and Escape are
+ * Fluent Dialog's.
  */
 
 import { clientSecretSchema, fieldMessage } from "@dr/contract";
@@ -25,9 +26,18 @@ import {
 } from "@fluentui/react-components";
 import { type FormEvent, useEffect, useState } from "react";
 import { useApp } from "../app/app.context";
+import { CertificateFields } from "../components/certificate-fields";
+import { CredentialKindChoice } from "../components/credential-fields";
 import { SecretInput } from "../components/secret-input";
 import { runProblemText, useValidationRun } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
+import {
+  type CertificateInput,
+  type CredentialKind,
+  certificateMessage,
+  credentialBody,
+  emptyCertificate,
+} from "../format/certificate-input";
 import { secretWarning } from "../format/field-rules";
 import { en } from "../i18n/en";
 
@@ -50,17 +60,21 @@ export default function ReplaceSecretDialog({ serviceId, open, onOpenChange, onR
   const styles = useStyles();
   const { api } = useApp();
   const [secret, setSecret] = useState("");
+  const [kind, setKind] = useState<CredentialKind>("secret");
+  const [certificate, setCertificate] = useState<CertificateInput>(emptyCertificate);
   const [touched, setTouched] = useState(false);
   const { run, start, reset } = useValidationRun();
-  const error = fieldMessage(clientSecretSchema, secret);
+  const useCertificate = kind === "certificate";
+  const error = useCertificate ? certificateMessage(certificate) : fieldMessage(clientSecretSchema, secret);
   // A GUID-shaped secret is accepted with a warning (it may be the Secret ID; legacy secrets were GUIDs).
-  const warning = error ? undefined : secretWarning(secret);
+  const warning = error || useCertificate ? undefined : secretWarning(secret);
   const replaced = run?.report?.ok === true && !run.problem;
 
-  // Every opening starts clean: no secret kept in memory from an earlier attempt.
+  // Every opening starts clean: no secret or certificate kept in memory from an earlier attempt.
   useEffect(() => {
     if (open) {
       setSecret("");
+      setCertificate(emptyCertificate());
       setTouched(false);
       reset();
     }
@@ -70,9 +84,11 @@ export default function ReplaceSecretDialog({ serviceId, open, onOpenChange, onR
     event.preventDefault();
     setTouched(true);
     if (error || run?.running || replaced) return;
-    const report = await start((onCheck, signal) => api.replaceSecret(serviceId, secret, onCheck, { signal }));
+    const body = credentialBody(kind, secret, certificate);
+    const report = await start((onCheck, signal) => api.replaceSecret(serviceId, body, onCheck, { signal }));
     if (report?.ok) {
       setSecret("");
+      setCertificate(emptyCertificate());
       onReplaced();
     }
   };
@@ -85,7 +101,17 @@ export default function ReplaceSecretDialog({ serviceId, open, onOpenChange, onR
             <DialogTitle>{en.portal.replaceTitle}</DialogTitle>
             <DialogContent className={styles.content}>
               <Text>{en.portal.replaceBody}</Text>
-              {!replaced && (
+              {!replaced && <CredentialKindChoice kind={kind} onKind={setKind} disabled={run?.running === true} />}
+              {!replaced && useCertificate && (
+                <CertificateFields
+                  value={certificate}
+                  onChange={setCertificate}
+                  onBlur={() => setTouched(true)}
+                  message={touched ? error : undefined}
+                  disabled={run?.running === true}
+                />
+              )}
+              {!replaced && !useCertificate && (
                 <Field
                   label={en.portal.newSecret}
                   required

@@ -27,6 +27,7 @@ import { CredentialFields } from "../components/credential-fields";
 import { useSharedStyles } from "../components/shared.styles";
 import { type RunState, runProblemText } from "../components/use-validation-run.hook";
 import { ValidationChecklist } from "../components/validation-checklist";
+import type { CertificateInput } from "../format/certificate-input";
 import { secretWarning } from "../format/field-rules";
 import { en } from "../i18n/en";
 import { invitationChoiceLabel, tenantLabel } from "../invitations/invitation.format";
@@ -41,6 +42,9 @@ import { credentialsErrors } from "./wizard.validation";
 export interface CredentialsStepProps extends StepProps {
   secret: string;
   setSecret(value: string): void;
+  /** The certificate in place of the secret (draft.credentialType "certificate"). */
+  certificate: CertificateInput;
+  setCertificate(value: CertificateInput): void;
   /** The latest validation run, if any; its `key` is the credentialsKey() of the values it was for. */
   run: RunState | undefined;
   onRetry(): void;
@@ -59,6 +63,8 @@ export default function CredentialsStep({
   submitted,
   secret,
   setSecret,
+  certificate,
+  setCertificate,
   run,
   onRetry,
   invitations,
@@ -67,8 +73,8 @@ export default function CredentialsStep({
 }: CredentialsStepProps) {
   const shared = useSharedStyles();
   const { shown, touch } = useTouched(submitted);
-  const errors = credentialsErrors(draft, secret);
-  const current = run !== undefined && run.key === credentialsKey(draft, secret);
+  const errors = credentialsErrors(draft, secret, certificate);
+  const current = run !== undefined && run.key === credentialsKey(draft, secret, certificate);
   const report = current ? run.report : undefined;
   const hasWarnings = report?.checks.some((c) => c.status === "warn") ?? false;
   const offered = invitations ?? [];
@@ -175,6 +181,14 @@ export default function CredentialsStep({
               clientSecret: shown("clientSecret") ? errors.clientSecret : undefined,
             }}
             secretWarning={shown("clientSecret") ? secretWarning(secret) : undefined}
+            certificate={{
+              kind: draft.credentialType,
+              onKind: (credentialType) => update({ credentialType }),
+              value: certificate,
+              onChange: setCertificate,
+              message: shown("clientSecret") ? errors.clientCertificate : undefined,
+              thumbprint: report?.secret?.thumbprint,
+            }}
           />
           <Field label={en.wizard.cloud}>
             <Dropdown

@@ -18,6 +18,7 @@ import {
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiProblem } from "../api/api.client";
 import { useApp } from "../app/app.context";
+import { type CertificateInput, certificateMessage, credentialBody } from "../format/certificate-input";
 import { readinessEn } from "./readiness.en";
 import { ReadinessList } from "./readiness.list";
 import { effectiveLabel } from "./subdomain-check";
@@ -30,12 +31,14 @@ const useStyles = makeStyles({
 /** Props of the step. */
 export interface ReadinessStepProps extends StepProps {
   secret: string;
+  /** The certificate, when the draft chose one in place of the secret. */
+  certificate: CertificateInput;
   /** False for credentials kept on the server (an invitation, an automatic registration). */
   typedCredentials: boolean;
 }
 
 /** The step (default export for React.lazy). */
-export default function ReadinessStep({ draft, secret, typedCredentials }: ReadinessStepProps) {
+export default function ReadinessStep({ draft, secret, certificate, typedCredentials }: ReadinessStepProps) {
   const styles = useStyles();
   const { api } = useApp();
   const [report, setReport] = useState<ReadinessReport | undefined>();
@@ -43,6 +46,9 @@ export default function ReadinessStep({ draft, secret, typedCredentials }: Readi
   const [running, setRunning] = useState(false);
   const controller = useRef<AbortController | undefined>(undefined);
   const label = effectiveLabel(draft);
+  const kind = draft.credentialType;
+  // A credential on screen: the secret typed, or a certificate of the right shape.
+  const hasCredential = kind === "certificate" ? certificateMessage(certificate) === undefined : secret !== "";
 
   const check = useCallback(async () => {
     controller.current?.abort();
@@ -56,7 +62,7 @@ export default function ReadinessStep({ draft, secret, typedCredentials }: Readi
         body: {
           tenantId: draft.tenantId,
           clientId: draft.clientId,
-          clientSecret: secret,
+          ...credentialBody(kind, secret, certificate),
           cloud: draft.cloud,
           subdomainLabel: label,
         },
@@ -69,14 +75,14 @@ export default function ReadinessStep({ draft, secret, typedCredentials }: Readi
     } finally {
       if (controller.current === own) setRunning(false);
     }
-  }, [api, draft.tenantId, draft.clientId, draft.cloud, secret, label]);
+  }, [api, draft.tenantId, draft.clientId, draft.cloud, kind, secret, certificate, label]);
 
   useEffect(() => {
-    if (typedCredentials && secret) void check();
+    if (typedCredentials && hasCredential) void check();
     return () => controller.current?.abort();
-  }, [typedCredentials, secret, check]);
+  }, [typedCredentials, hasCredential, check]);
 
-  if (!typedCredentials || !secret) {
+  if (!typedCredentials || !hasCredential) {
     return (
       <MessageBar intent="info" layout="multiline">
         <MessageBarBody>{readinessEn.notForInvitation}</MessageBarBody>

@@ -1,5 +1,6 @@
 /**
- * Step 6: the summary of everything entered, the secret masked as its hint and dots. Create is the wizard's
+ * Step 6: the summary of everything entered, the secret masked as its hint and dots (a certificate: its thumbprint
+ * from the passed validation, never the key). Create is the wizard's
  * primary button; when the server's own validation refuses the credentials (422), its checks are shown here.
  */
 
@@ -110,10 +111,16 @@ export default function SummaryStep({
             {row(en.wizard.tenantName, report?.tenant?.displayName)}
             {row(en.wizard.tenantId, report?.tenant?.id ?? draft.tenantId)}
             {row(en.wizard.clientId, draft.clientId.trim())}
-            <dt>{en.wizard.clientSecret}</dt>
-            <dd>
-              <MaskedSecret hint={secret} />
-            </dd>
+            {draft.credentialType === "certificate" ? (
+              row(en.wizard.credentialKind, en.certificate.summary(report?.secret?.thumbprint))
+            ) : (
+              <>
+                <dt>{en.wizard.clientSecret}</dt>
+                <dd>
+                  <MaskedSecret hint={secret} />
+                </dd>
+              </>
+            )}
             {row(en.wizard.cloud, en.wizard.clouds[draft.cloud])}
             {row(en.wizard.m365Domain, draft.m365Domain)}
           </>

@@ -10,6 +10,7 @@ import { useApp } from "../app/app.context";
 import { setFlash } from "../app/flash";
 import { navigate, paths, setQueryParam, useLocation } from "../app/router";
 import { type RunState, useValidationRun } from "../components/use-validation-run.hook";
+import { type CertificateInput, credentialBody } from "../format/certificate-input";
 import { parseUsers } from "../format/field-rules";
 import { en } from "../i18n/en";
 import { completedOf } from "../invitations/invitation.format";
@@ -60,6 +61,8 @@ export interface Wizard {
   isLast: boolean;
   update(patch: Partial<WizardDraft>): void;
   setSecret(value: string): void;
+  /** The certificate in place of the secret (memory only). */
+  setCertificate(value: CertificateInput): void;
   goTo(step: number): void;
   /** Next (Create on the last step): checks the step, asks the server where needed, moves on. */
   next(): Promise<void>;
@@ -77,10 +80,12 @@ export function useWizard(): Wizard {
   // After Create the draft is cleared and must not be written back.
   const finished = useRef(false);
 
-  const { draft, secret, busy, customers, nameCheck, subdomainCheck } = state;
+  const { draft, secret, certificate, busy, customers, nameCheck, subdomainCheck } = state;
   const step = draft.step;
   const stepId = stepIdOf(draft);
-  const key = credentialsKey(draft, secret);
+  const key = credentialsKey(draft, secret, certificate);
+  // The secret or the certificate, whichever the operator chose: what validation, readiness and Create send.
+  const credential = credentialBody(draft.credentialType, secret, certificate);
   const run = validation.run;
   const currentRun = run?.key === key ? run : undefined;
   const okReport = currentRun?.report?.ok ? currentRun.report : undefined;
@@ -107,6 +112,7 @@ export function useWizard(): Wizard {
 
   const update = useCallback((patch: Partial<WizardDraft>) => dispatch({ type: "update", patch }), []);
   const setSecret = useCallback((value: string) => dispatch({ type: "secret", value }), []);
+  const setCertificate = useCallback((value: CertificateInput) => dispatch({ type: "certificate", value }), []);
   const goTo = useCallback((index: number) => dispatch({ type: "goTo", step: index }), []);
   const refuse = () => dispatch({ type: "refuse" });
   const setBusy = (value: WizardState["busy"]) => dispatch({ type: "busy", busy: value });
@@ -274,7 +280,7 @@ export function useWizard(): Wizard {
     validation.start(
       (onCheck, signal) =>
         api.validate(
-          { tenantId: draft.tenantId, clientId: draft.clientId, clientSecret: secret, cloud: draft.cloud },
+          { tenantId: draft.tenantId, clientId: draft.clientId, ...credential, cloud: draft.cloud },
           onCheck,
           { signal },
         ),
@@ -309,7 +315,7 @@ export function useWizard(): Wizard {
         ? { ...common, invitationId: invitation.id, m365: { cloud: invitation.cloud }, directRouting }
         : {
             ...common,
-            m365: { tenantId: draft.tenantId, clientId: draft.clientId, clientSecret: secret, cloud: draft.cloud },
+            m365: { tenantId: draft.tenantId, clientId: draft.clientId, ...credential, cloud: draft.cloud },
             directRouting,
           };
     setBusy("create");
@@ -399,7 +405,7 @@ export function useWizard(): Wizard {
       case "credentials": {
         if (draft.useProvisioning) return provisioning ? goTo(step + 1) : refuse();
         if (draft.usePendingInvitation) return invitation ? goTo(step + 1) : refuse();
-        if (!draft.useKnownApp || !isClean(credentialsErrors(draft, secret))) return refuse();
+        if (!draft.useKnownApp || !isClean(credentialsErrors(draft, secret, certificate))) return refuse();
         if (okReport) return goTo(step + 1);
         if (currentRun?.running) return;
         await startValidation();
@@ -462,6 +468,7 @@ export function useWizard(): Wizard {
     isLast: stepId === "summary",
     update,
     setSecret,
+    setCertificate,
     goTo,
     next,
     startOver,

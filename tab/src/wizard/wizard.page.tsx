@@ -134,6 +134,8 @@ export default function WizardPage() {
         {...stepProps}
         secret={state.secret}
         setSecret={wizard.setSecret}
+        certificate={state.certificate}
+        setCertificate={wizard.setCertificate}
         run={wizard.run}
         onRetry={wizard.retryValidation}
         invitations={wizard.customerInvitations}
@@ -158,6 +160,7 @@ export default function WizardPage() {
       <ReadinessStep
         {...stepProps}
         secret={state.secret}
+        certificate={state.certificate}
         typedCredentials={!invitation && !provisioning && okReport !== undefined}
       />
     );

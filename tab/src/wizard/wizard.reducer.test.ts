@@ -155,6 +155,7 @@ describe("wizardReducer", () => {
     const before = run(
       initialWizardState(draft({ step: 2, shortName: "contoso" }), () => draft()),
       { type: "secret", value: "secret" },
+      { type: "certificate", value: { pem: "PEM", pfx: "", password: "pw", files: [{ name: "c.pem", size: 3 }] } },
       { type: "refuse" },
       { type: "stepProblem", problem },
       { type: "createProblem", problem },
@@ -164,8 +165,10 @@ describe("wizardReducer", () => {
     const next = draft({ idempotencyKey: "key-2" });
     const state = run(before, { type: "startOver", draft: next });
     expect(state.draft).toBe(next);
+    expect(before.certificate.pem).toBe("PEM");
     expect(state).toMatchObject({
       secret: "",
+      certificate: { pem: "", pfx: "", password: "", files: [] },
       restored: false,
       submittedStep: undefined,
       stepProblem: undefined,

@@ -6,6 +6,7 @@
  */
 import type { Customer } from "@dr/contract";
 import type { ApiProblem } from "../api/api.client";
+import { type CertificateInput, emptyCertificate } from "../format/certificate-input";
 import { type NameCheckAction, type NameCheckState, nameChecking } from "./name-check";
 import { type SubdomainCheckAction, type SubdomainCheckState, subdomainChecking } from "./subdomain-check";
 import { draftHasInput, WIZARD_STEPS, type WizardDraft, type WizardStepId } from "./wizard.state";
@@ -19,6 +20,8 @@ export interface WizardState {
   draft: WizardDraft;
   /** The client secret: never in the draft, never stored. */
   secret: string;
+  /** The certificate in place of the secret (draft.credentialType "certificate"): never stored either. */
+  certificate: CertificateInput;
   /** The draft came back from storage with input in it: the page offers Start over. */
   restored: boolean;
   /** The step whose Next was refused: its fields show their messages without being left first. */
@@ -42,6 +45,7 @@ export type WizardAction =
   /** Merge a change into the draft. */
   | { type: "update"; patch: Partial<WizardDraft> }
   | { type: "secret"; value: string }
+  | { type: "certificate"; value: CertificateInput }
   /** Back or Next: show the step fresh, without the previous step's problem or messages. */
   | { type: "goTo"; step: number }
   /** Next was refused on the current step. */
@@ -67,6 +71,7 @@ export function initialWizardState(stored: WizardDraft | undefined, fresh: () =>
   return {
     draft: stored ?? fresh(),
     secret: "",
+    certificate: emptyCertificate(),
     restored: stored !== undefined && draftHasInput(stored),
     submittedStep: undefined,
     nameCheck: { state: "idle" },
@@ -102,6 +107,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, draft: { ...state.draft, ...action.patch } };
     case "secret":
       return { ...state, secret: action.value };
+    case "certificate":
+      return { ...state, certificate: action.value };
     case "goTo":
       return {
         ...state,
@@ -149,6 +156,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         ...state,
         draft: action.draft,
         secret: "",
+        certificate: emptyCertificate(),
         submittedStep: undefined,
         stepProblem: undefined,
         createProblem: undefined,

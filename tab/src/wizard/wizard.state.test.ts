@@ -137,6 +137,19 @@ describe("saveDraft and loadDraft", () => {
     expect(JSON.stringify(d)).not.toContain("leaked");
   });
 
+  it("never bring a certificate back, and keep only a known credential choice", () => {
+    const pem = "-----BEGIN PRIVATE KEY-----leaked-----END PRIVATE KEY-----";
+    storage.setItem(
+      DRAFT_STORAGE_KEY,
+      JSON.stringify({ ...emptyDraft(), credentialType: "certificate", clientCertificate: { pem } }),
+    );
+    const d = loadDraft();
+    expect(d?.credentialType).toBe("certificate");
+    expect(JSON.stringify(d)).not.toContain("leaked");
+    storage.setItem(DRAFT_STORAGE_KEY, JSON.stringify({ ...emptyDraft(), credentialType: "password" }));
+    expect(loadDraft()?.credentialType).toBe("secret");
+  });
+
   it("keep working when storage refuses writes", () => {
     storage.failWrites = true;
     expect(() => saveDraft(emptyDraft())).not.toThrow();
@@ -179,6 +192,19 @@ describe("credentialsKey", () => {
     expect(credentialsKey({ ...d, clientId: "c2" }, "s")).not.toBe(key);
     expect(credentialsKey({ ...d, cloud: "china" }, "s")).not.toBe(key);
     expect(credentialsKey(d, "s2")).not.toBe(key);
+  });
+
+  it("follows the certificate when one is chosen, and the secret otherwise", () => {
+    const d = { ...emptyDraft(), tenantId: "t", clientId: "c" };
+    const cert = { pem: "P1", pfx: "", password: "", files: [] };
+    const secretKey = credentialsKey(d, "s", cert);
+    expect(credentialsKey(d, "s", { ...cert, pem: "P2" })).toBe(secretKey);
+    const withCert = { ...d, credentialType: "certificate" as const };
+    const key = credentialsKey(withCert, "s", cert);
+    expect(key).not.toBe(secretKey);
+    expect(credentialsKey(withCert, "other", cert)).toBe(key);
+    expect(credentialsKey(withCert, "s", { ...cert, pem: "P2" })).not.toBe(key);
+    expect(credentialsKey(withCert, "s", { ...cert, pem: "", pfx: "P1" })).not.toBe(key);
   });
 
   it("cannot be fooled by values that run into each other", () => {

@@ -4,6 +4,7 @@
  * in the browser: it lives only in memory while the wizard is open.
  */
 import type { Cloud, LicenseType } from "@dr/contract";
+import { type CertificateInput, type CredentialKind, certificateBody } from "../format/certificate-input";
 
 /** The wizard steps in order (docs/product.md section 1). */
 export const WIZARD_STEPS = [
@@ -51,6 +52,8 @@ export interface WizardDraft {
   provisioningId?: string;
   tenantId: string;
   clientId: string;
+  /** Client secret or certificate (the choice only: neither the secret nor the certificate is ever stored). */
+  credentialType: CredentialKind;
   cloud: Cloud;
   m365Domain?: string;
   sbcRegion?: string;
@@ -84,6 +87,7 @@ export function emptyDraft(): WizardDraft {
     useProvisioning: false,
     tenantId: "",
     clientId: "",
+    credentialType: "secret",
     cloud: "global",
   };
 }
@@ -97,6 +101,8 @@ export function loadDraft(): WizardDraft | undefined {
     if (parsed.v !== 1) return undefined;
     // Defence in depth: a secret must never come back from storage, whoever put it there.
     delete parsed.clientSecret;
+    delete parsed.clientCertificate;
+    if (parsed.credentialType !== "certificate") delete parsed.credentialType;
     const base = emptyDraft();
     const draft: WizardDraft = {
       ...base,
@@ -142,7 +148,13 @@ export function draftHasInput(draft: WizardDraft): boolean {
   );
 }
 
-/** Identifies the credentials a validation report belongs to; a change of any value invalidates the report. */
-export function credentialsKey(draft: WizardDraft, clientSecret: string): string {
+/**
+ * Identifies the credentials a validation report belongs to; a change of any value (or of the credential chosen)
+ * invalidates the report. In memory only, like the secret.
+ */
+export function credentialsKey(draft: WizardDraft, clientSecret: string, certificate?: CertificateInput): string {
+  if (draft.credentialType === "certificate" && certificate) {
+    return JSON.stringify([draft.tenantId, draft.clientId, certificateBody(certificate), draft.cloud]);
+  }
   return JSON.stringify([draft.tenantId, draft.clientId, clientSecret, draft.cloud]);
 }

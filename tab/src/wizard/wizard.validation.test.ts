@@ -72,6 +72,20 @@ describe("serviceErrors", () => {
 });
 
 describe("credentialsErrors", () => {
+  it("checks the certificate's shape in place of the secret when a certificate is chosen", () => {
+    const d = draft({ tenantId: TENANT, clientId: CLIENT, credentialType: "certificate" });
+    const none = { pem: "", pfx: "", password: "", files: [] };
+    expect(credentialsErrors(d, "", none)).toEqual({
+      clientCertificate: "Certificate: paste the PEM text (certificate and private key) or choose the .pfx file.",
+    });
+    const pem =
+      "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nB\n-----END PRIVATE KEY-----";
+    expect(credentialsErrors(d, "", { ...none, pem })).toEqual({});
+    expect(
+      credentialsErrors(draft({ tenantId: TENANT, clientId: CLIENT }), "", { ...none, pem }).clientSecret,
+    ).toBeDefined();
+  });
+
   it("accepts a GUID or a domain as the tenant, a GUID as the client and a secret value", () => {
     expect(credentialsErrors(draft({ tenantId: TENANT, clientId: CLIENT }), "Abc8Q~secret.value")).toEqual({});
     expect(credentialsErrors(draft({ tenantId: "contoso.onmicrosoft.com", clientId: CLIENT }), "x~y")).toEqual({});

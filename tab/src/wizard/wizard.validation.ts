@@ -15,6 +15,7 @@ import {
   subdomainLabelSchema,
   tenantIdSchema,
 } from "@dr/contract";
+import { type CertificateInput, certificateMessage, emptyCertificate } from "../format/certificate-input";
 import { parseUsers } from "../format/field-rules";
 import type { WizardDraft } from "./wizard.state";
 
@@ -55,16 +56,22 @@ export function serviceErrors(
   return errors;
 }
 
-/** Step 3: the credentials. */
+/** Step 3: the credentials (the secret's or the certificate's rules, whichever the draft chose). */
 export function credentialsErrors(
   draft: WizardDraft,
   clientSecret: string,
-): FieldErrors<"tenantId" | "clientId" | "clientSecret"> {
-  const errors: FieldErrors<"tenantId" | "clientId" | "clientSecret"> = {};
+  certificate: CertificateInput = emptyCertificate(),
+): FieldErrors<"tenantId" | "clientId" | "clientSecret" | "clientCertificate"> {
+  const errors: FieldErrors<"tenantId" | "clientId" | "clientSecret" | "clientCertificate"> = {};
   const tenantId = fieldMessage(tenantIdSchema, draft.tenantId);
   if (tenantId) errors.tenantId = tenantId;
   const clientId = fieldMessage(clientIdSchema, draft.clientId);
   if (clientId) errors.clientId = clientId;
+  if (draft.credentialType === "certificate") {
+    const message = certificateMessage(certificate);
+    if (message) errors.clientCertificate = message;
+    return errors;
+  }
   const secret = fieldMessage(clientSecretSchema, clientSecret);
   if (secret) errors.clientSecret = secret;
   return errors;
