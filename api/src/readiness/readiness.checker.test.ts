@@ -59,6 +59,7 @@ describe("readiness checker when Microsoft cannot be asked", () => {
       phone_licences: "skipped",
       activation_user: "skipped",
     });
+    expect(report.checks.find((c) => c.id === "sbc_domain")?.code).toBe("prerequisite_failed");
     expect(report.ok).toBe(false);
   });
 
