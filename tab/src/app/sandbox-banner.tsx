@@ -16,7 +16,7 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { CopyRegular } from "@fluentui/react-icons";
+import { ArrowDownloadRegular, CopyRegular } from "@fluentui/react-icons";
 import { useEffect, useId, useState } from "react";
 import { AppLink } from "../components/app-link";
 import { useSharedStyles } from "../components/shared.styles";
@@ -74,6 +74,16 @@ export default function SandboxBanner() {
     setAnnouncement((await copyText(text)) ? en.sandbox.copied : en.sandbox.copyFailed);
   };
 
+  // A certificate scenario's PEM as a file, to try the certificate file picker with.
+  const download = (name: string, text: string) => {
+    const url = URL.createObjectURL(new Blob([text], { type: "application/x-pem-file" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  };
+
   const field = (label: string, value: string, scenario: string) => (
     <div className={styles.row}>
       <Caption1 className={styles.label}>{label}</Caption1>
@@ -118,7 +128,30 @@ export default function SandboxBanner() {
                 {field(en.sandbox.tenantId, t.tenantId, t.scenario)}
                 {t.tenantDomain && field(en.sandbox.tenantDomain, t.tenantDomain, t.scenario)}
                 {field(en.sandbox.clientId, t.clientId, t.scenario)}
-                {field(en.sandbox.clientSecret, t.clientSecret, t.scenario)}
+                {t.clientCertificatePem ? (
+                  <div className={styles.row}>
+                    <Caption1 className={styles.label}>{en.sandbox.certificate}</Caption1>
+                    <Text size={200} className={styles.value}>
+                      {en.sandbox.certificateValue}
+                    </Text>
+                    <Button
+                      size="small"
+                      appearance="subtle"
+                      icon={<CopyRegular />}
+                      aria-label={en.sandbox.copy(en.sandbox.certificate, t.scenario)}
+                      onClick={() => void copy(t.clientCertificatePem ?? "")}
+                    />
+                    <Button
+                      size="small"
+                      appearance="subtle"
+                      icon={<ArrowDownloadRegular />}
+                      aria-label={en.sandbox.download(t.scenario)}
+                      onClick={() => download(`${t.scenario}.pem`, t.clientCertificatePem ?? "")}
+                    />
+                  </div>
+                ) : (
+                  field(en.sandbox.clientSecret, t.clientSecret, t.scenario)
+                )}
               </li>
             ))}
           </ul>

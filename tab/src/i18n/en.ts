@@ -68,6 +68,9 @@ export const en = {
     tenantDomain: "Tenant domain",
     clientId: "Application (client) ID",
     clientSecret: "Client secret",
+    certificate: "Certificate (PEM)",
+    certificateValue: "Certificate and private key (demo only)",
+    download: (scenario: string) => `Download the certificate PEM of ${scenario}`,
     /** aria-label of a copy button, e.g. "Copy Tenant ID of valid". */
     copy: (what: string, scenario: string) => `Copy ${what} of ${scenario}`,
     copied: "Copied",
