@@ -18,6 +18,7 @@ import {
   UNKNOWN_LINK_MESSAGE,
 } from "./invitations/invitations.service.js";
 import { CLOUDS } from "./m365/clouds.js";
+import { MICROSOFT_HOST_NAMES } from "./m365/emulator/emulator.clouds.js";
 import { createEmulator, type Emulator } from "./m365/emulator/emulator.core.js";
 import { SANDBOX, SANDBOX_ADMINS, sandboxTenants } from "./m365/emulator/emulator.fixtures.js";
 import { createEmulatorTls, startEmulatorServer } from "./m365/emulator/emulator.server.js";
@@ -118,9 +119,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     options.logDestination ?? process.stdout,
   );
   const closers: (() => Promise<void>)[] = [];
-  let overrides = { loginUrl: config.m365.loginUrl, graphUrl: config.m365.graphUrl };
+  const overrides = { loginUrl: config.m365.loginUrl, graphUrl: config.m365.graphUrl };
   const extraCaPem: string[] = [...(options.extraCaPem ?? [])];
   let sandbox: RunningApp["sandbox"];
+  /** Sandbox: every Microsoft host name, sent to the emulator (docs/entra.md section 1, "The emulator's clouds"). */
+  let hostMap: Record<string, string> | undefined;
   if (config.m365.mode === "sandbox") {
     // Sandbox: the emulator answers over real HTTPS on loopback, trusted through its own generated CA.
     const emulator = await createEmulator({
@@ -131,7 +134,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     });
     const server = await startEmulatorServer({ emulator, tls: await createEmulatorTls() });
     closers.push(() => server.close());
-    overrides = { loginUrl: server.url, graphUrl: server.url };
+    // The real URLs of each cloud (M365_LOGIN_URL / M365_GRAPH_URL still win) reach the emulator by host name, so it
+    // tells the clouds apart and its certificate is checked against Microsoft's names.
+    hostMap = Object.fromEntries(MICROSOFT_HOST_NAMES.map((name) => [name, server.url]));
     extraCaPem.push(server.caPem);
     sandbox = { emulator, url: server.url, credentials: SANDBOX };
   }
@@ -140,13 +145,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ...(config.m365.proxyUrl ? { proxyUrl: config.m365.proxyUrl } : {}),
   });
   closers.push(outbound.close);
-  // M365_LOGIN_URL / M365_GRAPH_URL, or the sandbox emulator: where every Microsoft call of every feature goes.
+  // The customers' Microsoft calls (validation, rotation, provisioning, readiness); in the sandbox they go to the
+  // emulator, while the operators' own sign-in keeps the plain outbound dispatch.
+  const m365 = hostMap
+    ? createUndiciDispatch({ extraCaPem, hostMap, ...(config.m365.proxyUrl ? { proxyUrl: config.m365.proxyUrl } : {}) })
+    : outbound;
+  if (m365 !== outbound) closers.push(m365.close);
+  // M365_LOGIN_URL / M365_GRAPH_URL: where every Microsoft call of every feature goes instead of the cloud's hosts.
   const endpointOverrides = {
     ...(overrides.loginUrl ? { loginUrl: overrides.loginUrl } : {}),
     ...(overrides.graphUrl ? { graphUrl: overrides.graphUrl } : {}),
   };
   const validator = createValidator({
-    dispatch: outbound.dispatch,
+    dispatch: m365.dispatch,
     timeoutMs: config.m365.timeoutMs,
     retryBudgetMs: config.m365.retryBudgetMs,
     requiredPermissions: config.m365.requiredPermissions,
@@ -246,7 +257,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     store: rotationStore,
     secrets,
     validator,
-    dispatch: outbound.dispatch,
+    dispatch: m365.dispatch,
     timeoutMs: config.m365.timeoutMs,
     retryBudgetMs: config.m365.retryBudgetMs,
     overrides: endpointOverrides,
@@ -270,7 +281,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     repo,
     secrets,
     validate: (input) => validator.validate(input),
-    dispatch: outbound.dispatch,
+    dispatch: m365.dispatch,
     timeoutMs: config.m365.timeoutMs,
     retryBudgetMs: config.m365.retryBudgetMs,
     overrides: endpointOverrides,
@@ -292,7 +303,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     secrets,
     store: createReadinessRepository(database.db),
     checker: createReadinessChecker({
-      dispatch: outbound.dispatch,
+      dispatch: m365.dispatch,
       timeoutMs: config.m365.timeoutMs,
       retryBudgetMs: config.m365.retryBudgetMs,
       overrides: endpointOverrides,

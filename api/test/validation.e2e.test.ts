@@ -48,6 +48,7 @@ describe("POST /api/validation in sandbox mode (real HTTP, real HTTPS emulator)"
         tenantId: c.tenantId,
         clientId: c.clientId,
         clientSecret: c.clientSecret,
+        ...(expected.cloud ? { cloud: expected.cloud } : {}),
       });
       expect(status).toBe(200);
       const report = json as ValidationReport;

@@ -2,7 +2,7 @@
  * What Entra's answers mean for the operator (docs/entra.md section 4). Classified by the numeric AADSTS code and
  * the OAuth `error`, never by the description text, which Microsoft changes.
  */
-import type { CheckCode, CheckStatus } from "@dr/contract";
+import type { CheckCode, CheckStatus, Cloud } from "@dr/contract";
 
 /** How one Entra answer is reported. */
 export interface Classification {
@@ -19,13 +19,39 @@ const TRANSIENT: Classification = {
   remedy: "Wait a minute and validate again. Nothing is wrong with the credentials as far as we know.",
 };
 
+/** A US Gov tenant asked on the global login host (docs/entra.md section 1). */
+const US_GOV_TENANT: Classification = {
+  status: "fail",
+  code: "wrong_cloud",
+  message: "The tenant lives in the US Government cloud (GCC High or DoD), not in the chosen cloud.",
+  remedy:
+    "Choose GCC High (or DoD, for a DoD tenant) and use an app registration made in that cloud (portal.azure.us).",
+};
+
+/** A global tenant asked on the US Gov login host (docs/entra.md section 1). */
+const GLOBAL_TENANT: Classification = {
+  status: "fail",
+  code: "wrong_cloud",
+  message: "The tenant lives in the Microsoft global cloud, not in the US Government cloud.",
+  remedy:
+    "Choose the global cloud (M365 GCC tenants live there too) and use an app registration made at portal.azure.com.",
+};
+
+const RECOPY_TENANT = "Re-copy the Directory (tenant) ID from the customer's Entra ID overview page";
+
+/** Where else a tenant that the chosen cloud does not know may live (AADSTS90002; docs/entra.md section 1). */
+function elsewhere(chosen: Cloud): string {
+  return chosen === "china"
+    ? "a tenant outside China is not known in the China cloud: then choose global, GCC High or DoD"
+    : "a tenant operated by 21Vianet is known only in the China cloud: then choose China";
+}
+
 const BY_AADSTS: Record<number, Classification> = {
   90002: {
     status: "fail",
     code: "tenant_not_found",
     message: "No tenant with this ID exists in the chosen cloud.",
-    remedy:
-      "Re-copy the Directory (tenant) ID from the customer's Entra ID overview page, or choose the cloud the tenant lives in.",
+    remedy: `${RECOPY_TENANT}, or choose the cloud the tenant lives in.`,
   },
   900023: {
     status: "fail",
@@ -111,9 +137,11 @@ const BY_AADSTS: Record<number, Classification> = {
       "Check that the chosen cloud is the tenant's cloud; otherwise the tenant admin should contact Microsoft support.",
   },
 };
-// Same meaning, other numbers.
-BY_AADSTS[900432] = BY_AADSTS[90038] as Classification;
-BY_AADSTS[900382] = BY_AADSTS[90038] as Classification;
+// Same meaning, other numbers: 900382 is what a confidential client gets, 900432 (same text) and 900439 are reported.
+BY_AADSTS[900382] = US_GOV_TENANT;
+BY_AADSTS[900432] = US_GOV_TENANT;
+BY_AADSTS[900439] = US_GOV_TENANT;
+BY_AADSTS[900440] = GLOBAL_TENANT;
 BY_AADSTS[530032] = BY_AADSTS[53003] as Classification;
 BY_AADSTS[530035] = BY_AADSTS[53003] as Classification;
 
@@ -127,8 +155,14 @@ export interface EntraAnswer {
   aadsts?: number;
 }
 
-/** Classifies a token-endpoint failure. */
-export function classifyTokenError(answer: EntraAnswer): Classification {
+/**
+ * Classifies a token-endpoint (or discovery) failure. With the chosen cloud, an unknown tenant's remedy names the
+ * cloud it may live in instead.
+ */
+export function classifyTokenError(answer: EntraAnswer, chosen?: Cloud): Classification {
+  if (answer.aadsts === 90002 && chosen !== undefined) {
+    return { ...(BY_AADSTS[90002] as Classification), remedy: `${RECOPY_TENANT}; ${elsewhere(chosen)}.` };
+  }
   if (answer.aadsts !== undefined) {
     const known = BY_AADSTS[answer.aadsts];
     if (known) return known;

@@ -4,16 +4,13 @@
  * error. It needs no credentials, which is why it runs beside the token request instead of before it.
  */
 import { type Classification, classifyTokenError, readAadsts } from "../aadsts.catalogue.js";
-import { cloudOfTenant } from "../clouds.js";
+import { CLOUDS, cloudOfTenant } from "../clouds.js";
 import { TransportError, type TransportResponse } from "../http/transport.js";
 import { networkResult, serviceTrouble } from "./check.results.js";
 import { missingFact, type ValidatorCheck } from "./check.types.js";
 
 /** The tenant GUID in the issuer's path (a domain is resolved to it there). */
 const GUID_IN_PATH = /\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/|$)/i;
-
-/** Any refusal of the lookup that is not about the cloud reads as an unknown tenant (AADSTS90002). */
-const TENANT_NOT_FOUND: Classification = classifyTokenError({ aadsts: 90002 });
 
 export const tenantCheck: ValidatorCheck = {
   id: "tenant",
@@ -61,7 +58,7 @@ export const tenantCheck: ValidatorCheck = {
             status: "fail",
             code: "wrong_cloud",
             message: `The tenant exists but lives in another Microsoft cloud (${tenantCloud}), not in the chosen one (${cloud}).`,
-            remedy: `Choose the cloud "${tenantCloud}" and use an app registration made in that cloud.`,
+            remedy: `Choose the cloud ${CLOUDS[tenantCloud].label} ("${tenantCloud}") and use an app registration made in that cloud.`,
             detail: { ...regionDetail, tenantCloud },
           },
         };
@@ -86,7 +83,10 @@ export const tenantCheck: ValidatorCheck = {
       ...(typeof json.error === "string" ? { error: json.error } : {}),
       ...(aadsts !== undefined ? { aadsts } : {}),
     });
-    const notFound = classified.code === "wrong_cloud" ? classified : TENANT_NOT_FOUND;
+    // Any refusal of the lookup that is not about the cloud reads as an unknown tenant (AADSTS90002), with the cloud
+    // it may live in instead.
+    const notFound: Classification =
+      classified.code === "wrong_cloud" ? classified : classifyTokenError({ aadsts: 90002 }, cloud);
     return {
       result: {
         ...notFound,

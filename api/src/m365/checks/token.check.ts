@@ -6,6 +6,7 @@
  * kept, and anything else is dropped (docs/validation.md, "The checks").
  */
 import { AuthError, ConfidentialClientApplication, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
+import type { Cloud } from "@dr/contract";
 import { classifyTokenError, readAadsts } from "../aadsts.catalogue.js";
 import type { TransportError, TransportResponse } from "../http/transport.js";
 import { msalOptions, networkClientOver } from "../msal/msal.options.js";
@@ -18,7 +19,7 @@ export const tokenCheck: ValidatorCheck = {
   after: ["format", "tenant"],
   alongside: ["tenant"],
   skipCause: "no access token was issued",
-  async run({ input, transport, endpoints, correlationId, logger, facts }) {
+  async run({ input, transport, endpoints, cloud, correlationId, logger, facts }) {
     const { tenant, clientId } = facts;
     if (tenant === undefined) return missingFact("tenant");
     if (clientId === undefined) return missingFact("clientId");
@@ -67,7 +68,7 @@ export const tokenCheck: ValidatorCheck = {
         },
       };
     } catch (error) {
-      return tokenFailure(error, network.last, correlationId);
+      return tokenFailure(error, network.last, correlationId, cloud);
     }
   },
 };
@@ -77,6 +78,7 @@ function tokenFailure(
   error: unknown,
   last: { response?: TransportResponse; failure?: TransportError },
   correlationId: string,
+  cloud: Cloud,
 ): ValidatorCheckOutcome {
   // invalid_grant answers (Conditional Access) come back as InteractionRequiredAuthError, the rest as ServerError.
   const answered = error instanceof ServerError || error instanceof InteractionRequiredAuthError;
@@ -92,11 +94,14 @@ function tokenFailure(
     // By number, never by text (docs/entra.md section 4); msal's errorNo is a number at run time (section 6).
     const aadsts = readAadsts(error.errorNo, undefined, error.errorMessage);
     const status = (error instanceof ServerError ? error.status : undefined) ?? last.response?.status;
-    const classified = classifyTokenError({
-      ...(status !== undefined ? { status } : {}),
-      error: error.errorCode,
-      ...(aadsts !== undefined ? { aadsts } : {}),
-    });
+    const classified = classifyTokenError(
+      {
+        ...(status !== undefined ? { status } : {}),
+        error: error.errorCode,
+        ...(aadsts !== undefined ? { aadsts } : {}),
+      },
+      cloud,
+    );
     const retryAfterSeconds = last.response?.retryAfterSeconds;
     return {
       result: {

@@ -158,7 +158,10 @@ describe("emulator core", () => {
       const e = await createEmulator({ tenants: [dod, cn] });
       const d = await call(e, "GET", `/${dod.id}/v2.0/.well-known/openid-configuration`);
       expect(d.json).toMatchObject({ tenant_region_sub_scope: "DOD", msgraph_host: "dod-graph.microsoft.us" });
-      const c = await call(e, "GET", `/${cn.id}/v2.0/.well-known/openid-configuration`);
+      // A China tenant is known on China's login host only (emulator.clouds.test.ts has the other hosts).
+      const c = await call(e, "GET", `/${cn.id}/v2.0/.well-known/openid-configuration`, {
+        headers: { host: "login.partner.microsoftonline.cn" },
+      });
       expect(c.json).toMatchObject({
         cloud_instance_name: "partner.microsoftonline.cn",
         msgraph_host: "microsoftgraph.chinacloudapi.cn",
@@ -342,7 +345,7 @@ describe("emulator core", () => {
       ["a malformed tenant", "not_a_tenant", {}, 400, "invalid_request", 900023],
       ["an unknown tenant GUID", sb("unknown-tenant").tenantId, {}, 400, "invalid_request", 90002],
       ["an unknown tenant domain", sb("unknown-tenant").tenantDomain, {}, 400, "invalid_request", 90002],
-      ["a tenant of another cloud", sb("gcc-high").tenantId, {}, 400, "invalid_request", 900432],
+      ["a tenant of another cloud", sb("gcc-high").tenantId, {}, 400, "invalid_request", 900382],
       ["another grant type", sb("valid").tenantId, { grant_type: "password" }, 400, "unsupported_grant_type", 70003],
       ["no grant type", sb("valid").tenantId, { grant_type: "" }, 400, "invalid_request", 900144],
       [
@@ -409,7 +412,7 @@ describe("emulator core", () => {
       expect(errorCode(await credsRequest(emu, "valid", { ...wrong, scope: "User.Read" }))).toBe(7000215);
       expect(errorCode(await credsRequest(emu, "blocked-by-policy", wrong))).toBe(7000215);
       // The cloud is checked before anything about the app.
-      expect(errorCode(await credsRequest(emu, "gcc-high", { ...wrong, client_id: "x" }))).toBe(900432);
+      expect(errorCode(await credsRequest(emu, "gcc-high", { ...wrong, client_id: "x" }))).toBe(900382);
       // The tenant is checked before the grant type.
       expect(errorCode(await credsRequest(emu, "unknown-tenant", { grant_type: "password" }))).toBe(90002);
     });
@@ -880,6 +883,9 @@ describe("fixtures", () => {
         "disabled",
         "blocked-by-policy",
         "gcc-high",
+        "gcc-high-valid",
+        "dod-valid",
+        "china-valid",
         "graph-denied",
         "multi-tenant-app",
         "secret-rotated",

@@ -7,6 +7,7 @@
  * emulator.state.ts.
  */
 import { randomUUID } from "node:crypto";
+import { hostView } from "./emulator.clouds.js";
 import { type EntraContext, type GraphContext, plain } from "./emulator.responses.js";
 import { createEmulatorState, type EmulatorState, isGuid } from "./emulator.state.js";
 import type {
@@ -59,7 +60,10 @@ async function answer(
 ): Promise<EmulatorResponse> {
   const base = `https://${headers.host ?? "localhost"}`;
   const at = state.now();
+  // A Microsoft host name serves only its own service: Graph's hosts no login routes, and the reverse.
+  const host = hostView(state, headers.host);
   if (/^\/v1\.0(?:\/|$)/i.test(path)) {
+    if (host.service === "login") return plain(404, "Not Found");
     const requestId = randomUUID();
     const sent = headers["client-request-id"];
     const g: GraphContext = {
@@ -68,12 +72,13 @@ async function answer(
       requestId,
       // Graph answers with the request id when the client sent none.
       clientRequestId: sent !== undefined && REQUEST_ID_RE.test(sent) ? sent : requestId,
+      host,
     };
     return handleGraph(state, g, { method, path, query: url.searchParams, headers, body: req.body });
   }
 
   const login = LOGIN_ROUTE.exec(path);
-  if (login === null) return plain(404, "Not Found");
+  if (login === null || host.service === "graph") return plain(404, "Not Found");
   const segment = login[1] ?? "";
   const which = (login[2] ?? "").toLowerCase();
   const form = new URLSearchParams(which.startsWith("oauth2") ? req.body : "");
@@ -86,6 +91,7 @@ async function answer(
     now: at,
     traceId: randomUUID(),
     correlationId: sentCorrelation !== undefined && isGuid(sentCorrelation) ? sentCorrelation : randomUUID(),
+    host,
   };
   if (which.startsWith("v2.0")) return handleOpenid(state, ctx, method, segment);
   if (which.startsWith("discovery")) return handleKeys(state, ctx, method, segment);

@@ -191,7 +191,7 @@ const SPECS: ScenarioSpec[] = [
   {
     scenario: "gcc-high",
     description:
-      "The tenant lives in US Gov (GCC High): choose the GCC High cloud (AADSTS900432 from the global cloud)",
+      "The tenant lives in US Gov (GCC High): validated in the global cloud, Entra answers AADSTS900382; choose GCC High",
     tenantId: "1cedf368-c002-4703-aae8-c3a21e977b2e",
     name: "contosogov",
     // GCC High tenants get an onmicrosoft.us initial domain.
@@ -202,6 +202,50 @@ const SPECS: ScenarioSpec[] = [
     cloud: "usgov-gcchigh",
     regionScope: "USGov",
     secrets: [secret("HXz8Q~H_K06QeXosBpkUfHD5uN7rXiwTQ3Hdj7Gg", "d3e6e242-eac6-428d-997c-1c541042b482", 270)],
+  },
+  // The national clouds in order (docs/entra.md section 1): validated in their own cloud, everything passes.
+  {
+    scenario: "gcc-high-valid",
+    description: "Choose the GCC High cloud: everything in order at login.microsoftonline.us and graph.microsoft.us",
+    tenantId: "66b06f6d-82c4-4078-bc3c-103c8d51b076",
+    name: "fabrikamgov",
+    initialDomainSuffix: "onmicrosoft.us",
+    displayName: "Fabrikam Gov",
+    appId: "1af7f90b-8f8f-4748-8a0b-a7f3114e78de",
+    appName: "Fabrikam Gov Direct Routing",
+    cloud: "usgov-gcchigh",
+    regionScope: "USGov",
+    secrets: [secret("1Rq8Q~L3DOz_KrlQzwPT6aIJuHHq1FGPW5.06pIG", "2dd6b307-3b1d-4a51-9a68-f0351a936798", 300)],
+  },
+  {
+    scenario: "dod-valid",
+    description: "Choose the DoD cloud: everything in order at login.microsoftonline.us and dod-graph.microsoft.us",
+    tenantId: "6f5d0555-2aa0-4340-9871-07730653e567",
+    name: "tailspindod",
+    initialDomainSuffix: "onmicrosoft.us",
+    displayName: "Tailspin DoD",
+    appId: "39d0d414-315e-437f-8f3c-acee8775456c",
+    appName: "Tailspin DoD Direct Routing",
+    cloud: "usgov-dod",
+    regionScope: "USGov",
+    secrets: [secret("1T28Q~_2GS6hAG3tU~Hwoe8gQVYwVv6rgzcMEfIx", "67774514-9d81-4c06-a591-2029a5b1f9c6", 300)],
+  },
+  {
+    scenario: "china-valid",
+    description:
+      "Choose the China cloud: everything in order at login.partner.microsoftonline.cn and " +
+      "microsoftgraph.chinacloudapi.cn; in the global cloud the tenant is not found (AADSTS90002)",
+    tenantId: "d20e7541-b545-4071-9fc7-2b996399f272",
+    name: "adventureworkscn",
+    // 21Vianet tenants get a partner.onmschina.cn initial domain.
+    initialDomainSuffix: "partner.onmschina.cn",
+    displayName: "Adventure Works China",
+    appId: "6e9d9b1b-d1c1-4558-be7c-f1f2317f6805",
+    appName: "Adventure Works China Direct Routing",
+    cloud: "china",
+    // (unverified) The region scope a 21Vianet tenant's discovery document names.
+    regionScope: "AS",
+    secrets: [secret("Ny58Q~Qq0xV~5_C9Uu_pzDZVrxsTXIdL2ehMX~3V", "216ce2fc-cf15-4d89-bdf7-f9c126962229", 300)],
   },
   {
     scenario: "graph-denied",

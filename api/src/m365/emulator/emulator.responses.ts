@@ -5,7 +5,7 @@
  */
 
 import { GRAPH_APP_ID } from "./emulator.state.js";
-import type { EmulatorResponse } from "./emulator.types.js";
+import type { EmulatorResponse, HostView } from "./emulator.types.js";
 
 /** A complete HTTP answer (as opposed to a hang or a reset). */
 export type Response = Extract<EmulatorResponse, { kind: "response" }>;
@@ -18,6 +18,8 @@ export interface EntraContext {
   traceId: string;
   /** The client's `client-request-id` when it was a GUID, else a new one. */
   correlationId: string;
+  /** Which cloud's host the request reached (emulator.clouds.ts). */
+  host: HostView;
 }
 
 /** The fields every Graph answer depends on. */
@@ -26,6 +28,8 @@ export interface GraphContext {
   now: Date;
   requestId: string;
   clientRequestId: string;
+  /** Which cloud's Graph host the request reached (emulator.clouds.ts). */
+  host: HostView;
 }
 
 /** A function answering 429 or 503 with `Retry-After` in the service's own error shape. */

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import { isIP, type Socket } from "node:net";
+import { MICROSOFT_HOST_NAMES } from "./emulator.clouds.js";
 import type { Emulator, EmulatorResponse, EmulatorTls } from "./emulator.types.js";
 
 /** Request bodies above this are refused with 413: the token POST is a few hundred bytes. */
@@ -43,12 +44,15 @@ function randomSerial(): string {
   return Buffer.from(bytes).toString("hex");
 }
 
+/** The leaf certificate's default names: loopback, and every Microsoft login and Graph host the emulator stands for. */
+const DEFAULT_TLS_HOSTS: readonly string[] = ["127.0.0.1", "::1", "localhost", ...MICROSOFT_HOST_NAMES];
+
 /**
  * Generates a private CA (self-signed, CA:true, keyCertSign) and a leaf certificate it signs for `hosts`
- * (default 127.0.0.1, ::1, localhost; IPs as IP SANs, names as DNS SANs; serverAuth). ECDSA P-256, valid from one
- * day ago (clock skew) to 30 days ahead.
+ * (default loopback and the Microsoft host names, so that a client sent here by host name still verifies the name;
+ * IPs as IP SANs, names as DNS SANs; serverAuth). ECDSA P-256, valid from one day ago (clock skew) to 30 days ahead.
  */
-export async function createEmulatorTls(hosts: string[] = ["127.0.0.1", "::1", "localhost"]): Promise<EmulatorTls> {
+export async function createEmulatorTls(hosts: readonly string[] = DEFAULT_TLS_HOSTS): Promise<EmulatorTls> {
   const x509 = await loadX509();
   const crypto = globalThis.crypto;
   const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };

@@ -145,8 +145,8 @@ export interface TenantFixture {
   /** The tenant's domains (verified unless `isVerified: false`); exactly one isInitial (`*.onmicrosoft.com`). */
   domains: DomainFixture[];
   /**
-   * Where the tenant lives. "global" tenants are served normally; a tenant of another cloud answers the
-   * openid-configuration with that cloud's instance and region, and its token requests with AADSTS900432.
+   * Where the tenant lives: its openid-configuration names that cloud's instance and region, and the login and Graph
+   * hosts of another cloud refuse it as Entra does (emulator.clouds.ts; docs/entra.md section 1).
    */
   cloud: "global" | "usgov-gcchigh" | "usgov-dod" | "china";
   /** openid-configuration tenant_region_scope, e.g. "NA", "EU", "USGov". */
@@ -172,6 +172,22 @@ export interface EmulatorRequest {
   /** Lower-case header names. */
   headers: Record<string, string>;
   body: string;
+}
+
+/** Entra's directories: a tenant lives in one; GCC High and DoD tenants share the US Gov one. */
+export type EntraInstance = "global" | "usgov" | "china";
+
+/** What the Host of a request is, for the emulator (emulator.clouds.ts). */
+export interface HostView {
+  /** The Entra instance the host belongs to. */
+  instance: EntraInstance;
+  /** A login host, a Graph host, or `any` for a host outside the table (serves both, as the global cloud). */
+  service: "login" | "graph" | "any";
+  /**
+   * Graph resources (no trailing slash) of the host: on a login host, those its tokens may name (its instance's);
+   * on a Graph host, the one audience it accepts.
+   */
+  graphResources: readonly string[];
 }
 
 export type EmulatorResponse =

@@ -3,7 +3,7 @@
  * Without `ca`, Node's default trust store applies, which includes NODE_EXTRA_CA_CERTS (read by Node at start-up).
  */
 import { rootCertificates } from "node:tls";
-import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
+import { Agent, buildConnector, type Dispatcher, ProxyAgent, request } from "undici";
 import type { Dispatch } from "./dispatch.types.js";
 
 /** Options of {@link createUndiciDispatch}. */
@@ -16,6 +16,35 @@ export interface UndiciDispatchOptions {
   connectTimeoutMs?: number;
   /** Largest body read, in bytes. Default 2 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Host name -> origin (`https://127.0.0.1:PORT`): a request for a mapped host connects to that origin instead,
+   * directly (no proxy), while its `Host` header and the TLS server name stay the real host's, so the certificate
+   * is checked against the real name. The sandbox sends Microsoft's host names to the emulator this way
+   * (docs/entra.md section 1, "The emulator's clouds").
+   */
+  hostMap?: Readonly<Record<string, string>>;
+}
+
+/** An agent that connects each mapped host name to its origin, keeping the name for SNI and verification. */
+function hostMappedAgent(hostMap: Readonly<Record<string, string>>, connect: buildConnector.BuildOptions): Dispatcher {
+  const targets = new Map(
+    Object.entries(hostMap).map(([name, origin]) => {
+      const url = new URL(origin);
+      return [name.toLowerCase(), { hostname: url.hostname.replace(/^\[|\]$/g, ""), port: url.port }] as const;
+    }),
+  );
+  const base = buildConnector(connect);
+  return new Agent({
+    keepAliveTimeout: 10_000,
+    connect: (options, callback) => {
+      const target = targets.get(options.hostname.toLowerCase());
+      if (target === undefined) {
+        callback(Object.assign(new Error(`no mapping for ${options.hostname}`), { code: "ENOTFOUND" }), null);
+        return;
+      }
+      base({ ...options, hostname: target.hostname, port: target.port, servername: options.hostname }, callback);
+    },
+  });
 }
 
 /** Creates the undici-based dispatch and a `close()` that releases its pool. */
@@ -32,6 +61,10 @@ export function createUndiciDispatch(options: UndiciDispatchOptions = {}): {
     ? new ProxyAgent({ uri: options.proxyUrl, requestTls: connect })
     : new Agent({ connect, keepAliveTimeout: 10_000 });
   const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
+  const hostMap = options.hostMap ?? {};
+  const mapped = Object.keys(hostMap).length > 0 ? hostMappedAgent(hostMap, connect) : undefined;
+  const dispatcherFor = (url: string): Dispatcher =>
+    mapped !== undefined && Object.hasOwn(hostMap, new URL(url).hostname.toLowerCase()) ? mapped : dispatcher;
 
   const dispatch: Dispatch = async (req, signal) => {
     const response = await request(req.url, {
@@ -39,7 +72,7 @@ export function createUndiciDispatch(options: UndiciDispatchOptions = {}): {
       headers: req.headers,
       body: req.body,
       signal,
-      dispatcher,
+      dispatcher: dispatcherFor(req.url),
       // The transport owns the overall timeout; these only stop undici's own 300 s defaults from mattering.
       headersTimeout: 0,
       bodyTimeout: 0,
@@ -61,5 +94,5 @@ export function createUndiciDispatch(options: UndiciDispatchOptions = {}): {
     }
     return { status: response.statusCode, headers, body: Buffer.concat(chunks).toString("utf8") };
   };
-  return { dispatch, close: () => dispatcher.close() };
+  return { dispatch, close: async () => void (await Promise.all([dispatcher.close(), mapped?.close()])) };
 }

@@ -3,6 +3,7 @@
  * with its cloud's instance name and region scopes, which is how a tenant of another cloud shows (section 1).
  */
 
+import { tenantVisible } from "../emulator.clouds.js";
 import { preFault } from "../emulator.faults.js";
 import {
   delayed,
@@ -132,6 +133,8 @@ export function handleOpenid(
       // The real documents of the multi-tenant endpoints carry a placeholder issuer (or the MSA tenant).
       return openidDocument(ctx, found.name, found.name === "consumers" ? MSA_TENANT_ID : "{tenantid}", undefined);
     case "found": {
+      // China's directory is apart: its tenants are unknown elsewhere, and others are unknown there (section 1).
+      if (!tenantVisible(ctx.host, found.tenant)) return tenantNotFound(ctx, segment, "invalid_tenant");
       const fault = preFault(state, found.tenant, "openid", entraRetryAnswer(ctx), true);
       if (typeof fault !== "number") return fault;
       return delayed(openidDocument(ctx, found.tenant.id, found.tenant.id, found.tenant), fault);

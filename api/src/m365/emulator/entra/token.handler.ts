@@ -6,6 +6,7 @@
  * goes to device-code.handler.ts (section 14).
  */
 import { randomBytes } from "node:crypto";
+import { crossCloudRefusal, tokenStateAt } from "../emulator.clouds.js";
 import { type AppRecord, matchingSecrets } from "../emulator.directory.js";
 import { preFault } from "../emulator.faults.js";
 import {
@@ -245,7 +246,7 @@ export async function handleToken(
   if (DEVICE_CODE_GRANTS.includes(params.get("grant_type") ?? "")) {
     return handleDeviceCodeToken(state, ctx, segment, params);
   }
-  // 1. and 2.: tenant syntax, then existence in this (the global) cloud.
+  // 1. and 2.: tenant syntax, then existence in this host's cloud.
   const found = state.lookupTenant(segment);
   if (found.kind === "invalid") return invalidTenant(ctx, segment);
   if (found.kind === "unknown") return tenantNotFound(ctx, segment, "invalid_request");
@@ -260,20 +261,15 @@ export async function handleToken(
     );
   }
   const tenant = found.tenant;
-  if (tenant.cloud !== "global") {
-    // A confidential client cannot cross clouds (docs/entra.md section 1).
-    return entraError(
-      ctx,
-      400,
-      "invalid_request",
-      900432,
-      "Confidential Client is not supported in Cross Cloud request.",
-    );
-  }
+  // A confidential client cannot cross clouds (docs/entra.md section 1).
+  const crossCloud = crossCloudRefusal(ctx, ctx.host, tenant, segment);
+  if (crossCloud !== undefined) return crossCloud;
   const fault = preFault(state, tenant, "token", entraRetryAnswer(ctx), false);
   if (typeof fault !== "number") return fault;
 
-  const refused = refuseClient(state, ctx, tenant, params);
+  // This host's Graph resources: the token's audience is the one the scope names (docs/entra.md section 1).
+  const local = tokenStateAt(state, ctx.host, tenant, params.get("scope"));
+  const refused = refuseClient(local, ctx, tenant, params);
   if ("kind" in refused) return refused;
   const { record, audience } = refused;
 
@@ -293,7 +289,7 @@ export async function handleToken(
     return entraRetryAnswer(ctx)(429, throttle.retryAfterSeconds);
   }
 
-  const accessToken = await issueToken(state, tenant, record, ctx.now, audience);
+  const accessToken = await issueToken(local, tenant, record, ctx.now, audience);
   const ok = json(
     200,
     ENTRA_JSON,

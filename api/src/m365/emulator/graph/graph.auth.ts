@@ -4,6 +4,7 @@
  * `roles`, or a delegated token's `scp` and the user's directory roles in `wids` (docs/entra.md sections 14, 15).
  */
 import { errors as joseErrors, jwtVerify } from "jose";
+import { instanceOf } from "../emulator.clouds.js";
 import { type GraphContext, graphUnauthorized, type Response } from "../emulator.responses.js";
 import { type EmulatorState, GRAPH_APP_ID } from "../emulator.state.js";
 import type { AppFixture, TenantFixture, UserFixture } from "../emulator.types.js";
@@ -56,7 +57,8 @@ export async function authenticate(
   try {
     ({ payload } = await jwtVerify(token, state.publicKey, {
       algorithms: ["RS256"],
-      audience: [state.graphResource, `${state.graphResource}/`, GRAPH_APP_ID],
+      // This Graph host's own resource only: a token for another cloud's Graph is refused (docs/entra.md section 1).
+      audience: [...g.host.graphResources.flatMap((r) => [r, `${r}/`]), GRAPH_APP_ID],
       currentDate: g.now,
     }));
   } catch (err: unknown) {
@@ -72,7 +74,8 @@ export async function authenticate(
     return graphUnauthorized(g, "Access token validation failure.");
   }
   const tid = typeof payload.tid === "string" ? payload.tid.toLowerCase() : "";
-  const tenant = state.tenants.find((t) => t.id.toLowerCase() === tid);
+  // A Graph host serves its own instance's tenants only.
+  const tenant = state.tenants.find((t) => t.id.toLowerCase() === tid && instanceOf(t.cloud) === g.host.instance);
   if (payload.idtyp === "user" && tenant !== undefined) {
     const oid = typeof payload.oid === "string" ? payload.oid.toLowerCase() : "";
     const user = tenant.users?.find((u) => u.id.toLowerCase() === oid);

@@ -1,0 +1,263 @@
+/**
+ * The national clouds end to end over real HTTPS (docs/entra.md section 1): the validator calls each cloud's real
+ * login and Graph host names, which the host-mapped dispatch sends to the emulator with the names kept (Host and
+ * TLS), and the emulator answers as that cloud. Then the same through the server in sandbox mode.
+ */
+import type { CheckId, Cloud, ValidationReport } from "@dr/contract";
+import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLOUDS } from "../src/m365/clouds.js";
+import { MICROSOFT_HOST_NAMES } from "../src/m365/emulator/emulator.clouds.js";
+import { createEmulator } from "../src/m365/emulator/emulator.core.js";
+import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
+import { type EmulatorServer, startEmulatorServer } from "../src/m365/emulator/emulator.server.js";
+import type { TenantFixture } from "../src/m365/emulator/emulator.types.js";
+import type { DispatchRequest, DispatchResponse } from "../src/m365/http/dispatch.types.js";
+import { createUndiciDispatch } from "../src/m365/http/undici.dispatch.js";
+import { createValidator } from "../src/m365/validator.js";
+import { postJson, startTestApp, type TestApp } from "./helpers.js";
+import { outcome } from "./scenarios.js";
+
+/** Each cloud's scenario that passes when validated in that cloud. */
+const PASSING: Record<Cloud, string> = {
+  global: "valid",
+  "usgov-gcchigh": "gcc-high-valid",
+  "usgov-dod": "dod-valid",
+  china: "china-valid",
+};
+
+/** Per cloud, a copy of its passing tenant without admin consent (another id): the consent link is given. */
+const NO_CONSENT_IDS: Record<Cloud, string> = {
+  global: "0b4f7f0e-1c2d-4e5f-8a9b-0c1d2e3f4a01",
+  "usgov-gcchigh": "0b4f7f0e-1c2d-4e5f-8a9b-0c1d2e3f4a02",
+  "usgov-dod": "0b4f7f0e-1c2d-4e5f-8a9b-0c1d2e3f4a03",
+  china: "0b4f7f0e-1c2d-4e5f-8a9b-0c1d2e3f4a04",
+};
+
+const CLOUD_IDS = Object.keys(CLOUDS) as Cloud[];
+const hostOf = (url: string) => new URL(url).host;
+
+function creds(scenario: string) {
+  const c = SANDBOX[scenario];
+  if (c === undefined) throw new Error(`no scenario ${scenario}`);
+  return c;
+}
+
+function tenantsWithNoConsentCopies(): TenantFixture[] {
+  const tenants = sandboxTenants();
+  const copies = CLOUD_IDS.map((cloud) => {
+    const original = tenants.find((t) => t.scenario === PASSING[cloud]);
+    if (original === undefined) throw new Error(`no tenant for ${cloud}`);
+    return {
+      ...original,
+      scenario: `${PASSING[cloud]}-no-consent`,
+      id: NO_CONSENT_IDS[cloud],
+      domains: [{ name: `noconsent-${cloud}.example`, isDefault: true, isInitial: true }],
+      apps: original.apps.map((app) => ({ ...app, graphRoles: [] })),
+    };
+  });
+  return [...tenants, ...copies];
+}
+
+interface Exchange {
+  request: DispatchRequest;
+  response: DispatchResponse;
+}
+
+let server: EmulatorServer;
+let outbound: ReturnType<typeof createUndiciDispatch>;
+
+/** One validation's report and every exchange it had with the (emulated) Microsoft hosts, as on the wire. */
+interface Run {
+  report: ValidationReport;
+  exchanges: Exchange[];
+}
+
+async function validateIn(cloud: Cloud, scenario: string, tenantId?: string): Promise<Run> {
+  const exchanges: Exchange[] = [];
+  const validator = createValidator({
+    dispatch: async (request, signal) => {
+      const response = await outbound.dispatch(request, signal);
+      exchanges.push({ request, response });
+      return response;
+    },
+    timeoutMs: 5000,
+    requiredPermissions: ["Organization.Read.All", "Application.Read.All"],
+  });
+  const c = creds(scenario);
+  const report = await validator.validate({
+    tenantId: tenantId ?? c.tenantId,
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+    cloud,
+  });
+  return { report, exchanges };
+}
+
+/**
+ * The token exchange of a run. A token request whose answer is dropped (the tenant check failed beside it) may
+ * still be on its way when the report is out: wait for it.
+ */
+async function tokenExchange(run: Run): Promise<Exchange> {
+  for (let waited = 0; waited < 5000; waited += 20) {
+    const token = run.exchanges.find(
+      (e) => e.request.method === "POST" && e.request.url.includes("/oauth2/v2.0/token"),
+    );
+    if (token !== undefined) return token;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("no token request was sent");
+}
+
+beforeAll(async () => {
+  server = await startEmulatorServer({ emulator: await createEmulator({ tenants: tenantsWithNoConsentCopies() }) });
+  outbound = createUndiciDispatch({
+    extraCaPem: [server.caPem],
+    hostMap: Object.fromEntries(MICROSOFT_HOST_NAMES.map((name) => [name, server.url])),
+  });
+});
+
+afterAll(async () => {
+  await outbound?.close();
+  await server?.close();
+});
+
+describe("each cloud through its real host names, over HTTPS", () => {
+  for (const cloud of CLOUD_IDS) {
+    const { loginUrl, graphUrl, graphResource } = CLOUDS[cloud];
+
+    it(`${cloud}: passes, with its login host, scope, token audience and Graph host`, async () => {
+      const run = await validateIn(cloud, PASSING[cloud]);
+      const { report, exchanges } = run;
+      for (const id of ["tenant", "token", "permissions", "graph", "secret_expiry"] as CheckId[]) {
+        expect(`${id}=${outcome(report, id)}`).toBe(`${id}=pass`);
+      }
+      expect(report.ok).toBe(true);
+      expect(report.cloud).toBe(cloud);
+
+      const token = await tokenExchange(run);
+      expect(hostOf(token.request.url)).toBe(hostOf(loginUrl));
+      expect(new URLSearchParams(token.request.body).get("scope")).toBe(`${graphResource}/.default`);
+      expect(token.response.status).toBe(200);
+      const claims = decodeJwt(String(JSON.parse(token.response.body).access_token));
+      expect(claims.aud).toBe(graphResource);
+      expect(claims.tid).toBe(creds(PASSING[cloud]).tenantId);
+
+      // Discovery on the login host, everything else on the Graph host, and nothing anywhere else.
+      const graphCalls = exchanges.filter((e) => new URL(e.request.url).pathname.startsWith("/v1.0/"));
+      expect(graphCalls.length).toBeGreaterThan(0);
+      for (const e of graphCalls) {
+        expect(hostOf(e.request.url)).toBe(hostOf(graphUrl));
+        expect(e.response.status).toBe(200);
+      }
+      const hosts = new Set(exchanges.map((e) => hostOf(e.request.url)));
+      expect([...hosts].sort()).toEqual([hostOf(loginUrl), hostOf(graphUrl)].sort());
+      expect(report.tenant?.id).toBe(creds(PASSING[cloud]).tenantId);
+    });
+
+    it(`${cloud}: without consent, the admin-consent link is on its login host`, async () => {
+      const tenantId = NO_CONSENT_IDS[cloud];
+      const { report } = await validateIn(cloud, PASSING[cloud], tenantId);
+      expect(outcome(report, "permissions")).toBe("fail:permissions_missing");
+      const link = report.permissions?.adminConsentUrl;
+      expect(link).toBe(`${loginUrl}/${tenantId}/adminconsent?client_id=${creds(PASSING[cloud]).clientId}`);
+      expect(report.checks.find((c) => c.id === "permissions")?.remedy).toContain(
+        `${loginUrl}/${tenantId}/adminconsent`,
+      );
+    });
+  }
+
+  it("a GCC High tenant validated as global: discovery names GCC High, Entra answers AADSTS900382", async () => {
+    const run = await validateIn("global", "gcc-high");
+    const { report } = run;
+    expect(outcome(report, "tenant")).toBe("fail:wrong_cloud");
+    const tenant = report.checks.find((c) => c.id === "tenant");
+    expect(tenant?.remedy).toContain("US Government GCC High");
+    expect(tenant?.detail).toMatchObject({ tenantCloud: "usgov-gcchigh", regionScope: "USGov" });
+    const token = await tokenExchange(run);
+    expect(hostOf(token.request.url)).toBe("login.microsoftonline.com");
+    expect(token.response.status).toBe(400);
+    expect(JSON.parse(token.response.body)).toMatchObject({ error: "invalid_request", error_codes: [900382] });
+    expect(report.ok).toBe(false);
+  });
+
+  it("a China tenant validated as global: not found on the global host (AADSTS90002), the remedy names China", async () => {
+    const run = await validateIn("global", "china-valid");
+    const { report } = run;
+    expect(outcome(report, "tenant")).toBe("fail:tenant_not_found");
+    expect(report.checks.find((c) => c.id === "tenant")?.remedy).toContain("choose China");
+    expect(JSON.parse((await tokenExchange(run)).response.body).error_codes).toEqual([90002]);
+  });
+
+  it("a global tenant validated as GCC High: discovery names global, Entra answers AADSTS900440", async () => {
+    const run = await validateIn("usgov-gcchigh", "valid");
+    const { report } = run;
+    expect(outcome(report, "tenant")).toBe("fail:wrong_cloud");
+    expect(report.checks.find((c) => c.id === "tenant")?.remedy).toContain("Microsoft global cloud");
+    const token = await tokenExchange(run);
+    expect(hostOf(token.request.url)).toBe("login.microsoftonline.us");
+    expect(new URLSearchParams(token.request.body).get("scope")).toBe("https://graph.microsoft.us/.default");
+    expect(JSON.parse(token.response.body)).toMatchObject({ error: "invalid_request", error_codes: [900440] });
+  });
+
+  it("a China tenant validated as DoD: not found on the US Gov host either", async () => {
+    const run = await validateIn("usgov-dod", "china-valid");
+    const { report } = run;
+    expect(outcome(report, "tenant")).toBe("fail:tenant_not_found");
+    expect(JSON.parse((await tokenExchange(run)).response.body).error_codes).toEqual([90002]);
+  });
+});
+
+describe("the server in sandbox mode tells the clouds apart", () => {
+  let app: TestApp;
+  const responses: string[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp({ VALIDATION_RATE_LIMIT: "10000" });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  async function validate(scenario: string, cloud: Cloud): Promise<ValidationReport> {
+    const c = creds(scenario);
+    const result = await postJson(`${app.url}/api/validation`, {
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+      cloud,
+    });
+    expect(result.status).toBe(200);
+    responses.push(result.text);
+    return result.json as ValidationReport;
+  }
+
+  for (const cloud of CLOUD_IDS) {
+    it(`${cloud}: its passing scenario passes, read from its own cloud's discovery document`, async () => {
+      const report = await validate(PASSING[cloud], cloud);
+      expect(report.ok).toBe(true);
+      expect(outcome(report, "token")).toBe("pass");
+      const instance = report.checks.find((c) => c.id === "tenant")?.detail?.cloudInstance;
+      expect(CLOUDS[cloud].instanceNames).toContain(instance);
+    });
+  }
+
+  it("the gcc-high scenario in the global cloud is the cross-cloud error, naming GCC High", async () => {
+    const report = await validate("gcc-high", "global");
+    expect(outcome(report, "tenant")).toBe("fail:wrong_cloud");
+    expect(outcome(report, "token")).toBe("skipped");
+    expect(report.checks.find((c) => c.id === "tenant")?.remedy).toContain("US Government GCC High");
+    // The same tenant is found in its own cloud (its app is registered there only in the sandbox's story).
+    const inGov = await validate("gcc-high", "usgov-gcchigh");
+    expect(outcome(inGov, "tenant")).toBe("pass");
+    expect(outcome(inGov, "token")).toBe("pass");
+  });
+
+  it("never lets a secret out in a response or a log line", () => {
+    const everything = responses.join("\n") + app.logs.join("\n");
+    for (const scenario of [...Object.values(PASSING), "gcc-high"]) {
+      expect(everything).not.toContain(creds(scenario).clientSecret);
+    }
+  });
+});
