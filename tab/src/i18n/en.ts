@@ -115,7 +115,7 @@ export const en = {
     emptyFiltered: "No service has this status.",
     customer: "Customer",
     tenant: "Tenant",
-    secretExpires: "Secret expires",
+    secretExpires: "Credential expires",
     lastValidated: "Last validated",
     neverValidated: "Never",
     /** Number of services shown, announced politely. */
@@ -145,7 +145,8 @@ export const en = {
     creating: "Creating…",
     startOver: "Start over",
     cancel: "Cancel",
-    restored: "Your earlier entries were restored. The client secret is never stored, so enter it again.",
+    restored:
+      "Your earlier entries were restored. The client secret or certificate is never stored, so enter it again.",
     loadingStep: "Loading step…",
     // Step 1
     customerExisting: "Choose an existing customer",
@@ -230,7 +231,7 @@ export const en = {
       token: "Sign-in (access token)",
       permissions: "Permissions",
       graph: "Microsoft Graph",
-      secret_expiry: "Client secret expiry",
+      secret_expiry: "Credential expiry",
     },
     statuses: {
       pending: "Pending",
@@ -298,6 +299,7 @@ export const en = {
     secretExpiry: "Client secret expiry date",
     certificateExpiry: "Certificate expiry date",
     daysUntilExpire: "Client Secret Days Until Expire",
+    certificateDaysUntilExpire: "Certificate Days Until Expire",
     grantedPermissions: "Granted permissions",
     missingPermissions: "Missing permissions",
     directoryRoles: "Directory roles",

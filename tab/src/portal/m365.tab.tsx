@@ -191,7 +191,7 @@ export function M365Tab({ service, onChanged }: M365TabProps) {
         <dd>
           <Text>{formatDate(m365.secretExpiresAt)}</Text>
         </dd>
-        <dt>{en.portal.daysUntilExpire}</dt>
+        <dt>{certificate ? en.portal.certificateDaysUntilExpire : en.portal.daysUntilExpire}</dt>
         <dd>
           <Text data-testid="days-until-expire">
             {m365.daysUntilExpire === undefined ? en.app.none : String(m365.daysUntilExpire)}
