@@ -6,68 +6,23 @@
  * block Create; the portal's "Direct Routing readiness" section says it was never checked, then Check readiness
  * shows the failing check with its remedy. Axe finds nothing serious on either.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { en } from "../../tab/src/i18n/en.js";
 import { readinessEn } from "../../tab/src/wizard/readiness.en.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
-import { createPageWatcher, launchBrowser, seriousAxeViolations } from "./browser.js";
-import { startTestApp, type TestApp } from "./helpers.js";
+import { browserSuite, expectNoSeriousAxe, wizardToKnownApp } from "./browser.js";
 
 const valid = SANDBOX.valid;
 if (!valid) throw new Error("no valid scenario");
 
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const watcher = createPageWatcher();
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
-  context.on("page", watcher.watch);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return page;
-}
-
-async function expectNoSeriousAxe(page: Page, where: string): Promise<void> {
-  expect(await seriousAxeViolations(page), where).toEqual([]);
-}
-
-beforeAll(async () => {
-  app = await startTestApp({ VALIDATION_RATE_LIMIT: "1000" });
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  await watcher.report(task.result?.state === "fail");
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await app?.close();
-});
+const suite = browserSuite({ VALIDATION_RATE_LIMIT: "1000" });
+const newPage = suite.newPage;
 
 describe("Direct Routing readiness in the tab", () => {
   it("the wizard's Readiness step shows the failing SBC domain check with its remedy, and Create still works", async () => {
     const page = await newPage();
-    await page.goto(`${app.url}/services/new`);
+    await wizardToKnownApp(page, suite.app().url, "Readiness customer", "dr-ready");
     await page.getByRole("region", { name: en.sandbox.title }).waitFor();
-    await page.getByRole("heading", { name: en.wizard.title, exact: true }).waitFor();
-    const newButton = page.getByRole("button", { name: en.wizard.customerNew });
-    const nameField = page.getByLabel(en.wizard.customerName);
-    await newButton.or(nameField).first().waitFor();
-    if (await newButton.isVisible()) await newButton.click();
-    await nameField.fill("Readiness customer");
-    await page.getByRole("button", { name: en.wizard.next }).click();
-    await page.getByLabel(en.wizard.shortName).fill("dr-ready");
-    await page.getByText(en.wizard.nameAvailable, { exact: true }).waitFor();
-    await page.getByRole("radio", { name: en.wizard.licensePro }).check();
-    await page.getByLabel(en.wizard.licensedUsers).fill("10");
-    await page.getByRole("button", { name: en.wizard.next }).click();
-    await page.getByRole("checkbox", { name: en.wizard.useKnownApp }).check();
     await page.getByLabel(en.wizard.tenantId).fill(valid.tenantId);
     await page.getByLabel(en.wizard.clientId).fill(valid.clientId);
     await page.getByLabel(en.wizard.clientSecret).fill(valid.clientSecret);
@@ -103,7 +58,7 @@ describe("Direct Routing readiness in the tab", () => {
 
   it("the portal's Direct Routing readiness section: never checked, then the failing check with its remedy", async () => {
     const page = await newPage();
-    await page.goto(`${app.url}/`);
+    await page.goto(`${suite.app().url}/`);
     await page.getByRole("region", { name: en.sandbox.title }).waitFor();
     await page.getByRole("link", { name: "dr-ready" }).click();
     await page.getByRole("tab", { name: en.portal.tabM365 }).click();
