@@ -6,7 +6,7 @@
  */
 import { Button, Field, Input, makeStyles, Text, Textarea, tokens } from "@fluentui/react-components";
 import { DismissRegular } from "@fluentui/react-icons";
-import { type ChangeEvent, useState } from "react";
+import { type ChangeEvent, useId, useState } from "react";
 import {
   CERTIFICATE_FILE_ACCEPT,
   type CertificateInput,
@@ -47,6 +47,7 @@ const REFUSALS: Record<FilesRefusal, string> = {
 export function CertificateFields({ value, onChange, onBlur, message, thumbprint, disabled }: CertificateFieldsProps) {
   const styles = useStyles();
   const [fileProblem, setFileProblem] = useState<string | undefined>(undefined);
+  const loadedId = useId();
   const fromFiles = value.files.length > 0;
 
   const choose = async (event: ChangeEvent<HTMLInputElement>) => {
@@ -93,8 +94,8 @@ export function CertificateFields({ value, onChange, onBlur, message, thumbprint
       </Field>
       {fromFiles && (
         <div className={styles.loaded}>
-          <Text id="certificate-loaded">{en.certificate.loadedLabel}</Text>
-          <ul className={styles.list} aria-labelledby="certificate-loaded" data-testid="certificate-files">
+          <Text id={loadedId}>{en.certificate.loadedLabel}</Text>
+          <ul className={styles.list} aria-labelledby={loadedId} data-testid="certificate-files">
             {value.files.map((f) => (
               <li key={f.name}>
                 <Text>{en.certificate.loaded(f.name, formatBytes(f.size))}</Text>
