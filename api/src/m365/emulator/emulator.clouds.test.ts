@@ -4,7 +4,7 @@
  */
 import type { Cloud } from "@dr/contract";
 import { decodeJwt } from "jose";
-import { beforeAll, describe, expect, it } from "vitest";
+import { assert, beforeAll, describe, expect, it } from "vitest";
 import { CLOUDS } from "../clouds.js";
 import { hostView, MICROSOFT_HOST_NAMES } from "./emulator.clouds.js";
 import { createEmulator } from "./emulator.core.js";
@@ -16,11 +16,8 @@ const GLOBAL_LOGIN = "login.microsoftonline.com";
 const US_LOGIN = "login.microsoftonline.us";
 const CN_LOGIN = "login.partner.microsoftonline.cn";
 
-function sb(name: string): SandboxCredentials {
-  const creds = SANDBOX[name];
-  if (creds === undefined) throw new Error(`no scenario ${name}`);
-  return creds;
-}
+/** A sandbox scenario's credentials. */
+const sb = (name: string): SandboxCredentials => SANDBOX[name] ?? assert.fail(`no scenario ${name}`);
 
 interface Answer {
   status: number;
