@@ -3,7 +3,7 @@
  * login and Graph host names, which the host-mapped dispatch sends to the emulator with the names kept (Host and
  * TLS), and the emulator answers as that cloud. Then the same through the server in sandbox mode.
  */
-import type { CheckId, Cloud, ValidationReport } from "@dr/contract";
+import type { CheckId, Cloud, Customer, ProvisioningRun, ValidationReport } from "@dr/contract";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOUDS } from "../src/m365/clouds.js";
@@ -15,7 +15,8 @@ import type { TenantFixture } from "../src/m365/emulator/emulator.types.js";
 import type { DispatchRequest, DispatchResponse } from "../src/m365/http/dispatch.types.js";
 import { createUndiciDispatch } from "../src/m365/http/undici.dispatch.js";
 import { createValidator } from "../src/m365/validator.js";
-import { postJson, startTestApp, type TestApp } from "./helpers.js";
+import { apiCaller, postJson, startTestApp, type TestApp } from "./helpers.js";
+import { followRun } from "./provisioning.support.js";
 import { outcome } from "./scenarios.js";
 
 /** Each cloud's scenario that passes when validated in that cloud. */
@@ -252,6 +253,24 @@ describe("the server in sandbox mode tells the clouds apart", () => {
     const inGov = await validate("gcc-high", "usgov-gcchigh");
     expect(outcome(inGov, "tenant")).toBe("pass");
     expect(outcome(inGov, "token")).toBe("pass");
+  });
+
+  it("provisioning in GCC High: the provider's global app is unknown on the .us host (AADSTS700016)", async () => {
+    const call = apiCaller(() => app.url);
+    const customer = await call("POST", "/api/customers", { name: "Fabrikam Gov" });
+    expect(customer.status, customer.text).toBe(201);
+    const started = await call("POST", "/api/provisioning", {
+      customerId: (customer.json as Customer).id,
+      appName: "Fabrikam Gov DR",
+      cloud: "usgov-gcchigh",
+    });
+    responses.push(started.text);
+    const runs =
+      started.status === 201 ? await followRun(call, `/api/provisioning/${(started.json as ProvisioningRun).id}`) : [];
+    const final = runs.at(-1) ?? (started.json as ProvisioningRun);
+    expect(final.status, started.text).toBe("failed");
+    const signIn = final.steps.find((step) => step.id === "sign_in");
+    expect(signIn).toMatchObject({ status: "fail", code: "provisioning_app_not_found", detail: { aadsts: 700016 } });
   });
 
   it("never lets a secret out in a response or a log line", () => {

@@ -8,7 +8,12 @@ import { assert, beforeAll, describe, expect, it } from "vitest";
 import { CLOUDS } from "../clouds.js";
 import { hostView, MICROSOFT_HOST_NAMES } from "./emulator.clouds.js";
 import { createEmulator } from "./emulator.core.js";
-import { SANDBOX, type SandboxCredentials, sandboxTenants } from "./emulator.fixtures.js";
+import {
+  SANDBOX,
+  SANDBOX_PROVISIONING_CLIENT_ID,
+  type SandboxCredentials,
+  sandboxTenants,
+} from "./emulator.fixtures.js";
 import { createEmulatorState } from "./emulator.state.js";
 import type { Emulator } from "./emulator.types.js";
 
@@ -225,6 +230,24 @@ describe("the emulator per cloud", () => {
         expect(code(answer)).toBe(90002);
       }
     }
+  });
+
+  it("does not know the provider's (global) device-code app on another cloud's login host", async () => {
+    const body = new URLSearchParams({
+      client_id: SANDBOX_PROVISIONING_CLIENT_ID,
+      scope: "https://graph.microsoft.us/Application.ReadWrite.All offline_access",
+    }).toString();
+    for (const login of [US_LOGIN, CN_LOGIN]) {
+      const answer = await call(emu, login, "POST", "/organizations/oauth2/v2.0/devicecode", { body });
+      expect(answer.status, login).toBe(400);
+      expect(code(answer)).toBe(700016);
+    }
+    const global = new URLSearchParams({
+      client_id: SANDBOX_PROVISIONING_CLIENT_ID,
+      scope: "https://graph.microsoft.com/Application.ReadWrite.All offline_access",
+    }).toString();
+    const ok = await call(emu, GLOBAL_LOGIN, "POST", "/organizations/oauth2/v2.0/devicecode", { body: global });
+    expect(ok.status).toBe(200);
   });
 
   it("serves each Microsoft host's own service only", async () => {

@@ -159,7 +159,8 @@ export function handleDeviceCode(
 
   if (clientId === "") return missingParameter(ctx, "client_id");
   const client = state.provisioningClient;
-  if (clientId.toLowerCase() !== client.appId.toLowerCase()) {
+  // The provider's app is registered in the global cloud only: another cloud's login host does not know it.
+  if (clientId.toLowerCase() !== client.appId.toLowerCase() || ctx.host.instance !== "global") {
     return appNotFound(ctx, clientId, authority.pinned?.displayName ?? segment);
   }
   const rawScope = params.get("scope") ?? "";
