@@ -10,11 +10,13 @@
  * for a ready tenant and for one whose SBC domain is not verified (the TXT record read), each against the
  * validation's. Target: at most one round trip more than the validation (docs/validation.md, "Benchmark").
  */
+
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfidentialClientApplication } from "@azure/msal-node";
+import { secretCredential } from "../src/m365/credentials/credential.js";
 import { createEmulator } from "../src/m365/emulator/emulator.core.js";
 import { SANDBOX, SANDBOX_SBC_BASE_DOMAIN, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
 import { createEmulatorTls, startEmulatorServer } from "../src/m365/emulator/emulator.server.js";
@@ -188,7 +190,7 @@ async function main(): Promise<void> {
     const report = await checker.check({
       tenantId: c.tenantId,
       clientId: c.clientId,
-      clientSecret: c.clientSecret,
+      credential: secretCredential(c.clientSecret),
       cloud: "global",
       sbcFqdn: `${label}.${SANDBOX_SBC_BASE_DOMAIN}`,
     });

@@ -206,8 +206,15 @@ describe.each(ENGINES)("Direct Routing readiness on $name", (engine) => {
     const missing = await api("POST", "/api/readiness", { subdomainLabel: "contoso" });
     expect(missing.status).toBe(400);
     expect((missing.json as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(
-      expect.arrayContaining(["tenantId", "clientId", "clientSecret"]),
+      expect.arrayContaining(["tenantId", "clientId"]),
     );
+    // Neither a secret nor a certificate (docs/api.md, "Credentials"): named by its code.
+    const { clientSecret: _secret, ...noCredential } = creds("valid");
+    const none = await api("POST", "/api/readiness", { ...noCredential, subdomainLabel: "contoso" });
+    expect(none.status).toBe(400);
+    expect((none.json as { errors: { path: string; code: string }[] }).errors).toEqual([
+      expect.objectContaining({ path: "clientSecret", code: "credential_missing" }),
+    ]);
   });
 
   it("runs on the scheduler after a passing validation, keeping the report and sending no reminder for it", async () => {

@@ -1,6 +1,19 @@
 /** What each sandbox scenario must show, shared by the in-process and the end-to-end tests. */
 import type { CheckId, Cloud, ValidationReport } from "@dr/contract";
 
+/**
+ * The credential of a sandbox scenario as a client sends it: the secret, or for a certificate scenario its PEM
+ * (certificate and private key) as `clientCertificate`.
+ */
+export function credentialOf(c: {
+  clientSecret: string;
+  clientCertificatePem?: string;
+}): { clientSecret: string } | { clientCertificate: { pem: string } } {
+  return c.clientCertificatePem
+    ? { clientCertificate: { pem: c.clientCertificatePem } }
+    : { clientSecret: c.clientSecret };
+}
+
 /** Every check passes. */
 const ALL_PASS: Partial<Record<CheckId, string>> = {
   format: "pass",
@@ -43,6 +56,13 @@ export const EXPECTED: Record<string, { cloud?: Cloud; ok: boolean; checks: Part
   "graph-denied": { ok: false, checks: { permissions: "pass", graph: "fail:graph_denied", secret_expiry: "pass" } },
   "multi-tenant-app": { ok: true, checks: { graph: "pass", secret_expiry: "warn:expiry_unreadable" } },
   "secret-rotated": { ok: true, checks: { graph: "pass", secret_expiry: "warn:secret_not_found" } },
+  // Certificate credentials (docs/entra.md section 17): entered as the scenario's PEM (credentialOf).
+  certificate: { ok: true, checks: ALL_PASS },
+  "certificate-not-registered": {
+    ok: false,
+    checks: { format: "pass", tenant: "pass", token: "fail:certificate_not_registered", permissions: "skipped" },
+  },
+  "certificate-expiring": { ok: true, checks: { token: "pass", secret_expiry: "warn:certificate_expiring" } },
   "no-service-principal": {
     ok: false,
     checks: { tenant: "pass", token: "fail:service_principal_missing", permissions: "skipped" },

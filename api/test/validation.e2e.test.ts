@@ -6,7 +6,7 @@ import type { Check, CheckId, Problem, ValidationReport } from "@dr/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { postJson, startTestApp, type TestApp } from "./helpers.js";
-import { EXPECTED, outcome } from "./scenarios.js";
+import { credentialOf, EXPECTED, outcome } from "./scenarios.js";
 
 let app: TestApp;
 /** Every secret sent in this file; none may come back in a response or a log line. */
@@ -47,7 +47,7 @@ describe("POST /api/validation in sandbox mode (real HTTP, real HTTPS emulator)"
       const { status, json } = await validate({
         tenantId: c.tenantId,
         clientId: c.clientId,
-        clientSecret: c.clientSecret,
+        ...credentialOf(c),
         ...(expected.cloud ? { cloud: expected.cloud } : {}),
       });
       expect(status).toBe(200);

@@ -46,7 +46,6 @@ export const CHECK_CODES = {
     "throttled",
     "token_rejected",
     "certificate_not_registered",
-    "certificate_key_expired",
     "assertion_rejected",
   ],
   permissions: ["permissions_missing", "token_mismatch"],
@@ -57,6 +56,7 @@ export const CHECK_CODES = {
     "expiry_unreadable",
     "certificate_expiring",
     "certificate_not_found",
+    "certificate_key_expired",
   ],
 } as const satisfies Record<CheckId, readonly string[]>;
 

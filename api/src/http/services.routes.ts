@@ -163,10 +163,10 @@ export function registerServiceRoutes(
   app.put("/api/services/:id/m365/secret", async (request, reply) => {
     const actor = (await deps.auth(request, "operate")).name;
     const id = serviceId(request);
-    const { clientSecret } = parseWith(replaceSecretSchema, request.body);
+    const body = parseWith(replaceSecretSchema, request.body);
     const ifVersion = ifMatch(request);
     return answerValidation(request, reply, (onCheck) =>
-      onboarding.replaceSecret(id, clientSecret, actor, { ...(onCheck ? { onCheck } : {}), ifVersion }),
+      onboarding.replaceSecret(id, body, actor, { ...(onCheck ? { onCheck } : {}), ifVersion }),
     );
   });
 

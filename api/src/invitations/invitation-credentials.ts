@@ -43,9 +43,9 @@ export function createInvitationCredentials(deps: InvitationCredentialsDeps): In
       const record = await deps.store.get(invitationId);
       const refused = unusableReason(record, deps.now());
       if (refused || !record?.sealed || !record.tenantId || !record.clientId) throw refused;
-      let clientSecret: string;
+      let text: string;
       try {
-        clientSecret = deps.secrets.open(record.sealed, invitationSecretAad(record.id));
+        text = deps.secrets.open(record.sealed, invitationSecretAad(record.id));
       } catch {
         // A key this server lacks, or an altered envelope: the operator can only invite again.
         throw refusal(
@@ -57,7 +57,8 @@ export function createInvitationCredentials(deps: InvitationCredentialsDeps): In
         customerId: record.customerId,
         tenantId: record.tenantId,
         clientId: record.clientId,
-        clientSecret,
+        // The secret, or the certificate with its key as PEM (docs/entra.md section 17).
+        ...(record.credentialType === "certificate" ? { clientCertificate: { pem: text } } : { clientSecret: text }),
         cloud: record.cloud,
       };
     },

@@ -12,6 +12,7 @@
  *   timer, and lazily whenever one is read.
  * - Every change goes to the audit trail, never with a secret.
  */
+
 import { randomUUID } from "node:crypto";
 import {
   type CreateInvitationInput,
@@ -27,6 +28,13 @@ import {
   type ValidationRequest,
 } from "@dr/contract";
 import { InputError, NotFoundError, RateLimitedError } from "../errors.js";
+import {
+  type AppCredential,
+  credentialSummary,
+  readCredential,
+  secretCredential,
+  storedCredentialText,
+} from "../m365/credentials/credential.js";
 import { MailError, type Mailer } from "../mail/mailer.js";
 import { invitationMail } from "../mail/templates.js";
 import { mustGetCustomer, type StreamOptions } from "../onboarding/context.js";
@@ -258,10 +266,11 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
    */
   const complete = async (
     record: InvitationRecord,
-    input: { clientId: string; clientSecret: string; report: ValidationReport; actor: string },
+    input: { clientId: string; credential: AppCredential; report: ValidationReport; actor: string },
     detail: Record<string, unknown> = {},
   ): Promise<boolean> => {
-    const { report, clientSecret } = input;
+    const { report, credential } = input;
+    const { secretHint, certificateThumbprint } = credentialSummary(credential);
     if (!report.tenant) return false;
     const clientId = clientIdForRecord(input.clientId);
     const at = now().toISOString();
@@ -276,8 +285,9 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
         tenantId: report.tenant.id,
         tenantName: report.tenant.displayName ?? null,
         clientId,
-        secretHint: clientSecret.slice(0, 3),
-        sealed: deps.secrets.seal(clientSecret, invitationSecretAad(record.id)),
+        secretHint,
+        credentialType: credential.kind,
+        sealed: deps.secrets.seal(storedCredentialText(credential), invitationSecretAad(record.id)),
       },
       { tokenHash: record.tokenHash, notExpiredAt: at },
     );
@@ -286,7 +296,8 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
       invitationId: record.id,
       tenantId: report.tenant.id,
       clientId,
-      secretHint: clientSecret.slice(0, 3),
+      secretHint,
+      ...(certificateThumbprint ? { certificateThumbprint } : {}),
       ...detail,
     });
     const done = await deps.store.get(record.id);
@@ -328,6 +339,7 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
         tenantName: null,
         clientId: null,
         secretHint: null,
+        credentialType: "secret",
         sealed: null,
         serviceId: null,
         usedAt: null,
@@ -435,7 +447,11 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
         {
           tenantId: input.tenantId,
           clientId: input.clientId,
-          clientSecret: input.clientSecret,
+          ...(input.clientSecret !== undefined
+            ? { clientSecret: input.clientSecret }
+            : input.clientCertificate !== undefined
+              ? { clientCertificate: input.clientCertificate }
+              : {}),
           cloud: input.cloud ?? record.cloud,
         },
         actor,
@@ -443,7 +459,9 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
       );
       const tenantId = report.tenant?.id ?? tenantIdForRecord(input.tenantId);
       const clientId = clientIdForRecord(input.clientId);
-      if (!report.ok || !report.tenant) {
+      // The validator read the same credential; read again for what is sealed (a certificate: its normalised PEM).
+      const read = readCredential(input, now());
+      if (!report.ok || !report.tenant || !read.ok) {
         await audit(actor, "invitation.validate", "failure", {
           invitationId: record.id,
           tenantId,
@@ -454,7 +472,7 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
       }
       const completed = await complete(record, {
         clientId: input.clientId,
-        clientSecret: input.clientSecret,
+        credential: read.credential,
         report,
         actor,
       });
@@ -475,7 +493,12 @@ export function createInvitationsService(deps: InvitationsDeps): InvitationsServ
     async completeWithCredentials(invitationId, input) {
       const record = await expireIfDue(await deps.store.get(invitationId));
       if (!record || (record.status !== "sent" && record.status !== "opened")) return false;
-      return complete(record, { ...input, actor: `invitation:${record.id}` }, { provisioningId: input.provisioningId });
+      const { clientSecret, ...rest } = input;
+      return complete(
+        record,
+        { ...rest, credential: secretCredential(clientSecret), actor: `invitation:${record.id}` },
+        { provisioningId: input.provisioningId },
+      );
     },
 
     async sweep() {

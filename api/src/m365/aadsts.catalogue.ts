@@ -144,6 +144,29 @@ BY_AADSTS[900439] = US_GOV_TENANT;
 BY_AADSTS[900440] = GLOBAL_TENANT;
 BY_AADSTS[530032] = BY_AADSTS[53003] as Classification;
 BY_AADSTS[530035] = BY_AADSTS[53003] as Classification;
+// Certificate credentials: the client assertion msal signs with the certificate (docs/entra.md section 17).
+BY_AADSTS[700027] = {
+  status: "fail",
+  code: "certificate_not_registered",
+  message:
+    "Entra ID does not know this certificate on the app registration (AADSTS700027): it is not uploaded there, or it has expired there.",
+  remedy:
+    "Upload the certificate's public part (.cer, .pem or .crt) under the app registration's Certificates & secrets > Certificates, and check that the listed Thumbprint equals the one shown here and is not expired.",
+};
+BY_AADSTS[700024] = {
+  status: "fail",
+  code: "assertion_rejected",
+  message: "Entra ID found the client assertion outside its valid time range (AADSTS700024).",
+  remedy: "Check this server's clock (it must be within a few minutes of the real time), then validate again.",
+};
+const ASSERTION_REFUSED: Classification = {
+  status: "fail",
+  code: "assertion_rejected",
+  message: "Entra ID refused the client assertion signed with the certificate.",
+  remedy:
+    "Check that the private key belongs to the certificate uploaded to the app registration; if it persists, give the correlation ID to the provider's support.",
+};
+for (const code of [7000274, 7000214, 700021, 50027]) BY_AADSTS[code] = ASSERTION_REFUSED;
 
 /** What Entra said, as read from msal's ServerError or a raw error body. */
 export interface EntraAnswer {

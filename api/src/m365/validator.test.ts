@@ -4,7 +4,7 @@
  */
 import type { CheckId } from "@dr/contract";
 import { describe, expect, it } from "vitest";
-import { EXPECTED, outcome } from "../../test/scenarios.js";
+import { credentialOf, EXPECTED, outcome } from "../../test/scenarios.js";
 import { createEmulator, type Emulator } from "./emulator/emulator.core.js";
 import { emulatorDispatch } from "./emulator/emulator.dispatch.js";
 import { SANDBOX, sandboxTenants } from "./emulator/emulator.fixtures.js";
@@ -14,8 +14,8 @@ import { createValidator, permissionCovered, type ValidatorOptions } from "./val
 const BASE = "https://login.emulator.test";
 
 /** The validation input of sandbox credentials, on the global cloud. */
-function inputOf(c: { tenantId: string; clientId: string; clientSecret: string }) {
-  return { tenantId: c.tenantId, clientId: c.clientId, clientSecret: c.clientSecret, cloud: "global" as const };
+function inputOf(c: { tenantId: string; clientId: string; clientSecret: string; clientCertificatePem?: string }) {
+  return { tenantId: c.tenantId, clientId: c.clientId, ...credentialOf(c), cloud: "global" as const };
 }
 
 /** Short timeouts keep the hanging scenarios quick; the retry budget allows the 1-second Retry-After. */
@@ -74,7 +74,10 @@ describe("validator over the in-process emulator", () => {
         if (check.status === "fail" || check.status === "unknown") expect(check.remedy).toBeTruthy();
       }
       const everything = JSON.stringify(report) + logs.join("\n");
-      expect(everything).not.toContain(creds.clientSecret);
+      // The secret, or a certificate scenario's private key, never appears.
+      const keyBody = creds.clientCertificatePem?.split("-----BEGIN PRIVATE KEY-----")[1]?.slice(0, 200);
+      expect(everything).not.toContain(keyBody ?? creds.clientSecret);
+      expect(everything).not.toContain("PRIVATE KEY");
     });
   }
 

@@ -10,6 +10,7 @@ import {
   type CheckId,
   type Cloud,
   clientIdForRecord,
+  type SecretInfo,
   SKIPPED_CODE,
   tenantIdForRecord,
   type ValidationReport,
@@ -19,6 +20,7 @@ import { createCheckRunner } from "./check-runner.js";
 import type { ValidationContext, ValidationFacts, ValidatorLogger } from "./checks/check.types.js";
 import { VALIDATOR_CHECKS } from "./checks/validator.checks.js";
 import { type EndpointOverrides, resolveEndpoints } from "./clouds.js";
+import { credentialSecrets } from "./credentials/credential.js";
 import type { Dispatch } from "./http/dispatch.types.js";
 import { createTransport } from "./http/transport.js";
 import { redactDeep } from "./redact.js";
@@ -63,6 +65,13 @@ const runner = createCheckRunner<CheckId, CheckCode, ValidationContext, Validati
   SKIPPED_CODE,
 );
 
+/** What the report says of a certificate: its kind, thumbprint, subject, and its own expiry until Graph's is read. */
+function credentialInfo(facts: Partial<ValidationFacts>): Partial<SecretInfo> {
+  if (facts.credential?.kind !== "certificate") return {};
+  const { thumbprintSha1, subject, notAfter } = facts.credential.certificate;
+  return { credentialType: "certificate", thumbprint: thumbprintSha1, subject, expiresAt: notAfter.toISOString() };
+}
+
 /** Creates a validator. Each run gets its own transport and its own msal instance (no cache, no local throttle). */
 export function createValidator(options: ValidatorOptions): Validator {
   const now = options.now ?? (() => new Date());
@@ -70,7 +79,8 @@ export function createValidator(options: ValidatorOptions): Validator {
   async function validate(input: ValidationRequest, runOptions: ValidateOptions = {}): Promise<ValidationReport> {
     const startedAt = now();
     const started = performance.now();
-    const secret = input.clientSecret;
+    // The secret, or the certificate's PEM, PFX, password and key: never in the report or a log line.
+    const secrets = credentialSecrets(input);
     const cloud: Cloud = input.cloud ?? "global";
     const correlationId = randomUUID();
     const transport = createTransport({
@@ -90,7 +100,7 @@ export function createValidator(options: ValidatorOptions): Validator {
         now,
         ...(options.logger ? { logger: options.logger } : {}),
       },
-      { secrets: [secret], ...(runOptions.onCheck ? { onCheck: runOptions.onCheck } : {}) },
+      { secrets, ...(runOptions.onCheck ? { onCheck: runOptions.onCheck } : {}) },
     );
 
     const report: ValidationReport = {
@@ -99,7 +109,9 @@ export function createValidator(options: ValidatorOptions): Validator {
       cloud,
       ...(facts.organization ? { tenant: facts.organization } : {}),
       // The hint once the input rules passed, whatever came after (the UI shows it beside the expiry).
-      ...(facts.secretHint !== undefined ? { secret: { hint: facts.secretHint, ...facts.secret } } : {}),
+      ...(facts.secretHint !== undefined
+        ? { secret: { hint: facts.secretHint, ...credentialInfo(facts), ...facts.secret } }
+        : {}),
       ...(facts.permissions ? { permissions: facts.permissions } : {}),
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
@@ -117,7 +129,7 @@ export function createValidator(options: ValidatorOptions): Validator {
       },
       "credential validation finished",
     );
-    return redactDeep(report, [secret]);
+    return redactDeep(report, [...secrets, ...credentialSecrets({}, facts.credential)]);
   }
 
   return { validate };

@@ -26,7 +26,9 @@ export interface InvitationCredentials {
     customerId: string;
     tenantId: string;
     clientId: string;
-    clientSecret: string;
+    /** The secret, or (for a certificate) the certificate with its key as PEM. */
+    clientSecret?: string;
+    clientCertificate?: { pem: string };
     cloud: Cloud;
   }>;
   /**

@@ -5,6 +5,7 @@
  * records.ts (pure mapping), validation-gate.ts (rate limit and tenant aliases), service-create.ts and
  * service-m365.ts.
  */
+
 import { randomUUID } from "node:crypto";
 import {
   type AuditEvent,
@@ -25,6 +26,7 @@ import {
   type ValidationRequest,
 } from "@dr/contract";
 import { NotFoundError } from "../errors.js";
+import type { CredentialBody } from "../m365/credentials/credential.js";
 import type { CustomerRecord, ServiceRecord } from "../storage/repository.types.js";
 import { createOnboardingContext, type OnboardingDeps, type StreamOptions } from "./context.js";
 import { assertVersion, type IfVersion, reportDetail, toAuditEvent, toCustomer } from "./records.js";
@@ -67,10 +69,10 @@ export interface OnboardingService {
   getM365SettingsVersioned(id: string): Promise<{ settings: M365Settings; version: number }>;
   /** Validate Authentication: re-runs every check with the stored secret and records the outcome. */
   validateService(id: string, actor: string, options?: StreamOptions): Promise<ValidationReport>;
-  /** Validates a new secret; replaces the stored one only when the report is ok. */
+  /** Validates a new secret or certificate; replaces the stored credential only when the report is ok. */
   replaceSecret(
     id: string,
-    clientSecret: string,
+    credential: CredentialBody,
     actor: string,
     options?: StreamOptions & { ifVersion?: IfVersion },
   ): Promise<ValidationReport>;

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuditEvent, Customer, Service, ValidationReport, ValidationSummary } from "@dr/contract";
 import { PreconditionFailedError } from "../errors.js";
+import type { CredentialSummary } from "../m365/credentials/credential.js";
 import { maySelfRotate } from "../rotation/rotation.rules.js";
 import type {
   AuditRecord,
@@ -21,27 +22,36 @@ export function applyReport(
   report: ValidationReport,
   actor: string,
   at: string,
-  options: { newSecretHint?: string } = {},
+  options: { newSecretHint?: string; newCredential?: CredentialSummary } = {},
 ): M365Record {
   const expiryRead = report.secret?.expiresAt !== undefined;
+  // A new credential: a certificate in place of the secret, or a new secret (the rotation gives only its hint).
+  const fresh: CredentialSummary | undefined =
+    options.newCredential ??
+    (options.newSecretHint !== undefined
+      ? {
+          credentialType: "secret",
+          secretHint: options.newSecretHint,
+          certificateThumbprint: null,
+          certificateSubject: null,
+        }
+      : undefined);
+  const newSecretHint = fresh?.secretHint;
   return {
     ...m365,
+    ...fresh,
     tenantId: report.tenant?.id ?? m365.tenantId,
     tenantName: report.tenant?.displayName ?? m365.tenantName,
     tenantDomains: report.tenant?.domains ?? m365.tenantDomains,
-    secretHint: options.newSecretHint ?? m365.secretHint,
+    secretHint: newSecretHint ?? m365.secretHint,
     // A new secret's expiry is only known when Graph told it; never carry the old secret's date over to it.
-    secretKeyId: expiryRead
-      ? (report.secret?.keyId ?? null)
-      : options.newSecretHint !== undefined
-        ? null
-        : m365.secretKeyId,
+    secretKeyId: expiryRead ? (report.secret?.keyId ?? null) : newSecretHint !== undefined ? null : m365.secretKeyId,
     secretExpiresAt: expiryRead
       ? (report.secret?.expiresAt ?? null)
-      : options.newSecretHint !== undefined
+      : newSecretHint !== undefined
         ? null
         : m365.secretExpiresAt,
-    secretCheckedAt: expiryRead ? at : options.newSecretHint !== undefined ? null : m365.secretCheckedAt,
+    secretCheckedAt: expiryRead ? at : newSecretHint !== undefined ? null : m365.secretCheckedAt,
     lastValidatedAt: at,
     lastValidationOk: report.ok,
     lastValidatedBy: actor,
@@ -90,7 +100,11 @@ export const toServiceDto = (r: ServiceRecord, at: Date, sbcBaseDomain: string):
       tenantId: m.tenantId,
       ...(m.tenantName ? { tenantName: m.tenantName } : {}),
       clientId: m.clientId,
+      credentialType: m.credentialType,
       secretHint: m.secretHint,
+      // A certificate shows its thumbprint, never its key (docs/entra.md section 17).
+      ...(m.certificateThumbprint ? { certificateThumbprint: m.certificateThumbprint } : {}),
+      ...(m.certificateSubject ? { certificateSubject: m.certificateSubject } : {}),
       ...(m.secretExpiresAt
         ? { secretExpiresAt: m.secretExpiresAt, daysUntilExpire: daysUntil(m.secretExpiresAt, at) }
         : {}),

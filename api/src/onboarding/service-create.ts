@@ -13,6 +13,12 @@ import {
   tenantIdForRecord,
 } from "@dr/contract";
 import { ConflictError, CredentialsInvalidError, InputError } from "../errors.js";
+import {
+  type CredentialBody,
+  credentialSummary,
+  readCredential,
+  storedCredentialText,
+} from "../m365/credentials/credential.js";
 import { serviceSecretAad } from "../secrets/associated-data.js";
 import { type Repository, type ServiceRecord, UniqueViolationError } from "../storage/repository.types.js";
 import { mustGetCustomer, type OnboardingContext } from "./context.js";
@@ -40,8 +46,12 @@ const subdomainTaken = (label: string) =>
 const withCredentials = (input: CreateServiceInput): input is CreateServiceWithCredentials =>
   input.invitationId === undefined && input.provisioningId === undefined;
 
-/** The credentials without the secret (what the idempotency fingerprint may hold). */
-const withoutSecret = ({ clientSecret: _secret, ...rest }: { clientSecret: string } & Record<string, unknown>) => rest;
+/** The credentials without the secret or the certificate (what the idempotency fingerprint may hold). */
+const withoutSecret = ({
+  clientSecret: _secret,
+  clientCertificate: _certificate,
+  ...rest
+}: CredentialBody & Record<string, unknown>) => rest;
 
 /** Creates the create-service command over the shared parts. */
 export function createServiceCommand(ctx: OnboardingContext) {
@@ -112,7 +122,7 @@ export function createServiceCommand(ctx: OnboardingContext) {
     const provisioningId = input.provisioningId;
     const invitations = deps.invitations;
     const provisioning = deps.provisioning;
-    let credentials: { tenantId: string; clientId: string; clientSecret: string; cloud: Cloud };
+    let credentials: { tenantId: string; clientId: string; cloud: Cloud } & CredentialBody;
     if (withCredentials(input)) {
       credentials = input.m365;
     } else if (provisioningId !== undefined) {
@@ -154,14 +164,16 @@ export function createServiceCommand(ctx: OnboardingContext) {
       }
       credentials = { ...opened, cloud: input.m365?.cloud ?? opened.cloud };
     }
-    const { clientSecret } = credentials;
+    const { clientSecret, clientCertificate } = credentials;
     const report = await runValidation(actor, {
       tenantId: credentials.tenantId,
       clientId: credentials.clientId,
-      clientSecret,
+      ...(clientSecret !== undefined ? { clientSecret } : { clientCertificate }),
       cloud: credentials.cloud,
     });
-    if (!report.ok || !report.tenant) {
+    // The validator read the same credential; read again for what is sealed (a certificate: its normalised PEM).
+    const read = readCredential(credentials, now());
+    if (!report.ok || !report.tenant || !read.ok) {
       await audit(deps.repo, actor, "service.create", "failure", null, {
         shortName: input.shortName,
         tenantId: tenantIdForRecord(credentials.tenantId),
@@ -206,7 +218,7 @@ export function createServiceCommand(ctx: OnboardingContext) {
           tenantName: null,
           tenantDomains: [],
           clientId: credentials.clientId,
-          secretHint: clientSecret.slice(0, 3),
+          ...credentialSummary(read.credential),
           secretKeyId: null,
           secretExpiresAt: null,
           secretCheckedAt: null,
@@ -235,7 +247,7 @@ export function createServiceCommand(ctx: OnboardingContext) {
         await tx.insertService(record);
         await tx.putServiceSecret({
           serviceId: id,
-          sealed: deps.secrets.seal(clientSecret, serviceSecretAad(id, record.version)),
+          sealed: deps.secrets.seal(storedCredentialText(read.credential), serviceSecretAad(id, record.version)),
           sealedAtVersion: record.version,
         });
         await tx.insertValidation(validationRecord(id, actor, "create", report));
@@ -244,6 +256,8 @@ export function createServiceCommand(ctx: OnboardingContext) {
           tenantId: record.m365.tenantId,
           clientId: record.m365.clientId,
           secretHint: record.m365.secretHint,
+          credentialType: record.m365.credentialType,
+          ...(record.m365.certificateThumbprint ? { certificateThumbprint: record.m365.certificateThumbprint } : {}),
           ...(invitationId ? { invitationId } : {}),
           ...(provisioningId ? { provisioningId } : {}),
         });

@@ -5,6 +5,14 @@
  */
 import type { M365Settings, ValidationReport } from "@dr/contract";
 import { CredentialsInvalidError, NotFoundError } from "../errors.js";
+import {
+  type CredentialBody,
+  credentialBody,
+  credentialFromStored,
+  credentialSummary,
+  readCredential,
+  storedCredentialText,
+} from "../m365/credentials/credential.js";
 import { serviceSecretAad } from "../secrets/associated-data.js";
 import type { ServiceRecord } from "../storage/repository.types.js";
 import type { OnboardingContext, StreamOptions } from "./context.js";
@@ -36,13 +44,15 @@ export function createM365Commands(ctx: OnboardingContext) {
       const record = await mustGetService(id);
       const stored = await deps.repo.getServiceSecret(id);
       if (!stored) throw new NotFoundError(`The service ${id} has no stored secret.`);
-      const secret = deps.secrets.open(stored.sealed, serviceSecretAad(id, stored.sealedAtVersion));
+      const text = deps.secrets.open(stored.sealed, serviceSecretAad(id, stored.sealedAtVersion));
+      // The stored secret, or the stored certificate with its key (docs/entra.md section 17).
+      const credential = credentialFromStored(record.m365.credentialType, text);
       const report = await runValidation(
         actor,
         {
           tenantId: record.m365.tenantId,
           clientId: record.m365.clientId,
-          clientSecret: secret,
+          ...credentialBody(credential),
           cloud: record.m365.cloud,
         },
         options,
@@ -74,23 +84,41 @@ export function createM365Commands(ctx: OnboardingContext) {
 
     async replaceSecret(
       id: string,
-      clientSecret: string,
+      body: CredentialBody,
       actor: string,
       options: StreamOptions & { ifVersion?: IfVersion } = {},
     ): Promise<ValidationReport> {
       const record = await mustGetService(id);
       assertVersion(record, options.ifVersion);
+      const credentialFields =
+        body.clientSecret !== undefined
+          ? { clientSecret: body.clientSecret }
+          : body.clientCertificate !== undefined
+            ? { clientCertificate: body.clientCertificate }
+            : {};
       const report = await runValidation(
         actor,
-        { tenantId: record.m365.tenantId, clientId: record.m365.clientId, clientSecret, cloud: record.m365.cloud },
+        {
+          tenantId: record.m365.tenantId,
+          clientId: record.m365.clientId,
+          ...credentialFields,
+          cloud: record.m365.cloud,
+        },
         options,
       );
       const at = now().toISOString();
-      if (!report.ok) {
+      // The validator read the same credential; read again for what is sealed (a certificate: its normalised PEM).
+      const read = readCredential(body, now());
+      const fresh = read.ok ? credentialSummary(read.credential) : undefined;
+      const newCredential = {
+        newSecretHint: fresh?.secretHint ?? body.clientSecret?.slice(0, 3) ?? "",
+        ...(fresh?.certificateThumbprint ? { newCertificateThumbprint: fresh.certificateThumbprint } : {}),
+      };
+      if (!report.ok || !read.ok || !fresh) {
         await deps.repo.transaction(async (tx) => {
           await tx.insertValidation(validationRecord(id, actor, "secret_replace", report));
           await audit(tx, actor, "service.secret_replace", "failure", id, {
-            newSecretHint: clientSecret.slice(0, 3),
+            ...newCredential,
             ...reportDetail(report),
           });
         });
@@ -109,20 +137,23 @@ export function createM365Commands(ctx: OnboardingContext) {
           version,
           updatedAt: at,
           m365: {
-            ...applyReport(current.m365, report, actor, at, { newSecretHint: clientSecret.slice(0, 3) }),
+            ...applyReport(current.m365, report, actor, at, { newCredential: fresh }),
             userName: actor,
           },
         };
         await tx.updateService(next);
         await tx.putServiceSecret({
           serviceId: id,
-          sealed: deps.secrets.seal(clientSecret, serviceSecretAad(id, version)),
+          sealed: deps.secrets.seal(storedCredentialText(read.credential), serviceSecretAad(id, version)),
           sealedAtVersion: version,
         });
         await tx.insertValidation(validationRecord(id, actor, "secret_replace", report));
         await audit(tx, actor, "service.secret_replace", "success", id, {
           oldSecretHint: current.m365.secretHint,
-          newSecretHint: clientSecret.slice(0, 3),
+          ...(current.m365.certificateThumbprint
+            ? { oldCertificateThumbprint: current.m365.certificateThumbprint }
+            : {}),
+          ...newCredential,
         });
       });
       return report;

@@ -3,8 +3,10 @@
  * Routing readiness"): a token request that hangs, is throttled past the retry budget or meets a proxy's HTML page,
  * and Graph reads that hang, are cut off or throttled. Each is `unknown` with the network code, never a verdict.
  */
+
 import type { ReadinessCheckId, ReadinessReport } from "@dr/contract";
 import { describe, expect, it } from "vitest";
+import { secretCredential } from "../m365/credentials/credential.js";
 import { createEmulator } from "../m365/emulator/emulator.core.js";
 import { emulatorDispatch } from "../m365/emulator/emulator.dispatch.js";
 import { SANDBOX, SANDBOX_SBC_BASE_DOMAIN, sandboxTenants } from "../m365/emulator/emulator.fixtures.js";
@@ -32,7 +34,7 @@ async function readiness(
   return checker.check({
     tenantId: creds.tenantId,
     clientId: creds.clientId,
-    clientSecret: creds.clientSecret,
+    credential: secretCredential(creds.clientSecret),
     cloud: "global",
     sbcFqdn: `${label}.${SANDBOX_SBC_BASE_DOMAIN}`,
   });

@@ -4,6 +4,7 @@
  * Admin API token side by side, then the Graph reads (domain, licences, users) side by side; only a domain that is
  * not verified costs one more (its TXT record). Readiness reports; it never changes the credential status.
  */
+
 import { randomUUID } from "node:crypto";
 import {
   type Cloud,
@@ -16,6 +17,7 @@ import {
 import { createCheckRunner } from "../m365/check-runner.js";
 import type { ValidatorLogger } from "../m365/checks/check.types.js";
 import { type EndpointOverrides, resolveEndpoints } from "../m365/clouds.js";
+import { type AppCredential, credentialSecrets } from "../m365/credentials/credential.js";
 import { createGraphClient, type GraphAnswer } from "../m365/graph/graph.client.js";
 import type { Dispatch } from "../m365/http/dispatch.types.js";
 import { createTransport } from "../m365/http/transport.js";
@@ -53,7 +55,8 @@ export interface ReadinessInput {
   tenantId: string;
   /** The parsed client id. */
   clientId: string;
-  clientSecret: string;
+  /** The client secret, or a certificate with its key (docs/entra.md section 17). */
+  credential: AppCredential;
   cloud: Cloud;
   /** `<label>.<SBC_BASE_DOMAIN>`; undefined when the service has no sub-domain. */
   sbcFqdn?: string;
@@ -83,7 +86,7 @@ export function createReadinessChecker(options: ReadinessCheckerOptions): Readin
     async check(input) {
       const startedAt = now();
       const started = performance.now();
-      const secret = input.clientSecret;
+      const secrets = credentialSecrets({}, input.credential);
       const correlationId = randomUUID();
       const endpoints = resolveEndpoints(input.cloud, options.overrides);
       const transport = createTransport({
@@ -96,7 +99,7 @@ export function createReadinessChecker(options: ReadinessCheckerOptions): Readin
         endpoints,
         tenant: input.tenantId,
         clientId: input.clientId,
-        clientSecret: secret,
+        clientSecret: input.credential,
         correlationId,
         ...(options.logger ? { logger: options.logger } : {}),
       };
@@ -157,7 +160,7 @@ export function createReadinessChecker(options: ReadinessCheckerOptions): Readin
         ...(input.sbcFqdn ? { sbcFqdn: input.sbcFqdn } : {}),
         ...(reads ? { reads } : {}),
       };
-      const { checks } = await runner.run(context, { secrets: [secret] });
+      const { checks } = await runner.run(context, { secrets });
       const report: ReadinessReport = {
         ok: checks.every((c) => c.status !== "fail" && c.status !== "unknown"),
         checks,
@@ -177,7 +180,7 @@ export function createReadinessChecker(options: ReadinessCheckerOptions): Readin
         },
         "direct routing readiness finished",
       );
-      return redactDeep(report, [secret]);
+      return redactDeep(report, secrets);
     },
   };
 }

@@ -5,6 +5,7 @@
  * target tenant, the same keys as the validation gate) and audited without the secret. Readiness never touches the
  * service's credential status.
  */
+
 import { randomUUID } from "node:crypto";
 import {
   clientIdForRecord,
@@ -15,6 +16,7 @@ import {
   type ReadinessRequest,
 } from "@dr/contract";
 import { InputError, NotFoundError, RateLimitedError } from "../errors.js";
+import { credentialFromStored, readCredential } from "../m365/credentials/credential.js";
 import type { RateLimiter } from "../onboarding/rate-limiter.js";
 import { serviceSecretAad } from "../secrets/associated-data.js";
 import type { SecretStore } from "../secrets/secret-store.types.js";
@@ -96,12 +98,12 @@ export function createReadinessService(deps: ReadinessServiceDeps): ReadinessSer
       const stored = await deps.repo.getServiceSecret(serviceId);
       if (!stored) throw new NotFoundError(`The service ${serviceId} has no stored secret.`);
       if (!options.scheduled) await admit(actor, record.m365.tenantId);
-      const secret = deps.secrets.open(stored.sealed, serviceSecretAad(serviceId, stored.sealedAtVersion));
+      const text = deps.secrets.open(stored.sealed, serviceSecretAad(serviceId, stored.sealedAtVersion));
       const label = record.directRouting.subdomainLabel;
       const report = await deps.checker.check({
         tenantId: record.m365.tenantId,
         clientId: record.m365.clientId,
-        clientSecret: secret,
+        credential: credentialFromStored(record.m365.credentialType, text),
         cloud: record.m365.cloud,
         ...(label ? { sbcFqdn: `${label}.${deps.sbcBaseDomain}` } : {}),
       });
@@ -122,17 +124,21 @@ export function createReadinessService(deps: ReadinessServiceDeps): ReadinessSer
       const parsed = credentialsSchema.safeParse({
         tenantId: input.tenantId,
         clientId: input.clientId,
-        clientSecret: input.clientSecret,
+        ...(input.clientSecret !== undefined ? { clientSecret: input.clientSecret } : {}),
+        ...(input.clientCertificate !== undefined ? { clientCertificate: input.clientCertificate } : {}),
         cloud: input.cloud,
       });
-      if (!parsed.success) {
-        const errors = problemsFromZodError(parsed.error);
+      // The certificate's deeper rules too (its key, password and dates: docs/entra.md section 17).
+      const read = parsed.success ? readCredential(parsed.data, now()) : undefined;
+      if (!parsed.success || !read?.ok) {
+        const errors = parsed.success ? (read && !read.ok ? read.problems : []) : problemsFromZodError(parsed.error);
         throw new InputError(`Fix these fields: ${[...new Set(errors.map((e) => e.path))].join(", ")}.`, errors);
       }
-      const credentials = parsed.data;
+      const { clientSecret: _secret, clientCertificate: _certificate, ...credentials } = parsed.data;
       await admit(actor, credentials.tenantId);
       const report = await deps.checker.check({
         ...credentials,
+        credential: read.credential,
         sbcFqdn: `${input.subdomainLabel}.${deps.sbcBaseDomain}`,
       });
       await audit(actor, "credentials.readiness", null, report, {

@@ -207,6 +207,15 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
         await skip();
         throw new NotFoundError(`No service with id ${serviceId}.`);
       }
+      if (record.m365.credentialType === "certificate") {
+        // Rotation adds a password; a certificate is renewed by uploading a new one (docs/api.md, "Secret rotation").
+        await skip();
+        throw new RotationError(
+          "rotation_not_permitted",
+          "The service holds a certificate, not a client secret; the product rotates only client secrets.",
+          "Create a new certificate, upload its public part to the app registration, and use Replace secret with it.",
+        );
+      }
       const expected = options.expectSecret;
       if (
         expected &&

@@ -42,6 +42,11 @@ export interface ServicesTable {
   m365_secret_key_id: string | null;
   m365_secret_expires_at: string | null;
   m365_secret_checked_at: string | null;
+  /** `secret` or `certificate` (migration 0013): what the sealed service_secrets text is. */
+  m365_credential_type: string;
+  /** A certificate's SHA-1 thumbprint (hex, upper case) and subject; null for a secret. */
+  m365_certificate_thumbprint: string | null;
+  m365_certificate_subject: string | null;
   m365_user_name: string;
   m365_last_validated_at: string | null;
   m365_last_validation_ok: IntBool | null;
@@ -226,6 +231,8 @@ export interface InvitationsTable {
   tenant_name: string | null;
   client_id: string | null;
   secret_hint: string | null;
+  /** `secret` or `certificate` (migration 0013): what the sealed envelope holds. */
+  credential_type: string;
   kek_id: string | null;
   /** JSON of SealedSecret, associated data `invitation:<id>`; null before completion and after expiry or use. */
   envelope: string | null;

@@ -38,6 +38,8 @@ export interface InvitationRecord {
   tenantName: string | null;
   clientId: string | null;
   secretHint: string | null;
+  /** What `sealed` holds: a client secret, or a certificate with its key as PEM (docs/entra.md section 17). */
+  credentialType: "secret" | "certificate";
   /** The client secret, sealed with associated data `invitation:<id>`; null unless completed. */
   sealed: SealedSecret | null;
   serviceId: string | null;
@@ -60,6 +62,7 @@ export type InvitationPatch = Partial<
     | "tenantName"
     | "clientId"
     | "secretHint"
+    | "credentialType"
     | "sealed"
     | "serviceId"
     | "usedAt"
@@ -129,6 +132,7 @@ export function createInvitationsRepository(db: Kysely<Database>, engine: "sqlit
           tenant_name: r.tenantName,
           client_id: r.clientId,
           secret_hint: r.secretHint,
+          credential_type: r.credentialType,
           kek_id: r.sealed?.kekId ?? null,
           envelope: r.sealed ? JSON.stringify(r.sealed) : null,
           service_id: r.serviceId,
@@ -211,6 +215,7 @@ function toRecord(row: Row): InvitationRecord {
     tenantName: row.tenant_name,
     clientId: row.client_id,
     secretHint: row.secret_hint,
+    credentialType: row.credential_type === "certificate" ? "certificate" : "secret",
     sealed: row.envelope ? (JSON.parse(row.envelope) as SealedSecret) : null,
     serviceId: row.service_id,
     usedAt: row.used_at,
@@ -231,6 +236,7 @@ function toColumns(p: InvitationPatch): Partial<InvitationsTable> {
   if (p.tenantName !== undefined) c.tenant_name = p.tenantName;
   if (p.clientId !== undefined) c.client_id = p.clientId;
   if (p.secretHint !== undefined) c.secret_hint = p.secretHint;
+  if (p.credentialType !== undefined) c.credential_type = p.credentialType;
   if (p.sealed !== undefined) {
     c.envelope = p.sealed ? JSON.stringify(p.sealed) : null;
     c.kek_id = p.sealed?.kekId ?? null;

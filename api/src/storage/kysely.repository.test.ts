@@ -58,6 +58,9 @@ function service(customerId: string, overrides: Partial<ServiceRecord> = {}): Se
       tenantDomains: [],
       clientId: "22222222-2222-2222-2222-222222222222",
       secretHint: "abc",
+      credentialType: "secret",
+      certificateThumbprint: null,
+      certificateSubject: null,
       secretKeyId: null,
       secretExpiresAt: null,
       secretCheckedAt: null,
@@ -216,6 +219,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "0010_provisioning_runs",
           "0011_secret_rotations",
           "0012_readiness_reports",
+          "0013_certificate_credentials",
         ]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {

@@ -44,6 +44,7 @@ function service(name: string, i = 1): Service {
       tenantId: "t",
       tenantName: name,
       clientId: "c",
+      credentialType: "secret",
       secretHint: name.slice(0, 3),
       userName: "a",
       daysUntilExpire: 3,

@@ -17,7 +17,15 @@ describe("createdCard", () => {
       status: "connected",
       createdAt: "2025-01-01T00:00:00.000Z",
       createdBy: "a",
-      m365: { cloud: "global", tenantId: "t", clientId: "c", secretHint: "gQQ", userName: "a", daysUntilExpire: 300 },
+      m365: {
+        cloud: "global",
+        tenantId: "t",
+        clientId: "c",
+        credentialType: "secret",
+        secretHint: "gQQ",
+        userName: "a",
+        daysUntilExpire: 300,
+      },
       directRouting: { m365Domain: "contoso.onmicrosoft.com", sbcFqdn: "contoso1.sbc.example" },
     };
     const card = createdCard(service);

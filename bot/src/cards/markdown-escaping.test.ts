@@ -51,6 +51,7 @@ const service: Service = {
     tenantId: "t",
     tenantName: IMAGE,
     clientId: "c",
+    credentialType: "secret",
     secretHint: "*_~",
     userName: "a",
     daysUntilExpire: 3,

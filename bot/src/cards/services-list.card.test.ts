@@ -18,7 +18,15 @@ function service(shortName: string, status: ServiceStatus, i: number): Service {
     status,
     createdAt: "2025-01-01T00:00:00.000Z",
     createdBy: "a",
-    m365: { cloud: "global", tenantId: "t", clientId: "c", secretHint: "abc", userName: "a", daysUntilExpire: 12 },
+    m365: {
+      cloud: "global",
+      tenantId: "t",
+      clientId: "c",
+      credentialType: "secret",
+      secretHint: "abc",
+      userName: "a",
+      daysUntilExpire: 12,
+    },
   };
 }
 

@@ -73,6 +73,7 @@ describe("rotationDue", () => {
       cloud: "global",
       tenantId: "t",
       clientId: "c",
+      credentialType: "secret",
       secretHint: "abc",
       userName: "alice",
       selfRotation: true,

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Cloud } from "@dr/contract";
 import { resolveEndpoints } from "../clouds.js";
+import { readCredential } from "../credentials/credential.js";
 import { createEmulator, type Emulator, type EmulatorOptions } from "../emulator/emulator.core.js";
 import { emulatorDispatch } from "../emulator/emulator.dispatch.js";
 import { SANDBOX, type SandboxCredentials, sandboxTenants } from "../emulator/emulator.fixtures.js";
@@ -75,17 +76,26 @@ export async function checkHarness(options: HarnessOptions = {}): Promise<CheckH
     creds: SandboxCredentials,
     facts: Partial<ValidationFacts> = {},
     cloud: Cloud = "global",
-  ): ValidatorCheckContext => ({
-    input: { tenantId: creds.tenantId, clientId: creds.clientId, clientSecret: creds.clientSecret, cloud },
-    cloud,
-    endpoints: resolveEndpoints(cloud, { loginUrl: BASE, graphUrl: BASE }),
-    transport: createTransport({ dispatch, timeoutMs: options.timeoutMs ?? 400, retryBudgetMs: 3000 }),
-    correlationId: randomUUID(),
-    requiredPermissions: ["Organization.Read.All", "Application.Read.All"],
-    now: options.now ?? (() => new Date()),
-    logger,
-    facts,
-  });
+  ): ValidatorCheckContext => {
+    // A certificate scenario is entered as its PEM; the credential is what `format` would have left.
+    const credential = creds.clientCertificatePem
+      ? { clientCertificate: { pem: creds.clientCertificatePem } }
+      : { clientSecret: creds.clientSecret };
+    const input = { tenantId: creds.tenantId, clientId: creds.clientId, ...credential, cloud };
+    const read = readCredential(input, new Date());
+    if (facts.credential === undefined && read.ok) facts.credential = read.credential;
+    return {
+      input,
+      cloud,
+      endpoints: resolveEndpoints(cloud, { loginUrl: BASE, graphUrl: BASE }),
+      transport: createTransport({ dispatch, timeoutMs: options.timeoutMs ?? 400, retryBudgetMs: 3000 }),
+      correlationId: randomUUID(),
+      requiredPermissions: ["Organization.Read.All", "Application.Read.All"],
+      now: options.now ?? (() => new Date()),
+      logger,
+      facts,
+    };
+  };
   return {
     emulator,
     requests,

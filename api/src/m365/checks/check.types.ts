@@ -13,6 +13,7 @@ import type {
 } from "@dr/contract";
 import type { CheckContext, CheckDefinition, CheckOutcome } from "../check-runner.js";
 import type { CloudEndpoints } from "../clouds.js";
+import type { AppCredential } from "../credentials/credential.js";
 import type { Transport } from "../http/transport.js";
 
 /** The few logger methods the validator uses (pino's shape). */
@@ -45,8 +46,10 @@ export interface ValidationFacts {
   tenant: string;
   /** format: the Application (client) ID as parsed (lower-case GUID). */
   clientId: string;
-  /** format: the first three characters of the secret, Graph's `hint` (docs/entra.md section 10). */
+  /** format: the first three characters of the secret, Graph's `hint` (docs/entra.md section 10); "" for a certificate. */
   secretHint: string;
+  /** format: the credential read and checked (a secret, or a certificate with its key). */
+  credential: AppCredential;
   /** tenant: the tenant GUID read from the openid-configuration's issuer (docs/entra.md section 2). */
   tenantGuid: string;
   /** token: the app-only Graph access token. */

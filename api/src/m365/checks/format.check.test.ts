@@ -13,7 +13,12 @@ describe("format check", () => {
     const c = sandbox("valid");
     const outcome = await formatCheck.run(h.context(c));
     expect(outcome.result.status).toBe("pass");
-    expect(outcome.facts).toEqual({ tenant: c.tenantId, clientId: c.clientId, secretHint: c.clientSecret.slice(0, 3) });
+    expect(outcome.facts).toEqual({
+      tenant: c.tenantId,
+      clientId: c.clientId,
+      secretHint: c.clientSecret.slice(0, 3),
+      credential: { kind: "secret", secret: c.clientSecret },
+    });
     expect(h.requests).toEqual([]);
   });
 

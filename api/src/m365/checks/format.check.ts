@@ -2,7 +2,15 @@
  * The `format` check: the input rules of docs/product.md section 2, offline. It runs first so that nothing is sent
  * to Microsoft for values that cannot be right, and it parses the tenant and client id every later check uses.
  */
-import { type CheckCode, clientSecretProblems, clientSecretWarnings, parseClientId, parseTenantId } from "@dr/contract";
+import {
+  CERTIFICATE_PROBLEM_TEXTS,
+  type CertificateProblemCode,
+  type CheckCode,
+  clientSecretWarnings,
+  parseClientId,
+  parseTenantId,
+} from "@dr/contract";
+import { readCredential } from "../credentials/credential.js";
 import type { ValidatorCheck } from "./check.types.js";
 
 /** A current Entra secret: 40 characters of a-z A-Z 0-9 ~ . _ - (older ones were base64, 44 characters). */
@@ -12,32 +20,54 @@ export const formatCheck: ValidatorCheck = {
   id: "format",
   after: [],
   skipCause: "the entered values break the input rules",
-  run({ input }) {
-    const secret = input.clientSecret;
+  run({ input, now }) {
     const tenantParse = parseTenantId(input.tenantId);
     const clientParse = parseClientId(input.clientId);
-    // A GUID-shaped secret is usually the Secret ID, but older az CLI and PowerShell secrets were GUIDs: it is sent,
-    // and Entra's AADSTS7000215 tells which (docs/entra.md section 10). The forms show the contract's warning too.
-    const secretProblems = clientSecretProblems(secret);
-    const guidShaped = clientSecretWarnings(secret).some((w) => w.code === "secret_id_not_value");
+    // The secret's rules, or the certificate's (its key, password, match and dates: docs/entra.md section 17).
+    const reading = readCredential(input, now());
     const problems = [
       ...(tenantParse.ok ? [] : [{ path: "tenantId", ...tenantParse.problem }]),
       ...(clientParse.ok ? [] : [{ path: "clientId", ...clientParse.problem }]),
-      ...secretProblems.map((p) => ({ path: "clientSecret", ...p })),
+      ...(reading.ok ? [] : reading.problems),
     ];
     const first = problems[0];
-    if (first || !tenantParse.ok || !clientParse.ok) {
+    if (first || !tenantParse.ok || !clientParse.ok || !reading.ok) {
+      const certificateText = CERTIFICATE_PROBLEM_TEXTS[first?.code as CertificateProblemCode] as
+        | { remedy: string }
+        | undefined;
+      const remedy = "Correct the fields named above; nothing was sent to Microsoft.";
       return {
         result: {
           status: "fail",
           code: (first?.code ?? "invalid_tenant_format") as CheckCode,
           message: problems.map((p) => p.message).join(" "),
-          remedy: "Correct the fields named above; nothing was sent to Microsoft.",
+          remedy: certificateText ? `${certificateText.remedy} ${remedy}` : remedy,
           detail: { errors: problems },
         },
       };
     }
-    const facts = { tenant: tenantParse.value, clientId: clientParse.value, secretHint: secret.slice(0, 3) };
+    const { credential } = reading;
+    if (credential.kind === "certificate") {
+      const { thumbprintSha1, notAfter } = credential.certificate;
+      return {
+        facts: { tenant: tenantParse.value, clientId: clientParse.value, secretHint: "", credential },
+        result: {
+          status: "pass",
+          message: `Tenant ID and Application (client) ID are well formed; the certificate (thumbprint ${thumbprintSha1}) and its private key match and it is valid until ${notAfter.toISOString().slice(0, 10)}.`,
+          detail: { credentialType: "certificate", thumbprint: thumbprintSha1 },
+        },
+      };
+    }
+    const secret = credential.secret;
+    // A GUID-shaped secret is usually the Secret ID, but older az CLI and PowerShell secrets were GUIDs: it is sent,
+    // and Entra's AADSTS7000215 tells which (docs/entra.md section 10). The forms show the contract's warning too.
+    const guidShaped = clientSecretWarnings(secret).some((w) => w.code === "secret_id_not_value");
+    const facts = {
+      tenant: tenantParse.value,
+      clientId: clientParse.value,
+      secretHint: secret.slice(0, 3),
+      credential,
+    };
     if (guidShaped) {
       return {
         facts,

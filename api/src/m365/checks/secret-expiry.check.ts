@@ -6,6 +6,7 @@
 import { EXPIRY_WARNING_DAYS, type SecretInfo } from "@dr/contract";
 import { createGraphClient, graphErrorCode, graphRequestId } from "../graph/graph.client.js";
 import { getApplicationSecrets, passwordCredentialsOf } from "../graph/graph.reads.js";
+import { certificateExpiry } from "./certificate-expiry.js";
 import { networkResult, serviceTrouble } from "./check.results.js";
 import { missingFact, type ValidatorCheck } from "./check.types.js";
 
@@ -52,6 +53,9 @@ export const secretExpiryCheck: ValidatorCheck = {
     }
     const credentials = response.status === 200 ? passwordCredentialsOf(response.json) : undefined;
     if (!credentials) return { result: serviceTrouble(response, "Microsoft Graph", "graph_unavailable") };
+    // A certificate is matched by thumbprint among the keyCredentials instead (docs/entra.md section 17).
+    if (facts.credential?.kind === "certificate")
+      return certificateExpiry(response.json, facts.credential.certificate, at);
     // A secret not started yet is not the one entered; with several matches, the one ending last is reported.
     const matches = credentials.usable
       .filter((c) => c.hint === hint && (!c.startDateTime || Date.parse(c.startDateTime) <= at.getTime()))

@@ -8,6 +8,7 @@
 import { AuthError, ConfidentialClientApplication, InteractionRequiredAuthError, ServerError } from "@azure/msal-node";
 import type { Cloud } from "@dr/contract";
 import { classifyTokenError, readAadsts } from "../aadsts.catalogue.js";
+import { credentialSecrets, msalCredential } from "../credentials/credential.js";
 import type { TransportError, TransportResponse } from "../http/transport.js";
 import { msalOptions, networkClientOver } from "../msal/msal.options.js";
 import { redactText } from "../redact.js";
@@ -20,20 +21,21 @@ export const tokenCheck: ValidatorCheck = {
   alongside: ["tenant"],
   skipCause: "no access token was issued",
   async run({ input, transport, endpoints, cloud, correlationId, logger, facts }) {
-    const { tenant, clientId } = facts;
+    const { tenant, clientId, credential } = facts;
     if (tenant === undefined) return missingFact("tenant");
     if (clientId === undefined) return missingFact("clientId");
-    const secret = input.clientSecret;
+    if (credential === undefined) return missingFact("credential");
+    const secrets = credentialSecrets(input, credential);
     const network = networkClientOver(transport);
     // The endpoints handed over keep msal from fetching the openid-configuration the tenant check already reads.
     const options = msalOptions({
       loginUrl: endpoints.loginUrl,
       tenant,
       clientId,
-      clientSecret: secret,
+      ...msalCredential(credential),
       networkClient: network.client,
       logger,
-      redact: (message) => redactText(message, [secret]),
+      redact: (message) => redactText(message, secrets),
     });
     const started = performance.now();
     try {

@@ -5,9 +5,10 @@
  * owners (docs/entra.md section 15). Each new object remembers when it was created, because Entra refuses it for a
  * while (replication, docs/entra.md section 15); the tenant's `provisioning.replicationDelayMs` says how long.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, type KeyObject, randomBytes, randomUUID, timingSafeEqual, X509Certificate } from "node:crypto";
 import type {
   AppFixture,
+  CertificateFixture,
   DirectoryApplication,
   DirectorySnapshot,
   GraphWriteCall,
@@ -40,6 +41,36 @@ export interface ResolvedSecret {
   end: Date;
   /** When the token endpoint starts accepting it (ms): a new password replicates (docs/entra.md section 15). */
   availableAt: number;
+}
+
+/** A certificate of an app (keyCredential) with its dates resolved and its public key read. */
+export interface ResolvedKey {
+  keyId: string;
+  /** Graph's `customKeyIdentifier`: base64 SHA-1 thumbprint (docs/entra.md section 17). */
+  customKeyIdentifier: string;
+  displayName: string;
+  /** SHA-1 and SHA-256 of the DER certificate, base64url: the assertion's `x5t` and `x5t#S256`. */
+  x5t: string;
+  x5tS256: string;
+  publicKey: KeyObject;
+  start: Date;
+  end: Date;
+}
+
+/** Reads a certificate fixture: thumbprints, public key, keyCredential dates (the certificate's unless given). */
+export function resolveKey(c: CertificateFixture, anchor: number): ResolvedKey {
+  const cert = new X509Certificate(c.certPem);
+  const digest = (alg: string) => createHash(alg).update(cert.raw).digest();
+  return {
+    keyId: c.keyId,
+    customKeyIdentifier: digest("sha1").toString("base64"),
+    displayName: c.displayName ?? cert.subject.split("\n").join(", "),
+    x5t: digest("sha1").toString("base64url"),
+    x5tS256: digest("sha256").toString("base64url"),
+    publicKey: cert.publicKey,
+    start: c.startDays !== undefined ? new Date(anchor + c.startDays * DAY_MS) : new Date(cert.validFrom),
+    end: c.endDays !== undefined ? new Date(anchor + c.endDays * DAY_MS) : new Date(cert.validTo),
+  };
 }
 
 /** A Graph app role granted to an app's service principal (appRoleAssignedTo). */
@@ -78,6 +109,8 @@ export interface AppRecord {
   sp?: { id: string; createdAt: number };
   grants: AppRoleGrant[];
   secrets: ResolvedSecret[];
+  /** Certificates (keyCredentials). */
+  keys: ResolvedKey[];
 }
 
 /** One tenant's directory. */
@@ -186,6 +219,7 @@ export function createTenantDirectory(tenant: TenantFixture, anchor: number): Te
       ...(app.servicePrincipal === false ? {} : { sp: { id: spId, createdAt: Number.NEGATIVE_INFINITY } }),
       grants: [],
       secrets: app.secrets.map((s) => resolveSecret(s, anchor)),
+      keys: (app.certificates ?? []).map((c) => resolveKey(c, anchor)),
     };
     byFixture.set(app, made);
     return made;
@@ -253,6 +287,7 @@ export function createTenantDirectory(tenant: TenantFixture, anchor: number): Te
         owners: [...input.owners],
         grants: [],
         secrets: [],
+        keys: [],
       };
       byFixture.set(app, made);
       tenant.apps.push(app);

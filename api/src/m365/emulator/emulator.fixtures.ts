@@ -3,6 +3,7 @@
  * that the README, the sandbox banner and the tests can name them. Nothing here is a real credential.
  */
 import type { SandboxAdmin, SandboxCredentials } from "@dr/contract";
+import { type MadeCertificate, makeCertificate, pemBundle } from "./emulator.certificates.js";
 import type {
   AppFixture,
   Fault,
@@ -89,12 +90,28 @@ interface ScenarioSpec {
   app?: Partial<AppFixture>;
   faults?: Partial<Record<FaultRoute, Fault>>;
   readiness?: ReadinessSpec;
+  /** A certificate scenario: the certificate (with its key) the operator pastes in place of a secret. */
+  paste?: MadeCertificate;
 }
 
 /** A secret valid for a year that started `365 - endDays` days ago, the common portal default. */
 function secret(value: string, keyId: string, endDays: number, extra: Partial<SecretFixture> = {}): SecretFixture {
   return { keyId, value, startDays: endDays - 365, endDays, displayName: "dr-onboarding", ...extra };
 }
+
+/**
+ * The certificate scenarios' certificates (docs/entra.md section 17), made at start-up: never a key in a file. Each
+ * is valid from a day before now until `days` days from now.
+ */
+function sandboxCertificate(name: string, days: number): MadeCertificate {
+  const now = Date.now();
+  return makeCertificate(`${name}-direct-routing`, new Date(now - DAY), new Date(now + days * DAY));
+}
+const DAY = 86_400_000;
+const CERT_VALID = sandboxCertificate("treyresearch", 300);
+const CERT_EXPIRING = sandboxCertificate("cohowinery", 10);
+const CERT_REGISTERED = sandboxCertificate("lucernepublishing", 200);
+const CERT_UNREGISTERED = sandboxCertificate("lucernepublishing-new", 365);
 
 const SPECS: ScenarioSpec[] = [
   {
@@ -281,6 +298,49 @@ const SPECS: ScenarioSpec[] = [
     appName: "Blue Yonder Direct Routing",
     app: { servicePrincipal: false },
     secrets: [secret("pkf8Q~SpzUHNKTKktmGNkqcYriBm8a~n-nM_WTi7", "ea5c5510-0211-4ac5-a0bd-315e09b0cbb3", 200)],
+  },
+  {
+    scenario: "certificate",
+    description:
+      "A certificate in place of a secret: paste the PEM (certificate and private key); everything passes, " +
+      "expiry read from the app's certificate (300 days). The app also has a secret: replace one with the other",
+    tenantId: "fd8fcbf7-cc1f-4d22-a57e-b45983ffb565",
+    name: "treyresearch",
+    displayName: "Trey Research",
+    appId: "3a61cc7a-4f66-4fda-852c-38159b5d2fc0",
+    appName: "Trey Research Direct Routing",
+    secrets: [secret("n738Q~qa_ddpR5_DXva1YkJmR~WXZ9~LKtKpI9Kb", "931bcd6d-e66a-417d-bfec-444e98fb31eb", 250)],
+    app: { certificates: [{ keyId: "0a176e89-e045-46cb-bade-9b00d1bff632", certPem: CERT_VALID.certPem }] },
+    paste: CERT_VALID,
+  },
+  {
+    scenario: "certificate-not-registered",
+    description:
+      "The pasted certificate is not uploaded to the app (another one is): no token (AADSTS700027), upload its .cer",
+    tenantId: "b46b8863-a975-49df-9e07-9086fbc7e654",
+    name: "lucernepublishing",
+    displayName: "Lucerne Publishing",
+    appId: "603600cd-1e62-4d97-b2cb-776d91d700ae",
+    appName: "Lucerne Direct Routing",
+    secrets: [],
+    app: { certificates: [{ keyId: "8732f9ae-c6bc-4b75-9f7e-5af3d892618c", certPem: CERT_REGISTERED.certPem }] },
+    paste: CERT_UNREGISTERED,
+  },
+  {
+    scenario: "certificate-expiring",
+    description: "The certificate expires in 10 days: validation passes with a warning (certificate_expiring)",
+    tenantId: "2350bd55-72e9-4fcf-8f13-5576b1562d7c",
+    name: "cohowinery",
+    displayName: "Coho Winery",
+    appId: "0e0e5b9d-ff4e-46ab-b17c-d9dee3b10f7c",
+    appName: "Coho Winery Direct Routing",
+    secrets: [],
+    app: {
+      certificates: [
+        { keyId: "1852ff9a-66ab-4717-bc8f-fabb8a724696", certPem: CERT_EXPIRING.certPem, startDays: -1, endDays: 10 },
+      ],
+    },
+    paste: CERT_EXPIRING,
   },
   {
     scenario: "secret-rotated",
@@ -739,12 +799,13 @@ export const SANDBOX: Readonly<Record<string, SandboxCredentials>> = Object.free
   ...Object.fromEntries(
     SPECS.map((spec) => {
       const first = spec.secrets[0];
-      if (first === undefined) throw new Error(`scenario ${spec.scenario} has no secret`);
+      if (first === undefined && spec.paste === undefined) throw new Error(`scenario ${spec.scenario} has no secret`);
       const creds: SandboxCredentials = {
         tenantId: spec.tenantId,
         tenantDomain: `${spec.name}.${spec.initialDomainSuffix ?? "onmicrosoft.com"}`,
         clientId: spec.appId,
-        clientSecret: first.value,
+        clientSecret: first?.value ?? "",
+        ...(spec.paste ? { clientCertificatePem: pemBundle(spec.paste) } : {}),
         description: spec.description,
       };
       return [spec.scenario, Object.freeze(creds)];

@@ -54,6 +54,19 @@ export interface SecretFixture {
   displayName?: string;
 }
 
+/** A certificate uploaded to an app (a keyCredential, docs/entra.md section 17); only its public part. */
+export interface CertificateFixture {
+  /** The keyCredential's keyId (GUID). */
+  keyId: string;
+  /** The public certificate, PEM. */
+  certPem: string;
+  /** Graph's `displayName`; defaults to the certificate's subject, as the portal sets it. */
+  displayName?: string;
+  /** The keyCredential's dates, days relative to the emulator clock's now; default: the certificate's own dates. */
+  startDays?: number;
+  endDays?: number;
+}
+
 export interface AppFixture {
   /** Application (client) ID. */
   appId: string;
@@ -66,6 +79,8 @@ export interface AppFixture {
    */
   registeredHere: boolean;
   secrets: SecretFixture[];
+  /** Certificates uploaded to the app (keyCredentials); none by default. */
+  certificates?: CertificateFixture[];
   /** Microsoft Graph application permissions with admin consent (token `roles`); empty -> no `roles` claim. */
   graphRoles: string[];
   /** Directory role template ids assigned to the app (token `wids`, besides the implicit one). */

@@ -52,7 +52,28 @@ export function organizationOf(json: unknown): Organization | undefined {
  * app registered in another tenant. `appId` must be a parsed GUID (it goes into the path as it is).
  */
 export function getApplicationSecrets(graph: GraphClient, appId: string): Promise<GraphAnswer> {
-  return graph.get(`/v1.0/applications(appId='${appId}')?$select=id,appId,displayName,passwordCredentials`);
+  return graph.get(
+    `/v1.0/applications(appId='${appId}')?$select=id,appId,displayName,passwordCredentials,keyCredentials`,
+  );
+}
+
+/** A certificate listed on an application (Graph's keyCredential, docs/entra.md section 17); never key material. */
+export interface KeyCredential {
+  keyId?: string;
+  /** Base64; by default the certificate's SHA-1 thumbprint. */
+  customKeyIdentifier: string;
+  displayName?: string;
+  startDateTime?: string;
+  endDateTime: string;
+}
+
+/** The keyCredentials of an answer of {@link getApplicationSecrets} that can be matched (identifier and end date). */
+export function keyCredentialsOf(json: unknown): KeyCredential[] {
+  const credentials = (json as { keyCredentials?: unknown } | undefined)?.keyCredentials;
+  if (!Array.isArray(credentials)) return [];
+  return credentials.filter(
+    (c): c is KeyCredential => typeof c?.customKeyIdentifier === "string" && typeof c?.endDateTime === "string",
+  );
 }
 
 /**

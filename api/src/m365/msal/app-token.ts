@@ -11,6 +11,7 @@ import { readAadsts } from "../aadsts.catalogue.js";
 import type { ValidatorLogger } from "../checks/check.types.js";
 import { decodeJwtPayload } from "../checks/permissions.check.js";
 import type { CloudEndpoints } from "../clouds.js";
+import { type AppCredential, credentialSecrets, msalCredential, secretCredential } from "../credentials/credential.js";
 import type { Transport, TransportError, TransportResponse } from "../http/transport.js";
 import { redactText } from "../redact.js";
 import { msalOptions, networkClientOver } from "./msal.options.js";
@@ -37,7 +38,8 @@ export interface AppOnlyTokenRequest {
   /** The tenant as parsed: its GUID or a verified domain. */
   tenant: string;
   clientId: string;
-  clientSecret: string;
+  /** The client secret (a string), or the credential (a secret or a certificate: docs/entra.md section 17). */
+  clientSecret: string | AppCredential;
   /** `<resource>/.default`. */
   scope: string;
   correlationId: string;
@@ -46,7 +48,10 @@ export interface AppOnlyTokenRequest {
 
 /** One client-credentials token for `scope`. Never throws for Entra's or the network's answer. */
 export async function acquireAppOnlyToken(request: AppOnlyTokenRequest): Promise<AppOnlyToken> {
-  const { endpoints, tenant, clientId, clientSecret } = request;
+  const { endpoints, tenant, clientId } = request;
+  const credential =
+    typeof request.clientSecret === "string" ? secretCredential(request.clientSecret) : request.clientSecret;
+  const secrets = credentialSecrets({}, credential);
   const network = networkClientOver(request.transport);
   try {
     // A new instance per request: msal throttles and caches per instance (docs/entra.md section 6).
@@ -55,10 +60,10 @@ export async function acquireAppOnlyToken(request: AppOnlyTokenRequest): Promise
         loginUrl: endpoints.loginUrl,
         tenant,
         clientId,
-        clientSecret,
+        ...msalCredential(credential),
         networkClient: network.client,
         logger: request.logger,
-        redact: (message) => redactText(message, [clientSecret]),
+        redact: (message) => redactText(message, secrets),
       }),
     );
     const result = await app.acquireTokenByClientCredential({

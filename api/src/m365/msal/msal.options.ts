@@ -74,8 +74,10 @@ export interface MsalOptionsInput {
   /** The authority's tenant segment: a tenant GUID, or `organizations` for the device-code sign-in. */
   tenant: string;
   clientId: string;
-  /** A confidential client's secret; left out for a public client. */
+  /** A confidential client's secret; left out for a public client or a certificate. */
   clientSecret?: string;
+  /** A confidential client's certificate (docs/entra.md section 17): msal signs a PS256 client assertion with it. */
+  clientCertificate?: { thumbprintSha256: string; privateKey: string };
   /** msal's network client, usually {@link networkClientOver}'s (or a wrapper over it). */
   networkClient: INetworkModule;
   /** Where msal's error lines go, as `warn({ source: "msal" }, line)`. */
@@ -102,6 +104,7 @@ export function msalOptions(input: MsalOptionsInput): { auth: NodeAuthOptions; s
       clientId: input.clientId,
       authority,
       ...(input.clientSecret !== undefined ? { clientSecret: input.clientSecret } : {}),
+      ...(input.clientCertificate !== undefined ? { clientCertificate: input.clientCertificate } : {}),
       knownAuthorities: [new URL(input.loginUrl).host],
       authorityMetadata,
     },

@@ -25,6 +25,7 @@ import {
 } from "../emulator.responses.js";
 import { type EmulatorState, GRAPH_APP_ID } from "../emulator.state.js";
 import type { EmulatorResponse, TenantFixture } from "../emulator.types.js";
+import { verifyClientAssertion } from "./client-assertion.js";
 import { DEVICE_CODE_GRANTS, handleDeviceCodeToken } from "./device-code.handler.js";
 
 /** Present in `wids` of every app-only token (docs/entra.md section 8); not an assignable role. */
@@ -53,6 +54,7 @@ async function issueToken(
   record: AppRecord,
   at: Date,
   audience: string = state.graphResource,
+  appidacr = "1",
 ): Promise<string> {
   const { app } = record;
   const nowSec = Math.floor(at.getTime() / 1000);
@@ -69,7 +71,8 @@ async function issueToken(
     aio: randomBytes(48).toString("base64"),
     app_displayname: app.displayName,
     appid: app.appId,
-    appidacr: "1",
+    // "1": a client secret; "2": a certificate (docs/entra.md section 7).
+    appidacr,
     idp: iss,
     idtyp: "app",
     oid,
@@ -91,12 +94,12 @@ async function issueToken(
 }
 
 /** Steps 3 to 8 of the order: app, enabled, credential, secret, expiry, scope. An answer ends the request. */
-function refuseClient(
+async function refuseClient(
   state: EmulatorState,
   ctx: EntraContext,
   tenant: TenantFixture,
   params: URLSearchParams,
-): Response | { record: AppRecord; audience: string } {
+): Promise<Response | { record: AppRecord; audience: string; appidacr?: string }> {
   const missing = (name: string): Response => missingParameter(ctx, name);
   const grantType = params.get("grant_type");
   if (grantType === null || grantType === "") return missing("grant_type");
@@ -144,11 +147,14 @@ function refuseClient(
 
   // 5. credential present, 6. matches, 7. not expired.
   const secretValue = params.get("client_secret") ?? "";
-  if (secretValue === "") {
-    if ((params.get("client_assertion") ?? "") !== "") {
-      // The emulator models secrets only; an assertion can never be valid here.
-      return entraError(ctx, 401, "invalid_client", 700027, "Client assertion failed signature validation.");
-    }
+  let appidacr: string | undefined;
+  if (secretValue === "" && (params.get("client_assertion") ?? "") !== "") {
+    // A certificate (docs/entra.md section 17): client-assertion.ts checks it.
+    const assertion = params.get("client_assertion") ?? "";
+    const verified = await verifyClientAssertion(ctx, tenant, record, params.get("client_assertion_type"), assertion);
+    if ("kind" in verified) return verified;
+    appidacr = "2";
+  } else if (secretValue === "") {
     return entraError(
       ctx,
       401,
@@ -158,8 +164,8 @@ function refuseClient(
     );
   }
   // A removed secret is gone; a new one matches only once replicated (docs/entra.md section 15).
-  const matches = matchingSecrets(record, secretValue, ctx.now);
-  if (matches.length === 0) {
+  const matches = appidacr === undefined ? matchingSecrets(record, secretValue, ctx.now) : [];
+  if (appidacr === undefined && matches.length === 0) {
     return entraError(
       ctx,
       401,
@@ -169,7 +175,7 @@ function refuseClient(
         `not the client secret ID, for a secret added to app '${app.appId}'.`,
     );
   }
-  if (!matches.some((s) => s.end >= ctx.now)) {
+  if (appidacr === undefined && !matches.some((s) => s.end >= ctx.now)) {
     return entraError(
       ctx,
       401,
@@ -210,7 +216,7 @@ function refuseClient(
   const resource = scope.slice(0, -"/.default".length);
   // The Teams Tenant Admin API is provisioned in every tenant with Teams, unless the fixture says it is not.
   if (isTeamsAdminResource(resource) && tenant.teamsAdminApiMissing !== true) {
-    return { record, audience: TEAMS_ADMIN_API_APP_ID };
+    return { record, audience: TEAMS_ADMIN_API_APP_ID, ...(appidacr ? { appidacr } : {}) };
   }
   if (!isGraphResource(state, resource)) {
     return entraError(
@@ -223,7 +229,7 @@ function refuseClient(
         "any user in the tenant. You might have sent your authentication request to the wrong tenant.",
     );
   }
-  return { record, audience: state.graphResource };
+  return { record, audience: state.graphResource, ...(appidacr ? { appidacr } : {}) };
 }
 
 export async function handleToken(
@@ -269,9 +275,9 @@ export async function handleToken(
 
   // This host's Graph resources: the token's audience is the one the scope names (docs/entra.md section 1).
   const local = tokenStateAt(state, ctx.host, tenant, params.get("scope"));
-  const refused = refuseClient(local, ctx, tenant, params);
+  const refused = await refuseClient(local, ctx, tenant, params);
   if ("kind" in refused) return refused;
-  const { record, audience } = refused;
+  const { record, audience, appidacr } = refused;
 
   // 9. policy, then throttling.
   if (record.app.blockedByPolicy === true) {
@@ -289,7 +295,7 @@ export async function handleToken(
     return entraRetryAnswer(ctx)(429, throttle.retryAfterSeconds);
   }
 
-  const accessToken = await issueToken(local, tenant, record, ctx.now, audience);
+  const accessToken = await issueToken(local, tenant, record, ctx.now, audience, appidacr);
   const ok = json(
     200,
     ENTRA_JSON,

@@ -48,7 +48,17 @@ export function applicationEntity(record: AppRecord): Record<string, unknown> {
     ...(created ? { createdDateTime: record.createdDateTime } : {}),
     displayName: app.displayName,
     signInAudience: record.signInAudience,
-    keyCredentials: [],
+    // Never key material: `key` is null on reads; customKeyIdentifier is the SHA-1 thumbprint (docs/entra.md section 17).
+    keyCredentials: record.keys.map((k) => ({
+      customKeyIdentifier: k.customKeyIdentifier,
+      displayName: k.displayName,
+      endDateTime: k.end.toISOString(),
+      key: null,
+      keyId: k.keyId,
+      startDateTime: k.start.toISOString(),
+      type: "AsymmetricX509Cert",
+      usage: "Verify",
+    })),
     // Never the secret: `secretText` is null on every read (docs/entra.md section 10).
     passwordCredentials: record.secrets.map((s) => ({
       customKeyIdentifier: null,
