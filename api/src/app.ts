@@ -111,6 +111,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
           "req.body",
           "*.clientSecret",
           "*.client_secret",
+          // A certificate credential (docs/api.md, "Credentials"): its PEM, PFX and password, and any key.
+          "*.clientCertificate",
+          "*.client_assertion",
+          "*.privateKey",
           "*.access_token",
         ],
         censor: "[redacted]",

@@ -1,5 +1,5 @@
 /**
- * Certificate credentials end to end (issue 14 Build point 3; docs/entra.md section 17) over real HTTP and the
+ * Certificate credentials end to end (issue 14 Build point 3; docs/entra.md section 13) over real HTTP and the
  * emulator over HTTPS, on SQLite and (with TEST_DATABASE_URL) PostgreSQL: validation with a PEM and with a PFX and
  * its password, the format refusals, an unregistered certificate (AADSTS700027), a service created with a
  * certificate (thumbprint and the expiry read from the app's keyCredentials), re-validation with the sealed

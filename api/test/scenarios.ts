@@ -56,7 +56,7 @@ export const EXPECTED: Record<string, { cloud?: Cloud; ok: boolean; checks: Part
   "graph-denied": { ok: false, checks: { permissions: "pass", graph: "fail:graph_denied", secret_expiry: "pass" } },
   "multi-tenant-app": { ok: true, checks: { graph: "pass", secret_expiry: "warn:expiry_unreadable" } },
   "secret-rotated": { ok: true, checks: { graph: "pass", secret_expiry: "warn:secret_not_found" } },
-  // Certificate credentials (docs/entra.md section 17): entered as the scenario's PEM (credentialOf).
+  // Certificate credentials (docs/entra.md section 13): entered as the scenario's PEM (credentialOf).
   certificate: { ok: true, checks: ALL_PASS },
   "certificate-not-registered": {
     ok: false,

@@ -57,7 +57,7 @@ export function createInvitationCredentials(deps: InvitationCredentialsDeps): In
         customerId: record.customerId,
         tenantId: record.tenantId,
         clientId: record.clientId,
-        // The secret, or the certificate with its key as PEM (docs/entra.md section 17).
+        // The secret, or the certificate with its key as PEM (docs/entra.md section 13).
         ...(record.credentialType === "certificate" ? { clientCertificate: { pem: text } } : { clientSecret: text }),
         cloud: record.cloud,
       };

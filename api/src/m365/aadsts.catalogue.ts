@@ -144,7 +144,7 @@ BY_AADSTS[900439] = US_GOV_TENANT;
 BY_AADSTS[900440] = GLOBAL_TENANT;
 BY_AADSTS[530032] = BY_AADSTS[53003] as Classification;
 BY_AADSTS[530035] = BY_AADSTS[53003] as Classification;
-// Certificate credentials: the client assertion msal signs with the certificate (docs/entra.md section 17).
+// Certificate credentials: the client assertion msal signs with the certificate (docs/entra.md section 13).
 BY_AADSTS[700027] = {
   status: "fail",
   code: "certificate_not_registered",

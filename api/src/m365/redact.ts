@@ -4,7 +4,8 @@
  */
 
 /** Field names whose values are never shown (request bodies, tokens, credentials). */
-const SENSITIVE_KEYS = /^(client_?secret|clientsecret|access_?token|authorization|password|assertion|body)$/i;
+const SENSITIVE_KEYS =
+  /^(client_?secret|clientsecret|access_?token|authorization|password|assertion|client_?assertion|client_?certificate|private_?key|pem|pfx|body)$/i;
 
 /** Replaces each secret occurring in a string. Secrets shorter than 4 characters are not searched (too common). */
 export function redactText(text: string, secrets: readonly string[]): string {

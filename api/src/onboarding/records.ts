@@ -102,7 +102,7 @@ export const toServiceDto = (r: ServiceRecord, at: Date, sbcBaseDomain: string):
       clientId: m.clientId,
       credentialType: m.credentialType,
       secretHint: m.secretHint,
-      // A certificate shows its thumbprint, never its key (docs/entra.md section 17).
+      // A certificate shows its thumbprint, never its key (docs/entra.md section 13).
       ...(m.certificateThumbprint ? { certificateThumbprint: m.certificateThumbprint } : {}),
       ...(m.certificateSubject ? { certificateSubject: m.certificateSubject } : {}),
       ...(m.secretExpiresAt

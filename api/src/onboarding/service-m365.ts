@@ -45,7 +45,7 @@ export function createM365Commands(ctx: OnboardingContext) {
       const stored = await deps.repo.getServiceSecret(id);
       if (!stored) throw new NotFoundError(`The service ${id} has no stored secret.`);
       const text = deps.secrets.open(stored.sealed, serviceSecretAad(id, stored.sealedAtVersion));
-      // The stored secret, or the stored certificate with its key (docs/entra.md section 17).
+      // The stored secret, or the stored certificate with its key (docs/entra.md section 13).
       const credential = credentialFromStored(record.m365.credentialType, text);
       const report = await runValidation(
         actor,

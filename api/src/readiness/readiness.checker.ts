@@ -55,7 +55,7 @@ export interface ReadinessInput {
   tenantId: string;
   /** The parsed client id. */
   clientId: string;
-  /** The client secret, or a certificate with its key (docs/entra.md section 17). */
+  /** The client secret, or a certificate with its key (docs/entra.md section 13). */
   credential: AppCredential;
   cloud: Cloud;
   /** `<label>.<SBC_BASE_DOMAIN>`; undefined when the service has no sub-domain. */

@@ -128,7 +128,7 @@ export function createReadinessService(deps: ReadinessServiceDeps): ReadinessSer
         ...(input.clientCertificate !== undefined ? { clientCertificate: input.clientCertificate } : {}),
         cloud: input.cloud,
       });
-      // The certificate's deeper rules too (its key, password and dates: docs/entra.md section 17).
+      // The certificate's deeper rules too (its key, password and dates: docs/entra.md section 13).
       const read = parsed.success ? readCredential(parsed.data, now()) : undefined;
       if (!parsed.success || !read?.ok) {
         const errors = parsed.success ? (read && !read.ok ? read.problems : []) : problemsFromZodError(parsed.error);

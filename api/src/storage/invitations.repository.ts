@@ -38,7 +38,7 @@ export interface InvitationRecord {
   tenantName: string | null;
   clientId: string | null;
   secretHint: string | null;
-  /** What `sealed` holds: a client secret, or a certificate with its key as PEM (docs/entra.md section 17). */
+  /** What `sealed` holds: a client secret, or a certificate with its key as PEM (docs/entra.md section 13). */
   credentialType: "secret" | "certificate";
   /** The client secret, sealed with associated data `invitation:<id>`; null unless completed. */
   sealed: SealedSecret | null;

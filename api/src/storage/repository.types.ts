@@ -38,7 +38,7 @@ export interface M365Record {
   secretExpiresAt: string | null;
   /** When the expiry was last read from Graph. */
   secretCheckedAt: string | null;
-  /** Which credential is sealed: a client secret, or a certificate with its key (docs/entra.md section 17). */
+  /** Which credential is sealed: a client secret, or a certificate with its key (docs/entra.md section 13). */
   credentialType: "secret" | "certificate";
   /** A certificate's SHA-1 thumbprint (hex, upper case) and subject; null for a secret. */
   certificateThumbprint: string | null;

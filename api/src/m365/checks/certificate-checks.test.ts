@@ -1,5 +1,5 @@
 /**
- * The checks' certificate outcomes (docs/entra.md section 17): the expiry read from the app's keyCredentials by
+ * The checks' certificate outcomes (docs/entra.md section 13): the expiry read from the app's keyCredentials by
  * thumbprint, and the token check's classification of Entra's client-assertion refusals.
  */
 import { describe, expect, it } from "vitest";

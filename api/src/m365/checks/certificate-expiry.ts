@@ -1,5 +1,5 @@
 /**
- * The `secret_expiry` check for a certificate (docs/entra.md section 17): the certificate is found among the app's
+ * The `secret_expiry` check for a certificate (docs/entra.md section 13): the certificate is found among the app's
  * keyCredentials by its SHA-1 thumbprint (Graph's default `customKeyIdentifier`, base64), and that keyCredential's
  * end date is the credential's expiry. Not listed (uploaded with another identifier, or removed): a warning, and the
  * certificate's own notAfter stands in.

@@ -23,7 +23,7 @@ export const formatCheck: ValidatorCheck = {
   run({ input, now }) {
     const tenantParse = parseTenantId(input.tenantId);
     const clientParse = parseClientId(input.clientId);
-    // The secret's rules, or the certificate's (its key, password, match and dates: docs/entra.md section 17).
+    // The secret's rules, or the certificate's (its key, password, match and dates: docs/entra.md section 13).
     const reading = readCredential(input, now());
     const problems = [
       ...(tenantParse.ok ? [] : [{ path: "tenantId", ...tenantParse.problem }]),

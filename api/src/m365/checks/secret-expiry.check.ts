@@ -53,7 +53,7 @@ export const secretExpiryCheck: ValidatorCheck = {
     }
     const credentials = response.status === 200 ? passwordCredentialsOf(response.json) : undefined;
     if (!credentials) return { result: serviceTrouble(response, "Microsoft Graph", "graph_unavailable") };
-    // A certificate is matched by thumbprint among the keyCredentials instead (docs/entra.md section 17).
+    // A certificate is matched by thumbprint among the keyCredentials instead (docs/entra.md section 13).
     if (facts.credential?.kind === "certificate")
       return certificateExpiry(response.json, facts.credential.certificate, at);
     // A secret not started yet is not the one entered; with several matches, the one ending last is reported.

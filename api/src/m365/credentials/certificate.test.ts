@@ -1,5 +1,5 @@
 /**
- * Reading a certificate credential (docs/entra.md section 17): PEM (plain or encrypted key, in any order, with a
+ * Reading a certificate credential (docs/entra.md section 13): PEM (plain or encrypted key, in any order, with a
  * chain), PFX with its password (node-forge's and OpenSSL's), and each refusal with its contract code.
  */
 import { execFileSync } from "node:child_process";

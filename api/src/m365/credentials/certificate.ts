@@ -1,5 +1,5 @@
 /**
- * Reads a certificate credential (docs/entra.md section 17, "Certificate credentials"): the certificate with its
+ * Reads a certificate credential (docs/entra.md section 13, "Certificates (keyCredentials)"): the certificate with its
  * private key as PEM text (the key plain, or encrypted with the password), or as a base64 PFX/PKCS#12 file with its
  * password. The one place the API opens key material. The result is normalised: the leaf certificate as PEM, the
  * private key as unencrypted PKCS#8 PEM (kept only in memory, or sealed), the SHA-1 and SHA-256 thumbprints, the

@@ -1,6 +1,6 @@
 /**
  * The app's credential as the API holds it (docs/api.md, "Credentials"): a client secret, or a certificate with its
- * private key (docs/entra.md section 17). One place turns a request body into it (with the contract's rules and the
+ * private key (docs/entra.md section 13). One place turns a request body into it (with the contract's rules and the
  * certificate's deeper checks), tells msal how to use it, lists what must be redacted, and gives its stored form
  * (sealed at rest: the secret, or the certificate and its unencrypted key as one PEM text).
  */

@@ -1,5 +1,5 @@
 /**
- * Self-signed RSA certificates for the sandbox's certificate scenarios and the tests (docs/entra.md section 17):
+ * Self-signed RSA certificates for the sandbox's certificate scenarios and the tests (docs/entra.md section 13):
  * made at start-up, never stored as files. The key pair comes from node:crypto; node-forge writes the X.509
  * certificate (synchronously, so the sandbox fixtures stay plain values).
  */

@@ -46,7 +46,7 @@ export interface ResolvedSecret {
 /** A certificate of an app (keyCredential) with its dates resolved and its public key read. */
 export interface ResolvedKey {
   keyId: string;
-  /** Graph's `customKeyIdentifier`: base64 SHA-1 thumbprint (docs/entra.md section 17). */
+  /** Graph's `customKeyIdentifier`: base64 SHA-1 thumbprint (docs/entra.md section 13). */
   customKeyIdentifier: string;
   displayName: string;
   /** SHA-1 and SHA-256 of the DER certificate, base64url: the assertion's `x5t` and `x5t#S256`. */

@@ -100,7 +100,7 @@ function secret(value: string, keyId: string, endDays: number, extra: Partial<Se
 }
 
 /**
- * The certificate scenarios' certificates (docs/entra.md section 17), made at start-up: never a key in a file. Each
+ * The certificate scenarios' certificates (docs/entra.md section 13), made at start-up: never a key in a file. Each
  * is valid from a day before now until `days` days from now.
  */
 function sandboxCertificate(name: string, days: number): MadeCertificate {

@@ -54,7 +54,7 @@ export interface SecretFixture {
   displayName?: string;
 }
 
-/** A certificate uploaded to an app (a keyCredential, docs/entra.md section 17); only its public part. */
+/** A certificate uploaded to an app (a keyCredential, docs/entra.md section 13); only its public part. */
 export interface CertificateFixture {
   /** The keyCredential's keyId (GUID). */
   keyId: string;

@@ -57,7 +57,7 @@ export function getApplicationSecrets(graph: GraphClient, appId: string): Promis
   );
 }
 
-/** A certificate listed on an application (Graph's keyCredential, docs/entra.md section 17); never key material. */
+/** A certificate listed on an application (Graph's keyCredential, docs/entra.md section 13); never key material. */
 export interface KeyCredential {
   keyId?: string;
   /** Base64; by default the certificate's SHA-1 thumbprint. */

@@ -38,7 +38,7 @@ export interface AppOnlyTokenRequest {
   /** The tenant as parsed: its GUID or a verified domain. */
   tenant: string;
   clientId: string;
-  /** The client secret (a string), or the credential (a secret or a certificate: docs/entra.md section 17). */
+  /** The client secret (a string), or the credential (a secret or a certificate: docs/entra.md section 13). */
   clientSecret: string | AppCredential;
   /** `<resource>/.default`. */
   scope: string;

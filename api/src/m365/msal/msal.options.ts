@@ -76,7 +76,7 @@ export interface MsalOptionsInput {
   clientId: string;
   /** A confidential client's secret; left out for a public client or a certificate. */
   clientSecret?: string;
-  /** A confidential client's certificate (docs/entra.md section 17): msal signs a PS256 client assertion with it. */
+  /** A confidential client's certificate (docs/entra.md section 13): msal signs a PS256 client assertion with it. */
   clientCertificate?: { thumbprintSha256: string; privateKey: string };
   /** msal's network client, usually {@link networkClientOver}'s (or a wrapper over it). */
   networkClient: INetworkModule;

@@ -1,6 +1,6 @@
 /**
  * Migration 0013_certificate_credentials: a service or an invitation may hold a certificate in place of a client
- * secret (docs/api.md, "Credentials"; docs/entra.md section 17). `credential_type` says which the sealed text is
+ * secret (docs/api.md, "Credentials"; docs/entra.md section 13). `credential_type` says which the sealed text is
  * (`secret`: the secret itself; `certificate`: the certificate and its private key as one PEM text), existing rows
  * are secrets. A service also keeps the certificate's SHA-1 thumbprint and subject (never the key) for display.
  */

@@ -1,5 +1,5 @@
 /**
- * The emulator's certificate credentials (docs/entra.md section 17): a client assertion is checked for its key
+ * The emulator's certificate credentials (docs/entra.md section 13): a client assertion is checked for its key
  * (x5t#S256 or x5t among the app's keyCredentials), signature, iss/sub, aud and time window, and a good one gets a
  * token with appidacr "2"; Graph lists the keyCredentials without key material.
  */

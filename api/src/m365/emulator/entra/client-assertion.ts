@@ -1,5 +1,5 @@
 /**
- * Certificate credentials at the token endpoint (docs/entra.md section 17): a client-credentials request with
+ * Certificate credentials at the token endpoint (docs/entra.md section 13): a client-credentials request with
  * `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer` and a `client_assertion` JWT signed
  * with the private key of a certificate registered on the app (a keyCredential). Checked here, in this order: the
  * JWT's shape, the key named by the header's `x5t#S256` (or legacy `x5t`) among the app's keyCredentials
@@ -14,7 +14,7 @@ import type { TenantFixture } from "../emulator.types.js";
 
 /** The one assertion type Entra accepts for certificates. */
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-/** Clock skew Entra tolerates on nbf/exp (docs/entra.md section 17; 5 minutes, as for tokens). */
+/** Clock skew Entra tolerates on nbf/exp (docs/entra.md section 13; 5 minutes, as for tokens). */
 const SKEW_SECONDS = 300;
 
 /** Decodes the protected header of a compact JWS, or undefined when it is not one. */

@@ -149,7 +149,7 @@ async function refuseClient(
   const secretValue = params.get("client_secret") ?? "";
   let appidacr: string | undefined;
   if (secretValue === "" && (params.get("client_assertion") ?? "") !== "") {
-    // A certificate (docs/entra.md section 17): client-assertion.ts checks it.
+    // A certificate (docs/entra.md section 13): client-assertion.ts checks it.
     const assertion = params.get("client_assertion") ?? "";
     const verified = await verifyClientAssertion(ctx, tenant, record, params.get("client_assertion_type"), assertion);
     if ("kind" in verified) return verified;

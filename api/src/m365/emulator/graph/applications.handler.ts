@@ -48,7 +48,7 @@ export function applicationEntity(record: AppRecord): Record<string, unknown> {
     ...(created ? { createdDateTime: record.createdDateTime } : {}),
     displayName: app.displayName,
     signInAudience: record.signInAudience,
-    // Never key material: `key` is null on reads; customKeyIdentifier is the SHA-1 thumbprint (docs/entra.md section 17).
+    // Never key material: `key` is null on reads; customKeyIdentifier is the SHA-1 thumbprint (docs/entra.md section 13).
     keyCredentials: record.keys.map((k) => ({
       customKeyIdentifier: k.customKeyIdentifier,
       displayName: k.displayName,
