@@ -294,6 +294,89 @@ describe.each(ENGINES)("bot onboarding on $name", (engine) => {
     });
   });
 
+  it("onboards with a certificate pasted as PEM (the card's multiline input) and creates the service", async () => {
+    const certificate = SANDBOX.certificate;
+    const pem = certificate?.clientCertificatePem ?? "";
+    if (!certificate || pem === "") throw new Error("certificate scenario missing");
+    const keyBody = pem.split("-----BEGIN PRIVATE KEY-----")[1]?.slice(0, 120) ?? "";
+    const before = fake.calls.length;
+    await send(message(fake.url, "onboard"));
+    const posted = fake.calls.slice(before).find((c) => c.method === "POST" && cardIn(c.activity));
+    const messageId = posted?.id ?? "";
+    let card = cardIn(posted?.activity ?? {}) as Card;
+    const settled = async (result: { json: unknown }, from: number): Promise<Card> => {
+      const answer = invokeCard(result.json);
+      if (!JSON.stringify(answer).includes("⏳")) return answer;
+      const later = await fake.waitForUpdate(messageId, (a) => !JSON.stringify(a).includes("⏳"), 20_000, from);
+      return cardIn(later) as Card;
+    };
+    const certName = `crt${randomBytes(3).toString("hex")}`;
+    let r = await send(
+      execute(fake.url, "onboard.details", {
+        ...dialogOf(card),
+        customerId: "new",
+        newCustomerName: "Trey Research Bot",
+        shortName: certName,
+        licenseType: "hosted-pro",
+        licensedUsers: "5",
+      }),
+    );
+    card = invokeCard(r.json);
+    const credentials = {
+      ...dialogOf(card),
+      tenantId: certificate.tenantId,
+      clientId: certificate.clientId,
+      cloud: "global",
+    };
+    // Both a secret and a certificate, then a PEM without its key: refused under the certificate's input.
+    r = await send(
+      execute(fake.url, "onboard.credentials", {
+        ...credentials,
+        clientSecret: certificate.clientSecret,
+        clientCertificatePem: pem,
+      }),
+    );
+    card = invokeCard(r.json);
+    expect(errorUnder(card, "clientCertificatePem")).toMatch(/either the client secret or the certificate/);
+    const certOnly = pem.split("-----BEGIN PRIVATE KEY-----")[0] ?? "";
+    r = await send(
+      execute(fake.url, "onboard.credentials", { ...dialogOf(card), ...credentials, clientCertificatePem: certOnly }),
+    );
+    card = invokeCard(r.json);
+    expect(errorUnder(card, "clientCertificatePem")).toMatch(/no private key/);
+    // Neither: asks for one of the two.
+    r = await send(execute(fake.url, "onboard.credentials", { ...credentials, ...dialogOf(card) }));
+    card = invokeCard(r.json);
+    expect(errorUnder(card, "clientSecret")).toMatch(/client secret's Value or a certificate/);
+    // The PEM: validated with the certificate.
+    let mark = fake.calls.length;
+    r = await send(
+      execute(fake.url, "onboard.credentials", { ...credentials, ...dialogOf(card), clientCertificatePem: pem }),
+    );
+    card = await settled(r, mark);
+    expect(dialogOf(card).step).toBe("report");
+    expect(JSON.stringify(card)).toContain("The credentials work");
+    r = await send(execute(fake.url, "onboard.next", dialogOf(card)));
+    card = invokeCard(r.json);
+    r = await send(execute(fake.url, "onboard.settings", { ...dialogOf(card), m365Domain: certificate.tenantDomain }));
+    card = invokeCard(r.json);
+    expect(dialogOf(card).step).toBe("summary");
+    expect(JSON.stringify(card)).toMatch(/thumbprint [0-9A-F]{40}/);
+    mark = fake.calls.length;
+    r = await send(execute(fake.url, "onboard.create", dialogOf(card)));
+    card = await settled(r, mark);
+    expect(JSON.stringify(card)).toContain(`Service ${certName} created`);
+    const list = (await (await fetch(`${app.url}/api/services`)).json()) as { items: Service[] };
+    const created = list.items.find((x) => x.shortName === certName);
+    expect(created?.m365).toMatchObject({ credentialType: "certificate", secretHint: "" });
+    expect(created?.m365.certificateThumbprint).toMatch(/^[0-9A-F]{40}$/);
+    // The key never comes back: not in an answer, a sent activity or a log line.
+    expect(keyBody.length).toBeGreaterThan(50);
+    expect(answers.join("\n")).not.toContain(keyBody);
+    expect(JSON.stringify(fake.calls)).not.toContain(keyBody);
+    expect([...logs, ...app.logs].join("\n")).not.toContain(keyBody);
+  });
+
   it("cancels at any step and discards the dialog", async () => {
     const before = fake.calls.length;
     await send(message(fake.url, "onboard"));

@@ -40,6 +40,11 @@ const CLOUD_TITLES: Record<(typeof CLOUDS)[number], string> = {
   china: "China (21Vianet)",
 };
 
+/** What a kept credential is called: the secret by its hint, a certificate ("" hint) as such. */
+function keptName(hint: string): string {
+  return hint === "" ? "certificate entered before" : `secret ${maskedSecret(hint)}`;
+}
+
 /** Builds the credentials card. */
 export function credentialsCard(input: CredentialsCardInput): AdaptiveCard {
   const v = input.values ?? {};
@@ -99,14 +104,36 @@ export function credentialsCard(input: CredentialsCardInput): AdaptiveCard {
       id: "clientSecret",
       label: "Client secret (its Value, not its ID)",
       style: "password",
-      isRequired: required && !keep,
+      // Not required on the client: a certificate may be given instead; the bot asks for one of the two.
+      isRequired: false,
       maxLength: 1024,
       errorMessage: "Client secret: paste the secret's Value.",
       placeholder: keep
-        ? `Leave empty to keep the secret ${maskedSecret(input.storedSecretHint ?? "")}`
+        ? `Leave empty to keep the ${keptName(input.storedSecretHint ?? "")}`
         : "Shown once, when the secret was created",
     },
     ...fieldError("clientSecret", e),
+    text(
+      "Or a certificate in place of the secret: paste its PEM text, the certificate and its private key. Cards cannot upload files: for a .pfx file, use the tab.",
+      { isSubtle: true, spacing: "Small" },
+    ),
+    {
+      type: "Input.Text",
+      id: "clientCertificatePem",
+      label: "Certificate with private key (PEM)",
+      isMultiline: true,
+      maxLength: 65536,
+      placeholder: "-----BEGIN CERTIFICATE----- … -----BEGIN PRIVATE KEY----- …",
+    },
+    ...fieldError("clientCertificatePem", e),
+    {
+      type: "Input.Text",
+      id: "clientCertificatePassword",
+      label: "Private key password (only for an encrypted key)",
+      style: "password",
+      maxLength: 1024,
+    },
+    ...fieldError("clientCertificatePassword", e),
     {
       type: "Input.ChoiceSet",
       id: "cloud",

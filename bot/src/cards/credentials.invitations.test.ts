@@ -25,7 +25,9 @@ describe("credentialsCard with pending invitations", () => {
   it("without invitations it is the card it was: no choice, every field required", () => {
     const card = credentialsCard({ dialog, invitationId: "gone" });
     expect(inputIds(card)).not.toContain("invitationId");
-    for (const id of ["tenantId", "clientId", "clientSecret"]) expect(byId(card, id)?.isRequired).toBe(true);
+    for (const id of ["tenantId", "clientId"]) expect(byId(card, id)?.isRequired).toBe(true);
+    // The secret or a certificate in its place: the bot asks for one of the two.
+    expect(byId(card, "clientSecret")?.isRequired).toBe(false);
   });
   it("a preselected invitation that is not offered selects the fields", () => {
     const card = credentialsCard({ dialog, invitations: [{ id: "a", title: "A" }], invitationId: "other" });

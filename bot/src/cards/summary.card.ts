@@ -14,6 +14,8 @@ export interface OnboardingSummary {
   tenantName?: string;
   clientId: string;
   secretHint: string;
+  /** The credential is a certificate (shown by its thumbprint once validated, never its key). */
+  certificateThumbprint?: string;
   m365Domain: string;
   /** The credentials come from a completed invitation (entered by the customer's admin, sealed on the server). */
   fromInvitation?: boolean;
@@ -51,7 +53,12 @@ export function summaryCard(input: SummaryCardInput): AdaptiveCard {
                     "From the invitation: entered and validated by the customer's admin, validated again on Create",
                 },
               ]
-            : [fact("Application (client) ID", s.clientId), fact("Client secret", maskedSecret(s.secretHint))]),
+            : [
+                fact("Application (client) ID", s.clientId),
+                s.certificateThumbprint !== undefined
+                  ? fact("Certificate", `thumbprint ${s.certificateThumbprint}`)
+                  : fact("Client secret", maskedSecret(s.secretHint)),
+              ]),
           s.m365Domain
             ? fact("M365 domain", s.m365Domain)
             : { title: "M365 domain", value: "The tenant's initial domain" },

@@ -22,9 +22,9 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  CERTIFICATE_PROBLEM_TEXTS,
   type CreateServiceInput,
   clientIdSchema,
-  clientSecretSchema,
   cloudSchema,
   createCustomerSchema,
   fieldMessageOf,
@@ -43,6 +43,7 @@ import { type CredentialsValues, credentialsCard, KNOWN_APP } from "../cards/cre
 import { NEW_CUSTOMER, type ServiceDetailsValues, serviceDetailsCard } from "../cards/service-details.card.js";
 import type { DialogKey, DialogRecord, PortFailure } from "../ports.js";
 import type { InboundTurn } from "../turn.types.js";
+import { openCredential, readCredentialInput, sealCredential } from "./credential-input.js";
 import {
   type AcceptedCredentials,
   type AcceptedDetails,
@@ -68,7 +69,6 @@ export * from "./onboarding.model.js";
 export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDialog {
   const at = () => deps.now().toISOString();
   const expired = (record: DialogRecord<unknown>) => Date.parse(record.updatedAt) + deps.ttlMs <= deps.now().getTime();
-  const sealSecret = (secret: string, dialogId: string) => deps.sealer.seal(secret, dialogId);
   const invitations = deps.onboarding.invitations;
   const sources = {
     listCustomers: () => deps.onboarding.listCustomers(),
@@ -194,12 +194,11 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
     credentials: AcceptedCredentials,
     actor: string,
   ): Promise<CardAnswer> {
-    const secret = deps.sealer.open(credentials.sealedSecret, record.key.dialogId);
     const result = await deps.onboarding.validateCredentials(
       {
         tenantId: credentials.tenantId,
         clientId: credentials.clientId,
-        clientSecret: secret,
+        ...openCredential(deps.sealer, credentials, record.key.dialogId),
         cloud: credentials.cloud,
       },
       actor,
@@ -284,7 +283,7 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
         clientId: str(data.clientId),
         cloud: str(data.cloud),
       };
-      const secretInput = str(data.clientSecret);
+      const credential = readCredentialInput(data);
       const stored = record.data.credentials;
       const errors: FieldErrors = {};
       const tenant = tenantIdSchema.safeParse(values.tenantId);
@@ -293,10 +292,14 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
       errors.clientId = fieldMessageOf(client);
       const cloud = cloudSchema.safeParse(values.cloud === "" ? undefined : values.cloud);
       errors.cloud = fieldMessageOf(cloud);
-      const keep = secretInput === "" && stored !== undefined;
-      const secret = keep ? undefined : clientSecretSchema.safeParse(secretInput);
-      if (secret) errors.clientSecret = fieldMessageOf(secret);
-      if (!tenant.success || !client.success || !cloud.success || (secret && !secret.success)) {
+      // The secret, or a certificate's PEM; both empty on a return visit keeps the sealed one (docs/api.md, "Credentials").
+      const keep = credential.input?.kind === "none" && stored !== undefined;
+      Object.assign(errors, credential.errors);
+      if (credential.input?.kind === "none" && !keep) {
+        errors.clientSecret = CERTIFICATE_PROBLEM_TEXTS.credential_missing.message;
+      }
+      const fresh = credential.input?.kind === "none" ? undefined : credential.input;
+      if (!tenant.success || !client.success || !cloud.success || (!keep && !fresh)) {
         const dialog = { dialogId: record.key.dialogId, step: "credentials", rev: record.rev };
         return {
           card: withRefresh(
@@ -315,8 +318,13 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
         tenantId: tenant.data,
         clientId: client.data,
         cloud: cloud.data,
-        secretHint: secret?.success ? secret.data.slice(0, 3) : (stored?.secretHint ?? ""),
-        sealedSecret: secret?.success ? sealSecret(secret.data, record.key.dialogId) : stored?.sealedSecret,
+        ...(fresh
+          ? sealCredential(deps.sealer, fresh, record.key.dialogId)
+          : {
+              secretHint: stored?.secretHint ?? "",
+              sealedSecret: stored?.sealedSecret,
+              ...(stored?.credentialType ? { credentialType: stored.credentialType } : {}),
+            }),
       };
       const { invitation: _none, ...rest } = record.data;
       return startValidation({ ...record, data: rest }, credentials, turn, operator.actor);
@@ -461,7 +469,7 @@ export function createOnboardingDialog(deps: OnboardingDialogDeps): OnboardingDi
         cloud: d.credentials.cloud,
         tenantId: d.credentials.tenantId,
         clientId: d.credentials.clientId,
-        clientSecret: deps.sealer.open(d.credentials.sealedSecret, record.key.dialogId),
+        ...openCredential(deps.sealer, d.credentials, record.key.dialogId),
       },
       ...(d.m365Domain ? { directRouting: { m365Domain: d.m365Domain } } : {}),
     };

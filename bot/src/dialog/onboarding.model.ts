@@ -33,8 +33,12 @@ export interface AcceptedCredentials {
   tenantId: string;
   clientId: string;
   cloud: Cloud;
+  /** The secret's first three characters; "" for a certificate. */
   secretHint: string;
+  /** The sealed secret, or (credentialType `certificate`) the sealed JSON of the certificate body. */
   sealedSecret: unknown;
+  /** Absent: a client secret (dialogs from before certificates too). */
+  credentialType?: "certificate";
 }
 
 /**

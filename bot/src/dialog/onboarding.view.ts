@@ -208,6 +208,9 @@ export function summaryOf(d: OnboardingData) {
     ...(d.report?.tenant?.displayName ? { tenantName: d.report.tenant.displayName } : {}),
     clientId: d.credentials?.clientId ?? "",
     secretHint: d.credentials?.secretHint ?? "",
+    ...(d.credentials?.credentialType === "certificate"
+      ? { certificateThumbprint: d.report?.secret?.thumbprint ?? "(validated on Create)" }
+      : {}),
     m365Domain: d.m365Domain ?? d.report?.tenant?.initialDomain ?? "",
   };
 }
