@@ -8,14 +8,11 @@
  * a response, a log line or the database.
  */
 import { createPrivateKey } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Customer, M365Settings, Problem, Service, ValidationReport } from "@dr/contract";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pfxOf } from "../src/m365/emulator/emulator.certificates.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
-import { ENGINES, type EngineDatabase } from "./engines.js";
+import { ENGINES, type EngineDatabase, storedText } from "./engines.js";
 import { apiCaller, startTestApp, type TestApp } from "./helpers.js";
 
 const certificate = SANDBOX.certificate;
@@ -245,19 +242,13 @@ describe.each(ENGINES)("certificate credentials on $name", (engine) => {
     await new Promise((r) => setTimeout(r, 100));
     const logs = app.logs.join("\n");
     const answered = responses.join("\n");
-    let stored = "";
-    const { schema, databaseUrl } = database;
-    if (schema && databaseUrl) {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      for (const table of ["services", "service_secrets", "audit_events", "validations", "idempotency_keys"]) {
-        stored += JSON.stringify((await client.query(`SELECT * FROM ${schema}.${table}`)).rows);
-      }
-      await client.end();
-    } else {
-      for (const file of readdirSync(database.dataDir))
-        stored += readFileSync(join(database.dataDir, file)).toString("latin1");
-    }
+    const stored = await storedText(database, [
+      "services",
+      "service_secrets",
+      "audit_events",
+      "validations",
+      "idempotency_keys",
+    ]);
     expect(stored).toContain("service.secret_replace");
     expect(logs.length).toBeGreaterThan(100);
     for (const secret of NEVER) {

@@ -4,14 +4,13 @@
  * idempotency, the 50-way name race, rate limits, and no secret anywhere (responses, logs, database).
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AuditEvent, Customer, M365Settings, Problem, Service, ValidationReport } from "@dr/contract";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
-import { ENGINES, type EngineDatabase, enginesNamed } from "./engines.js";
+import { ENGINES, type EngineDatabase, enginesNamed, storedText } from "./engines.js";
 import { apiCaller, startTestApp, type TestApp } from "./helpers.js";
 
 const valid = SANDBOX.valid;
@@ -27,7 +26,6 @@ if (!secondSecret) throw new Error("no second secret on the valid tenant");
 describe.each(ENGINES)("onboarding API on $name", (engine) => {
   let app: TestApp;
   let database: EngineDatabase;
-  let dataDir: string;
   const responses: string[] = [];
   const sentSecrets = new Set<string>([valid.clientSecret, expiring.clientSecret, missing.clientSecret, secondSecret]);
   let customer: Customer;
@@ -45,7 +43,6 @@ describe.each(ENGINES)("onboarding API on $name", (engine) => {
 
   beforeAll(async () => {
     database = engine.setup(`dr-onb-${engine.name}-`);
-    dataDir = database.dataDir;
     app = await startTestApp(
       { ...database.env, VALIDATION_RATE_LIMIT: "1000", M365_TIMEOUT_MS: "3000" },
       database.appOptions,
@@ -352,31 +349,16 @@ describe.each(ENGINES)("onboarding API on $name", (engine) => {
     await new Promise((r) => setTimeout(r, 100));
     const logs = app.logs.join("\n");
     const answered = responses.join("\n");
-    let stored = "";
-    const { schema, databaseUrl } = database;
-    if (schema && databaseUrl) {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      for (const table of [
-        "services",
-        "service_secrets",
-        "audit_events",
-        "validations",
-        "idempotency_keys",
-        "customers",
-      ]) {
-        const rows = await client.query(`SELECT * FROM ${schema}.${table}`);
-        stored += JSON.stringify(rows.rows);
-      }
-      const audit = await client.query(`SELECT count(*)::int AS n FROM ${schema}.audit_events`);
-      expect(audit.rows[0].n).toBeGreaterThan(5);
-      expect(stored).toContain("credentials.validate");
-      await client.end();
-    } else {
-      for (const file of readdirSync(dataDir)) stored += readFileSync(join(dataDir, file)).toString("latin1");
-      expect(stored).toContain("service.secret_replace");
-      expect(stored).toContain("credentials.validate");
-    }
+    const stored = await storedText(database, [
+      "services",
+      "service_secrets",
+      "audit_events",
+      "validations",
+      "idempotency_keys",
+      "customers",
+    ]);
+    expect(stored).toContain("credentials.validate");
+    expect(stored).toContain("service.secret_replace");
     expect(logs.length).toBeGreaterThan(100);
     for (const secret of sentSecrets) {
       expect(answered.includes(secret), "a response").toBe(false);

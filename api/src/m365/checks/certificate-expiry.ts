@@ -4,12 +4,25 @@
  * end date is the credential's expiry. Not listed (uploaded with another identifier, or removed): a warning, and the
  * certificate's own notAfter stands in.
  */
-import { EXPIRY_WARNING_DAYS, type SecretInfo } from "@dr/contract";
 import type { ParsedCertificate } from "../credentials/certificate.js";
 import { keyCredentialsOf } from "../graph/graph.reads.js";
 import type { ValidatorCheckOutcome } from "./check.types.js";
+import { type ExpiryWording, expiryOutcome } from "./expiry-outcome.js";
 
 const DAY_MS = 86_400_000;
+
+const CERTIFICATE_WORDING: ExpiryWording = {
+  name: "certificate",
+  expired: {
+    code: "certificate_key_expired",
+    message: (date) => `The certificate expired on the app registration on ${date}.`,
+    remedy: "Upload a new certificate to the app registration and replace this one.",
+  },
+  expiring: {
+    code: "certificate_expiring",
+    remedy: "Create a new certificate soon, upload its public part to the app registration and use Replace secret.",
+  },
+};
 
 /** The outcome for a certificate, from Graph's application answer. */
 export function certificateExpiry(json: unknown, certificate: ParsedCertificate, at: Date): ValidatorCheckOutcome {
@@ -39,41 +52,5 @@ export function certificateExpiry(json: unknown, certificate: ParsedCertificate,
       },
     };
   }
-  const expiresAt = new Date(match.endDateTime).toISOString();
-  const days = Math.ceil((Date.parse(match.endDateTime) - at.getTime()) / DAY_MS);
-  const secret: Partial<SecretInfo> = {
-    ...(match.keyId ? { keyId: match.keyId } : {}),
-    expiresAt,
-    daysUntilExpire: days,
-  };
-  const detail = { expiresAt, daysUntilExpire: days, thumbprint };
-  const dateText = expiresAt.slice(0, 10);
-  if (days < 0) {
-    return {
-      facts: { secret },
-      result: {
-        status: "fail",
-        code: "certificate_key_expired",
-        message: `The certificate expired on the app registration on ${dateText}.`,
-        remedy: "Upload a new certificate to the app registration and replace this one.",
-        detail,
-      },
-    };
-  }
-  if (days <= EXPIRY_WARNING_DAYS) {
-    return {
-      facts: { secret },
-      result: {
-        status: "warn",
-        code: "certificate_expiring",
-        message: `The certificate expires in ${days} day${days === 1 ? "" : "s"} (${dateText}).`,
-        remedy: "Create a new certificate soon, upload its public part to the app registration and use Replace secret.",
-        detail,
-      },
-    };
-  }
-  return {
-    facts: { secret },
-    result: { status: "pass", message: `The certificate is valid until ${dateText} (${days} days).`, detail },
-  };
+  return expiryOutcome(match, at, CERTIFICATE_WORDING, { thumbprint });
 }

@@ -3,14 +3,25 @@
  * hint and counts the days left (docs/entra.md section 10). Reading them needs Application.Read.All; without it,
  * or for an app registered in another tenant, the expiry is only unreadable (a warning), not a failure.
  */
-import { EXPIRY_WARNING_DAYS, type SecretInfo } from "@dr/contract";
 import { createGraphClient, graphErrorCode, graphRequestId } from "../graph/graph.client.js";
 import { getApplicationSecrets, passwordCredentialsOf } from "../graph/graph.reads.js";
 import { certificateExpiry } from "./certificate-expiry.js";
 import { networkResult, serviceTrouble } from "./check.results.js";
 import { missingFact, type ValidatorCheck } from "./check.types.js";
+import { type ExpiryWording, expiryOutcome } from "./expiry-outcome.js";
 
-const DAY_MS = 86_400_000;
+const SECRET_WORDING: ExpiryWording = {
+  name: "client secret",
+  expired: {
+    code: "secret_expired",
+    message: (date) => `The client secret expired on ${date}.`,
+    remedy: "Create a new client secret and replace this one.",
+  },
+  expiring: {
+    code: "secret_expiring",
+    remedy: "Ask the customer admin for a new client secret soon and use Replace secret.",
+  },
+};
 
 export const secretExpiryCheck: ValidatorCheck = {
   id: "secret_expiry",
@@ -72,46 +83,11 @@ export const secretExpiryCheck: ValidatorCheck = {
         },
       };
     }
-    const days = Math.ceil((Date.parse(match.endDateTime) - at.getTime()) / DAY_MS);
-    const expiresAt = new Date(match.endDateTime).toISOString();
-    const secret: Partial<SecretInfo> = {
-      ...(match.keyId ? { keyId: match.keyId } : {}),
-      expiresAt,
-      daysUntilExpire: days,
-    };
-    const detail = {
-      expiresAt,
-      daysUntilExpire: days,
-      ...(matches.length > 1 ? { ambiguous: true, candidates: matches.length } : {}),
-    };
-    const dateText = expiresAt.slice(0, 10);
-    if (days < 0) {
-      return {
-        facts: { secret },
-        result: {
-          status: "fail",
-          code: "secret_expired",
-          message: `The client secret expired on ${dateText}.`,
-          remedy: "Create a new client secret and replace this one.",
-          detail,
-        },
-      };
-    }
-    if (days <= EXPIRY_WARNING_DAYS) {
-      return {
-        facts: { secret },
-        result: {
-          status: "warn",
-          code: "secret_expiring",
-          message: `The client secret expires in ${days} day${days === 1 ? "" : "s"} (${dateText}).`,
-          remedy: "Ask the customer admin for a new client secret soon and use Replace secret.",
-          detail,
-        },
-      };
-    }
-    return {
-      facts: { secret },
-      result: { status: "pass", message: `The client secret is valid until ${dateText} (${days} days).`, detail },
-    };
+    return expiryOutcome(
+      match,
+      at,
+      SECRET_WORDING,
+      matches.length > 1 ? { ambiguous: true, candidates: matches.length } : {},
+    );
   },
 };
