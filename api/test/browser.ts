@@ -112,7 +112,7 @@ export async function wizardToKnownApp(page: Page, baseUrl: string, customer: st
 /**
  * A browser suite's life: the real server (startTestApp with `env`) and Chromium started before the tests, each page
  * watched and reported when its test failed, everything closed after. `newPage` opens a page in a fresh context
- * (1280 × 900, 15 s default timeout).
+ * (1280 × 900 unless `width` says otherwise, light unless `dark`, 15 s default timeout).
  */
 export function browserSuite(env: Record<string, string>) {
   let app: TestApp | undefined;
@@ -136,9 +136,12 @@ export function browserSuite(env: Record<string, string>) {
       if (!app) throw new Error("the suite's app is not started");
       return app;
     },
-    async newPage(): Promise<Page> {
+    async newPage(options: { width?: number; dark?: boolean } = {}): Promise<Page> {
       if (!browser) throw new Error("the suite's browser is not started");
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await browser.newContext({
+        viewport: { width: options.width ?? 1280, height: 900 },
+        colorScheme: options.dark ? "dark" : "light",
+      });
       contexts.push(context);
       context.on("page", watcher.watch);
       const page = await context.newPage();

@@ -10,15 +10,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { clientIdSchema, clientSecretWarnings, fieldMessage, tenantIdSchema } from "@dr/contract";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { en } from "../../tab/src/i18n/en.js";
 import { adminConsentUrl } from "../../tab/src/invite/consent-link.js";
 import { inviteTexts as t } from "../../tab/src/invite/invite.texts.js";
 import { CLOUDS } from "../src/m365/clouds.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
-import { createPageWatcher, launchBrowser, seriousAxeViolations } from "./browser.js";
-import { apiCaller, ROOT, startTestApp, type TestApp } from "./helpers.js";
+import { browserSuite, seriousAxeViolations } from "./browser.js";
+import { apiCaller, ROOT } from "./helpers.js";
 
 const valid = SANDBOX.valid;
 const partial = SANDBOX["partial-consent"];
@@ -27,25 +27,16 @@ if (!valid || !partial) throw new Error("sandbox scenarios missing");
 const PROVIDER = "Fabrikam Voice";
 const SUPPORT = "support@fabrikam.example";
 
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite({
+  VALIDATION_RATE_LIMIT: "1000",
+  M365_TIMEOUT_MS: "3000",
+  INVITE_RATE_LIMIT: "1000",
+  PROVIDER_NAME: PROVIDER,
+  PROVIDER_SUPPORT_EMAIL: SUPPORT,
+});
+const newPage = suite.newPage;
 const tokens: string[] = [];
-const api = apiCaller(() => app.url);
-/** What each page of the running test saw, for failure reports. */
-const watcher = createPageWatcher();
-
-async function newPage(options: { width?: number; dark?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 1280, height: 900 },
-    colorScheme: options.dark ? "dark" : "light",
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  watcher.watch(page);
-  page.setDefaultTimeout(15_000);
-  return page;
-}
+const api = apiCaller(() => suite.app().url);
 
 /** A customer and an invitation for it, made through the API; answers the invitation and its page's path. */
 async function invite(customerName: string): Promise<{ id: string; path: string; token: string; expiresAt: string }> {
@@ -85,32 +76,11 @@ async function neutralMarkup(page: Page): Promise<string> {
   return page.locator("main").evaluate((main) => main.outerHTML);
 }
 
-beforeAll(async () => {
-  app = await startTestApp({
-    VALIDATION_RATE_LIMIT: "1000",
-    M365_TIMEOUT_MS: "3000",
-    INVITE_RATE_LIMIT: "1000",
-    PROVIDER_NAME: PROVIDER,
-    PROVIDER_SUPPORT_EMAIL: SUPPORT,
-  });
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  await watcher.report(task.result?.state === "fail");
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await app?.close();
-});
-
 describe("the customer's invitation page in Chromium", () => {
   it("answers with its own headers: no referrer, never framed, never cached; the tab keeps its Teams framing", async () => {
     const { path } = await invite("Contoso Headers");
     for (const address of [path, "/invite/unknown-token", "/invite.html"]) {
-      const response = await fetch(`${app.url}${address}`);
+      const response = await fetch(`${suite.app().url}${address}`);
       expect(response.status, address).toBe(200);
       expect(response.headers.get("content-type")).toContain("text/html");
       expect(response.headers.get("referrer-policy")).toBe("no-referrer");
@@ -122,7 +92,7 @@ describe("the customer's invitation page in Chromium", () => {
       expect(csp).not.toContain("teams.microsoft.com");
       expect(await response.text()).toContain("/assets/invite-");
     }
-    const tab = await fetch(`${app.url}/`);
+    const tab = await fetch(`${suite.app().url}/`);
     expect(tab.headers.get("content-security-policy")).toContain("frame-ancestors 'self' teams.microsoft.com");
     expect(tab.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
   });
@@ -146,7 +116,7 @@ describe("the customer's invitation page in Chromium", () => {
   it("shows the names and the expiry, the guide, and the wizard's messages for wrong values", async () => {
     const { path, expiresAt } = await invite("Contoso Rules");
     const page = await newPage();
-    await page.goto(`${app.url}${path}`);
+    await page.goto(`${suite.app().url}${path}`);
     await page.getByRole("heading", { level: 1, name: t.title(PROVIDER) }).waitFor();
     await page.getByText("Contoso Rules", { exact: true }).waitFor();
     await expect.poll(() => page.locator("time").getAttribute("datetime")).toBe(expiresAt);
@@ -193,7 +163,7 @@ describe("the customer's invitation page in Chromium", () => {
   it("fails the partial-consent tenant with its remedy, then passes the valid tenant; the used link is neutral", async () => {
     const { path } = await invite("Contoso Check");
     const page = await newPage();
-    await page.goto(`${app.url}${path}`);
+    await page.goto(`${suite.app().url}${path}`);
     await page.getByRole("heading", { level: 1, name: t.title(PROVIDER) }).waitFor();
 
     await fill(page, partial);
@@ -232,7 +202,7 @@ describe("the customer's invitation page in Chromium", () => {
     await page.reload();
     const used = await neutralMarkup(page);
     const unknown = await newPage();
-    await unknown.goto(`${app.url}/invite/${"x".repeat(43)}`);
+    await unknown.goto(`${suite.app().url}/invite/${"x".repeat(43)}`);
     expect(await neutralMarkup(unknown)).toBe(used);
     await expectNoSeriousAxe(unknown);
   });
@@ -240,19 +210,19 @@ describe("the customer's invitation page in Chromium", () => {
   it("shows the same neutral page for a revoked link and for an address without a token", async () => {
     const { id, path } = await invite("Contoso Revoked");
     const page = await newPage();
-    await page.goto(`${app.url}/invite/${"y".repeat(43)}`);
+    await page.goto(`${suite.app().url}/invite/${"y".repeat(43)}`);
     const unknown = await neutralMarkup(page);
     expect((await api("DELETE", `/api/invitations/${id}`)).status).toBe(204);
-    await page.goto(`${app.url}${path}`);
+    await page.goto(`${suite.app().url}${path}`);
     expect(await neutralMarkup(page)).toBe(unknown);
-    await page.goto(`${app.url}/invite/`);
+    await page.goto(`${suite.app().url}/invite/`);
     expect(await neutralMarkup(page)).toBe(unknown);
   });
 
   it("fits 320 px without sideways scrolling, and follows the browser's dark preference", async () => {
     const { path } = await invite("Contoso Narrow");
     const page = await newPage({ width: 320, dark: true });
-    await page.goto(`${app.url}${path}`);
+    await page.goto(`${suite.app().url}${path}`);
     await page.getByRole("heading", { level: 1, name: t.title(PROVIDER) }).waitFor();
     await fill(page, { tenantId: "x", clientId: "y", clientSecret: "" });
     await page.getByRole("button", { name: t.start }).click();
@@ -267,7 +237,7 @@ describe("the customer's invitation page in Chromium", () => {
 
   it("writes no invitation token into any log line", () => {
     expect(tokens.length).toBeGreaterThan(0);
-    const logs = app.logs.join("\n");
+    const logs = suite.app().logs.join("\n");
     expect(logs).toContain("/invite/[redacted]");
     for (const token of tokens) expect(logs).not.toContain(token);
   });

@@ -8,13 +8,13 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { en } from "../../tab/src/i18n/en.js";
 import { readinessEn } from "../../tab/src/wizard/readiness.en.js";
 import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
-import { createPageWatcher, launchBrowser, seriousAxeViolations } from "./browser.js";
-import { postJson, ROOT, startTestApp, type TestApp } from "./helpers.js";
+import { browserSuite, seriousAxeViolations } from "./browser.js";
+import { postJson, ROOT } from "./helpers.js";
 
 const valid = SANDBOX.valid;
 const missing = SANDBOX["missing-consent"];
@@ -30,23 +30,11 @@ const SHOTS = process.env.UPDATE_SCREENSHOTS
   : mkdtempSync(join(tmpdir(), "shots-"));
 mkdirSync(SHOTS, { recursive: true });
 
-let app: TestApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** What each page of the running test saw, for failure reports. */
-const watcher = createPageWatcher();
-const watch = watcher.watch;
+const suite = browserSuite({ VALIDATION_RATE_LIMIT: "1000", M365_TIMEOUT_MS: "3000" });
+const newPage = suite.newPage;
 
-async function newPage(options: { width?: number; theme?: string } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
-  contexts.push(context);
-  context.on("page", watch);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return page;
-}
-
-const url = (path: string, theme = "default") => `${app.url}${path}${path.includes("?") ? "&" : "?"}theme=${theme}`;
+const url = (path: string, theme = "default") =>
+  `${suite.app().url}${path}${path.includes("?") ? "&" : "?"}theme=${theme}`;
 
 /**
  * Opens a page of the tab and waits until it stands: the sandbox banner (this server runs in sandbox mode) is in
@@ -62,14 +50,16 @@ async function open(page: Page, path: string, theme = "default"): Promise<void> 
  * it is created here through the API so that the portal tests still report on the portal.
  */
 const ensureContosoService = async (): Promise<void> => {
-  const check = (await (await fetch(`${app.url}/api/services/name-check?name=contoso-dr`)).json()) as { ok: boolean };
+  const check = (await (await fetch(`${suite.app().url}/api/services/name-check?name=contoso-dr`)).json()) as {
+    ok: boolean;
+  };
   if (check.ok) await createServiceThroughApi("contoso-dr", "Customer of contoso-dr");
 };
 
 /** Creates a customer and a service for the valid tenant through the API; answers the service id. */
 const createServiceThroughApi = async (shortName: string, customerName: string): Promise<string> => {
-  const customer = await postJson(`${app.url}/api/customers`, { name: customerName });
-  const created = await postJson(`${app.url}/api/services`, {
+  const customer = await postJson(`${suite.app().url}/api/customers`, { name: customerName });
+  const created = await postJson(`${suite.app().url}/api/services`, {
     customerId: (customer.json as { id: string }).id,
     shortName,
     licenseType: "hosted-pro",
@@ -129,21 +119,6 @@ async function finishWizard(page: Page, shortName: string): Promise<void> {
   await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
   await page.getByRole("link", { name: shortName }).waitFor();
 }
-
-beforeAll(async () => {
-  app = await startTestApp({ VALIDATION_RATE_LIMIT: "1000", M365_TIMEOUT_MS: "3000" });
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  await watcher.report(task.result?.state === "fail");
-});
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await app?.close();
-});
 
 describe("the Teams tab in Chromium", () => {
   it("shows the empty services page with a way to the first onboarding", async () => {
@@ -416,7 +391,7 @@ describe("the Teams tab in Chromium", () => {
     await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
     await page.getByText(en.services.deleted("to-delete")).waitFor();
     expect(await page.getByRole("link", { name: "to-delete" }).count()).toBe(0);
-    const gone = await fetch(`${app.url}/api/services/${id}`);
+    const gone = await fetch(`${suite.app().url}/api/services/${id}`);
     expect(gone.status).toBe(404);
   });
 
@@ -499,7 +474,7 @@ describe("the Teams tab in Chromium", () => {
       };
       localStorage.setItem("dr.theme", "dark");
     });
-    await page.goto(`${app.url}/`);
+    await page.goto(`${suite.app().url}/`);
     const firstPaint = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     expect(firstPaint).not.toBe("rgb(255, 255, 255)");
     await page.getByRole("heading", { name: en.services.title, exact: true }).waitFor();
