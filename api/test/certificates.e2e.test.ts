@@ -12,8 +12,9 @@ import type { Customer, M365Settings, Problem, Service, ValidationReport } from 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pfxOf } from "../src/m365/emulator/emulator.certificates.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
-import { ENGINES, type EngineDatabase, storedText } from "./engines.js";
+import { ENGINES, type EngineDatabase } from "./engines.js";
 import { apiCaller, startTestApp, type TestApp } from "./helpers.js";
+import { dumpDatabase } from "./invitations.support.js";
 
 const certificate = SANDBOX.certificate;
 const notRegistered = SANDBOX["certificate-not-registered"];
@@ -221,6 +222,32 @@ describe.each(ENGINES)("certificate credentials on $name", (engine) => {
     expect((rotate.json as Problem).remedy).toContain("certificate");
   });
 
+  it("completes an invitation with a certificate, and creates the service from it with the sealed certificate", async () => {
+    const created = await call("POST", "/api/invitations", { customerId: customer.id });
+    expect(created.status, created.text).toBe(201);
+    const url = (created.json as { url: string }).url;
+    const token = url.slice(url.lastIndexOf("/") + 1);
+    const page = await fetch(`${app.url}/api/invite/${token}/validation`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(creds(certificate, { pfx: PFX, password: PASSWORD })),
+    });
+    const text = await page.text();
+    responses.push(text);
+    expect(page.status, text).toBe(200);
+    expect((JSON.parse(text) as ValidationReport).ok).toBe(true);
+    const id = (created.json as { id: string }).id;
+    const service = await call("POST", "/api/services", {
+      customerId: customer.id,
+      shortName: "treyinvite",
+      licenseType: "hosted-pro",
+      licensedUsers: 3,
+      invitationId: id,
+    });
+    expect(service.status, service.text).toBe(201);
+    expect((service.json as Service).m365).toMatchObject({ credentialType: "certificate", secretHint: "" });
+  });
+
   it("runs the readiness report with a certificate", async () => {
     const answer = await call("POST", "/api/readiness", {
       ...creds(certificate, { pem: PEM }),
@@ -242,13 +269,7 @@ describe.each(ENGINES)("certificate credentials on $name", (engine) => {
     await new Promise((r) => setTimeout(r, 100));
     const logs = app.logs.join("\n");
     const answered = responses.join("\n");
-    const stored = await storedText(database, [
-      "services",
-      "service_secrets",
-      "audit_events",
-      "validations",
-      "idempotency_keys",
-    ]);
+    const stored = await dumpDatabase(database);
     expect(stored).toContain("service.secret_replace");
     expect(logs.length).toBeGreaterThan(100);
     for (const secret of NEVER) {

@@ -9,7 +9,7 @@
  * over `enginesNamed("postgres")`), never skipped on the other: a skipped test would look like a missing engine.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Migration } from "kysely";
@@ -125,28 +125,4 @@ if (!TEST_DATABASE_URL) {
     "\n*** PostgreSQL tests NOT run: TEST_DATABASE_URL is unset. Set it to run them too, e.g. " +
       "TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test ***\n",
   );
-}
-
-/**
- * Everything a database holds, as text, for "never stored" checks: on PostgreSQL the rows of `tables` as JSON, on
- * SQLite the bytes of every file of the data directory (latin1, so any string written shows).
- */
-export async function storedText(database: EngineDatabase, tables: readonly string[]): Promise<string> {
-  let stored = "";
-  const { schema, databaseUrl } = database;
-  if (schema && databaseUrl) {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      for (const table of tables) {
-        stored += JSON.stringify((await client.query(`SELECT * FROM ${schema}.${table}`)).rows);
-      }
-    } finally {
-      await client.end();
-    }
-    return stored;
-  }
-  for (const file of readdirSync(database.dataDir))
-    stored += readFileSync(join(database.dataDir, file)).toString("latin1");
-  return stored;
 }
