@@ -254,11 +254,11 @@ export const en = {
   portal: {
     deleteTitle: "Delete service",
     deleteBody:
-      "Removes the service, its stored client secret and its validation history. The audit trail keeps its entries.",
+      "Removes the service, its stored client secret or certificate and its validation history. The audit trail keeps its entries.",
     deleteButton: "Delete service",
     deleteConfirmTitle: (name: string) => `Delete ${name}?`,
     deleteConfirmBody: (name: string) =>
-      `The service ${name} and its stored client secret are removed for good; the customer's app registration in Microsoft 365 is not touched.`,
+      `The service ${name} and its stored client secret or certificate are removed for good; the customer's app registration in Microsoft 365 is not touched.`,
     deleteConfirm: "Delete",
     deleteFailed: "Could not delete the service.",
     editNeedsAdmin: "Changing these fields needs the app role Onboarding.Admin.",
@@ -320,7 +320,7 @@ export const en = {
     triggers: {
       create: "Create",
       manual: "Manual",
-      secret_replace: "Secret replaced",
+      secret_replace: "Credential replaced",
       scheduled: "Scheduled",
     } as Record<string, string>,
     resultPass: "Passed",
