@@ -4,8 +4,10 @@
  * token with appidacr "2"; Graph lists the keyCredentials without key material.
  */
 import { createHash, createPrivateKey, randomUUID, X509Certificate } from "node:crypto";
+import type { Cloud } from "@dr/contract";
 import { decodeJwt, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { resolveEndpoints } from "../../clouds.js";
 import { makeCertificate } from "../emulator.certificates.js";
 import { createEmulator } from "../emulator.core.js";
 import { SANDBOX, sandboxTenants } from "../emulator.fixtures.js";
@@ -193,5 +195,56 @@ describe("client assertions (certificate credentials)", () => {
     expect(days).toBeGreaterThan(9.9);
     expect(days).toBeLessThan(10.1);
     expect(graph.body).not.toContain("PRIVATE KEY");
+  });
+
+  it("works the same in every national cloud: aud is that cloud's token endpoint, the token that cloud's Graph", async () => {
+    const cert = scenario("certificate");
+    const clouds: [Cloud, string][] = [
+      ["usgov-gcchigh", "gcc-high-valid"],
+      ["usgov-dod", "dod-valid"],
+      ["china", "china-valid"],
+    ];
+    // The certificate scenario's certificate uploaded to each national cloud's passing app as well.
+    const tenants = sandboxTenants().map((t): TenantFixture => {
+      if (!clouds.some(([, name]) => name === t.scenario)) return t;
+      const [app] = t.apps;
+      if (app === undefined) throw new Error("fixture");
+      const certificate = { keyId: randomUUID(), certPem: cert.cert.toString() };
+      return { ...t, apps: [{ ...app, certificates: [certificate] }] };
+    });
+    const national = await createEmulator({ tenants });
+    for (const [cloud, name] of clouds) {
+      const c = SANDBOX[name];
+      if (!c) throw new Error(name);
+      const { loginUrl, graphResource } = resolveEndpoints(cloud);
+      const host = new URL(loginUrl).host;
+      const ask = async (aud: string) => {
+        const jwt = await assertion({ ...cert, tenantId: c.tenantId, clientId: c.clientId }, { claims: { aud } });
+        const body = new URLSearchParams({
+          grant_type: "client_credentials",
+          scope: `${graphResource}/.default`,
+          client_id: c.clientId,
+          client_assertion_type: JWT_BEARER,
+          client_assertion: jwt,
+        });
+        const raw = await national.handle({
+          method: "POST",
+          path: `/${c.tenantId}/oauth2/v2.0/token`,
+          headers: { host, "content-type": "application/x-www-form-urlencoded" },
+          body: body.toString(),
+        });
+        if (raw.kind !== "response") throw new Error("no answer");
+        return { status: raw.status, json: JSON.parse(raw.body) as Record<string, unknown> };
+      };
+      const ok = await ask(`${loginUrl}/${c.tenantId}/oauth2/v2.0/token`);
+      expect(ok.status, `${cloud} ${JSON.stringify(ok.json)}`).toBe(200);
+      const claims = decodeJwt(String(ok.json.access_token));
+      expect(claims.appidacr).toBe("2");
+      expect(claims.aud).toBe(graphResource);
+      // An assertion for the global cloud's endpoint is not one for this cloud's.
+      const global = await ask(`https://login.microsoftonline.com/${c.tenantId}/oauth2/v2.0/token`);
+      expect(global.status, cloud).toBe(401);
+      expect((global.json.error_codes as number[])[0]).toBe(7000214);
+    }
   });
 });
