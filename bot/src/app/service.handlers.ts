@@ -64,6 +64,7 @@ export function reminderServiceOf(service: Service, report?: ValidationReport): 
     customerName: service.customerName,
     status: service.status,
     secretHint: service.m365.secretHint,
+    ...(service.m365.certificateThumbprint ? { certificateThumbprint: service.m365.certificateThumbprint } : {}),
     ...(service.m365.secretExpiresAt ? { secretExpiresAt: service.m365.secretExpiresAt } : {}),
     ...(service.m365.daysUntilExpire !== undefined ? { daysUntilExpire: service.m365.daysUntilExpire } : {}),
     ...(failures && failures.length > 0 ? { failures } : {}),

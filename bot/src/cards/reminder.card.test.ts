@@ -25,6 +25,20 @@ describe("reminderCard", () => {
     expect(card.actions?.map((a) => a.verb)).toEqual(["service.validate", "service.replaceSecret.open"]);
     expect(JSON.stringify(card)).toContain("expires in 7 day(s)");
   });
+  it("names a certificate by its thumbprint, never as a client secret", () => {
+    const thumbprint = "55526C45F7E4C7F60C3BC99C2736B12DCDA1F486";
+    const certificate = { ...service, secretHint: "", certificateThumbprint: thumbprint };
+    const card = reminderCard({ service: certificate, reason: { kind: "expiring", threshold: 7 } });
+    expect(teamsCardProblems(card)).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
+    const json = JSON.stringify(card);
+    expect(json).toContain("The certificate of acme expires in 7 day(s)");
+    expect(json).toContain(`thumbprint ${thumbprint}`);
+    expect(json).not.toContain("Client secret");
+    expect(JSON.stringify(reminderCard({ service: certificate, reason: { kind: "expired" } }))).toContain(
+      "The certificate of acme has expired",
+    );
+  });
   it("has no refresh without a known operator, and words expired and failed", () => {
     expect(reminderCard({ service, reason: { kind: "expired" } }).refresh).toBeUndefined();
     const failed = reminderCard({

@@ -19,6 +19,8 @@ export interface ReminderService {
   customerName: string;
   status: string;
   secretHint: string;
+  /** The service holds a certificate (docs/api.md, "Credentials"): named by its thumbprint. */
+  certificateThumbprint?: string;
   secretExpiresAt?: string;
   daysUntilExpire?: number;
   /** Messages of the failed checks, for a failure reminder. */
@@ -64,11 +66,12 @@ export function reminderResolved(reason: ReminderReason, reminded: RemindedSecre
 /** The headline of a reminder (Markdown: the short name is escaped). */
 export function reminderHeadline(reason: ReminderReason, service: ReminderService): string {
   const name = md(service.shortName);
+  const credential = credentialName(service);
   switch (reason.kind) {
     case "expiring":
-      return `⚠️ The client secret of ${name} expires in ${service.daysUntilExpire ?? reason.threshold} day(s)`;
+      return `⚠️ The ${credential} of ${name} expires in ${service.daysUntilExpire ?? reason.threshold} day(s)`;
     case "expired":
-      return `❌ The client secret of ${name} has expired`;
+      return `❌ The ${credential} of ${name} has expired`;
     case "failed":
       return `❌ Validate Authentication failed for ${name}`;
   }
@@ -84,7 +87,9 @@ function headerOf(headline: string, service: ReminderService): CardElement[] {
     {
       type: "FactSet",
       facts: [
-        fact("Client secret", maskedSecret(service.secretHint)),
+        service.certificateThumbprint !== undefined
+          ? fact("Certificate", `thumbprint ${service.certificateThumbprint}`)
+          : fact("Client secret", maskedSecret(service.secretHint)),
         ...(service.secretExpiresAt ? [fact("Expires", service.secretExpiresAt.slice(0, 10))] : []),
       ],
     },
@@ -96,7 +101,12 @@ function resolvedHeadline(reason: ReminderReason, service: ReminderService): str
   const name = md(service.shortName);
   if (reason.kind === "failed") return `✅ Resolved: ${name} validates again`;
   const until = service.secretExpiresAt ? `; the new one expires on ${service.secretExpiresAt.slice(0, 10)}` : "";
-  return `✅ Resolved: the client secret of ${name} was replaced${until}`;
+  return `✅ Resolved: the ${credentialName(service)} of ${name} was replaced${until}`;
+}
+
+/** What the service's credential is called in a reminder. */
+function credentialName(service: ReminderService): string {
+  return service.certificateThumbprint !== undefined ? "certificate" : "client secret";
 }
 
 /** Builds the reminder card, within the card budget (card-budget.ts). */
