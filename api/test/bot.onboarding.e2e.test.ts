@@ -370,6 +370,24 @@ describe.each(ENGINES)("bot onboarding on $name", (engine) => {
     const created = list.items.find((x) => x.shortName === certName);
     expect(created?.m365).toMatchObject({ credentialType: "certificate", secretHint: "" });
     expect(created?.m365.certificateThumbprint).toMatch(/^[0-9A-F]{40}$/);
+    // Replace secret from the bot: the app's secret in place of the certificate, then the PEM again.
+    const serviceId = created?.id ?? "";
+    r = await send(execute(fake.url, "service.replaceSecret.open", { serviceId }));
+    expect(JSON.stringify(invokeCard(r.json))).toContain(`thumbprint ${created?.m365.certificateThumbprint}`);
+    r = await send(execute(fake.url, "service.replaceSecret", { serviceId }));
+    expect(errorUnder(invokeCard(r.json), "clientSecret")).toMatch(/client secret's Value or a certificate/);
+    // The answer is the result or a working card; the message is updated with the result either way.
+    const replace = async (fields: Record<string, string>, done: string, replyToId: string) => {
+      const answer = await send(execute(fake.url, "service.replaceSecret", { serviceId, ...fields }, { replyToId }));
+      expect(JSON.stringify(invokeCard(answer.json))).toMatch(new RegExp(`${done}|⏳`));
+      await fake.waitForUpdate(replyToId, (a) => JSON.stringify(cardIn(a)).includes(done), 20_000);
+    };
+    await replace({ clientSecret: certificate.clientSecret }, "The secret was replaced.", "m-cert-1");
+    let now = (await (await fetch(`${app.url}/api/services/${serviceId}`)).json()) as Service;
+    expect(now.m365.credentialType).toBe("secret");
+    await replace({ clientCertificatePem: pem }, "The certificate replaced the credential.", "m-cert-2");
+    now = (await (await fetch(`${app.url}/api/services/${serviceId}`)).json()) as Service;
+    expect(now.m365.credentialType).toBe("certificate");
     // The key never comes back: not in an answer, a sent activity or a log line.
     expect(keyBody.length).toBeGreaterThan(50);
     expect(answers.join("\n")).not.toContain(keyBody);

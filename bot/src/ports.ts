@@ -4,6 +4,7 @@
  * twice: the onboarding rules stay in the OnboardingService behind `OnboardingPort`.
  */
 import type {
+  ClientCertificateBody,
   Cloud,
   CreateCustomerInput,
   CreateServiceInput,
@@ -58,7 +59,12 @@ export interface OnboardingPort {
   validateCredentials(input: ValidationRequest, actor: string): Promise<PortResult<ValidationReport>>;
   createService(input: CreateServiceInput, actor: string, idempotencyKey: string): Promise<PortResult<Service>>;
   validateService(id: string, actor: string): Promise<PortResult<ValidationReport>>;
-  replaceSecret(id: string, clientSecret: string, actor: string): Promise<PortResult<ValidationReport>>;
+  /** Replaces the service's credential: a new client secret, or a certificate in its place (docs/api.md, "Credentials"). */
+  replaceSecret(
+    id: string,
+    credential: { clientSecret: string } | { clientCertificate: ClientCertificateBody },
+    actor: string,
+  ): Promise<PortResult<ValidationReport>>;
   /**
    * Zero-touch rotation of the service's secret (docs/api.md, "Secret rotation"), when the server has the feature:
    * the new secret's report and what the rotation did; or `rotation_not_permitted`, `rotation_in_progress` (also:

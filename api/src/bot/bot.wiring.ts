@@ -117,7 +117,7 @@ export function onboardingPort(
     createService: (input, actor, key) =>
       attempt(async () => (await onboarding.createService(input, actor, key)).service),
     validateService: (id, actor) => attempt(() => onboarding.validateService(id, actor)),
-    replaceSecret: (id, secret, actor) => attempt(() => onboarding.replaceSecret(id, { clientSecret: secret }, actor)),
+    replaceSecret: (id, credential, actor) => attempt(() => onboarding.replaceSecret(id, credential, actor)),
     ...(rotation
       ? {
           rotateSecret: (id: string, actor: string, options: Parameters<SecretRotation["rotate"]>[2] = {}) =>

@@ -2,9 +2,9 @@
  * Validate Authentication on demand and secret replacement, for `validate <short name>` and for the buttons of the
  * report, services and reminder cards. The rules run in the OnboardingService; this only picks the card.
  */
-import { clientSecretSchema, fieldMessageOf, type Service, type ValidationReport } from "@dr/contract";
+import { CERTIFICATE_PROBLEM_TEXTS, type Service, type ValidationReport } from "@dr/contract";
 import { md } from "../cards/card.elements.js";
-import type { AdaptiveCard } from "../cards/card.types.js";
+import type { AdaptiveCard, FieldErrors } from "../cards/card.types.js";
 import {
   type RemindedSecret,
   type ReminderReason,
@@ -17,6 +17,7 @@ import { rotationCard } from "../cards/rotation.card.js";
 import { servicesListCard } from "../cards/services-list.card.js";
 import { validationReportCard } from "../cards/validation-report.card.js";
 import { type WorkKind, workingCard } from "../cards/working.card.js";
+import { readCredentialInput } from "../dialog/credential-input.js";
 import type { BotStateStore, OnboardingPort } from "../ports.js";
 import type { CardAnswer } from "./bot-app.js";
 import type { TurnOperator } from "./operator.js";
@@ -56,6 +57,30 @@ const NOT_FOUND = "That service no longer exists. Send **services** to list the 
 export const ROTATION_UNAVAILABLE = "Secret rotation is not available on this server. Use **Replace secret**.";
 
 /** What a reminder card shows of a service. */
+/** The replace-secret card's view of a service: its name and the credential in use (hint or thumbprint). */
+function replaceCardOf(service: Service) {
+  return {
+    serviceId: service.id,
+    shortName: service.shortName,
+    currentHint: service.m365.secretHint,
+    ...(service.m365.certificateThumbprint ? { currentThumbprint: service.m365.certificateThumbprint } : {}),
+  };
+}
+
+/** The new credential of a replace-secret card: a secret or a certificate's PEM, or the field errors. */
+function replacementOf(data: Record<string, unknown>): {
+  credential?: { clientSecret: string } | { clientCertificate: { pem: string; password?: string } };
+  errors: FieldErrors;
+} {
+  const { input, errors } = readCredentialInput(data);
+  if (input === undefined) return { errors };
+  if (input.kind === "none") return { errors: { clientSecret: CERTIFICATE_PROBLEM_TEXTS.credential_missing.message } };
+  return {
+    credential: input.kind === "secret" ? { clientSecret: input.secret } : { clientCertificate: input.certificate },
+    errors: {},
+  };
+}
+
 export function reminderServiceOf(service: Service, report?: ValidationReport): ReminderService {
   const failures = report?.checks.filter((c) => c.status === "fail").map((c) => c.message);
   return {
@@ -98,24 +123,15 @@ export function createServiceHandlers(deps: ServiceHandlerDeps): ServiceHandlers
     async openReplaceSecret(serviceId) {
       const service = await deps.onboarding.getService(serviceId);
       if (!service) return { text: NOT_FOUND };
-      return {
-        card: replaceSecretCard({ serviceId, shortName: service.shortName, currentHint: service.m365.secretHint }),
-      };
+      return { card: replaceSecretCard(replaceCardOf(service)) };
     },
 
     async refuseReplaceSecret(serviceId, data) {
       const service = await deps.onboarding.getService(serviceId);
       if (!service) return { text: NOT_FOUND };
-      const parsed = clientSecretSchema.safeParse(typeof data.clientSecret === "string" ? data.clientSecret : "");
-      if (parsed.success) return undefined;
-      return {
-        card: replaceSecretCard({
-          serviceId,
-          shortName: service.shortName,
-          currentHint: service.m365.secretHint,
-          errors: { clientSecret: fieldMessageOf(parsed) ?? "Client secret: paste the secret's Value." },
-        }),
-      };
+      const errors = replacementOf(data).errors;
+      if (Object.keys(errors).length === 0) return undefined;
+      return { card: replaceSecretCard({ ...replaceCardOf(service), errors }) };
     },
 
     async working(serviceId, kind) {
@@ -127,24 +143,19 @@ export function createServiceHandlers(deps: ServiceHandlerDeps): ServiceHandlers
       const refused = await handlers.refuseReplaceSecret(serviceId, data);
       if (refused) return refused;
       const service = await deps.onboarding.getService(serviceId);
-      const parsed = clientSecretSchema.safeParse(data.clientSecret);
-      if (!service || !parsed.success) return { text: NOT_FOUND };
-      const result = await deps.onboarding.replaceSecret(serviceId, parsed.data, operator.actor);
+      const credential = replacementOf(data).credential;
+      if (!service || !credential) return { text: NOT_FOUND };
+      const result = await deps.onboarding.replaceSecret(serviceId, credential, operator.actor);
       const mode = { kind: "service" as const, serviceId, shortName: service.shortName };
       if (result.ok) {
-        return { card: validationReportCard({ report: result.value, mode, notice: "The secret was replaced." }) };
+        const notice =
+          "clientCertificate" in credential ? "The certificate replaced the credential." : "The secret was replaced.";
+        return { card: validationReportCard({ report: result.value, mode, notice }) };
       }
       if (result.kind === "credentials_invalid" && result.report) {
         return { card: validationReportCard({ report: result.report, mode, notice: result.message }) };
       }
-      return {
-        card: replaceSecretCard({
-          serviceId,
-          shortName: service.shortName,
-          currentHint: service.m365.secretHint,
-          notice: result.message,
-        }),
-      };
+      return { card: replaceSecretCard({ ...replaceCardOf(service), notice: result.message }) };
     },
 
     async rotate(serviceId, operator) {

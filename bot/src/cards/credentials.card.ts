@@ -40,6 +40,36 @@ const CLOUD_TITLES: Record<(typeof CLOUDS)[number], string> = {
   china: "China (21Vianet)",
 };
 
+/**
+ * A certificate in place of the secret (docs/api.md, "Credentials"): its PEM text in a multiline input and the
+ * password of an encrypted key. Cards have no file input, so a .pfx goes through the tab.
+ */
+export function certificateInputs(e: FieldErrors | undefined): CardElement[] {
+  return [
+    text(
+      "Or a certificate in place of the secret: paste its PEM text, the certificate and its private key. Cards cannot upload files: for a .pfx file, use the tab.",
+      { isSubtle: true, spacing: "Small" },
+    ),
+    {
+      type: "Input.Text",
+      id: "clientCertificatePem",
+      label: "Certificate with private key (PEM)",
+      isMultiline: true,
+      maxLength: 65536,
+      placeholder: "-----BEGIN CERTIFICATE----- … -----BEGIN PRIVATE KEY----- …",
+    },
+    ...fieldError("clientCertificatePem", e),
+    {
+      type: "Input.Text",
+      id: "clientCertificatePassword",
+      label: "Private key password (only for an encrypted key)",
+      style: "password",
+      maxLength: 1024,
+    },
+    ...fieldError("clientCertificatePassword", e),
+  ];
+}
+
 /** What a kept credential is called: the secret by its hint, a certificate ("" hint) as such. */
 function keptName(hint: string): string {
   return hint === "" ? "certificate entered before" : `secret ${maskedSecret(hint)}`;
@@ -113,27 +143,7 @@ export function credentialsCard(input: CredentialsCardInput): AdaptiveCard {
         : "Shown once, when the secret was created",
     },
     ...fieldError("clientSecret", e),
-    text(
-      "Or a certificate in place of the secret: paste its PEM text, the certificate and its private key. Cards cannot upload files: for a .pfx file, use the tab.",
-      { isSubtle: true, spacing: "Small" },
-    ),
-    {
-      type: "Input.Text",
-      id: "clientCertificatePem",
-      label: "Certificate with private key (PEM)",
-      isMultiline: true,
-      maxLength: 65536,
-      placeholder: "-----BEGIN CERTIFICATE----- … -----BEGIN PRIVATE KEY----- …",
-    },
-    ...fieldError("clientCertificatePem", e),
-    {
-      type: "Input.Text",
-      id: "clientCertificatePassword",
-      label: "Private key password (only for an encrypted key)",
-      style: "password",
-      maxLength: 1024,
-    },
-    ...fieldError("clientCertificatePassword", e),
+    ...certificateInputs(e),
     {
       type: "Input.ChoiceSet",
       id: "cloud",

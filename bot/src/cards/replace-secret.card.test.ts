@@ -15,10 +15,27 @@ describe("replaceSecretCard", () => {
     });
     expect(teamsCardProblems(card, [CANARY])).toEqual([]);
     expect(adaptiveCardsProblems(card)).toEqual([]);
-    expect(inputIds(card)).toEqual(["clientSecret"]);
+    expect(inputIds(card)).toEqual(["clientSecret", "clientCertificatePem", "clientCertificatePassword"]);
     const index = card.body.findIndex((e) => e.id === "clientSecret");
     expect(card.body[index]).toMatchObject({ style: "password" });
     expect(card.body[index + 1]).toMatchObject({ color: "Attention" });
     expect(card.actions?.[0]).toMatchObject({ verb: "service.replaceSecret", data: { serviceId: "s1" } });
+  });
+
+  it("offers a certificate as PEM in place of the secret, and names a certificate in use by its thumbprint", () => {
+    const card = replaceSecretCard({
+      serviceId: "s1",
+      shortName: "acme",
+      currentHint: "",
+      currentThumbprint: "55526C45F7E4C7F60C3BC99C2736B12DCDA1F486",
+      errors: { clientCertificatePem: "Certificate: the PEM text has no private key." },
+    });
+    expect(teamsCardProblems(card)).toEqual([]);
+    expect(adaptiveCardsProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain("thumbprint 55526C45F7E4C7F60C3BC99C2736B12DCDA1F486");
+    expect(card.body.find((e) => e.id === "clientSecret")).toMatchObject({ isRequired: false });
+    expect(card.body.find((e) => e.id === "clientCertificatePem")).toMatchObject({ isMultiline: true });
+    const index = card.body.findIndex((e) => e.id === "clientCertificatePem");
+    expect(card.body[index + 1]).toMatchObject({ color: "Attention" });
   });
 });
