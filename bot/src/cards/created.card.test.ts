@@ -34,4 +34,34 @@ describe("createdCard", () => {
     expect(JSON.stringify(card)).toContain("gQQ••••••••");
     expect(card.actions?.[0]).toMatchObject({ verb: "service.validate", data: { serviceId: "s1" } });
   });
+
+  it("names a certificate by its thumbprint", () => {
+    const card = createdCard({
+      id: "s2",
+      type: "direct-routing",
+      customerId: "c1",
+      customerName: "Trey",
+      shortName: "trey",
+      licenseType: "hosted-pro",
+      licensedUsers: 5,
+      status: "connected",
+      createdAt: "2025-01-01T00:00:00.000Z",
+      createdBy: "a",
+      m365: {
+        cloud: "global",
+        tenantId: "t",
+        clientId: "c",
+        credentialType: "certificate",
+        secretHint: "",
+        certificateThumbprint: "55526C45F7E4C7F60C3BC99C2736B12DCDA1F486",
+        userName: "a",
+        daysUntilExpire: 300,
+      },
+    });
+    expect(teamsCardProblems(card)).toEqual([]);
+    const json = JSON.stringify(card);
+    expect(json).toContain("thumbprint 55526C45F7E4C7F60C3BC99C2736B12DCDA1F486");
+    expect(json).toContain("Certificate expires in");
+    expect(json).not.toContain("Client secret");
+  });
 });

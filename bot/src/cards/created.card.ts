@@ -26,9 +26,17 @@ export function createdCard(service: Service): AdaptiveCard {
           fact("Licence type", licenseTypeTitle(service.licenseType)),
           fact("Licensed users", String(service.licensedUsers)),
           fact("Tenant", service.m365.tenantName ?? service.m365.tenantId),
-          fact("Client secret", maskedSecret(service.m365.secretHint)),
+          // A certificate is named by its thumbprint, never its key (docs/api.md, "Credentials").
+          service.m365.certificateThumbprint !== undefined
+            ? fact("Certificate", `thumbprint ${service.m365.certificateThumbprint}`)
+            : fact("Client secret", maskedSecret(service.m365.secretHint)),
           ...(service.m365.daysUntilExpire !== undefined
-            ? [fact("Secret expires in", `${service.m365.daysUntilExpire} days`)]
+            ? [
+                fact(
+                  service.m365.certificateThumbprint !== undefined ? "Certificate expires in" : "Secret expires in",
+                  `${service.m365.daysUntilExpire} days`,
+                ),
+              ]
             : []),
           ...(service.directRouting?.m365Domain ? [fact("M365 domain", service.directRouting.m365Domain)] : []),
           ...(service.directRouting?.sbcFqdn ? [fact("SBC FQDN", service.directRouting.sbcFqdn)] : []),

@@ -33,6 +33,7 @@ export const secretExpiryCheck: ValidatorCheck = {
     if (hint === undefined) return missingFact("secretHint");
     if (accessToken === undefined) return missingFact("accessToken");
     const at = now();
+    const credentialName = facts.credential?.kind === "certificate" ? "certificate" : "secret";
     const graph = createGraphClient({ transport, graphUrl: endpoints.graphUrl, accessToken, correlationId });
     const answer = await getApplicationSecrets(graph, clientId);
     if ("failure" in answer) return { result: networkResult(answer.failure, "Microsoft Graph") };
@@ -43,7 +44,7 @@ export const secretExpiryCheck: ValidatorCheck = {
         result: {
           status: "warn",
           code: "expiry_unreadable",
-          message: "The secret's expiry date could not be read: the app lacks the permission Application.Read.All.",
+          message: `The ${credentialName}'s expiry date could not be read: the app lacks the permission Application.Read.All.`,
           remedy: "Grant Application.Read.All with admin consent so that expiry can be watched, then validate again.",
           detail: { httpStatus: response.status, graphCode, ...graphRequestId(response) },
         },
@@ -54,8 +55,7 @@ export const secretExpiryCheck: ValidatorCheck = {
         result: {
           status: "warn",
           code: "expiry_unreadable",
-          message:
-            "The app registration is not in this tenant (a multi-tenant app registered elsewhere), so its secret's expiry cannot be read here.",
+          message: `The app registration is not in this tenant (a multi-tenant app registered elsewhere), so its ${credentialName}'s expiry cannot be read here.`,
           remedy:
             "Ask the app's owner for the secret's expiry date, or use an app registered in the customer's tenant.",
           detail: { httpStatus: 404, graphCode, ...graphRequestId(response) },
