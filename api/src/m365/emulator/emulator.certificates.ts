@@ -20,8 +20,11 @@ export function makeCertificate(commonName: string, notBefore: Date, notAfter: D
   const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString());
-  // A positive serial number: the first byte's high bit cleared.
-  cert.serialNumber = `0${randomBytes(15).toString("hex")}`;
+  // A positive serial number in minimal DER: the first byte's high bit clear (no sign byte needed) and not zero (no
+  // leading zero byte, which OpenSSL refuses as "illegal padding").
+  const serial = randomBytes(16);
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
+  cert.serialNumber = serial.toString("hex");
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
   const name = [{ name: "commonName", value: commonName }];
