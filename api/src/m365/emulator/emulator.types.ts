@@ -257,6 +257,8 @@ export type GraphWriteCall =
   | "addOwner"
   | "addPassword"
   | "removePassword"
+  | "addKey"
+  | "removeKey"
   | "deleteApplication"
   | "deleteServicePrincipal"
   | "deleteRoleAssignment";

@@ -5,7 +5,7 @@
  * lives only in the tenant that registered it; a multi-tenant app has just its service principal elsewhere, so the
  * application reads answer 404 there.
  */
-import type { AppRecord, TenantDirectory } from "../emulator.directory.js";
+import type { AppRecord, ResolvedKey, TenantDirectory } from "../emulator.directory.js";
 import { type GraphContext, graphError, graphNotFound, graphOk, type Response } from "../emulator.responses.js";
 import { GRAPH_APP_ID, stableGuid } from "../emulator.state.js";
 import type { TenantFixture } from "../emulator.types.js";
@@ -38,6 +38,20 @@ export const APPLICATION_READ_SCOPES = [
   "Directory.ReadWrite.All",
 ];
 
+/** The keyCredential as Graph answers it: never the key. */
+export function keyCredentialEntity(k: ResolvedKey): Record<string, unknown> {
+  return {
+    customKeyIdentifier: k.customKeyIdentifier,
+    displayName: k.displayName,
+    endDateTime: k.end.toISOString(),
+    key: null,
+    keyId: k.keyId,
+    startDateTime: k.start.toISOString(),
+    type: "AsymmetricX509Cert",
+    usage: "Verify",
+  };
+}
+
 /** The application as Graph answers it; an application created through Graph also shows its creation fields. */
 export function applicationEntity(record: AppRecord): Record<string, unknown> {
   const { app } = record;
@@ -49,16 +63,7 @@ export function applicationEntity(record: AppRecord): Record<string, unknown> {
     displayName: app.displayName,
     signInAudience: record.signInAudience,
     // Never key material: `key` is null on reads; customKeyIdentifier is the SHA-1 thumbprint (docs/entra.md section 13).
-    keyCredentials: record.keys.map((k) => ({
-      customKeyIdentifier: k.customKeyIdentifier,
-      displayName: k.displayName,
-      endDateTime: k.end.toISOString(),
-      key: null,
-      keyId: k.keyId,
-      startDateTime: k.start.toISOString(),
-      type: "AsymmetricX509Cert",
-      usage: "Verify",
-    })),
+    keyCredentials: record.keys.map(keyCredentialEntity),
     // Never the secret: `secretText` is null on every read (docs/entra.md section 10).
     passwordCredentials: record.secrets.map((s) => ({
       customKeyIdentifier: null,

@@ -30,8 +30,8 @@ import {
 } from "./graph.route.types.js";
 
 /** App-only permissions that create and change applications; OwnedBy only on apps the caller owns. */
-const WRITE_ROLES = ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"];
-const WRITE_SCOPES = ["Application.ReadWrite.All"];
+export const WRITE_ROLES = ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"];
+export const WRITE_SCOPES = ["Application.ReadWrite.All"];
 const SIGN_IN_AUDIENCES = [
   "AzureADMyOrg",
   "AzureADMultipleOrgs",
@@ -49,7 +49,7 @@ function target(request: GraphRequest): AppRecord | Response {
 }
 
 /** The target, when the caller may change it. */
-function managed(request: GraphRequest): AppRecord | Response {
+export function managed(request: GraphRequest): AppRecord | Response {
   const record = target(request);
   if ("kind" in record) return record;
   return canManage(request, record) ? record : graphDenied(request.g);

@@ -20,6 +20,7 @@ import {
   applicationsRoute,
   servicePrincipalsRoute,
 } from "./applications.handler.js";
+import { addKeyRoute, removeKeyRoute } from "./applications.keys.js";
 import {
   addOwnerRoute,
   addPasswordRoute,
@@ -50,6 +51,8 @@ const GRAPH_ROUTES: readonly GraphRoute[] = [
   deleteApplicationRoute,
   addPasswordRoute,
   removePasswordRoute,
+  addKeyRoute,
+  removeKeyRoute,
   addOwnerRoute,
   servicePrincipalsRoute,
   createServicePrincipalRoute,
