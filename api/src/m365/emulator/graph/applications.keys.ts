@@ -58,34 +58,61 @@ function proofProblem(g: GraphContext, record: AppRecord, proof: unknown): strin
   return undefined;
 }
 
-export const addKeyRoute: GraphRoute = {
-  name: "graphWrite",
-  method: "POST",
-  path: /^\/applications\/([^/()]+)\/addKey\/?$/i,
-  roles: WRITE_ROLES,
-  scopes: WRITE_SCOPES,
-  call: "addKey",
-  answer(request): Response {
-    const { g } = request;
-    const record = managed(request);
-    if ("kind" in record) return record;
-    const parsed = readJson(request);
-    if ("refused" in parsed) return parsed.refused;
-    const { keyCredential, proof } = parsed.json;
-    if (keyCredential === null || typeof keyCredential !== "object" || Array.isArray(keyCredential)) {
-      return invalidProperty(g, "keyCredential", "Application");
-    }
-    const { type, usage, key, displayName } = keyCredential as Record<string, unknown>;
-    if (type !== "AsymmetricX509Cert") return invalidProperty(g, "type", "KeyCredential");
-    if (usage !== "Verify") return invalidProperty(g, "usage", "KeyCredential");
-    let certPem: string;
-    try {
-      certPem = new X509Certificate(Buffer.from(String(key), "base64")).toString();
-    } catch {
-      return invalidProperty(g, "key", "KeyCredential");
-    }
-    const problem = proofProblem(g, record, proof);
-    if (problem !== undefined) return graphBadRequest(g, problem);
+/**
+ * A key route: the caller may change the app (addPassword's permissions), the body is JSON, and the proof of
+ * possession holds; `change` then reads its own fields.
+ */
+function keyRoute(
+  call: "addKey" | "removeKey",
+  change: (g: GraphContext, record: AppRecord, body: Record<string, unknown>) => Response,
+  fieldsFirst: (g: GraphContext, body: Record<string, unknown>) => Response | undefined,
+): GraphRoute {
+  return {
+    name: "graphWrite",
+    method: "POST",
+    path: new RegExp(`^\\/applications\\/([^/()]+)\\/${call}\\/?$`, "i"),
+    roles: WRITE_ROLES,
+    scopes: WRITE_SCOPES,
+    call,
+    answer(request): Response {
+      const { g } = request;
+      const record = managed(request);
+      if ("kind" in record) return record;
+      const parsed = readJson(request);
+      if ("refused" in parsed) return parsed.refused;
+      const refused = fieldsFirst(g, parsed.json);
+      if (refused !== undefined) return refused;
+      const problem = proofProblem(g, record, parsed.json.proof);
+      if (problem !== undefined) return graphBadRequest(g, problem);
+      return change(g, record, parsed.json);
+    },
+  };
+}
+
+/** The new certificate of an addKey body as PEM, or the answer refusing the field. */
+function newCertificate(g: GraphContext, body: Record<string, unknown>): string | Response {
+  const { keyCredential } = body;
+  if (keyCredential === null || typeof keyCredential !== "object" || Array.isArray(keyCredential)) {
+    return invalidProperty(g, "keyCredential", "Application");
+  }
+  const { type, usage, key } = keyCredential as Record<string, unknown>;
+  if (type !== "AsymmetricX509Cert") return invalidProperty(g, "type", "KeyCredential");
+  if (usage !== "Verify") return invalidProperty(g, "usage", "KeyCredential");
+  try {
+    return new X509Certificate(Buffer.from(String(key), "base64")).toString();
+  } catch {
+    return invalidProperty(g, "key", "KeyCredential");
+  }
+}
+
+const keyIdOf = (body: Record<string, unknown>) => (typeof body.keyId === "string" ? body.keyId.toLowerCase() : "");
+
+export const addKeyRoute = keyRoute(
+  "addKey",
+  (g, record, body) => {
+    const certPem = newCertificate(g, body);
+    if (typeof certPem !== "string") return certPem;
+    const { displayName } = body.keyCredential as Record<string, unknown>;
     const added = resolveKey(
       { keyId: randomUUID(), certPem, ...(typeof displayName === "string" ? { displayName } : {}) },
       g.now.getTime(),
@@ -96,29 +123,21 @@ export const addKeyRoute: GraphRoute = {
       ...keyCredentialEntity(added),
     });
   },
-};
+  (g, body) => {
+    const certificate = newCertificate(g, body);
+    return typeof certificate === "string" ? undefined : certificate;
+  },
+);
 
-export const removeKeyRoute: GraphRoute = {
-  name: "graphWrite",
-  method: "POST",
-  path: /^\/applications\/([^/()]+)\/removeKey\/?$/i,
-  roles: WRITE_ROLES,
-  scopes: WRITE_SCOPES,
-  call: "removeKey",
-  answer(request): Response {
-    const { g } = request;
-    const record = managed(request);
-    if ("kind" in record) return record;
-    const parsed = readJson(request);
-    if ("refused" in parsed) return parsed.refused;
-    const keyId = typeof parsed.json.keyId === "string" ? parsed.json.keyId.toLowerCase() : "";
-    if (!isGuid(keyId)) return invalidProperty(g, "keyId", "KeyCredential");
-    const problem = proofProblem(g, record, parsed.json.proof);
-    if (problem !== undefined) return graphBadRequest(g, problem);
+export const removeKeyRoute = keyRoute(
+  "removeKey",
+  (g, record, body) => {
+    const keyId = keyIdOf(body);
     const index = record.keys.findIndex((k) => k.keyId.toLowerCase() === keyId);
     // (unverified) The wording for a keyId the app does not have.
     if (index < 0) return graphBadRequest(g, `No key credential found with keyId '${keyId}'.`);
     record.keys.splice(index, 1);
     return graphNoContent(g);
   },
-};
+  (g, body) => (isGuid(keyIdOf(body)) ? undefined : invalidProperty(g, "keyId", "KeyCredential")),
+);
