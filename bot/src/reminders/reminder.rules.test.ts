@@ -98,6 +98,8 @@ describe("rotationDue", () => {
     expect(rotationDue({ ...service({}), m365 }, now, 30)).toBe(false);
     expect(rotationDue(service({}), now, 30)).toBe(false);
     expect(rotationDue(service({ secretExpiresAt: inDays(-1) }), now, 30)).toBe(false);
+    // A certificate is replaced, never rotated.
+    expect(rotationDue(service({ secretExpiresAt: inDays(10), credentialType: "certificate" }), now, 30)).toBe(false);
     expect(rotationDue(service({ secretExpiresAt: now.toISOString() }), now, 30)).toBe(false);
     expect(rotationDue(service({ secretExpiresAt: inDays(10) }), now, 0)).toBe(false);
   });

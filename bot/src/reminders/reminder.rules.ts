@@ -52,6 +52,8 @@ export function currentSlot(serviceId: string, now: Date, intervalMs: number): n
  */
 export function rotationDue(service: Service, now: Date, rotateBeforeDays: number): boolean {
   const expiresAt = service.m365.secretExpiresAt;
+  // A certificate is renewed by replacing it, not rotated (docs/api.md, "Credentials").
+  if (service.m365.credentialType === "certificate") return false;
   if (rotateBeforeDays <= 0 || service.m365.selfRotation !== true || !expiresAt) return false;
   if (Date.parse(expiresAt) <= now.getTime()) return false;
   return daysUntil(expiresAt, now) <= rotateBeforeDays;
