@@ -186,7 +186,14 @@ describe("POST /api/validation in sandbox mode (real HTTP, real HTTPS emulator)"
       { body: { tenantId: 1, clientId: "x", clientSecret: "y" }, status: 400, path: "tenantId" },
       { body: { tenantId: "a", clientId: "b", clientSecret: "c", extra: 1 }, status: 400 },
       { body: { tenantId: "a", clientId: "b", clientSecret: "c", cloud: "mars" }, status: 400, path: "cloud" },
-      { body: { tenantId: "a", clientId: "b", clientSecret: "x".repeat(70_000) }, status: 413 },
+      // Routes that take credentials accept 256 KiB (a certificate's PFX); beyond, 413. Within, the field's limit.
+      { body: { tenantId: "a", clientId: "b", clientSecret: "x".repeat(300_000) }, status: 413 },
+      { body: { tenantId: "a", clientId: "b", clientSecret: "x".repeat(70_000) }, status: 400, path: "clientSecret" },
+      {
+        body: { tenantId: "a", clientId: "b", clientCertificate: { pfx: "A".repeat(131_073) } },
+        status: 400,
+        path: "clientCertificate.pfx",
+      },
       { body: "tenantId=a", headers: { "content-type": "text/plain" }, status: 415 },
     ];
     for (const c of cases) {

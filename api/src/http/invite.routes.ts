@@ -6,9 +6,11 @@
  * token and per client address (INVITE_RATE_LIMIT, 429 with Retry-After). The page itself (`GET /invite/{token}`,
  * HTML) is served by static.routes.ts.
  */
+
 import { inviteValidationSchema } from "@dr/contract";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { InvitationsService } from "../invitations/invitations.service.js";
+import { CREDENTIAL_ROUTE } from "./body-limits.js";
 import { parseWith } from "./parse.js";
 import { answerValidation } from "./sse.js";
 
@@ -24,7 +26,7 @@ export function registerInviteRoutes(app: FastifyInstance, deps: { invitations: 
     return deps.invitations.readByToken(tokenOf(request), request.ip);
   });
 
-  app.post("/api/invite/:token/validation", async (request, reply) => {
+  app.post("/api/invite/:token/validation", CREDENTIAL_ROUTE, async (request, reply) => {
     privateAnswer(reply);
     const input = parseWith(inviteValidationSchema, request.body);
     return answerValidation(request, reply, (onCheck) =>

@@ -3,11 +3,13 @@
  * with its stored secret, and the wizard's run on credentials not stored yet (nothing kept). Runs are rate-limited
  * as validations and audited without the secret; bad input answers problem+json naming the field.
  */
+
 import { idSchema, readinessRequestSchema } from "@dr/contract";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Authenticator } from "../auth/operator-auth.js";
 import { InputError } from "../errors.js";
 import type { ReadinessService } from "../readiness/readiness.service.js";
+import { CREDENTIAL_ROUTE } from "./body-limits.js";
 import { parseWith } from "./parse.js";
 
 /** The `:id` path parameter. */
@@ -36,7 +38,7 @@ export function registerReadinessRoutes(
     return deps.readiness.checkService(serviceId(request), actor);
   });
 
-  app.post("/api/readiness", async (request) => {
+  app.post("/api/readiness", CREDENTIAL_ROUTE, async (request) => {
     const actor = (await deps.auth(request, "operate")).name;
     const input = parseWith(readinessRequestSchema, request.body);
     return deps.readiness.checkCredentials(input, actor);

@@ -2,6 +2,7 @@
  * The service routes (docs/api.md): list, name check, create, read, update, delete, M365, validate, secret, rotate,
  * audit.
  */
+
 import {
   createServiceSchema,
   idSchema,
@@ -17,6 +18,7 @@ import type { Authenticator, Operator } from "../auth/operator-auth.js";
 import { InputError } from "../errors.js";
 import type { IfVersion, OnboardingService } from "../onboarding/onboarding.service.js";
 import type { SecretRotation } from "../rotation/secret-rotation.js";
+import { CREDENTIAL_ROUTE } from "./body-limits.js";
 import { parseWith } from "./parse.js";
 import { answerValidation } from "./sse.js";
 
@@ -102,7 +104,7 @@ export function registerServiceRoutes(
     return onboarding.nameCheck(query.name);
   });
 
-  app.post("/api/services", async (request, reply) => {
+  app.post("/api/services", CREDENTIAL_ROUTE, async (request, reply) => {
     const operator = await deps.auth(request, "operate");
     const key = idempotencyKey(request);
     const input = parseWith(createServiceSchema, request.body);
@@ -160,7 +162,7 @@ export function registerServiceRoutes(
     );
   });
 
-  app.put("/api/services/:id/m365/secret", async (request, reply) => {
+  app.put("/api/services/:id/m365/secret", CREDENTIAL_ROUTE, async (request, reply) => {
     const actor = (await deps.auth(request, "operate")).name;
     const id = serviceId(request);
     const body = parseWith(replaceSecretSchema, request.body);

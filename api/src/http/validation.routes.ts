@@ -3,10 +3,12 @@
  * With `Accept: text/event-stream` it streams one `check` event per finished check, then the `report` event.
  * Rate-limited per operator and per target tenant, and audited (never with the secret).
  */
+
 import { validationRequestSchema } from "@dr/contract";
 import type { FastifyInstance } from "fastify";
 import type { Authenticator } from "../auth/operator-auth.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
+import { CREDENTIAL_ROUTE } from "./body-limits.js";
 import { parseWith } from "./parse.js";
 import { answerValidation } from "./sse.js";
 
@@ -15,7 +17,7 @@ export function registerValidationRoutes(
   app: FastifyInstance,
   deps: { onboarding: OnboardingService; auth: Authenticator },
 ): void {
-  app.post("/api/validation", async (request, reply) => {
+  app.post("/api/validation", CREDENTIAL_ROUTE, async (request, reply) => {
     const actor = (await deps.auth(request, "operate")).name;
     const input = parseWith(validationRequestSchema, request.body);
     return answerValidation(request, reply, (onCheck) =>
