@@ -128,4 +128,31 @@ describe("addKey and removeKey", () => {
     // Every write reached its route and was counted, refused ones included.
     expect(emu.directory(c.tenantId).calls).toMatchObject({ addKey: 7, removeKey: 2 });
   });
+
+  it("lets the app roll its own keys without any permission, and needs the permissions on another app", async () => {
+    const other = await graph("POST", "/v1.0/applications", { displayName: "Another app" });
+    expect(other.status, other.body).toBe(201);
+    const next = makeCertificate("trey-self", new Date(Date.now() - DAY), new Date(Date.now() + 365 * DAY));
+    const body = async (target: string) => ({
+      keyCredential: { type: "AsymmetricX509Cert", usage: "Verify", key: keyOf(next) },
+      passwordCredential: null,
+      proof: await proof(target),
+    });
+    // No `roles` claim at all, and roles that do not write applications.
+    for (const roles of [undefined, ["User.Read.All"]]) {
+      token = await emu.signToken({ aud: GRAPH, tid: c.tenantId, appid: c.clientId, ...(roles ? { roles } : {}) });
+      const added = await graph("POST", `/v1.0/applications/${objectId}/addKey`, await body(objectId));
+      expect(added.status, added.body).toBe(200);
+      const removed = await graph("POST", `/v1.0/applications/${objectId}/removeKey`, {
+        keyId: added.json.keyId,
+        proof: await proof(objectId),
+      });
+      expect(removed.status, removed.body).toBe(204);
+      const elsewhere = await graph("POST", `/v1.0/applications/${String(other.json.id)}/addKey`, await body(objectId));
+      expect(elsewhere.status, elsewhere.body).toBe(403);
+    }
+    // addPassword on itself still needs the permission.
+    const password = await graph("POST", `/v1.0/applications/${objectId}/addPassword`, { passwordCredential: {} });
+    expect(password.status).toBe(403);
+  });
 });

@@ -3,14 +3,15 @@
  * its own with a proof of possession, a JWT signed (RS256) with the private key of one of its current certificates,
  * with `aud` 00000002-0000-0000-c000-000000000000, `iss` = the application's object id, `nbf`, and `exp` no later
  * than `nbf` + 10 minutes. An app with no valid certificate cannot use them (it PATCHes keyCredentials instead).
- * The same permissions as addPassword. Never key material in an answer.
+ * An app-only caller needs no permission to roll its own keys; any other caller needs addPassword's permissions.
+ * Never key material in an answer.
  */
 import { randomUUID, verify, X509Certificate } from "node:crypto";
 import { type AppRecord, resolveKey } from "../emulator.directory.js";
 import { type GraphContext, graphBadRequest, graphNoContent, graphOk, type Response } from "../emulator.responses.js";
 import { keyCredentialEntity } from "./applications.handler.js";
 import { managed, WRITE_ROLES, WRITE_SCOPES } from "./applications.write.js";
-import { type GraphRoute, invalidProperty, isGuid, readJson } from "./graph.route.types.js";
+import { type GraphRoute, invalidProperty, isGuid, isOwnApplication, readJson } from "./graph.route.types.js";
 
 /** The proof's audience: the Azure AD Graph application id, as Microsoft documents it. */
 export const PROOF_AUDIENCE = "00000002-0000-0000-c000-000000000000";
@@ -59,8 +60,8 @@ function proofProblem(g: GraphContext, record: AppRecord, proof: unknown): strin
 }
 
 /**
- * A key route: the caller may change the app (addPassword's permissions), the body is JSON, and the proof of
- * possession holds; `change` then reads its own fields.
+ * A key route: the caller is the app itself (no permission needed) or may change the app (addPassword's
+ * permissions), the body is JSON, and the proof of possession holds; `change` then reads its own fields.
  */
 function keyRoute(
   call: "addKey" | "removeKey",
@@ -74,9 +75,12 @@ function keyRoute(
     roles: WRITE_ROLES,
     scopes: WRITE_SCOPES,
     call,
+    selfWithoutPermission: true,
     answer(request): Response {
       const { g } = request;
-      const record = managed(request);
+      const record = isOwnApplication(request.dir, request.caller, request.match[1])
+        ? (request.dir.byObjectId(request.match[1] ?? "") ?? managed(request))
+        : managed(request);
       if ("kind" in record) return record;
       const parsed = readJson(request);
       if ("refused" in parsed) return parsed.refused;

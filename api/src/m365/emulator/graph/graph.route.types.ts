@@ -45,6 +45,11 @@ export interface GraphRoute {
   scopes: readonly string[];
   /** For a write: the name it is counted under in the directory snapshot. */
   call?: GraphWriteCall;
+  /**
+   * An app-only caller may call it on its own application (the path's object id) without any permission, as
+   * Microsoft documents for addKey and removeKey (docs/entra.md section 13); other callers need `roles`/`scopes`.
+   */
+  selfWithoutPermission?: boolean;
   /** The answer once authentication, method, faults and permissions have passed. */
   answer(request: GraphRequest): Response;
 }
@@ -75,6 +80,11 @@ const PRIVILEGED_ROLES = [GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR];
 
 function holds(caller: GraphCaller, roles: readonly string[]): boolean {
   return caller.kind === "user" && caller.roles.some((r) => roles.includes(r.toLowerCase()));
+}
+
+/** True when an app-only caller calls a route on its own application, named by `objectId`. */
+export function isOwnApplication(dir: TenantDirectory, caller: GraphCaller, objectId: string | undefined): boolean {
+  return caller.kind === "app" && objectId !== undefined && dir.record(caller.app).objectId === objectId.toLowerCase();
 }
 
 /** A user holding Global, Privileged Role, Application or Cloud Application Administrator. */

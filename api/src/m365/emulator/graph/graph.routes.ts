@@ -30,7 +30,7 @@ import {
 } from "./applications.write.js";
 import { domainRoute, verificationDnsRecordsRoute } from "./domains.handler.js";
 import { authenticate, lacksRolesAndScopes } from "./graph.auth.js";
-import type { GraphRoute } from "./graph.route.types.js";
+import { type GraphRoute, isOwnApplication } from "./graph.route.types.js";
 import { organizationRoute } from "./organization.handler.js";
 import { createRoleAssignmentRoute, deleteRoleAssignmentRoute } from "./roleAssignments.handler.js";
 import {
@@ -103,12 +103,14 @@ export async function handleGraph(
   const fault = preFault(state, caller.tenant, route.name, graphRetryAnswer(g), true);
   if (typeof fault !== "number") return fault;
   // A token with neither `roles` nor `scp` gets Graph's AccessDenied; one whose roles lack the route's permission
-  // gets Authorization_RequestDenied (docs/entra.md section 9).
-  if (lacksRolesAndScopes(caller)) return graphNoRolesOrScopes(g);
+  // gets Authorization_RequestDenied (docs/entra.md section 9). An app changing its own keys needs none (section 13).
+  const self = route.selfWithoutPermission === true && isOwnApplication(dir, caller, match[1]);
+  if (!self && lacksRolesAndScopes(caller)) return graphNoRolesOrScopes(g);
   const allowed =
-    caller.kind === "app"
+    self ||
+    (caller.kind === "app"
       ? caller.roles.some((r) => route.roles.includes(r))
-      : caller.scopes.some((s) => route.scopes.some((want) => want.toLowerCase() === s.toLowerCase()));
+      : caller.scopes.some((s) => route.scopes.some((want) => want.toLowerCase() === s.toLowerCase())));
   if (!allowed) return graphDenied(g);
   return delayed(
     route.answer({ state, g, caller, dir, match, query: req.query, body: req.body, headers: req.headers }),
