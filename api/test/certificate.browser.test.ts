@@ -184,6 +184,35 @@ describe("certificate credentials in the tab", () => {
     await expectNoSeriousAxe(page, "invitation page, valid with a certificate");
   }, 60_000);
 
+  it("the sandbox banner lists the certificate tenants, naming the cloud of those outside the global one", async () => {
+    const page = await newPage();
+    await page.goto(`${suite.app().url}/`);
+    await page.getByRole("button", { name: en.sandbox.showTenants }).click();
+    const list = page.getByRole("list", { name: en.sandbox.tenantsLabel });
+    await list.waitFor();
+    const item = (name: string) => list.getByRole("listitem").filter({ has: page.getByText(name, { exact: true }) });
+    const cloudLines: Record<string, string | undefined> = {
+      certificate: undefined,
+      "gcc-high-certificate": en.sandbox.cloud(en.wizard.clouds["usgov-gcchigh"]),
+      "dod-certificate": en.sandbox.cloud(en.wizard.clouds["usgov-dod"]),
+      "china-certificate": en.sandbox.cloud(en.wizard.clouds.china),
+    };
+    for (const [name, line] of Object.entries(cloudLines)) {
+      const text = await item(name).textContent();
+      expect(text, name).toContain(SANDBOX[name]?.tenantId);
+      // Each offers its PEM (copy and download), never shown as text.
+      expect(
+        await item(name)
+          .getByRole("button", { name: en.sandbox.download(name) })
+          .count(),
+      ).toBe(1);
+      if (line === undefined) expect(text, name).not.toContain(en.sandbox.cloud(""));
+      else expect(text, name).toContain(line);
+    }
+    await expectNoKeyShown(page, "sandbox banner opened");
+    await expectNoSeriousAxe(page, "sandbox banner with the demo tenants");
+  }, 30_000);
+
   it("no API answer held the key or the password", () => {
     expect(answers.length).toBeGreaterThan(0);
     for (const text of answers) {

@@ -1,10 +1,12 @@
 /**
  * The national clouds end to end over real HTTPS (docs/entra.md section 1): the validator calls each cloud's real
  * login and Graph host names, which the host-mapped dispatch sends to the emulator with the names kept (Host and
- * TLS), and the emulator answers as that cloud. Then the same through the server in sandbox mode.
+ * TLS), and the emulator answers as that cloud; a certificate in each cloud, its client assertion addressed to that
+ * cloud's token endpoint (docs/entra.md section 13). Then the same through the server in sandbox mode.
  */
-import type { CheckId, Cloud, Customer, ProvisioningRun, ValidationReport } from "@dr/contract";
-import { decodeJwt } from "jose";
+import { createHash, X509Certificate } from "node:crypto";
+import type { CheckId, Cloud, Customer, ProvisioningRun, SandboxTenants, ValidationReport } from "@dr/contract";
+import { compactVerify, decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOUDS } from "../src/m365/clouds.js";
 import { MICROSOFT_HOST_NAMES } from "../src/m365/emulator/emulator.clouds.js";
@@ -12,12 +14,13 @@ import { createEmulator } from "../src/m365/emulator/emulator.core.js";
 import { SANDBOX, sandboxTenants } from "../src/m365/emulator/emulator.fixtures.js";
 import { type EmulatorServer, startEmulatorServer } from "../src/m365/emulator/emulator.server.js";
 import type { TenantFixture } from "../src/m365/emulator/emulator.types.js";
+import { JWT_BEARER } from "../src/m365/emulator/entra/client-assertion.js";
 import type { DispatchRequest, DispatchResponse } from "../src/m365/http/dispatch.types.js";
 import { createUndiciDispatch } from "../src/m365/http/undici.dispatch.js";
 import { createValidator } from "../src/m365/validator.js";
 import { apiCaller, postJson, startTestApp, type TestApp } from "./helpers.js";
 import { followRun } from "./provisioning.support.js";
-import { outcome } from "./scenarios.js";
+import { credentialOf, outcome } from "./scenarios.js";
 
 /** Each cloud's scenario that passes when validated in that cloud. */
 const PASSING: Record<Cloud, string> = {
@@ -25,6 +28,14 @@ const PASSING: Record<Cloud, string> = {
   "usgov-gcchigh": "gcc-high-valid",
   "usgov-dod": "dod-valid",
   china: "china-valid",
+};
+
+/** Each cloud's scenario with a certificate (and no secret) that passes when validated in that cloud. */
+const CERTIFICATE: Record<Cloud, string> = {
+  global: "certificate",
+  "usgov-gcchigh": "gcc-high-certificate",
+  "usgov-dod": "dod-certificate",
+  china: "china-certificate",
 };
 
 /** Per cloud, a copy of its passing tenant without admin consent (another id): the consent link is given. */
@@ -89,7 +100,7 @@ async function validateIn(cloud: Cloud, scenario: string, tenantId?: string): Pr
   const report = await validator.validate({
     tenantId: tenantId ?? c.tenantId,
     clientId: c.clientId,
-    clientSecret: c.clientSecret,
+    ...credentialOf(c),
     cloud,
   });
   return { report, exchanges };
@@ -209,6 +220,98 @@ describe("each cloud through its real host names, over HTTPS", () => {
   });
 });
 
+/** The certificate of a certificate scenario (the PEM also holds its key). */
+function certificateOf(scenario: string): X509Certificate {
+  const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(
+    creds(scenario).clientCertificatePem ?? "",
+  )?.[0];
+  if (pem === undefined) throw new Error(`scenario ${scenario} has no certificate`);
+  return new X509Certificate(pem);
+}
+
+/** The client assertion msal sent in a token request: its header and claims, checked against the certificate. */
+async function assertionOf(token: Exchange, certificate: X509Certificate) {
+  const body = new URLSearchParams(token.request.body);
+  expect(body.get("client_secret")).toBeNull();
+  expect(body.get("client_assertion_type")).toBe(JWT_BEARER);
+  const assertion = body.get("client_assertion") ?? "";
+  // Signed by the certificate's key: its public key verifies it.
+  await compactVerify(assertion, certificate.publicKey);
+  return { header: decodeProtectedHeader(assertion), claims: decodeJwt(assertion) };
+}
+
+describe("a certificate in each cloud, over HTTPS", () => {
+  for (const cloud of CLOUD_IDS) {
+    const { loginUrl, graphUrl, graphResource } = CLOUDS[cloud];
+    const scenario = CERTIFICATE[cloud];
+
+    it(`${cloud}: ${scenario} passes; the assertion names ${hostOf(loginUrl)}'s token endpoint, expiry from keyCredentials`, async () => {
+      const c = creds(scenario);
+      expect(c.cloud).toBe(cloud);
+      const run = await validateIn(cloud, scenario);
+      const { report, exchanges } = run;
+      for (const id of ["tenant", "token", "permissions", "graph", "secret_expiry"] as CheckId[]) {
+        expect(`${id}=${outcome(report, id)}`).toBe(`${id}=pass`);
+      }
+      expect(report.ok).toBe(true);
+
+      // The client assertion: the certificate's SHA-256 thumbprint, this cloud's token endpoint, the app as issuer.
+      const certificate = certificateOf(scenario);
+      const token = await tokenExchange(run);
+      expect(hostOf(token.request.url)).toBe(hostOf(loginUrl));
+      const { header, claims } = await assertionOf(token, certificate);
+      expect(header["x5t#S256"]).toBe(createHash("sha256").update(certificate.raw).digest("base64url"));
+      expect(claims.aud).toBe(`${loginUrl}/${c.tenantId}/oauth2/v2.0/token`);
+      expect(claims.iss).toBe(c.clientId);
+      expect(claims.sub).toBe(c.clientId);
+
+      // The token: issued for this cloud's Graph to a client that proved a certificate (appidacr 2).
+      expect(token.response.status).toBe(200);
+      const access = decodeJwt(String(JSON.parse(token.response.body).access_token));
+      expect(access.appidacr).toBe("2");
+      expect(access.aud).toBe(graphResource);
+      expect(access.tid).toBe(c.tenantId);
+
+      // Graph on this cloud's host; the expiry is the keyCredential's, found by the certificate's thumbprint.
+      const graphCalls = exchanges.filter((e) => new URL(e.request.url).pathname.startsWith("/v1.0/"));
+      expect(graphCalls.length).toBeGreaterThan(0);
+      for (const e of graphCalls) expect(hostOf(e.request.url)).toBe(hostOf(graphUrl));
+      const application = graphCalls.find((e) => e.request.url.includes("/v1.0/applications"));
+      const listed = (JSON.parse(application?.response.body ?? "{}") as { keyCredentials?: Record<string, string>[] })
+        .keyCredentials;
+      const fixture = sandboxTenants().find((t) => t.scenario === scenario)?.apps[0]?.certificates?.[0];
+      expect(fixture?.keyId).toBeDefined();
+      const keyCredential = listed?.find((k) => k.keyId === fixture?.keyId);
+      expect(keyCredential?.customKeyIdentifier).toBe(
+        Buffer.from(certificate.fingerprint.replaceAll(":", ""), "hex").toString("base64"),
+      );
+      expect(report.secret).toMatchObject({
+        credentialType: "certificate",
+        keyId: fixture?.keyId,
+        thumbprint: certificate.fingerprint.replaceAll(":", ""),
+        subject: certificate.subject,
+      });
+      expect(Date.parse(report.secret?.expiresAt ?? "")).toBe(Date.parse(keyCredential?.endDateTime ?? "x"));
+      expect(report.secret?.daysUntilExpire).toBeGreaterThanOrEqual(299);
+    });
+  }
+
+  it("a GCC High certificate validated as global: the assertion names the global endpoint, Entra answers AADSTS900382", async () => {
+    const c = creds("gcc-high-certificate");
+    const run = await validateIn("global", "gcc-high-certificate");
+    const { report } = run;
+    expect(outcome(report, "tenant")).toBe("fail:wrong_cloud");
+    expect(report.checks.find((x) => x.id === "tenant")?.remedy).toContain("US Government GCC High");
+    const token = await tokenExchange(run);
+    expect(hostOf(token.request.url)).toBe("login.microsoftonline.com");
+    const { claims } = await assertionOf(token, certificateOf("gcc-high-certificate"));
+    expect(claims.aud).toBe(`https://login.microsoftonline.com/${c.tenantId}/oauth2/v2.0/token`);
+    expect(token.response.status).toBe(400);
+    expect(JSON.parse(token.response.body)).toMatchObject({ error: "invalid_request", error_codes: [900382] });
+    expect(report.ok).toBe(false);
+  });
+});
+
 describe("the server in sandbox mode tells the clouds apart", () => {
   let app: TestApp;
   const responses: string[] = [];
@@ -226,7 +329,7 @@ describe("the server in sandbox mode tells the clouds apart", () => {
     const result = await postJson(`${app.url}/api/validation`, {
       tenantId: c.tenantId,
       clientId: c.clientId,
-      clientSecret: c.clientSecret,
+      ...credentialOf(c),
       cloud,
     });
     expect(result.status).toBe(200);
@@ -241,6 +344,15 @@ describe("the server in sandbox mode tells the clouds apart", () => {
       expect(outcome(report, "token")).toBe("pass");
       const instance = report.checks.find((c) => c.id === "tenant")?.detail?.cloudInstance;
       expect(CLOUDS[cloud].instanceNames).toContain(instance);
+    });
+
+    it(`${cloud}: ${CERTIFICATE[cloud]} passes with its certificate, the sandbox listing naming the cloud`, async () => {
+      const listed = await fetch(`${app.url}/api/sandbox`);
+      const tenants = ((await listed.json()) as SandboxTenants).tenants;
+      expect(tenants.find((t) => t.scenario === CERTIFICATE[cloud])?.cloud).toBe(cloud);
+      const report = await validate(CERTIFICATE[cloud], cloud);
+      expect(report.ok, JSON.stringify(report.checks)).toBe(true);
+      expect(report.secret).toMatchObject({ credentialType: "certificate", daysUntilExpire: expect.any(Number) });
     });
   }
 
@@ -277,6 +389,15 @@ describe("the server in sandbox mode tells the clouds apart", () => {
     const everything = responses.join("\n") + app.logs.join("\n");
     for (const scenario of [...Object.values(PASSING), "gcc-high"]) {
       expect(everything).not.toContain(creds(scenario).clientSecret);
+    }
+    // Nor a certificate's private key (a few of its base64 lines).
+    for (const scenario of Object.values(CERTIFICATE)) {
+      const key = /-----BEGIN PRIVATE KEY-----\n([\s\S]+?)-----END/.exec(
+        creds(scenario).clientCertificatePem ?? "",
+      )?.[1];
+      const lines = key?.split("\n").slice(1, 4).join("\n") ?? "";
+      expect(lines.length).toBeGreaterThan(100);
+      expect(everything).not.toContain(lines);
     }
   });
 });

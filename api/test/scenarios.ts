@@ -63,6 +63,9 @@ export const EXPECTED: Record<string, { cloud?: Cloud; ok: boolean; checks: Part
     checks: { format: "pass", tenant: "pass", token: "fail:certificate_not_registered", permissions: "skipped" },
   },
   "certificate-expiring": { ok: true, checks: { token: "pass", secret_expiry: "warn:certificate_expiring" } },
+  "gcc-high-certificate": { cloud: "usgov-gcchigh", ok: true, checks: ALL_PASS },
+  "dod-certificate": { cloud: "usgov-dod", ok: true, checks: ALL_PASS },
+  "china-certificate": { cloud: "china", ok: true, checks: ALL_PASS },
   "no-service-principal": {
     ok: false,
     checks: { tenant: "pass", token: "fail:service_principal_missing", permissions: "skipped" },

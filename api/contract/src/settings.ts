@@ -2,6 +2,7 @@
  * What GET /api/settings and GET /api/sandbox answer, and the permission words every surface uses: the API grants
  * them from app roles, the bot asks for them before a command, and the tab offers only the actions they allow.
  */
+import type { Cloud } from "./inputs.schema.js";
 
 /**
  * What an operator may do, in increasing order: read everything; onboard, validate and replace secrets; also edit
@@ -44,6 +45,8 @@ export interface SandboxCredentials {
    * secret (fictitious, made at start-up). Absent for secret scenarios.
    */
   clientCertificatePem?: string;
+  /** The cloud the scenario's tenant lives in: choose it when validating (global for the others). */
+  cloud: Cloud;
   /** What the scenario shows the operator. */
   description: string;
 }

@@ -125,6 +125,7 @@ export default function SandboxBanner() {
               <li key={t.scenario} className={`${shared.surface} ${styles.tenant}`}>
                 <Text weight="semibold">{t.scenario}</Text>
                 <Caption1>{t.description}</Caption1>
+                {t.cloud !== "global" && <Caption1>{en.sandbox.cloud(en.wizard.clouds[t.cloud])}</Caption1>}
                 {field(en.sandbox.tenantId, t.tenantId, t.scenario)}
                 {t.tenantDomain && field(en.sandbox.tenantDomain, t.tenantDomain, t.scenario)}
                 {field(en.sandbox.clientId, t.clientId, t.scenario)}

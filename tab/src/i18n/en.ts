@@ -70,6 +70,8 @@ export const en = {
     clientSecret: "Client secret",
     certificate: "Certificate (PEM)",
     certificateValue: "Certificate and private key (demo only)",
+    /** A demo tenant outside the global cloud: the cloud to choose when validating it. */
+    cloud: (label: string) => `Cloud: ${label}`,
     download: (scenario: string) => `Download the certificate PEM of ${scenario}`,
     /** aria-label of a copy button, e.g. "Copy Tenant ID of valid". */
     copy: (what: string, scenario: string) => `Copy ${what} of ${scenario}`,

@@ -894,6 +894,9 @@ describe("fixtures", () => {
         "certificate",
         "certificate-not-registered",
         "certificate-expiring",
+        "gcc-high-certificate",
+        "dod-certificate",
+        "china-certificate",
         "no-service-principal",
         "throttled-once",
         "throttled",
@@ -931,9 +934,12 @@ describe("fixtures", () => {
       }
       const s = SANDBOX[t.scenario];
       expect(s?.tenantId).toBe(t.id);
+      // The listing names the cloud the tenant lives in.
+      expect(s?.cloud).toBe(t.cloud);
       expect(t.domains.some((d) => d.name === s?.tenantDomain && d.isInitial)).toBe(true);
     }
     expect(tenants.some((t) => t.id === sb("unknown-tenant").tenantId)).toBe(false);
+    expect(sb("unknown-tenant").cloud).toBe("global");
   });
 });
 

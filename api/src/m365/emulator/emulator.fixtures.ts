@@ -112,6 +112,9 @@ const CERT_VALID = sandboxCertificate("treyresearch", 300);
 const CERT_EXPIRING = sandboxCertificate("cohowinery", 10);
 const CERT_REGISTERED = sandboxCertificate("lucernepublishing", 200);
 const CERT_UNREGISTERED = sandboxCertificate("lucernepublishing-new", 365);
+const CERT_GCC_HIGH = sandboxCertificate("wingtipgov", 300);
+const CERT_DOD = sandboxCertificate("northwinddod", 300);
+const CERT_CHINA = sandboxCertificate("fourthcoffeecn", 300);
 
 const SPECS: ScenarioSpec[] = [
   {
@@ -341,6 +344,57 @@ const SPECS: ScenarioSpec[] = [
       ],
     },
     paste: CERT_EXPIRING,
+  },
+  // A certificate in each national cloud (docs/entra.md section 13): the client assertion's audience is that
+  // cloud's token endpoint.
+  {
+    scenario: "gcc-high-certificate",
+    description:
+      "Choose the GCC High cloud and paste the PEM: a certificate in GCC High, everything passes (expiry 300 days); " +
+      "validated in the global cloud, Entra answers AADSTS900382",
+    tenantId: "e0645da3-19f7-4b80-92ae-6ae7408442c0",
+    name: "wingtipgov",
+    initialDomainSuffix: "onmicrosoft.us",
+    displayName: "Wingtip Gov",
+    appId: "0d22beca-4b8e-40a8-ae72-1148b4fd0267",
+    appName: "Wingtip Gov Direct Routing",
+    cloud: "usgov-gcchigh",
+    regionScope: "USGov",
+    secrets: [],
+    app: { certificates: [{ keyId: "217138bb-dc75-4acc-bb77-8a5c88b6dce7", certPem: CERT_GCC_HIGH.certPem }] },
+    paste: CERT_GCC_HIGH,
+  },
+  {
+    scenario: "dod-certificate",
+    description: "Choose the DoD cloud and paste the PEM: a certificate in DoD, everything passes (expiry 300 days)",
+    tenantId: "90c2b477-2b93-410d-af86-d8c153f19fe9",
+    name: "northwinddod",
+    initialDomainSuffix: "onmicrosoft.us",
+    displayName: "Northwind DoD",
+    appId: "7db4f916-1456-4c8d-a7af-baafe279a0a0",
+    appName: "Northwind DoD Direct Routing",
+    cloud: "usgov-dod",
+    regionScope: "USGov",
+    secrets: [],
+    app: { certificates: [{ keyId: "e5a577ed-bd21-4337-8c18-e1d3a3327cac", certPem: CERT_DOD.certPem }] },
+    paste: CERT_DOD,
+  },
+  {
+    scenario: "china-certificate",
+    description:
+      "Choose the China cloud and paste the PEM: a certificate in China, everything passes (expiry 300 days)",
+    tenantId: "a2ce92e0-1611-4e8a-82ca-3eb2b024eadc",
+    name: "fourthcoffeecn",
+    initialDomainSuffix: "partner.onmschina.cn",
+    displayName: "Fourth Coffee China",
+    appId: "3c8fb2d3-58b7-40d4-b8c8-2117adce0c5e",
+    appName: "Fourth Coffee China Direct Routing",
+    cloud: "china",
+    // (unverified) As china-valid.
+    regionScope: "AS",
+    secrets: [],
+    app: { certificates: [{ keyId: "1ee5e886-9cb1-42a4-8a00-c08ac51850ea", certPem: CERT_CHINA.certPem }] },
+    paste: CERT_CHINA,
   },
   {
     scenario: "secret-rotated",
@@ -806,6 +860,7 @@ export const SANDBOX: Readonly<Record<string, SandboxCredentials>> = Object.free
         clientId: spec.appId,
         clientSecret: first?.value ?? "",
         ...(spec.paste ? { clientCertificatePem: pemBundle(spec.paste) } : {}),
+        cloud: spec.cloud ?? "global",
         description: spec.description,
       };
       return [spec.scenario, Object.freeze(creds)];
@@ -817,6 +872,7 @@ export const SANDBOX: Readonly<Record<string, SandboxCredentials>> = Object.free
     tenantDomain: "nosuchtenant.onmicrosoft.com",
     clientId: "3742bc72-53aa-404c-8307-0dc491c26d61",
     clientSecret: "2F78Q~cuLsvHKcqvmWM5Nvb.dLv4nie7steik47U",
+    cloud: "global",
     description: "The tenant does not exist (AADSTS90002): check the Directory (tenant) ID or the cloud",
   }),
 });
