@@ -3,17 +3,22 @@
  * clock walks a service's secret through 30, 14, 7 and 1 days and past expiry, and every threshold sends exactly
  * one reminder per conversation (the team channel and the onboarding operator's personal chat), none again after
  * a restart. A newly failed validation sends one reminder; a 403 BotNotInConversationRoster drops the reference; a
- * 500 is not retried (docs/teams.md section 9). Retries, createConversation and pacing: bot.reminders.delivery.e2e.
+ * 500 is not retried (docs/teams.md section 9). A certificate service (certificate-expiring) is reminded the same
+ * way (scheduled rotation off), the card naming its thumbprint, never its key. Retries, createConversation and
+ * pacing: bot.reminders.delivery.e2e.
  * On PostgreSQL (TEST_DATABASE_URL) two server copies on one schema run the scheduler at once and still send once.
  */
-import { randomBytes } from "node:crypto";
-import type { Service } from "@dr/contract";
+import { randomBytes, X509Certificate } from "node:crypto";
+import type { SandboxCredentials, Service } from "@dr/contract";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adaptiveCardsProblems } from "../../bot/src/cards/adaptive-parse.test-helper.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { channelInstall, personalInstall, post, TEAMS } from "./bot-activities.js";
 import { type FakeConnector, startFakeConnector } from "./bot-connector.fake.js";
-import { ENGINES, enginesNamed, type TestEngine } from "./engines.js";
+import { ENGINES, type EngineDatabase, enginesNamed, type TestEngine } from "./engines.js";
 import { startTestApp, type TestApp } from "./helpers.js";
+import { credentialOf } from "./scenarios.js";
 
 const DAY = 86_400_000;
 const sandboxValid = SANDBOX.valid;
@@ -32,21 +37,32 @@ function headlines(fake: FakeConnector): { conversationId: string; title: string
 interface Rig {
   apps: TestApp[];
   fake: FakeConnector;
+  database: EngineDatabase;
   service: Service;
   setDay: (daysBeforeExpiry: number) => void;
   restart: () => Promise<void>;
   cleanup: () => Promise<void>;
 }
 
-/** Starts `copies` servers on one database, installs the bot, creates a service linked to the operator. */
-async function rig(copies: number, engine: TestEngine): Promise<Rig> {
+/**
+ * Starts `copies` servers on one database, installs the bot, creates a service linked to the operator, with the
+ * credential of a sandbox scenario whose secret or certificate ends `expiresInDays` after the emulator started.
+ */
+async function rig(
+  copies: number,
+  engine: TestEngine,
+  credential: { creds: SandboxCredentials; expiresInDays: number; env?: Record<string, string> } = {
+    creds: valid,
+    expiresInDays: 300,
+  },
+): Promise<Rig> {
   const fake = await startFakeConnector();
   const database = engine.setup("dr-bot-rem-");
-  // The sandbox secret ends 300 days after the emulator starts; the clock moves relative to that.
+  // The clock moves relative to the credential's end.
   const base = Date.now();
   let nowMs = base;
   // Every copy on one PostgreSQL shares the key (startTestApp's TEST_SECRET_KEY; config requires one there).
-  const env = { ...database.env, VALIDATION_RATE_LIMIT: "1000" };
+  const env = { ...database.env, VALIDATION_RATE_LIMIT: "1000", ...credential.env };
   const startAll = async () => {
     const started: TestApp[] = [];
     for (let i = 0; i < copies; i++) {
@@ -75,7 +91,12 @@ async function rig(copies: number, engine: TestEngine): Promise<Rig> {
       shortName: `rem${randomBytes(3).toString("hex")}`,
       licenseType: "hosted-pro",
       licensedUsers: 10,
-      m365: { tenantId: valid.tenantId, clientId: valid.clientId, clientSecret: valid.clientSecret, cloud: "global" },
+      m365: {
+        tenantId: credential.creds.tenantId,
+        clientId: credential.creds.clientId,
+        ...credentialOf(credential.creds),
+        cloud: credential.creds.cloud,
+      },
     }),
   });
   expect(created.status).toBe(201);
@@ -93,10 +114,11 @@ async function rig(copies: number, engine: TestEngine): Promise<Rig> {
   const r: Rig = {
     apps,
     fake,
+    database,
     service,
     // +1 h inside the day, so "d days before expiry" counts as d whole days (rounded up).
     setDay: (d) => {
-      nowMs = base + (300 - d) * DAY + 3_600_000;
+      nowMs = base + (credential.expiresInDays - d) * DAY + 3_600_000;
     },
     async restart() {
       for (const app of r.apps) await app.close();
@@ -222,6 +244,70 @@ describe.each(ENGINES)("bot reminders on $name", (engine) => {
       expect(await app.bot.scheduler.runOnce()).toMatchObject({ sent: 2 });
     } finally {
       await f.cleanup();
+    }
+  });
+
+  it("reminds a certificate service before and at expiry, naming its thumbprint; no key in the cards or the outbox", async () => {
+    const pem = SANDBOX["certificate-expiring"]?.clientCertificatePem;
+    const creds = SANDBOX["certificate-expiring"];
+    if (!pem || !creds) throw new Error("no certificate-expiring scenario");
+    const certificate = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0] ?? "";
+    const thumbprint = new X509Certificate(certificate).fingerprint.replaceAll(":", "");
+    // A few lines of the key's base64 body: what must never be sent or stored.
+    const keyLines = (/-----BEGIN PRIVATE KEY-----\n([\s\S]+?)-----END/.exec(pem)?.[1] ?? "")
+      .split("\n")
+      .slice(1, 4)
+      .join("\n");
+    expect(keyLines.length).toBeGreaterThan(100);
+    // The certificate's keyCredential ends 10 days after the emulator started. Scheduled rotation is off: a
+    // certificate the app may rotate would be rotated instead (rotation.e2e); these are the reminders without it.
+    const c = await rig(1, engine, { creds, expiresInDays: 10, env: { ROTATE_BEFORE_DAYS: "0" } });
+    try {
+      const app = c.apps[0] as TestApp;
+      expect(c.service.m365).toMatchObject({ credentialType: "certificate", certificateThumbprint: thumbprint });
+      for (const [day, expected] of [
+        // The first scheduled validation comes a day after the service was created.
+        [9, "expires in 9 day(s)"],
+        [8, undefined],
+        [7, "expires in 7 day(s)"],
+        [1, "expires in 1 day(s)"],
+        [-1, "has expired"],
+      ] as const) {
+        c.setDay(day);
+        const before = c.fake.cards().length;
+        expect((await app.bot.scheduler.runOnce()).validated).toBe(1);
+        const fresh = c.fake.cards().slice(before);
+        if (expected === undefined) {
+          expect(fresh, `day ${day}`).toEqual([]);
+          continue;
+        }
+        expect(fresh.map((f) => f.conversationId).sort(), `day ${day}`).toEqual([TEAMS.personal, TEAMS.channel].sort());
+        for (const { card } of fresh) {
+          // Microsoft's Adaptive Cards library takes the card as it is.
+          expect(adaptiveCardsProblems(card)).toEqual([]);
+          const body = card.body as { text?: string; facts?: { title: string; value: string }[] }[];
+          expect(body[0]?.text).toContain(`The certificate of ${c.service.shortName} ${expected}`);
+          const facts = body.flatMap((b) => b.facts ?? []);
+          expect(facts).toContainEqual({ title: "Certificate", value: `thumbprint ${thumbprint}` });
+          expect(facts.map((f) => f.title)).not.toContain("Client secret");
+        }
+      }
+      // The outbox: one row per threshold and recipient, holding no key; nor the activities sent or the logs.
+      const handle = await c.database.open();
+      try {
+        const rows = await sql<Record<string, unknown>>`select * from bot_reminder_deliveries`.execute(handle.db);
+        expect(rows.rows).toHaveLength(8);
+        expect(rows.rows.every((row) => row.state === "sent")).toBe(true);
+        expect(JSON.stringify(rows.rows)).not.toContain(keyLines);
+        expect(JSON.stringify(rows.rows)).not.toContain("PRIVATE KEY");
+      } finally {
+        await handle.close();
+      }
+      expect(JSON.stringify(c.fake.calls)).not.toContain(keyLines);
+      expect(JSON.stringify(c.fake.calls)).not.toContain("PRIVATE KEY");
+      expect(app.logs.join("\n")).not.toContain(keyLines);
+    } finally {
+      await c.cleanup();
     }
   });
 
