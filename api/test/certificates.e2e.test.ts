@@ -201,7 +201,7 @@ describe.each(ENGINES)("certificate credentials on $name", (engine) => {
     expect(audit).toContain(service.m365.certificateThumbprint);
   });
 
-  it("shows an expiring certificate as expiring, and refuses to rotate a certificate (it is renewed by replacing it)", async () => {
+  it("shows an expiring certificate as expiring, and rotates it by hand (a new certificate, as long-lived)", async () => {
     const created = await call(
       "POST",
       "/api/services",
@@ -216,10 +216,19 @@ describe.each(ENGINES)("certificate credentials on $name", (engine) => {
     expect(list.items.map((s) => s.id)).toContain(svc.id);
     const settings = (await call("GET", `/api/services/${svc.id}/m365`)).json as M365Settings;
     expect(settings.history[0]?.checks.find((c) => c.id === "secret_expiry")?.code).toBe("certificate_expiring");
+    expect(svc.m365.selfRotation).toBe(true);
     const rotate = await call("POST", `/api/services/${svc.id}/m365/rotate`);
-    expect(rotate.status).toBe(409);
-    expect((rotate.json as Problem).code).toBe("rotation_not_permitted");
-    expect((rotate.json as Problem).remedy).toContain("certificate");
+    expect(rotate.status, rotate.text).toBe(200);
+    expect(rotate.text).not.toMatch(/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/);
+    const rotated = (await call("GET", `/api/services/${svc.id}`)).json as Service;
+    expect(rotated.m365.certificateThumbprint).toMatch(/^[0-9A-F]{40}$/);
+    expect(rotated.m365.certificateThumbprint).not.toBe(svc.m365.certificateThumbprint);
+    expect(rotated.m365.certificateSubject).toBe(svc.m365.certificateSubject);
+    // The sandbox certificate lives 11 days (one day ago to ten ahead): so does the new one, from now.
+    expect(Date.parse(rotated.m365.secretExpiresAt ?? "")).toBeGreaterThan(Date.parse(svc.m365.secretExpiresAt ?? ""));
+    expect(rotated.m365.daysUntilExpire).toBe(11);
+    const again = await call("POST", `/api/services/${svc.id}/m365/validate`);
+    expect((again.json as ValidationReport).ok).toBe(true);
   });
 
   it("completes an invitation with a certificate, and creates the service from it with the sealed certificate", async () => {

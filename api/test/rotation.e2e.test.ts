@@ -13,7 +13,7 @@
  * - Canary: neither the old nor any new secret appears in an answer, a log line, an audit row, the journal or a card.
  * - Two server copies on one PostgreSQL schema, one emulator: their scheduled passes rotate once.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, X509Certificate } from "node:crypto";
 import type { M365Settings, Problem, RotationReport, Service, ValidationEvent } from "@dr/contract";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,13 +45,22 @@ interface Rig {
   database: EngineDatabase;
   /** The emulator's self-rotation tenant (mutable: faults, replication delay). */
   tenant: TenantFixture;
+  /** Every tenant of the emulator (mutable). */
+  tenants: TenantFixture[];
   /** Every API answer's text (the canary reads it). */
   seen: string[];
   api: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiAnswer>;
   /** Moves the shared clock to `days` before the self-rotation secret's first expiry (+1 h inside the day). */
   setDaysBeforeExpiry(days: number): void;
+  /** Moves the shared clock to `at` (ms since the epoch). */
+  setNow(at: number): void;
   /** Onboards a service with sandbox credentials, linked to the operator's personal chat. */
-  onboard(credentials: { tenantId: string; clientId: string; clientSecret: string }): Promise<Service>;
+  onboard(credentials: {
+    tenantId: string;
+    clientId: string;
+    clientSecret?: string;
+    clientCertificate?: { pem: string };
+  }): Promise<Service>;
   /** The service's stored secret, opened with the servers' SECRET_KEY. */
   storedSecret(serviceId: string): Promise<string>;
   /** Every text column of the tables a secret must never reach. */
@@ -101,10 +110,14 @@ async function rig(engine: TestEngine, copies = 1, env: Record<string, string> =
     fake,
     database,
     tenant,
+    tenants,
     seen,
     api,
     setDaysBeforeExpiry(days) {
       offsetMs = expiry - days * DAY + 3_600_000 - Date.now();
+    },
+    setNow(at) {
+      offsetMs = at - Date.now();
     },
     async onboard(credentials) {
       const customer = await api("POST", "/api/customers", { name: `Customer ${randomBytes(3).toString("hex")}` });
@@ -611,5 +624,178 @@ describe.each(enginesNamed("postgres"))("secret rotation by two server copies on
     // One rotation card per conversation.
     const cards = cardsTitled(r.fake, /was rotated/);
     expect(cards.map((c) => c.conversationId).sort()).toEqual([TEAMS.channel, TEAMS.personal].sort());
+  });
+});
+
+/** The app's keyCredentials as Graph lists them (a read token signed by the emulator). */
+async function keyCredentials(r: Rig, tenantId: string, clientId: string) {
+  const token = await r.emulator.signToken({
+    aud: "https://graph.microsoft.com",
+    tid: tenantId,
+    appid: clientId,
+    roles: ["Application.Read.All"],
+  });
+  const raw = await r.emulator.handle({
+    method: "GET",
+    path: `/v1.0/applications(appId='${clientId}')?$select=keyCredentials`,
+    headers: { host: "graph.microsoft.com", authorization: `Bearer ${token}` },
+    body: "",
+  });
+  if (raw.kind !== "response") throw new Error("no answer");
+  return (JSON.parse(raw.body ?? "{}") as { keyCredentials: { keyId: string; customKeyIdentifier: string }[] })
+    .keyCredentials;
+}
+
+describe.each(ENGINES)("certificate rotation on $name", (engine) => {
+  const cert = SANDBOX.certificate;
+  if (!cert?.clientCertificatePem) throw new Error("certificate scenario missing");
+  const pem = cert.clientCertificatePem;
+  const OLD_CERT_KEY_ID = "0a176e89-e045-46cb-bade-9b00d1bff632";
+  const keyBody = (text: string) =>
+    (/-----BEGIN PRIVATE KEY-----([\s\S]+?)-----END PRIVATE KEY-----/.exec(text)?.[1] ?? "").trim();
+  const thumbprintOf = (text: string) =>
+    new X509Certificate(
+      /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(text)?.[0] ?? "",
+    ).fingerprint.replace(/:/g, "");
+  const hex = (base64: string) => Buffer.from(base64, "base64").toString("hex").toUpperCase();
+  let r: Rig;
+  let service: Service;
+  const rotate = () => r.api("POST", `/api/services/${service.id}/m365/rotate`);
+  const calls = () => r.emulator.directory(cert.tenantId).calls;
+
+  beforeAll(async () => {
+    // Scheduled passes every minute: the clock moves minutes, not days (see the scheduled case below).
+    r = await rig(engine, 1, { PROVISIONING_REPLICATION_TIMEOUT_MS: "2000", REVALIDATION_INTERVAL_MS: "60000" });
+    service = await r.onboard({ tenantId: cert.tenantId, clientId: cert.clientId, clientCertificate: { pem } });
+  });
+  afterAll(async () => {
+    await r?.close();
+  });
+
+  it("keeps the old certificate when addKey fails or the new one does not validate, and removes the new key", async () => {
+    expect(service.status).toBe("connected");
+    expect(service.m365.selfRotation).toBe(true);
+    const tenant = r.tenants.find((t) => t.id === cert.tenantId);
+    const fixture = tenant?.apps.find((a) => a.appId === cert.clientId);
+    if (!tenant || !fixture) throw new Error("no certificate tenant");
+    const expectOldKept = async () => {
+      expect((await keyCredentials(r, cert.tenantId, cert.clientId)).map((k) => k.keyId)).toEqual([OLD_CERT_KEY_ID]);
+      expect(thumbprintOf(await r.storedSecret(service.id))).toBe(service.m365.certificateThumbprint);
+      const validated = await r.api("POST", `/api/services/${service.id}/m365/validate`);
+      expect((validated.json as { ok: boolean }).ok).toBe(true);
+    };
+
+    tenant.faults = { graphWrite: { kind: "unavailable", retryAfterSeconds: 60, times: 1 } };
+    try {
+      const failed = await rotate();
+      expect(failed.status).toBe(409);
+      expect(failed.json).toMatchObject({
+        code: "rotation_failed",
+        rotation: { step: "add_key", oldSecretKept: true },
+      });
+    } finally {
+      tenant.faults = {};
+    }
+    expect(calls()).toMatchObject({ addKey: 1 });
+    await expectOldKept();
+
+    fixture.organizationDenied = true;
+    let invalid: ApiAnswer;
+    try {
+      invalid = await rotate();
+    } finally {
+      fixture.organizationDenied = false;
+    }
+    expect(invalid.status).toBe(409);
+    expect(invalid.json).toMatchObject({
+      code: "rotation_failed",
+      rotation: { step: "validate", newPasswordRemoved: true },
+      report: { ok: false },
+    });
+    // The new key went again, removed with a proof of the current certificate.
+    expect(calls()).toMatchObject({ addKey: 2, removeKey: 1 });
+    await expectOldKept();
+  });
+
+  it("rotates by hand and on the schedule: addKey, the switch, removeKey of the old key; no key anywhere", async () => {
+    const before = (await r.api("GET", `/api/services/${service.id}`)).json as Service;
+    const rotated = await rotate();
+    expect(rotated.status, rotated.text).toBe(200);
+    expect(calls()).toMatchObject({ addKey: 3, removeKey: 2 });
+    const keys = await keyCredentials(r, cert.tenantId, cert.clientId);
+    expect(keys.map((k) => k.keyId)).not.toContain(OLD_CERT_KEY_ID);
+    expect(keys).toHaveLength(1);
+    const after = (await r.api("GET", `/api/services/${service.id}`)).json as Service;
+    expect(after.status).toBe("connected");
+    expect(after.m365.credentialType).toBe("certificate");
+    expect(after.m365.certificateThumbprint).not.toBe(before.m365.certificateThumbprint);
+    expect(after.m365.certificateThumbprint).toBe(hex(keys[0]?.customKeyIdentifier ?? ""));
+    expect(after.m365.certificateSubject).toBe(before.m365.certificateSubject);
+    // The current certificate's lifetime (301 days) from now: the expiry moved.
+    expect(Date.parse(after.m365.secretExpiresAt ?? "")).toBeGreaterThan(Date.parse(before.m365.secretExpiresAt ?? ""));
+    expect(after.m365.daysUntilExpire).toBeGreaterThanOrEqual(300);
+    const stored = await r.storedSecret(service.id);
+    expect(thumbprintOf(stored)).toBe(after.m365.certificateThumbprint);
+    const settings = (await r.api("GET", `/api/services/${service.id}/m365`)).json as M365Settings;
+    expect(settings.secretKeyId).toBe(keys[0]?.keyId);
+    expect(settings.history[0]).toMatchObject({ trigger: "rotation", ok: true });
+    const validated = await r.api("POST", `/api/services/${service.id}/m365/validate`);
+    expect((validated.json as { ok: boolean }).ok).toBe(true);
+    const audit = (await r.api("GET", `/api/services/${service.id}/audit`)).json as {
+      items: { action: string; outcome: string; detail?: Record<string, unknown> }[];
+    };
+    expect(audit.items.find((e) => e.action === "service.secret_rotate" && e.outcome === "success")).toMatchObject({
+      detail: { oldKeyId: OLD_CERT_KEY_ID, newKeyId: keys[0]?.keyId, trigger: "manual" },
+    });
+
+    // The schedule: nothing to rotate for this one. msal signs client assertions with the real clock and the emulator
+    // allows five minutes of skew, so the shared clock moves by minutes only (a pass a minute): the
+    // `certificate-expiring` service (10 days left, within ROTATE_BEFORE_DAYS 30) is the one due.
+    const app = r.apps[0] as TestApp;
+    r.setNow(Date.now() + 2 * 60_000);
+    expect(await app.bot.scheduler.runOnce()).toMatchObject({ validated: 1, rotated: 0 });
+    const expiring = SANDBOX["certificate-expiring"];
+    if (!expiring?.clientCertificatePem) throw new Error("certificate-expiring scenario missing");
+    const due = await r.onboard({
+      tenantId: expiring.tenantId,
+      clientId: expiring.clientId,
+      clientCertificate: { pem: expiring.clientCertificatePem },
+    });
+    expect(due.status).toBe("expiring");
+    r.setNow(Date.now() + 4 * 60_000);
+    expect(await app.bot.scheduler.runOnce()).toMatchObject({ rotated: 1, rotationFailed: 0 });
+    expect(r.emulator.directory(expiring.tenantId).calls).toMatchObject({ addKey: 1, removeKey: 1 });
+    const again = await keyCredentials(r, expiring.tenantId, expiring.clientId);
+    expect(again.map((k) => k.keyId)).not.toContain("1852ff9a-66ab-4717-bc8f-fabb8a724696");
+    expect(again).toHaveLength(1);
+    const scheduled = (await r.api("GET", `/api/services/${due.id}`)).json as Service;
+    expect(scheduled.m365.certificateThumbprint).not.toBe(due.m365.certificateThumbprint);
+    expect(scheduled.m365.certificateThumbprint).toBe(hex(again[0]?.customKeyIdentifier ?? ""));
+    expect(Date.parse(scheduled.m365.secretExpiresAt ?? "")).toBeGreaterThan(
+      Date.parse(due.m365.secretExpiresAt ?? ""),
+    );
+    const dueAudit = (await r.api("GET", `/api/services/${due.id}/audit`)).json as {
+      items: { action: string; outcome: string; detail?: Record<string, unknown> }[];
+    };
+    expect(dueAudit.items.find((e) => e.action === "service.secret_rotate")).toMatchObject({
+      outcome: "success",
+      detail: { trigger: "scheduled" },
+    });
+    const dueStored = await r.storedSecret(due.id);
+    const newest = await r.storedSecret(service.id);
+
+    // Canary: no private key, old or new, in an answer, a log line, a card or a table (the sealed envelope aside).
+    const secrets = [keyBody(pem), keyBody(stored), keyBody(newest), keyBody(dueStored)];
+    for (const secret of secrets) expect(secret.length).toBeGreaterThan(100);
+    expectNoSecret(
+      secrets.flatMap((k) => k.split("\n").slice(1, 3)),
+      {
+        answers: r.seen.join("\n"),
+        logs: r.apps.flatMap((a) => a.logs).join("\n"),
+        cards: JSON.stringify(r.fake.calls),
+        tables: (await r.tableTexts()).replaceAll(/"envelope":"[^"]*"/g, ""),
+      },
+    );
+    expect(r.seen.join("\n")).not.toMatch(/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/);
   });
 });

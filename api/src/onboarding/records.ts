@@ -111,9 +111,9 @@ export const toServiceDto = (r: ServiceRecord, at: Date, sbcBaseDomain: string):
       userName: m.userName,
       ...(m.lastValidatedAt ? { lastValidatedAt: m.lastValidatedAt } : {}),
       ...(m.lastValidationOk !== null ? { lastValidationOk: m.lastValidationOk } : {}),
-      // The last validation's token allowed the app to change its own secret (docs/api.md, "Secret rotation"); a
-      // certificate is not rotated by the product (it is replaced), so it never says so.
-      ...(m.credentialType === "secret" && maySelfRotate(m.permissions?.granted) ? { selfRotation: true } : {}),
+      // The last validation's token allowed the app to change its own secret; an app may always roll its own
+      // certificates, with no permission (docs/api.md, "Secret rotation"; docs/entra.md section 13).
+      ...(m.credentialType === "certificate" || maySelfRotate(m.permissions?.granted) ? { selfRotation: true } : {}),
     },
     ...(hasDr
       ? {

@@ -1,14 +1,15 @@
 /**
- * The Graph calls of a rotation (docs/entra.md sections 9, 10 and 15), each answered as a value: the application's
- * object id and password credentials, addPassword, removePassword. A failed call says whether Graph refused the
+ * The Graph calls of a rotation (docs/entra.md sections 9, 10, 13 and 15), each answered as a value: the application's
+ * object id, password and key credentials, addPassword, removePassword, addKey, removeKey. A failed call says whether Graph refused the
  * permission (403: the app is not allowed to change itself, or does not own itself), did not find the object, or
  * could not answer; the decision is on the status and Graph's `error.code`, never on the message.
  */
 import { type GraphAnswer, type GraphClient, graphErrorCode, graphRequestId } from "../m365/graph/graph.client.js";
 
-/** A password credential of the application as Graph lists it (never the secret). */
+/** A password or key credential of the application as Graph lists it (never the secret). */
 export interface ListedPassword {
   keyId: string;
+  /** A password's hint; a certificate's `customKeyIdentifier` (base64 SHA-1 thumbprint by default). */
   hint?: string;
   displayName?: string;
   startDateTime?: string;
@@ -57,33 +58,52 @@ export function failureDetail(failure: GraphFailure): Record<string, unknown> {
   };
 }
 
-/**
- * GET /applications(appId='…')?$select=id,passwordCredentials: the object id that addPassword and removePassword
- * take, and the current passwords. `appId` must be a parsed GUID (it goes into the path as it is).
- */
-export async function readApplication(
-  graph: GraphClient,
-  appId: string,
-): Promise<GraphResult<{ objectId: string; passwords: ListedPassword[] }>> {
-  const answer = await graph.get(`/v1.0/applications(appId='${appId}')?$select=id,passwordCredentials`);
-  if ("failure" in answer || answer.response.status !== 200) return failureOf(answer);
-  const body = answer.response.json as { id?: unknown; passwordCredentials?: unknown } | undefined;
-  if (typeof body?.id !== "string") return { ...failureOf(answer), httpStatus: answer.response.status };
-  const list = Array.isArray(body.passwordCredentials) ? body.passwordCredentials : [];
-  const passwords = list.flatMap((p): ListedPassword[] => {
+/** The credentials of a Graph list; `hintField` is what names one (`hint`, or `customKeyIdentifier`). */
+function listed(list: unknown, hintField: "hint" | "customKeyIdentifier"): ListedPassword[] {
+  return (Array.isArray(list) ? list : []).flatMap((p): ListedPassword[] => {
     const c = p as Record<string, unknown>;
     if (typeof c?.keyId !== "string") return [];
+    const hint = c[hintField];
     return [
       {
         keyId: c.keyId,
-        ...(typeof c.hint === "string" ? { hint: c.hint } : {}),
+        ...(typeof hint === "string" ? { hint } : {}),
         ...(typeof c.displayName === "string" ? { displayName: c.displayName } : {}),
         ...(typeof c.startDateTime === "string" ? { startDateTime: c.startDateTime } : {}),
         ...(typeof c.endDateTime === "string" ? { endDateTime: c.endDateTime } : {}),
       },
     ];
   });
-  return { ok: true, value: { objectId: body.id, passwords } };
+}
+
+/** The application as a rotation reads it. */
+export interface ReadApplication {
+  objectId: string;
+  passwords: ListedPassword[];
+  /** Its certificates (keyCredentials), never key material. */
+  keys: ListedPassword[];
+}
+
+/**
+ * GET /applications(appId='…')?$select=id,passwordCredentials,keyCredentials: the object id that the credential
+ * calls take, and the current passwords and certificates. `appId` must be a parsed GUID (it goes into the path as it
+ * is).
+ */
+export async function readApplication(graph: GraphClient, appId: string): Promise<GraphResult<ReadApplication>> {
+  const answer = await graph.get(`/v1.0/applications(appId='${appId}')?$select=id,passwordCredentials,keyCredentials`);
+  if ("failure" in answer || answer.response.status !== 200) return failureOf(answer);
+  const body = answer.response.json as
+    | { id?: unknown; passwordCredentials?: unknown; keyCredentials?: unknown }
+    | undefined;
+  if (typeof body?.id !== "string") return { ...failureOf(answer), httpStatus: answer.response.status };
+  return {
+    ok: true,
+    value: {
+      objectId: body.id,
+      passwords: listed(body.passwordCredentials, "hint"),
+      keys: listed(body.keyCredentials, "customKeyIdentifier"),
+    },
+  };
 }
 
 /** What addPassword answered: the new credential and its text (shown once; the caller seals it). */
@@ -122,26 +142,70 @@ export async function addPassword(
 }
 
 /**
- * POST /applications/{id}/removePassword. A refusal is checked against the application's list: a keyId no longer
- * listed (removed by hand meanwhile) counts as removed.
+ * POST /applications/{id}/removePassword, or removeKey with its proof of possession. A refusal is checked against
+ * the application's list: a keyId no longer listed (removed by hand meanwhile) counts as removed.
  */
-export async function removePassword(
+export async function removeCredential(
   graph: GraphClient,
   objectId: string,
   appId: string,
   keyId: string,
+  proof?: string,
 ): Promise<GraphResult<"removed" | "gone">> {
-  const answer = await graph.write("POST", `/v1.0/applications/${encodeURIComponent(objectId)}/removePassword`, {
+  const action = proof === undefined ? "removePassword" : "removeKey";
+  const answer = await graph.write("POST", `/v1.0/applications/${encodeURIComponent(objectId)}/${action}`, {
     keyId,
+    ...(proof !== undefined ? { proof } : {}),
   });
   if (!("failure" in answer) && answer.response.status >= 200 && answer.response.status <= 299) {
     return { ok: true, value: "removed" };
   }
   const failure = failureOf(answer);
   if (failure.network || failure.denied) return failure;
-  const listed = await readApplication(graph, appId);
-  if (listed.ok && !listed.value.passwords.some((p) => p.keyId.toLowerCase() === keyId.toLowerCase())) {
+  const read = await readApplication(graph, appId);
+  const still = read.ok ? (proof === undefined ? read.value.passwords : read.value.keys) : undefined;
+  if (still && !still.some((p) => p.keyId.toLowerCase() === keyId.toLowerCase())) {
     return { ok: true, value: "gone" };
   }
   return failure;
+}
+
+/** What addKey answered: the new keyCredential (Graph never answers key material). */
+export interface AddedKey {
+  keyId: string;
+  startDateTime?: string;
+  endDateTime?: string;
+}
+
+/**
+ * POST /applications/{id}/addKey with the new certificate (base64 DER) and the proof of possession signed by a
+ * current certificate of the app (docs/entra.md section 13).
+ */
+export async function addKey(
+  graph: GraphClient,
+  objectId: string,
+  credential: { derBase64: string; displayName: string },
+  proof: string,
+): Promise<GraphResult<AddedKey>> {
+  const answer = await graph.write("POST", `/v1.0/applications/${encodeURIComponent(objectId)}/addKey`, {
+    keyCredential: {
+      type: "AsymmetricX509Cert",
+      usage: "Verify",
+      key: credential.derBase64,
+      displayName: credential.displayName,
+    },
+    passwordCredential: null,
+    proof,
+  });
+  if ("failure" in answer || answer.response.status < 200 || answer.response.status > 299) return failureOf(answer);
+  const body = answer.response.json as Record<string, unknown> | undefined;
+  if (typeof body?.keyId !== "string") return { ...failureOf(answer), httpStatus: answer.response.status };
+  return {
+    ok: true,
+    value: {
+      keyId: body.keyId,
+      ...(typeof body.startDateTime === "string" ? { startDateTime: body.startDateTime } : {}),
+      ...(typeof body.endDateTime === "string" ? { endDateTime: body.endDateTime } : {}),
+    },
+  };
 }

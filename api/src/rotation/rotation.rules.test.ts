@@ -43,6 +43,11 @@ describe("rotation rules", () => {
     expect(replicationPending(7000215)).toBe(true);
     expect(replicationPending(7000222)).toBe(false);
     expect(replicationPending(undefined)).toBe(false);
+    // A new certificate: the key not found yet is pending, a secret's error is not.
+    expect(replicationPending(700027, "certificate")).toBe(true);
+    expect(replicationPending(700016, "certificate")).toBe(true);
+    expect(replicationPending(7000215, "certificate")).toBe(false);
+    expect(replicationPending(700027)).toBe(false);
     expect([1, 2, 3, 4, 5, 6, 10].map(replicationBackoffMs)).toEqual([500, 1000, 2000, 4000, 8000, 8000, 8000]);
   });
 

@@ -44,11 +44,12 @@ export function rotatedSecretName(at: Date): string {
 
 /**
  * Token errors that mean Entra has not replicated the new password (or app) yet: AADSTS700016 (application not
- * found) and 7000215 (invalid client secret). Both are reported for seconds to minutes after creation, so they are
- * retried with backoff, not reported (docs/entra.md section 15).
+ * found) and 7000215 (invalid client secret); for a new certificate, 700016 and 700027 (the key was not found).
+ * They are reported for seconds to minutes after creation, so they are retried with backoff, not reported
+ * (docs/entra.md sections 13 and 15).
  */
-export function replicationPending(aadsts: number | undefined): boolean {
-  return aadsts === 700016 || aadsts === 7000215;
+export function replicationPending(aadsts: number | undefined, kind: "secret" | "certificate" = "secret"): boolean {
+  return aadsts === 700016 || aadsts === (kind === "certificate" ? 700027 : 7000215);
 }
 
 /** The wait before try `attempt` (1-based) of the new secret: 0.5 s doubling to at most 8 s. */

@@ -5,6 +5,7 @@
  */
 import type { ValidatorLogger } from "../m365/checks/check.types.js";
 import type { CloudEndpoints } from "../m365/clouds.js";
+import type { AppCredential } from "../m365/credentials/credential.js";
 import type { Transport } from "../m365/http/transport.js";
 import { acquireAppOnlyToken } from "../m365/msal/app-token.js";
 import { replicationBackoffMs, replicationPending } from "./rotation.rules.js";
@@ -29,7 +30,8 @@ export interface AppTokenRequest {
   /** The tenant GUID. */
   tenantId: string;
   clientId: string;
-  clientSecret: string;
+  /** The client secret, or the credential (a secret or a certificate: docs/entra.md section 13). */
+  clientSecret: string | AppCredential;
   correlationId: string;
   logger?: ValidatorLogger;
 }
@@ -53,7 +55,10 @@ export async function acquireAppToken(request: AppTokenRequest): Promise<AppToke
   }
   return {
     ok: false,
-    pending: replicationPending(token.aadsts),
+    pending: replicationPending(
+      token.aadsts,
+      typeof request.clientSecret === "string" ? "secret" : request.clientSecret.kind,
+    ),
     error: token.error,
     ...(token.aadsts !== undefined ? { aadsts: token.aadsts } : {}),
     ...(token.httpStatus !== undefined ? { httpStatus: token.httpStatus } : {}),

@@ -14,6 +14,11 @@
  *    from the report, a validation history row (trigger `rotation`) and the audit row `service.secret_rotate`;
  * 8. only then removePassword of the old keyId, with a token of the new secret.
  *
+ * A certificate service runs the same sequence with its credential strategy (rotation.credential.ts): no permission
+ * is needed (step 2), step 4 makes a new key and self-signed certificate and adds it with addKey and a proof signed by
+ * the current certificate, step 5 waits for a client assertion with it, step 7 seals the new PEM bundle with its
+ * thumbprint, and step 8 is removeKey with a proof signed by the new certificate (docs/entra.md section 13).
+ *
  * A failure before the switch keeps the old secret and removes the new password when one was added (best effort,
  * reported; else the next rotation removes it). A failure of step 8 keeps the new secret and answers the warning
  * `rotation_old_secret_kept` with its remedy. Every outcome is audited and told to the bot (RotationNotifier).
@@ -30,6 +35,13 @@ import type {
 import { NotFoundError, RateLimitedError, RotationError } from "../errors.js";
 import type { ValidatorLogger } from "../m365/checks/check.types.js";
 import { type EndpointOverrides, resolveEndpoints } from "../m365/clouds.js";
+import {
+  type AppCredential,
+  credentialBody,
+  credentialFromStored,
+  credentialSummary,
+  storedCredentialText,
+} from "../m365/credentials/credential.js";
 import { createGraphClient, type GraphClient } from "../m365/graph/graph.client.js";
 import type { Dispatch } from "../m365/http/dispatch.types.js";
 import { createTransport } from "../m365/http/transport.js";
@@ -40,22 +52,13 @@ import { serviceSecretAad } from "../secrets/associated-data.js";
 import type { SecretStore } from "../secrets/secret-store.types.js";
 import type { AuditRecord, Repository, ServiceRecord } from "../storage/repository.types.js";
 import type { SecretRotationStore } from "../storage/secret-rotations.repository.js";
-import {
-  type AddedPassword,
-  addPassword,
-  failureDetail,
-  type GraphFailure,
-  type ListedPassword,
-  readApplication,
-  removePassword,
-} from "./rotation.graph.js";
-import { maySelfRotate, newSecretLifetimeDays, REMEDY, rotatedSecretName, rotationLeaseMs } from "./rotation.rules.js";
+import { type NewCredential, rotationStrategy } from "./rotation.credential.js";
+import { failureDetail, type GraphFailure, type ListedPassword, readApplication } from "./rotation.graph.js";
+import { REMEDY, rotationLeaseMs } from "./rotation.rules.js";
 import { type AppToken, acquireAppToken, waitForNewSecret } from "./rotation.token.js";
 import type { RotationNotice, RotationNotifier } from "./rotation-notifier.js";
 
 export type { RotationNotice, RotationNotifier } from "./rotation-notifier.js";
-
-const DAY_MS = 86_400_000;
 
 /** Ports and settings of the rotation. */
 export interface SecretRotationDeps {
@@ -207,15 +210,6 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
         await skip();
         throw new NotFoundError(`No service with id ${serviceId}.`);
       }
-      if (record.m365.credentialType === "certificate") {
-        // Rotation adds a password; a certificate is renewed by uploading a new one (docs/api.md, "Secret rotation").
-        await skip();
-        throw new RotationError(
-          "rotation_not_permitted",
-          "The service holds a certificate, not a client secret; the product rotates only client secrets.",
-          "Create a new certificate, upload its public part to the app registration, and use Replace secret with it.",
-        );
-      }
       const expected = options.expectSecret;
       if (
         expected &&
@@ -251,7 +245,7 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
       ...(deps.retryBudgetMs !== undefined ? { retryBudgetMs: deps.retryBudgetMs } : {}),
     });
     const correlationId = randomUUID();
-    const tokenRequest = (clientSecret: string) => ({
+    const tokenRequest = (clientSecret: AppCredential) => ({
       transport,
       endpoints,
       tenantId,
@@ -264,20 +258,31 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
       createGraphClient({ transport, graphUrl: endpoints.graphUrl, accessToken: token, correlationId });
 
     // What the steps learn, for the failure path.
-    let oldSecret: string | undefined;
+    let oldSecret: AppCredential | undefined;
     let graphOld: GraphClient | undefined;
     let objectId: string | undefined;
-    let added: AddedPassword | undefined;
+    let added: NewCredential | undefined;
+    // The kind-specific steps; set once the stored credential is open.
+    let strategy: ReturnType<typeof rotationStrategy> | undefined;
     let oldKeyId: string | undefined = record.m365.secretKeyId ?? undefined;
     const base = { rotationId, trigger, oldSecretHint: record.m365.secretHint };
 
     /** Removes the new password again (with a fresh token of the old secret when the first was refused). */
     const removeAdded = async (): Promise<boolean> => {
-      if (!added || !objectId || !graphOld || oldSecret === undefined) return false;
-      let result = await removePassword(graphOld, objectId, clientId, added.keyId);
+      if (!added || !objectId || !graphOld || oldSecret === undefined || !strategy) return false;
+      let result = await strategy.remove(graphOld, objectId, clientId, added.keyId, oldSecret, now());
       if (!result.ok && result.httpStatus === 401) {
         const fresh = await acquireAppToken(tokenRequest(oldSecret));
-        if (fresh.ok) result = await removePassword(graphWith(fresh.accessToken), objectId, clientId, added.keyId);
+        if (fresh.ok) {
+          result = await strategy.remove(
+            graphWith(fresh.accessToken),
+            objectId,
+            clientId,
+            added.keyId,
+            oldSecret,
+            now(),
+          );
+        }
       }
       return result.ok;
     };
@@ -389,7 +394,11 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
         );
       }
       const sealedAtVersion = stored.sealedAtVersion;
-      oldSecret = deps.secrets.open(stored.sealed, serviceSecretAad(serviceId, sealedAtVersion));
+      oldSecret = credentialFromStored(
+        record.m365.credentialType,
+        deps.secrets.open(stored.sealed, serviceSecretAad(serviceId, sealedAtVersion)),
+      );
+      strategy = rotationStrategy(oldSecret);
       const oldToken: AppToken = await acquireAppToken(tokenRequest(oldSecret));
       if (!oldToken.ok) {
         return await fail(
@@ -408,7 +417,7 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
       }
 
       // 2. What the token says now decides, whatever the last validation stored.
-      if (!maySelfRotate(oldToken.roles)) {
+      if (!strategy.permitted(oldToken.roles)) {
         return await fail(
           "permission",
           "rotation_not_permitted",
@@ -434,22 +443,18 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
         return await graphFailed("read_app", "read its App registration", app);
       }
       objectId = app.value.objectId;
-      const orphansRemoved = await removeOrphans(graphOld, objectId, record, app.value.passwords);
+      const orphansRemoved = await removeOrphans(graphOld, objectId, record, strategy.listed(app.value), oldSecret);
       await hold("read_app");
 
-      // 4. The new password, as long-lived as the current one.
-      const current = currentCredential(app.value.passwords, record.m365.secretKeyId, oldSecret.slice(0, 3));
+      // 4. The new password (or certificate), as long-lived as the current one.
+      const current = currentCredential(strategy.listed(app.value), record.m365.secretKeyId, strategy.listedHint);
       oldKeyId = current?.keyId ?? oldKeyId;
-      const lifetimeDays = newSecretLifetimeDays(current);
-      const endDateTime = new Date(now().getTime() + lifetimeDays * DAY_MS).toISOString();
-      const addedAnswer = await addPassword(graphOld, objectId, {
-        displayName: rotatedSecretName(now()),
-        endDateTime,
-      });
-      if (!addedAnswer.ok) return await graphFailed("add_password", "add a new secret", addedAnswer);
+      const lifetimeDays = strategy.lifetimeDays(current);
+      const addedAnswer = await strategy.add(graphOld, objectId, now(), lifetimeDays);
+      if (!addedAnswer.ok) return await graphFailed(strategy.addStep, `add a new ${strategy.noun}`, addedAnswer);
       added = addedAnswer.value;
-      await hold("add_password", { newKeyId: added.keyId });
-      const newSecret = added.secretText;
+      await hold(strategy.addStep, { newKeyId: added.keyId });
+      const newSecret = added.credential;
 
       // 5. Until Entra accepts it (replication: seconds to minutes; docs/entra.md section 15).
       const waited = await waitForNewSecret(tokenRequest(newSecret), {
@@ -482,7 +487,7 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
 
       // 6. The full validation with the new secret.
       const report = await deps.validator.validate(
-        { tenantId, clientId, clientSecret: newSecret, cloud },
+        { tenantId, clientId, ...credentialBody(newSecret), cloud },
         options.onCheck ? { onCheck: options.onCheck } : {},
       );
       if (!report.ok) {
@@ -490,7 +495,7 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
         return await fail(
           "validate",
           "rotation_failed",
-          `The new secret did not validate (${failed.map((c) => c.code ?? c.id).join(", ")}); the old secret is kept and still works as before.`,
+          `The new ${strategy.noun} did not validate (${failed.map((c) => c.code ?? c.id).join(", ")}); the old secret is kept and still works as before.`,
           failed[0]?.remedy ?? REMEDY.retry,
           { report },
         );
@@ -501,7 +506,7 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
       const at = now().toISOString();
       const expiresAt = report.secret?.expiresAt ?? new Date(added.endDateTime).toISOString();
       const newKeyId = report.secret?.keyId ?? added.keyId;
-      const newHint = newSecret.slice(0, 3);
+      const newHint = added.hint;
       const switched = await deps.store.transaction(async (tx, rotations) => {
         const svc = await tx.getService(serviceId, { forUpdate: true });
         if (!svc) return "gone" as const;
@@ -509,7 +514,7 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
         if (still?.sealedAtVersion !== sealedAtVersion) return "superseded" as const;
         if (!(await rotations.markSwitched(rotationId, at, newKeyId))) return "lost" as const;
         const version = svc.version + 1;
-        const m365 = applyReport(svc.m365, report, actor, at, { newSecretHint: newHint });
+        const m365 = applyReport(svc.m365, report, actor, at, { newCredential: credentialSummary(newSecret) });
         await tx.updateService({
           ...svc,
           version,
@@ -519,7 +524,7 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
         });
         await tx.putServiceSecret({
           serviceId,
-          sealed: deps.secrets.seal(newSecret, serviceSecretAad(serviceId, version)),
+          sealed: deps.secrets.seal(storedCredentialText(newSecret), serviceSecretAad(serviceId, version)),
           sealedAtVersion: version,
         });
         await tx.insertValidation(validationRecord(serviceId, actor, "rotation", report));
@@ -552,9 +557,9 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
       let oldSecretRemoved = false;
       let orphan: string | null = null;
       if (oldKeyId && oldKeyId.toLowerCase() !== newKeyId.toLowerCase()) {
-        const removal = await removePassword(graphWith(newToken.accessToken), objectId, clientId, oldKeyId).catch(
-          (): GraphFailure => ({ ok: false, denied: false, notFound: false, network: "error" }),
-        );
+        const removal = await strategy
+          .remove(graphWith(newToken.accessToken), objectId, clientId, oldKeyId, newSecret, now())
+          .catch((): GraphFailure => ({ ok: false, denied: false, notFound: false, network: "error" }));
         oldSecretRemoved = removal.ok;
         if (!removal.ok) {
           orphan = oldKeyId;
@@ -652,13 +657,18 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
       throw error;
     }
 
-    /** Removes passwords earlier rotations left behind (never the stored secret's); answers their keyIds. */
+    /**
+     * Removes passwords (certificates) earlier rotations left behind (never the stored credential's), a certificate's
+     * proof signed by `signer`; answers their keyIds.
+     */
     async function removeOrphans(
       graph: GraphClient,
       appObjectId: string,
       service: ServiceRecord,
       listed: ListedPassword[],
+      signer: AppCredential,
     ): Promise<string[]> {
+      const kind = rotationStrategy(signer);
       const removed: string[] = [];
       for (const orphan of await deps.store.listOrphans(serviceId)) {
         const keyId = orphan.keyId.toLowerCase();
@@ -668,7 +678,7 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
           await deps.store.clearOrphan(orphan.id, orphan.keyId);
           continue;
         }
-        const result = await removePassword(graph, appObjectId, clientId, orphan.keyId);
+        const result = await kind.remove(graph, appObjectId, clientId, orphan.keyId, signer, now());
         if (result.ok) {
           await deps.store.clearOrphan(orphan.id, orphan.keyId);
           removed.push(orphan.keyId);

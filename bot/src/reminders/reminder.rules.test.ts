@@ -90,6 +90,9 @@ describe("rotationDue", () => {
       rotationDue(service({ secretExpiresAt: new Date(now.getTime() + 30 * DAY + 3_600_000).toISOString() }), now, 30),
     ).toBe(false);
     expect(rotationDue(service({ secretExpiresAt: inDays(0.5) }), now, 30)).toBe(true);
+    // A certificate service is rotated the same way (the API sets selfRotation for it).
+    expect(rotationDue(service({ secretExpiresAt: inDays(10), credentialType: "certificate" }), now, 30)).toBe(true);
+    expect(rotationDue(service({ secretExpiresAt: inDays(40), credentialType: "certificate" }), now, 30)).toBe(false);
   });
 
   it("never rotates without self-rotation, without a known expiry, past expiry, or with ROTATE_BEFORE_DAYS=0", () => {
@@ -98,8 +101,13 @@ describe("rotationDue", () => {
     expect(rotationDue({ ...service({}), m365 }, now, 30)).toBe(false);
     expect(rotationDue(service({}), now, 30)).toBe(false);
     expect(rotationDue(service({ secretExpiresAt: inDays(-1) }), now, 30)).toBe(false);
-    // A certificate is replaced, never rotated.
-    expect(rotationDue(service({ secretExpiresAt: inDays(10), credentialType: "certificate" }), now, 30)).toBe(false);
+    expect(
+      rotationDue(
+        service({ secretExpiresAt: inDays(10), credentialType: "certificate", selfRotation: false }),
+        now,
+        30,
+      ),
+    ).toBe(false);
     expect(rotationDue(service({ secretExpiresAt: now.toISOString() }), now, 30)).toBe(false);
     expect(rotationDue(service({ secretExpiresAt: inDays(10) }), now, 0)).toBe(false);
   });

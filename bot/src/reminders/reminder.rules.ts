@@ -44,16 +44,14 @@ export function currentSlot(serviceId: string, now: Date, intervalMs: number): n
 }
 
 /**
- * Whether the scheduler rotates the service's secret now (docs/api.md, "Secret rotation"): the app may rotate its own
- * secret (`selfRotation`, from the last validation's token), rotation on the schedule is on (`rotateBeforeDays` > 0,
+ * Whether the scheduler rotates the service's secret or certificate now (docs/api.md, "Secret rotation"): the app may
+ * rotate its own credential (`selfRotation`: from the last validation's token, always for a certificate), rotation on the schedule is on (`rotateBeforeDays` > 0,
  * ROTATE_BEFORE_DAYS), and the secret's known expiry is at most that many whole days away but not yet past (an
  * expired secret gets no token, so it cannot change itself). Checked before the expiry reminders, so a rotated
  * secret is not reminded about.
  */
 export function rotationDue(service: Service, now: Date, rotateBeforeDays: number): boolean {
   const expiresAt = service.m365.secretExpiresAt;
-  // A certificate is renewed by replacing it, not rotated (docs/api.md, "Credentials").
-  if (service.m365.credentialType === "certificate") return false;
   if (rotateBeforeDays <= 0 || service.m365.selfRotation !== true || !expiresAt) return false;
   if (Date.parse(expiresAt) <= now.getTime()) return false;
   return daysUntil(expiresAt, now) <= rotateBeforeDays;
