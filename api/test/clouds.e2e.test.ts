@@ -121,6 +121,16 @@ async function tokenExchange(run: Run): Promise<Exchange> {
   throw new Error("no token request was sent");
 }
 
+/** A run refused as another cloud's tenant: the remedy names `cloudName`; its token request, sent to `loginHost`. */
+async function wrongCloudToken(run: Run, cloudName: string, loginHost: string): Promise<Exchange> {
+  expect(outcome(run.report, "tenant")).toBe("fail:wrong_cloud");
+  expect(run.report.checks.find((c) => c.id === "tenant")?.remedy).toContain(cloudName);
+  expect(run.report.ok).toBe(false);
+  const token = await tokenExchange(run);
+  expect(hostOf(token.request.url)).toBe(loginHost);
+  return token;
+}
+
 beforeAll(async () => {
   server = await startEmulatorServer({ emulator: await createEmulator({ tenants: tenantsWithNoConsentCopies() }) });
   outbound = createUndiciDispatch({
@@ -181,16 +191,11 @@ describe("each cloud through its real host names, over HTTPS", () => {
 
   it("a GCC High tenant validated as global: discovery names GCC High, Entra answers AADSTS900382", async () => {
     const run = await validateIn("global", "gcc-high");
-    const { report } = run;
-    expect(outcome(report, "tenant")).toBe("fail:wrong_cloud");
-    const tenant = report.checks.find((c) => c.id === "tenant");
-    expect(tenant?.remedy).toContain("US Government GCC High");
+    const token = await wrongCloudToken(run, "US Government GCC High", "login.microsoftonline.com");
+    const tenant = run.report.checks.find((c) => c.id === "tenant");
     expect(tenant?.detail).toMatchObject({ tenantCloud: "usgov-gcchigh", regionScope: "USGov" });
-    const token = await tokenExchange(run);
-    expect(hostOf(token.request.url)).toBe("login.microsoftonline.com");
     expect(token.response.status).toBe(400);
     expect(JSON.parse(token.response.body)).toMatchObject({ error: "invalid_request", error_codes: [900382] });
-    expect(report.ok).toBe(false);
   });
 
   it("a China tenant validated as global: not found on the global host (AADSTS90002), the remedy names China", async () => {
@@ -203,11 +208,7 @@ describe("each cloud through its real host names, over HTTPS", () => {
 
   it("a global tenant validated as GCC High: discovery names global, Entra answers AADSTS900440", async () => {
     const run = await validateIn("usgov-gcchigh", "valid");
-    const { report } = run;
-    expect(outcome(report, "tenant")).toBe("fail:wrong_cloud");
-    expect(report.checks.find((c) => c.id === "tenant")?.remedy).toContain("Microsoft global cloud");
-    const token = await tokenExchange(run);
-    expect(hostOf(token.request.url)).toBe("login.microsoftonline.us");
+    const token = await wrongCloudToken(run, "Microsoft global cloud", "login.microsoftonline.us");
     expect(new URLSearchParams(token.request.body).get("scope")).toBe("https://graph.microsoft.us/.default");
     expect(JSON.parse(token.response.body)).toMatchObject({ error: "invalid_request", error_codes: [900440] });
   });
@@ -299,16 +300,11 @@ describe("a certificate in each cloud, over HTTPS", () => {
   it("a GCC High certificate validated as global: the assertion names the global endpoint, Entra answers AADSTS900382", async () => {
     const c = creds("gcc-high-certificate");
     const run = await validateIn("global", "gcc-high-certificate");
-    const { report } = run;
-    expect(outcome(report, "tenant")).toBe("fail:wrong_cloud");
-    expect(report.checks.find((x) => x.id === "tenant")?.remedy).toContain("US Government GCC High");
-    const token = await tokenExchange(run);
-    expect(hostOf(token.request.url)).toBe("login.microsoftonline.com");
+    const token = await wrongCloudToken(run, "US Government GCC High", "login.microsoftonline.com");
     const { claims } = await assertionOf(token, certificateOf("gcc-high-certificate"));
     expect(claims.aud).toBe(`https://login.microsoftonline.com/${c.tenantId}/oauth2/v2.0/token`);
     expect(token.response.status).toBe(400);
     expect(JSON.parse(token.response.body)).toMatchObject({ error: "invalid_request", error_codes: [900382] });
-    expect(report.ok).toBe(false);
   });
 });
 
