@@ -39,6 +39,21 @@ describe("reminderCard", () => {
       "The certificate of acme has expired",
     );
   });
+  it("offers Rotate secret now for a certificate the app may roll itself, in a certificate's words", () => {
+    const thumbprint = "55526C45F7E4C7F60C3BC99C2736B12DCDA1F486";
+    const certificate = { ...service, secretHint: "", certificateThumbprint: thumbprint, selfRotation: true };
+    const card = reminderCard({ service: certificate, reason: { kind: "expiring", threshold: 7 } });
+    expect(teamsCardProblems(card)).toEqual([]);
+    expect(card.actions?.map((a) => a.verb)).toEqual([
+      "service.validate",
+      "service.rotateSecret",
+      "service.replaceSecret.open",
+    ]);
+    const json = JSON.stringify(card);
+    expect(json).toContain("The app may rotate its own certificate");
+    expect(json).toContain("ask the customer's admin for a new certificate");
+    expect(json).not.toContain("client secret");
+  });
   it("has no refresh without a known operator, and words expired and failed", () => {
     expect(reminderCard({ service, reason: { kind: "expired" } }).refresh).toBeUndefined();
     const failed = reminderCard({

@@ -136,7 +136,7 @@ export function reminderCard(input: ReminderCardInput): AdaptiveCard {
       refresh,
     );
   }
-  // An expiring secret the app may change itself: one click makes, validates and switches to a new one.
+  // An expiring secret or certificate the app may change itself: one click makes, validates and switches to a new one.
   const rotatable = reason.kind === "expiring" && service.selfRotation === true;
   return fitEntries(service.failures ?? [], (failures, hidden) =>
     adaptiveCard(
@@ -146,8 +146,8 @@ export function reminderCard(input: ReminderCardInput): AdaptiveCard {
         ...moreInTheTab(hidden, "failures", input.tabUrl),
         text(
           rotatable
-            ? "The app may rotate its own secret: Rotate secret now makes a new one, validates it and removes the old one. Or ask the customer's admin for a new client secret, then use Replace secret."
-            : "Ask the customer's admin for a new client secret, then use Replace secret.",
+            ? `The app may rotate its own ${credentialName(service)}: Rotate secret now makes a new one, validates it and removes the old one. Or ask the customer's admin for a new ${credentialName(service)}, then use Replace secret.`
+            : `Ask the customer's admin for a new ${credentialName(service)}, then use Replace secret.`,
           { isSubtle: true },
         ),
       ],

@@ -43,6 +43,40 @@ describe("rotationCard", () => {
     expect(card.actions?.map((a) => a.verb)).toEqual(["service.validate"]);
   });
 
+  it("names a rotated or kept certificate by its thumbprint and key id, never as a secret", () => {
+    const certificate = {
+      ...service,
+      secretHint: "",
+      certificateThumbprint: "55526C45F7E4C7F60C3BC99C2736B12DCDA1F486",
+    };
+    const rotation = {
+      trigger: "manual" as const,
+      actor: "alice@provider.example",
+      oldSecretHint: "",
+      oldKeyId: "k-old",
+      newSecretHint: "",
+      newKeyId: "k-new",
+      newSecretExpiresAt: "2030-07-01T00:00:00.000Z",
+    };
+    const rotated = rotationCard({
+      service: certificate,
+      rotation: { ...rotation, outcome: "rotated", oldSecretRemoved: true, warnings: [] },
+    });
+    expect(teamsCardProblems(rotated)).toEqual([]);
+    expect(adaptiveCardsProblems(rotated)).toEqual([]);
+    const json = JSON.stringify(rotated);
+    expect(json).toContain("The certificate of acme");
+    expect(json).toContain("thumbprint 55526C45F7E4C7F60C3BC99C2736B12DCDA1F486");
+    expect(json).toContain("key ID k-old removed");
+    expect(json).toContain("The new certificate was validated");
+    expect(json).not.toMatch(/secret/i);
+    const failed = JSON.stringify(
+      rotationCard({ service: certificate, rotation: { ...rotation, outcome: "failed", code: "rotation_failed" } }),
+    );
+    expect(failed).toContain("Rotating the certificate of acme");
+    expect(failed).toContain("thumbprint 55526C45F7E4C7F60C3BC99C2736B12DCDA1F486 kept, still works");
+  });
+
   it("says when the old secret stayed on the app, with the remedy naming its Secret ID", () => {
     const card = rotationCard({
       service,

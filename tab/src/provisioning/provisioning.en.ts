@@ -173,17 +173,18 @@ export const provisioningEn = {
 
   // The portal
   selfRotationRow: "Self-rotation",
-  selfRotationOn: "On: the product rotates the secret before it expires",
+  // The portal's rotation serves a client secret and a certificate alike (docs/api.md, "Secret rotation").
+  selfRotationOn: "On: the product rotates the secret or certificate before it expires",
   selfRotationOff: "Off",
   lastRotated: "Last rotated",
-  rotateTitle: "Rotate secret now",
-  rotate: "Rotate secret now",
-  rotating: "Rotating the secret…",
-  rotateConfirmTitle: "Rotate the client secret now?",
+  rotateTitle: "Rotate credential now",
+  rotate: "Rotate credential now",
+  rotating: "Rotating the credential…",
+  rotateConfirmTitle: "Rotate the credential now?",
   rotateConfirmBody:
-    "A new secret is added to the App registration and checked; once it works it replaces the stored one and the old secret is removed. If any step fails, the old secret is kept and keeps working.",
+    "A new client secret (or, for a service that signs in with a certificate, a new certificate) is added to the App registration and checked; once it works it replaces the stored one and the old one is removed. If any step fails, the old credential is kept and keeps working.",
   rotateConfirm: "Rotate",
-  rotateDone: "The secret was rotated.",
-  rotateFailed: "The secret was not rotated; the old secret is kept.",
-  rotateRefused: "The secret cannot be rotated",
+  rotateDone: "The credential was rotated.",
+  rotateFailed: "The credential was not rotated; the old one is kept.",
+  rotateRefused: "The credential cannot be rotated",
 } as const;
