@@ -5,7 +5,15 @@
  * cloud's token endpoint (docs/entra.md section 13). Then the same through the server in sandbox mode.
  */
 import { createHash, X509Certificate } from "node:crypto";
-import type { CheckId, Cloud, Customer, ProvisioningRun, SandboxTenants, ValidationReport } from "@dr/contract";
+import type {
+  CheckId,
+  Cloud,
+  Customer,
+  ProvisioningRun,
+  SandboxTenants,
+  Service,
+  ValidationReport,
+} from "@dr/contract";
 import { compactVerify, decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOUDS } from "../src/m365/clouds.js";
@@ -379,6 +387,37 @@ describe("the server in sandbox mode tells the clouds apart", () => {
     expect(final.status, started.text).toBe("failed");
     const signIn = final.steps.find((step) => step.id === "sign_in");
     expect(signIn).toMatchObject({ status: "fail", code: "provisioning_app_not_found", detail: { aadsts: 700016 } });
+  });
+
+  it("rotates a certificate in each national cloud: addKey and removeKey at that cloud's Graph, the new one validates", async () => {
+    const call = apiCaller(() => app.url);
+    const customer = await call("POST", "/api/customers", { name: "National clouds" });
+    expect(customer.status, customer.text).toBe(201);
+    for (const cloud of CLOUD_IDS.filter((id) => id !== "global")) {
+      const c = creds(CERTIFICATE[cloud]);
+      const created = await call("POST", "/api/services", {
+        customerId: (customer.json as Customer).id,
+        shortName: `rot${cloud.replace("usgov-", "")}`,
+        licenseType: "hosted-pro",
+        licensedUsers: 5,
+        m365: { tenantId: c.tenantId, clientId: c.clientId, ...credentialOf(c), cloud },
+      });
+      responses.push(created.text);
+      expect(created.status, created.text).toBe(201);
+      const before = created.json as Service;
+      expect(before.m365).toMatchObject({ cloud, credentialType: "certificate", selfRotation: true });
+      const rotated = await call("POST", `/api/services/${before.id}/m365/rotate`);
+      responses.push(rotated.text);
+      expect(rotated.status, `${cloud}: ${rotated.text}`).toBe(200);
+      // The app lives in this cloud only, and Graph takes only a token for itself: the calls went to its Graph.
+      expect(app.sandbox?.emulator.directory(c.tenantId).calls, cloud).toMatchObject({ addKey: 1, removeKey: 1 });
+      const after = (await call("GET", `/api/services/${before.id}`)).json as Service;
+      expect(after.m365.certificateThumbprint).not.toBe(before.m365.certificateThumbprint);
+      const again = await call("POST", `/api/services/${before.id}/m365/validate`);
+      responses.push(again.text);
+      expect((again.json as ValidationReport).ok, again.text).toBe(true);
+      expect((again.json as ValidationReport).cloud).toBe(cloud);
+    }
   });
 
   it("never lets a secret out in a response or a log line", () => {
