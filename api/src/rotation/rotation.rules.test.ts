@@ -57,6 +57,10 @@ describe("rotation rules", () => {
     expect(REMEDY.notPermitted).toContain("replace the secret by hand");
     expect(REMEDY.oldSecretKept("k-1", "abc")).toContain("Secret ID k-1");
     expect(REMEDY.oldSecretKept(undefined, "abc")).toContain('starts with "abc"');
+    // A certificate is named by its Certificate ID, as the Entra admin center lists certificates.
+    expect(REMEDY.oldSecretKept("k-2", "", "certificate")).toContain("the certificate with Certificate ID k-2");
+    expect(REMEDY.newPasswordLeft("k-3", "certificate")).toContain("unused new certificate (Certificate ID k-3)");
+    expect(REMEDY.newPasswordLeft("k-4")).toContain("unused new secret (Secret ID k-4)");
   });
 
   it("finds the stored secret's credential by keyId, else by hint (the one ending last)", () => {

@@ -73,12 +73,16 @@ export const REMEDY = {
   inProgress: "Wait for the running rotation to end, then look at the service again.",
   retry:
     "Try again later. The old secret is kept and still works; if it keeps failing, replace the secret by hand (Replace secret).",
-  oldSecretKept: (keyId: string | undefined, hint: string) =>
-    `Remove the old secret in the Entra admin center: the App registration's Certificates & secrets, the secret ${
-      keyId ? `with Secret ID ${keyId}` : `whose value starts with "${hint}"`
-    }.`,
-  newPasswordLeft: (keyId: string) =>
-    `Remove the unused new secret (Secret ID ${keyId}) in the Entra admin center: the App registration's Certificates & secrets.`,
+  oldSecretKept: (keyId: string | undefined, hint: string, noun: "secret" | "certificate" = "secret") =>
+    noun === "certificate"
+      ? `Remove the old certificate in the Entra admin center: the App registration's Certificates & secrets, the certificate ${
+          keyId ? `with Certificate ID ${keyId}` : "that is not the service's thumbprint"
+        }.`
+      : `Remove the old secret in the Entra admin center: the App registration's Certificates & secrets, the secret ${
+          keyId ? `with Secret ID ${keyId}` : `whose value starts with "${hint}"`
+        }.`,
+  newPasswordLeft: (keyId: string, noun: "secret" | "certificate" = "secret") =>
+    `Remove the unused new ${noun} (${noun === "certificate" ? "Certificate" : "Secret"} ID ${keyId}) in the Entra admin center: the App registration's Certificates & secrets.`,
 } as const;
 
 /** The contract's rotation codes and the DTO's list are the same (checked by the compiler). */

@@ -328,7 +328,7 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
           ...(extra.detail ?? {}),
         });
       });
-      const fullRemedy = orphan ? `${remedy} ${REMEDY.newPasswordLeft(orphan)}` : remedy;
+      const fullRemedy = orphan ? `${remedy} ${REMEDY.newPasswordLeft(orphan, strategy?.noun)}` : remedy;
       deps.log?.warn(
         { event: "secret_rotation", serviceId, rotationId, trigger, step, code, newKeyId: added?.keyId, removed },
         "secret rotation failed; the old secret is kept",
@@ -404,7 +404,7 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
         return await fail(
           "token",
           "rotation_failed",
-          `Entra ID gave no token for the stored secret (${oldToken.aadsts !== undefined ? `AADSTS${oldToken.aadsts}` : oldToken.error}), so it cannot change itself.`,
+          `Entra ID gave no token for the stored ${strategy.noun} (${oldToken.aadsts !== undefined ? `AADSTS${oldToken.aadsts}` : oldToken.error}), so it cannot change itself.`,
           "Run Validate Authentication to see why; if the stored secret no longer works, replace it by hand (Replace secret).",
           {
             detail: {
@@ -470,8 +470,8 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
           "replication",
           "rotation_failed",
           waited.timedOut
-            ? `Entra ID did not accept the new secret within ${seconds} s (still ${newToken.aadsts !== undefined ? `AADSTS${newToken.aadsts}` : newToken.error} after ${waited.attempts} tries).`
-            : `Entra ID refused the new secret (${newToken.aadsts !== undefined ? `AADSTS${newToken.aadsts}` : newToken.error}).`,
+            ? `Entra ID did not accept the new ${strategy.noun} within ${seconds} s (still ${newToken.aadsts !== undefined ? `AADSTS${newToken.aadsts}` : newToken.error} after ${waited.attempts} tries).`
+            : `Entra ID refused the new ${strategy.noun} (${newToken.aadsts !== undefined ? `AADSTS${newToken.aadsts}` : newToken.error}).`,
           waited.timedOut
             ? `${REMEDY.retry} A slow tenant may need a longer PROVISIONING_REPLICATION_TIMEOUT_MS.`
             : REMEDY.retry,
@@ -554,6 +554,8 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
 
       // 8. The old password goes, with a token of the new secret; failing that, the new secret stays and it is said.
       const warnings: RotationWarning[] = [];
+      const noun = strategy.noun;
+      const idName = noun === "certificate" ? "Certificate ID" : "Secret ID";
       let oldSecretRemoved = false;
       let orphan: string | null = null;
       if (oldKeyId && oldKeyId.toLowerCase() !== newKeyId.toLowerCase()) {
@@ -565,16 +567,16 @@ export function createSecretRotation(deps: SecretRotationDeps): SecretRotation {
           orphan = oldKeyId;
           warnings.push({
             code: "rotation_old_secret_kept",
-            message: `The new secret is in use, but the old secret (Secret ID ${oldKeyId}) could not be removed from the App registration${removal.httpStatus !== undefined ? ` (HTTP ${removal.httpStatus})` : removal.network ? ` (${removal.network})` : ""}; it still works until it expires.`,
-            remedy: REMEDY.oldSecretKept(oldKeyId, record.m365.secretHint),
+            message: `The new ${noun} is in use, but the old ${noun} (${idName} ${oldKeyId}) could not be removed from the App registration${removal.httpStatus !== undefined ? ` (HTTP ${removal.httpStatus})` : removal.network ? ` (${removal.network})` : ""}; it still works until it expires.`,
+            remedy: REMEDY.oldSecretKept(oldKeyId, record.m365.secretHint, noun),
             detail: { oldKeyId, ...failureDetail(removal) },
           });
         }
       } else {
         warnings.push({
           code: "rotation_old_secret_kept",
-          message: "The new secret is in use, but the old secret's Secret ID is not known, so it was not removed.",
-          remedy: REMEDY.oldSecretKept(undefined, record.m365.secretHint),
+          message: `The new ${noun} is in use, but the old ${noun}'s ${idName} is not known, so it was not removed.`,
+          remedy: REMEDY.oldSecretKept(undefined, record.m365.secretHint, noun),
         });
       }
       const finishedAt = now().toISOString();

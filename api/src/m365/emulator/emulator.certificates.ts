@@ -1,10 +1,11 @@
 /**
  * Self-signed RSA certificates for the sandbox's certificate scenarios and the tests (docs/entra.md section 13):
- * made at start-up, never stored as files. The key pair comes from node:crypto; node-forge writes the X.509
- * certificate (synchronously, so the sandbox fixtures stay plain values).
+ * made at start-up, never stored as files, by the product's own maker (credentials/self-signed.ts: the key pair from
+ * node:crypto, the X.509 certificate written by node-forge, synchronously, so the sandbox fixtures stay plain values).
  */
-import { createHash, generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import forge from "node-forge";
+import { selfSignedCertificate } from "../credentials/self-signed.js";
 
 /** A made certificate: the public certificate and its unencrypted private key, both PEM. */
 export interface MadeCertificate {
@@ -16,26 +17,7 @@ export interface MadeCertificate {
 
 /** Makes a self-signed RSA-2048 certificate `CN=<commonName>` valid from `notBefore` to `notAfter`. */
 export function makeCertificate(commonName: string, notBefore: Date, notAfter: Date): MadeCertificate {
-  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString());
-  // A positive serial number in minimal DER: the first byte's high bit clear (no sign byte needed) and not zero (no
-  // leading zero byte, which OpenSSL refuses as "illegal padding").
-  const serial = randomBytes(16);
-  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
-  cert.serialNumber = serial.toString("hex");
-  cert.validity.notBefore = notBefore;
-  cert.validity.notAfter = notAfter;
-  const name = [{ name: "commonName", value: commonName }];
-  cert.setSubject(name);
-  cert.setIssuer(name);
-  cert.setExtensions([
-    { name: "basicConstraints", cA: false },
-    { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
-  ]);
-  cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
-  const certPem = forge.pki.certificateToPem(cert);
+  const { certPem, keyPem } = selfSignedCertificate([{ name: "commonName", value: commonName }], notBefore, notAfter);
   const der = new X509Certificate(certPem).raw;
   return { certPem, keyPem, thumbprintSha1Base64: createHash("sha1").update(der).digest("base64") };
 }
