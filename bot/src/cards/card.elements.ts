@@ -123,6 +123,12 @@ export const SERVICE_STATUS_TEXT: Readonly<Record<string, string>> = {
   connected: "✅ Connected",
 };
 
+/** The service status in words; `expiring` names the certificate when the service holds one. */
+export function serviceStatusText(status: string, certificate = false): string {
+  if (status === "expiring" && certificate) return "⚠️ Certificate expiring";
+  return SERVICE_STATUS_TEXT[status] ?? md(status);
+}
+
 /** The secret as the operator may see it: its three-character hint and dots. */
 export function maskedSecret(hint: string): string {
   return `${hint}${"•".repeat(8)}`;

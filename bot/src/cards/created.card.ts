@@ -7,7 +7,7 @@ import {
   licenseTypeTitle,
   maskedSecret,
   md,
-  SERVICE_STATUS_TEXT,
+  serviceStatusText,
   text,
   title,
 } from "./card.elements.js";
@@ -18,7 +18,7 @@ export function createdCard(service: Service): AdaptiveCard {
   return adaptiveCard(
     [
       title(`✅ Service ${md(service.shortName)} created`),
-      text(SERVICE_STATUS_TEXT[service.status] ?? md(service.status)),
+      text(serviceStatusText(service.status, service.m365.credentialType === "certificate")),
       {
         type: "FactSet",
         facts: [

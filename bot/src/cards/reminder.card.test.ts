@@ -35,6 +35,8 @@ describe("reminderCard", () => {
     expect(json).toContain("The certificate of acme expires in 7 day(s)");
     expect(json).toContain(`thumbprint ${thumbprint}`);
     expect(json).not.toContain("Client secret");
+    expect(json).toContain("Certificate expiring");
+    expect(json).not.toContain("Secret expiring");
     expect(JSON.stringify(reminderCard({ service: certificate, reason: { kind: "expired" } }))).toContain(
       "The certificate of acme has expired",
     );

@@ -5,7 +5,7 @@
  * so a reminder seen later, on the refresh or after the scheduler updated the message, does not ask for work that
  * was done.
  */
-import { adaptiveCard, execute, fact, maskedSecret, md, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
+import { adaptiveCard, execute, fact, maskedSecret, md, serviceStatusText, text, title } from "./card.elements.js";
 import type { AdaptiveCard, CardElement } from "./card.types.js";
 import { fitEntries, moreInTheTab } from "./card-budget.js";
 
@@ -81,9 +81,12 @@ export function reminderHeadline(reason: ReminderReason, service: ReminderServic
 function headerOf(headline: string, service: ReminderService): CardElement[] {
   return [
     title(headline),
-    text(`${md(service.customerName)} · ${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}`, {
-      isSubtle: true,
-    }),
+    text(
+      `${md(service.customerName)} · ${serviceStatusText(service.status, service.certificateThumbprint !== undefined)}`,
+      {
+        isSubtle: true,
+      },
+    ),
     {
       type: "FactSet",
       facts: [

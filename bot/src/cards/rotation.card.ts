@@ -6,7 +6,7 @@
  * old one by its key id.
  * Sent through the reminder outbox and rebuilt from the service as it is when it goes out.
  */
-import { adaptiveCard, execute, fact, maskedSecret, md, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
+import { adaptiveCard, execute, fact, maskedSecret, md, serviceStatusText, text, title } from "./card.elements.js";
 import type { AdaptiveCard, CardAction } from "./card.types.js";
 import type { ReminderService } from "./reminder.card.js";
 
@@ -61,9 +61,12 @@ export function rotationCard(input: RotationCardInput): AdaptiveCard {
   const name = md(service.shortName);
   const certificate = service.certificateThumbprint !== undefined;
   const noun = certificate ? "certificate" : "client secret";
-  const status = text(`${md(service.customerName)} · ${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}`, {
-    isSubtle: true,
-  });
+  const status = text(
+    `${md(service.customerName)} · ${serviceStatusText(service.status, service.certificateThumbprint !== undefined)}`,
+    {
+      isSubtle: true,
+    },
+  );
   const validate = execute("Validate now", "service.validate", { serviceId: service.id });
   if (rotation.outcome === "rotated") {
     const warnings = rotation.warnings ?? [];

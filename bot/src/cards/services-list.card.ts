@@ -1,6 +1,6 @@
 /** The services list: each service with its status, those needing attention first, and a Validate button each. */
 import type { Service, ServiceStatus } from "@dr/contract";
-import { adaptiveCard, execute, md, SERVICE_STATUS_TEXT, text, title } from "./card.elements.js";
+import { adaptiveCard, execute, md, serviceStatusText, text, title } from "./card.elements.js";
 import type { AdaptiveCard, CardElement } from "./card.types.js";
 import { fitEntries, moreInTheTab } from "./card-budget.js";
 
@@ -23,7 +23,7 @@ function serviceEntry(service: Service): CardElement {
     separator: true,
     items: [
       text(`**${md(service.shortName)}** · ${md(service.customerName)}`),
-      text(`${SERVICE_STATUS_TEXT[service.status] ?? md(service.status)}${days}`, {
+      text(`${serviceStatusText(service.status, service.m365.credentialType === "certificate")}${days}`, {
         spacing: "None",
         isSubtle: true,
         size: "Small",
