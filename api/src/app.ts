@@ -25,6 +25,7 @@ import { createEmulatorTls, startEmulatorServer } from "./m365/emulator/emulator
 import { createUndiciDispatch } from "./m365/http/undici.dispatch.js";
 import { createValidator } from "./m365/validator.js";
 import { createMailer, type Mailer } from "./mail/mailer.js";
+import { countedDispatch, countedValidator, createMetrics, observeScheduler } from "./metrics/metrics.js";
 import { createOnboardingService } from "./onboarding/onboarding.service.js";
 import { createProvisioningService, type ProvisioningService } from "./provisioning/provisioning.service.js";
 import { createProvisioningCredentials } from "./provisioning/provisioning-credentials.js";
@@ -123,6 +124,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     options.logDestination ?? process.stdout,
   );
   const closers: (() => Promise<void>)[] = [];
+  // METRICS_TOKEN set: GET /metrics and the counters that feed it (docs/operations.md); unset: neither.
+  const metrics = config.metricsToken ? createMetrics() : undefined;
   const overrides = { loginUrl: config.m365.loginUrl, graphUrl: config.m365.graphUrl };
   const extraCaPem: string[] = [...(options.extraCaPem ?? [])];
   let sandbox: RunningApp["sandbox"];
@@ -155,13 +158,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ? createUndiciDispatch({ extraCaPem, hostMap, ...(config.m365.proxyUrl ? { proxyUrl: config.m365.proxyUrl } : {}) })
     : outbound;
   if (m365 !== outbound) closers.push(m365.close);
+  // Every outbound Microsoft call, counted by host and status when metrics are on.
+  const m365Dispatch = metrics ? countedDispatch(m365.dispatch, metrics) : m365.dispatch;
+  const outboundDispatch = metrics ? countedDispatch(outbound.dispatch, metrics) : outbound.dispatch;
   // M365_LOGIN_URL / M365_GRAPH_URL: where every Microsoft call of every feature goes instead of the cloud's hosts.
   const endpointOverrides = {
     ...(overrides.loginUrl ? { loginUrl: overrides.loginUrl } : {}),
     ...(overrides.graphUrl ? { graphUrl: overrides.graphUrl } : {}),
   };
   const validator = createValidator({
-    dispatch: m365.dispatch,
+    dispatch: m365Dispatch,
     timeoutMs: config.m365.timeoutMs,
     retryBudgetMs: config.m365.retryBudgetMs,
     requiredPermissions: config.m365.requiredPermissions,
@@ -207,7 +213,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const onboarding = createOnboardingService({
     repo,
     secrets,
-    validator,
+    validator: metrics ? countedValidator(validator, metrics, "onboarding") : validator,
     // POST /api/services with invitationId: the sealed credentials of a completed invitation.
     invitations: createInvitationCredentials({ store: invitationStore, secrets, now: clock }),
     // POST /api/services with provisioningId: the sealed credentials of a finished provisioning run.
@@ -260,8 +266,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     repo,
     store: rotationStore,
     secrets,
-    validator,
-    dispatch: m365.dispatch,
+    validator: metrics ? countedValidator(validator, metrics, "rotation") : validator,
+    dispatch: m365Dispatch,
     timeoutMs: config.m365.timeoutMs,
     retryBudgetMs: config.m365.retryBudgetMs,
     overrides: endpointOverrides,
@@ -284,8 +290,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     store: provisioningStore,
     repo,
     secrets,
-    validate: (input) => validator.validate(input),
-    dispatch: m365.dispatch,
+    validate: async (input) => {
+      const report = await validator.validate(input);
+      metrics?.validation(report, "provisioning");
+      return report;
+    },
+    dispatch: m365Dispatch,
     timeoutMs: config.m365.timeoutMs,
     retryBudgetMs: config.m365.retryBudgetMs,
     overrides: endpointOverrides,
@@ -307,7 +317,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     secrets,
     store: createReadinessRepository(database.db),
     checker: createReadinessChecker({
-      dispatch: m365.dispatch,
+      dispatch: m365Dispatch,
       timeoutMs: config.m365.timeoutMs,
       retryBudgetMs: config.m365.retryBudgetMs,
       overrides: endpointOverrides,
@@ -341,6 +351,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     log: logger,
   });
   botModule = bot;
+  if (metrics) observeScheduler(bot.scheduler, metrics);
   const app = await buildServer({
     logger,
     onboarding,
@@ -365,7 +376,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
             loginUrl: config.m365.loginUrl ?? CLOUDS.global.loginUrl,
             tenantId: config.auth.tenantId,
             clientId: config.auth.clientId,
-            dispatch: outbound.dispatch,
+            dispatch: outboundDispatch,
             timeoutMs: config.m365.timeoutMs,
             onSignedIn: async (operator) => {
               try {
@@ -394,6 +405,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ...(config.m365.mode === "sandbox" && mailer.outbox ? { outbox: mailer.outbox } : {}),
     provisioning,
     readiness,
+    ...(metrics && config.metricsToken
+      ? { metrics: { token: config.metricsToken, render: () => metrics.render() } }
+      : {}),
     // Sandbox mode: the emulator's stand-in for Microsoft's device-code sign-in page.
     ...(sandboxEmulator
       ? {

@@ -135,6 +135,7 @@ describe("loadConfig", () => {
       /ROTATE_BEFORE_DAYS must be a number of days, 0 to 365/,
     ],
     ["a ROTATE_BEFORE_DAYS of 1.5", { ROTATE_BEFORE_DAYS: "1.5" }, /ROTATE_BEFORE_DAYS must be a whole number of days/],
+    ["a short METRICS_TOKEN", { METRICS_TOKEN: "x".repeat(31) }, /METRICS_TOKEN must be at least 32 characters/],
   ];
   for (const [what, env, message] of refusals) {
     it(`refuses ${what}`, () => {
@@ -160,6 +161,12 @@ describe("loadConfig", () => {
       replicationTimeoutMs: 60_000,
     });
     expect(set.rotateBeforeDays).toBe(0);
+  });
+
+  it("reads METRICS_TOKEN, and leaves the metrics endpoint off by default", () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: " " }).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: "m".repeat(32) }).metricsToken).toBe("m".repeat(32));
   });
 
   it("reads TEAMS_APP_ID in lower case, and leaves it unset by default", () => {

@@ -111,6 +111,14 @@ const schema = z
       emptyToUndefined,
       z.uuid({ message: "TEAMS_APP_ID must be the Teams app's id (the manifest id, a GUID)" }).optional(),
     ),
+    /** Bearer token of GET /metrics (docs/operations.md); unset: no metrics endpoint (404). At least 32 characters. */
+    METRICS_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .min(32, "METRICS_TOKEN must be at least 32 characters; generate one with: openssl rand -base64 32")
+        .optional(),
+    ),
     MicrosoftAppId: z.preprocess(emptyToUndefined, z.string().optional()),
     MicrosoftAppPassword: z.preprocess(emptyToUndefined, z.string().optional()),
     MicrosoftAppTenantId: z.preprocess(emptyToUndefined, z.string().optional()),
@@ -431,6 +439,8 @@ export function isLoopbackHost(host: string): boolean {
 /** The validated configuration, in the product's own names. */
 export interface Config {
   production: boolean;
+  /** Bearer token of GET /metrics (METRICS_TOKEN); undefined: no metrics endpoint. */
+  metricsToken: string | undefined;
   port: number;
   host: string;
   dataDir: string;
@@ -511,6 +521,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     production: e.NODE_ENV === "production",
+    metricsToken: e.METRICS_TOKEN,
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,

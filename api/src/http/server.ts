@@ -15,6 +15,7 @@ import { registerCustomerRoutes } from "./customers.routes.js";
 import { registerHealthRoutes } from "./health.routes.js";
 import { registerInvitationRoutes } from "./invitations.routes.js";
 import { registerInviteRoutes } from "./invite.routes.js";
+import { type MetricsRouteDeps, registerMetricsRoutes } from "./metrics.routes.js";
 import { registerOutboxRoutes } from "./outbox.routes.js";
 import { installProblemHandler, sendProblem } from "./problem.handler.js";
 import { problemOf } from "./problem.js";
@@ -101,6 +102,8 @@ export interface ServerDeps {
   rotation?: SecretRotation;
   /** Direct Routing readiness (docs/api.md, "Readiness"); absent: no readiness routes. */
   readiness?: ReadinessService;
+  /** GET /metrics behind METRICS_TOKEN (docs/operations.md); absent: no metrics route (404). */
+  metrics?: MetricsRouteDeps;
 }
 
 /** Creates the app with every route registered; the caller listens. */
@@ -152,6 +155,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.removeHeader("x-powered-by");
   });
   registerHealthRoutes(app, { mode: deps.mode, version: deps.version });
+  registerMetricsRoutes(app, deps.metrics);
   registerValidationRoutes(app, { onboarding: deps.onboarding, auth: deps.auth });
   registerCustomerRoutes(app, { onboarding: deps.onboarding, auth: deps.auth });
   registerServiceRoutes(app, {
