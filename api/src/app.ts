@@ -244,7 +244,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   let botModule: BotModule | undefined;
   const invitations = createInvitationsService({
     store: invitationStore,
-    repo,
+    // Metrics on: each audited invitation change is counted by event as it is recorded.
+    repo: metrics
+      ? {
+          getCustomer: (id) => repo.getCustomer(id),
+          insertAudit: async (event) => {
+            await repo.insertAudit(event);
+            metrics.invitation(event);
+          },
+        }
+      : repo,
     secrets,
     mailer,
     validateCredentials: (input, actor, streamOptions) => onboarding.validateCredentials(input, actor, streamOptions),

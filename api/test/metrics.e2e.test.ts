@@ -104,6 +104,16 @@ describe.each(ENGINES)("GET /metrics with METRICS_TOKEN on $name", (engine) => {
       shortName: SHORT_NAME,
       credentials: { tenantId: valid.tenantId, clientId: valid.clientId, clientSecret: valid.clientSecret as string },
     });
+    // An invitation for the customer, revoked.
+    const invited = await postJson(`${app.url}/api/invitations`, {
+      customerId: service.customerId,
+      email: "admin@fabrikam.example",
+    });
+    expect(invited.status, invited.text).toBe(201);
+    const revoked = await fetch(`${app.url}/api/invitations/${(invited.json as { id: string }).id}`, {
+      method: "DELETE",
+    });
+    expect(revoked.status).toBe(204);
     const failing = await postJson(`${app.url}/api/validation`, {
       tenantId: expired.tenantId,
       clientId: expired.clientId,
@@ -145,6 +155,9 @@ describe.each(ENGINES)("GET /metrics with METRICS_TOKEN on $name", (engine) => {
     for (const sample of samples.filter((s) => s.name === "dr_outbound_requests_total")) {
       expect(sample.labels.status).toMatch(/^(\d{3}|error|timeout)$/);
     }
+    expect(total(samples, "dr_invitations_total", { event: "created" })).toBe(1);
+    expect(total(samples, "dr_invitations_total", { event: "revoked" })).toBe(1);
+    expect(total(samples, "dr_invitations_total", { event: "completed" })).toBe(0);
     // The scheduler's pass: one service, done.
     expect(total(samples, "dr_revalidation_services", { state: "total" })).toBe(1);
     expect(total(samples, "dr_revalidation_services", { state: "done" })).toBe(pass.validated);
@@ -161,6 +174,7 @@ describe.each(ENGINES)("GET /metrics with METRICS_TOKEN on $name", (engine) => {
       expired.clientSecret as string,
       CUSTOMER,
       SHORT_NAME,
+      "admin@fabrikam.example",
       service.id,
       service.customerId,
       TOKEN,

@@ -24,6 +24,18 @@ describe("metrics", () => {
     expect(body).toContain('dr_revalidation_services{state="total"} 4');
   });
 
+  it("counts the invitation changes that succeeded, by event, and nothing else of the audit trail", async () => {
+    const metrics = createMetrics();
+    metrics.invitation({ action: "invitation.create", outcome: "success" });
+    metrics.invitation({ action: "invitation.expire", outcome: "success" });
+    metrics.invitation({ action: "invitation.validate", outcome: "failure" });
+    metrics.invitation({ action: "invitation.complete", outcome: "failure" });
+    metrics.invitation({ action: "service.create", outcome: "success" });
+    const { body } = await metrics.render();
+    const lines = body.split("\n").filter((line) => line.startsWith("dr_invitations_total"));
+    expect(lines).toEqual(['dr_invitations_total{event="created"} 1', 'dr_invitations_total{event="expired"} 1']);
+  });
+
   it("keeps each app's metrics in its own registry", async () => {
     const a = createMetrics();
     const b = createMetrics();

@@ -28,6 +28,8 @@ export interface Metrics {
   outbound(host: string, status: number | "error" | "timeout"): void;
   /** Reminder sends of a delivery step (a scheduler pass or a send outside one). */
   reminders(counts: { sent: number; failedSends: number }): void;
+  /** An audited invitation change (`invitation.create`, …): counted by event when it succeeded. */
+  invitation(audit: { action: string; outcome: string }): void;
   /** A finished scheduler pass: its re-validation progress, and its rotations. */
   schedulerPass(pass: SchedulerPass): void;
   /** Content-Type and body of GET /metrics. */
@@ -36,6 +38,16 @@ export interface Metrics {
 
 /** Check-duration buckets, seconds: Microsoft answers in tens of ms to a few seconds; timeouts reach 10 s and more. */
 const DURATION_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** The invitation audit actions counted, and their `event` label. */
+const INVITATION_EVENTS: Readonly<Record<string, string>> = {
+  "invitation.create": "created",
+  "invitation.resend": "resent",
+  "invitation.open": "opened",
+  "invitation.complete": "completed",
+  "invitation.revoke": "revoked",
+  "invitation.expire": "expired",
+};
 
 /** The outcome of a run: ok, unknown (some check could not tell), else failed. */
 function outcomeOf(report: ValidationReport): "ok" | "failed" | "unknown" {
@@ -73,6 +85,11 @@ export function createMetrics(): Metrics {
     ["host", "status"],
   );
   const reminders = counter("dr_reminders_total", "Reminder sends by result (sent, failed).", ["result"]);
+  const invitations = counter(
+    "dr_invitations_total",
+    "Invitation changes by event (created, resent, opened, completed, revoked, expired).",
+    ["event"],
+  );
   const rotations = counter("dr_rotations_total", "Scheduled secret rotations by outcome (rotated, failed).", [
     "outcome",
   ]);
@@ -98,6 +115,10 @@ export function createMetrics(): Metrics {
       outbound.inc({ host: host.toLowerCase(), status: String(status) });
     },
     reminders: countReminders,
+    invitation(audit) {
+      const event = INVITATION_EVENTS[audit.action];
+      if (event && audit.outcome === "success") invitations.inc({ event });
+    },
     schedulerPass(pass) {
       countReminders(pass);
       if (pass.rotated > 0) rotations.inc({ outcome: "rotated" }, pass.rotated);
