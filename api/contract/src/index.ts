@@ -3,6 +3,7 @@ export * from "./checks.js";
 export * from "./clouds.js";
 export type * from "./dto.js";
 export * from "./field-message.js";
+export * from "./fleet.schema.js";
 export * from "./inputs.schema.js";
 export * from "./invitations.schema.js";
 export * from "./onboarding.schema.js";
