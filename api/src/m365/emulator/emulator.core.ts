@@ -132,6 +132,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     get requestCount(): number {
       return state.requestCount;
     },
+    tokensIssued: () => state.tokensIssued,
     resetCounters(): void {
       state.resetCounters();
     },

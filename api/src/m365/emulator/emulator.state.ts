@@ -80,11 +80,20 @@ export interface EmulatorState {
   readonly deviceCodes: Map<string, DeviceCodeRecord>;
   /** What a tenant segment (GUID, domain, reserved name) names. */
   lookupTenant(segment: string): TenantLookup;
+  /**
+   * The tenant with this GUID (any case), found through an index so that a directory of thousands of tenants costs
+   * no scan per request; undefined when none has it.
+   */
+  tenantById(id: string): TenantFixture | undefined;
+  /** Counts one client-credentials token issued to `clientId` of `tenant` (see `tokensIssued`). */
+  countToken(tenant: TenantFixture, clientId: string): void;
+  /** Client-credentials tokens issued per `<tenant id>/<client id>` (lower case) since creation or the last reset. */
+  readonly tokensIssued: Map<string, number>;
   /** Counts one faulty answer; false once the fault has fired `times` times. */
   consumeFault(tenant: TenantFixture, route: FaultRoute, times: number): boolean;
   /** Requests handled since creation or the last reset. */
   requestCount: number;
-  /** Zeroes the request count and the fault counters. */
+  /** Zeroes the request count, the tokens issued and the fault counters. */
   resetCounters(): void;
 }
 
@@ -123,6 +132,22 @@ export async function createEmulatorState(options: EmulatorOptions): Promise<Emu
   for (const tenant of tenants) directoryOf(tenant).records();
   const provisioningAppId = options.provisioningClientId ?? SANDBOX_PROVISIONING_CLIENT_ID;
   const faultCounters = new Map<string, number>();
+  // Tenants by lower-case GUID, rebuilt when the list's length changes; a hit is checked against its id and a miss
+  // falls back to a scan, so a caller that swaps a fixture in place is still served right.
+  const byId = new Map<string, TenantFixture>();
+  let indexedLength = -1;
+  const tenantById = (id: string): TenantFixture | undefined => {
+    const lower = id.toLowerCase();
+    if (indexedLength !== tenants.length) {
+      byId.clear();
+      for (const t of tenants) if (!byId.has(t.id.toLowerCase())) byId.set(t.id.toLowerCase(), t);
+      indexedLength = tenants.length;
+    }
+    const hit = byId.get(lower);
+    if (hit !== undefined && hit.id.toLowerCase() === lower) return hit;
+    return tenants.find((t) => t.id.toLowerCase() === lower);
+  };
+  const tokensIssued = new Map<string, number>();
 
   const state: EmulatorState = {
     tenants,
@@ -142,7 +167,7 @@ export async function createEmulatorState(options: EmulatorOptions): Promise<Emu
       const lower = segment.toLowerCase();
       if (RESERVED_TENANTS.has(lower)) return { kind: "reserved", name: lower };
       if (GUID_RE.test(segment)) {
-        const tenant = tenants.find((t) => t.id.toLowerCase() === lower);
+        const tenant = tenantById(lower);
         return tenant ? { kind: "found", tenant } : { kind: "unknown" };
       }
       if (DNS_RE.test(segment)) {
@@ -154,6 +179,12 @@ export async function createEmulatorState(options: EmulatorOptions): Promise<Emu
       }
       return { kind: "invalid" };
     },
+    tenantById,
+    countToken(tenant, clientId) {
+      const key = `${tenant.id.toLowerCase()}/${clientId.toLowerCase()}`;
+      tokensIssued.set(key, (tokensIssued.get(key) ?? 0) + 1);
+    },
+    tokensIssued,
     consumeFault(tenant, route, times) {
       const key = `${tenant.id}|${route}`;
       const used = faultCounters.get(key) ?? 0;
@@ -164,6 +195,7 @@ export async function createEmulatorState(options: EmulatorOptions): Promise<Emu
     requestCount: 0,
     resetCounters() {
       state.requestCount = 0;
+      tokensIssued.clear();
       faultCounters.clear();
     },
   };

@@ -322,7 +322,12 @@ export interface Emulator {
   readonly tenants: TenantFixture[];
   /** Total requests handled since creation or the last {@link Emulator.resetCounters}. */
   readonly requestCount: number;
-  /** Zeroes `requestCount` and the throttle/unavailable fault counters. */
+  /**
+   * Client-credentials tokens issued per `<tenant id>/<client id>` (lower case) since creation or the last
+   * {@link Emulator.resetCounters}: how often each app was signed in (the fleet bench counts duplicates by it).
+   */
+  tokensIssued(): ReadonlyMap<string, number>;
+  /** Zeroes `requestCount`, the tokens issued and the throttle/unavailable fault counters. */
   resetCounters(): void;
   /**
    * What the admin does at microsoft.com/devicelogin with `userCode` (matched case-insensitively, spaces and dashes

@@ -296,6 +296,7 @@ export async function handleToken(
   }
 
   const accessToken = await issueToken(local, tenant, record, ctx.now, audience, appidacr);
+  state.countToken(tenant, record.app.appId);
   const ok = json(
     200,
     ENTRA_JSON,

@@ -75,7 +75,11 @@ export async function authenticate(
   }
   const tid = typeof payload.tid === "string" ? payload.tid.toLowerCase() : "";
   // A Graph host serves its own instance's tenants only.
-  const tenant = state.tenants.find((t) => t.id.toLowerCase() === tid && instanceOf(t.cloud) === g.host.instance);
+  const indexed = state.tenantById(tid);
+  const tenant =
+    indexed !== undefined && instanceOf(indexed.cloud) === g.host.instance
+      ? indexed
+      : state.tenants.find((t) => t.id.toLowerCase() === tid && instanceOf(t.cloud) === g.host.instance);
   if (payload.idtyp === "user" && tenant !== undefined) {
     const oid = typeof payload.oid === "string" ? payload.oid.toLowerCase() : "";
     const user = tenant.users?.find((u) => u.id.toLowerCase() === oid);
