@@ -10,6 +10,7 @@ import { createDevAuthenticator, createEntraAuthenticator } from "./auth/operato
 import { createOperatorDirectory } from "./auth/operator-directory.js";
 import { type BotModule, createBotModule } from "./bot/bot.wiring.js";
 import type { Config } from "./config.js";
+import { createFleetSummary } from "./fleet/fleet.summary.js";
 import { buildServer } from "./http/server.js";
 import { createInvitationCredentials } from "./invitations/invitation-credentials.js";
 import {
@@ -37,6 +38,7 @@ import { createLocalSecretStore } from "./secrets/local-secret-store.js";
 import type { SecretStore } from "./secrets/secret-store.types.js";
 import { createBotStateRepository } from "./storage/bot-state.repository.js";
 import { openDatabase } from "./storage/database.js";
+import { createFleetSummaryRepository } from "./storage/fleet-summary.repository.js";
 import { createInvitationsRepository } from "./storage/invitations.repository.js";
 import { createKyselyRepository } from "./storage/kysely.repository.js";
 import { createOperatorRolesRepository } from "./storage/operator-roles.repository.js";
@@ -414,6 +416,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ...(config.m365.mode === "sandbox" && mailer.outbox ? { outbox: mailer.outbox } : {}),
     provisioning,
     readiness,
+    fleetSummary: createFleetSummary({
+      store: createFleetSummaryRepository(database.db),
+      clock,
+      sbcBaseDomain: config.sbc.baseDomain,
+    }),
     ...(metrics && config.metricsToken
       ? { metrics: { token: config.metricsToken, render: () => metrics.render() } }
       : {}),

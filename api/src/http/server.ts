@@ -5,6 +5,8 @@ import type { OutboxMessage, SandboxCredentials, TabSettings } from "@dr/contrac
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Authenticator } from "../auth/operator-auth.js";
 import { isLoopbackHost } from "../config.js";
+import type { FleetRunner } from "../fleet/fleet.runner.js";
+import type { FleetSummaryService } from "../fleet/fleet.summary.js";
 import type { InvitationsService } from "../invitations/invitations.service.js";
 import type { OnboardingService } from "../onboarding/onboarding.service.js";
 import type { ProvisioningService } from "../provisioning/provisioning.service.js";
@@ -12,6 +14,8 @@ import type { ReadinessService } from "../readiness/readiness.service.js";
 import type { SecretRotation } from "../rotation/secret-rotation.js";
 import { contentSecurityPolicy } from "./csp.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
+import { registerFleetRoutes } from "./fleet.routes.js";
+import { registerFleetRunRoutes } from "./fleet-runs.routes.js";
 import { registerHealthRoutes } from "./health.routes.js";
 import { registerInvitationRoutes } from "./invitations.routes.js";
 import { registerInviteRoutes } from "./invite.routes.js";
@@ -104,6 +108,10 @@ export interface ServerDeps {
   readiness?: ReadinessService;
   /** GET /metrics behind METRICS_TOKEN (docs/operations.md); absent: no metrics route (404). */
   metrics?: MetricsRouteDeps;
+  /** Fleet re-validation runs (docs/api.md, "Fleet re-validation"); absent: no run routes. */
+  fleetRuns?: FleetRunner;
+  /** GET /api/fleet, the fleet at a glance (docs/api.md, "Fleet"); absent: no route. */
+  fleetSummary?: FleetSummaryService;
 }
 
 /** Creates the app with every route registered; the caller listens. */
@@ -176,6 +184,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerOutboxRoutes(app, { auth: deps.auth, outbox: deps.outbox });
   if (deps.provisioning) registerProvisioningRoutes(app, { provisioning: deps.provisioning, auth: deps.auth });
   if (deps.readiness) registerReadinessRoutes(app, { readiness: deps.readiness, auth: deps.auth });
+  if (deps.fleetRuns) registerFleetRunRoutes(app, { runner: deps.fleetRuns, auth: deps.auth });
+  if (deps.fleetSummary) registerFleetRoutes(app, { fleet: deps.fleetSummary, auth: deps.auth });
   registerSandboxRoutes(app, { ...(deps.sandboxSignIn ? { sandbox: deps.sandboxSignIn } : {}) });
   if (deps.botMessages) {
     // botbuilder validates the Bot Framework JWT itself (or runs anonymously without MicrosoftAppId).

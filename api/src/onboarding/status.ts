@@ -7,22 +7,46 @@ export function daysUntil(iso: string, now: Date): number {
   return Math.ceil((Date.parse(iso) - now.getTime()) / 86_400_000);
 }
 
-/** The status of a service now. An expired secret counts as failed authentication. */
+const DAY_MS = 86_400_000;
+
+/**
+ * One case of the status rule: the service's last validation is `validated` (true, false or null for never), or
+ * its credential expires at or before `now + expiresWithinMs`.
+ */
+export type StatusCase =
+  | { status: ServiceStatus; validated: boolean | null }
+  | { status: ServiceStatus; expiresWithinMs: number };
+
+/**
+ * The status rule (docs/product.md section 5), in order, the first case that holds wins; none: `connected`. An
+ * expired credential counts as failed authentication. With `days = ceil((expiry - now) / day)` (daysUntil),
+ * `days < 0` is `expiry <= now - 1 day` and `days <= EXPIRY_WARNING_DAYS` is `expiry <= now + EXPIRY_WARNING_DAYS
+ * days`. deriveStatus reads it for one service; the fleet summary compiles it to SQL (fleet-summary.repository.ts).
+ */
+export const STATUS_RULE: readonly StatusCase[] = [
+  { status: "not_validated", validated: null },
+  { status: "auth_failed", validated: false },
+  { status: "auth_failed", expiresWithinMs: -DAY_MS },
+  { status: "expiring", expiresWithinMs: EXPIRY_WARNING_DAYS * DAY_MS },
+];
+
+/** The status of a service now (STATUS_RULE). */
 export function deriveStatus(service: ServiceRecord, now: Date): ServiceStatus {
   const m = service.m365;
-  if (m.lastValidationOk === null) return "not_validated";
-  if (!m.lastValidationOk) return "auth_failed";
-  if (m.secretExpiresAt) {
-    const days = daysUntil(m.secretExpiresAt, now);
-    if (days < 0) return "auth_failed";
-    if (days <= EXPIRY_WARNING_DAYS) return "expiring";
+  const expiry = m.secretExpiresAt ? Date.parse(m.secretExpiresAt) : undefined;
+  for (const c of STATUS_RULE) {
+    if (
+      "validated" in c
+        ? m.lastValidationOk === c.validated
+        : expiry !== undefined && expiry <= now.getTime() + c.expiresWithinMs
+    ) {
+      return c.status;
+    }
   }
   return "connected";
 }
 
 const ATTENTION: Record<ServiceStatus, number> = { auth_failed: 0, expiring: 1, not_validated: 2, connected: 3 };
-
-const DAY_MS = 86_400_000;
 
 /**
  * The first instant after `now` at which the days until any secret's expiry (and so possibly a status) change:
