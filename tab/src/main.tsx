@@ -12,7 +12,7 @@ import { HostWaiting } from "./app/host-gate";
 import { Root, ThemedPage } from "./app/root";
 import { startPathOf } from "./app/router";
 import { applyDocumentTheme, loadFluentTheme } from "./app/theme";
-import { setFormatLocale } from "./format/format";
+import { setFormatLocale } from "./format/locale";
 import { getTeamsHost, standaloneTheme } from "./teams/teams-host";
 
 /** How long the host may take before the page shows that it is waiting for Teams (Teams usually answers sooner). */

@@ -1,6 +1,7 @@
 /** Shared contract of the API, the tab and the bot: input schemas, check ids and codes, DTO types. */
 export * from "./checks.js";
 export * from "./clouds.js";
+export * from "./deep-links.js";
 export type * from "./dto.js";
 export * from "./field-message.js";
 export * from "./fleet.schema.js";

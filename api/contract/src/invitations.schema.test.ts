@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { invitationIdOfSubPage, invitationSubPageId, teamsTabDeepLink } from "./invitations.schema.js";
+import { invitationIdOfSubPage, invitationSubPageId, teamsTabDeepLink } from "./deep-links.js";
 
 const ID = "0b7d6e3c-4d7e-4f8a-9d1c-2a3b4c5d6e7f";
 

@@ -16,7 +16,7 @@ import { DismissRegular } from "@fluentui/react-icons";
 import { Suspense, useEffect, useRef, useState } from "react";
 import { AppLink } from "../components/app-link";
 import { PageErrorBoundary } from "../components/page-error-boundary";
-import { en } from "../i18n/en";
+import { shell as en } from "../i18n/en.shell";
 import { useApp, useCan } from "./app.context";
 import { preloadable } from "./preloadable";
 import { matchRoute, paths, useLocation } from "./router";

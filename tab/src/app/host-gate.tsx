@@ -6,7 +6,7 @@
  * And `HostWaiting`, the spinner a framed page shows while Teams is slow to answer.
  */
 import { Button, makeStyles, Spinner, tokens } from "@fluentui/react-components";
-import { en } from "../i18n/en";
+import { shell as en } from "../i18n/en.shell";
 import { type HostGateKind, openInTeamsUrl, teamsAppIdFrom } from "./host-gate.rules";
 
 const useStyles = makeStyles({

@@ -4,7 +4,7 @@
  * instead of going blank. The app keys it by path: moving to another page starts afresh.
  */
 import { Component, type ErrorInfo, type ReactNode } from "react";
-import { en } from "../i18n/en";
+import { shell as en } from "../i18n/en.shell";
 import { RetryMessage } from "./retry-message";
 
 /** Props of PageErrorBoundary. */

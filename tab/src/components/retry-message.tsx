@@ -1,7 +1,7 @@
 /** The error bar shown when a read failed: what went wrong and, when trying again can help, a Retry button. */
 import { Button, MessageBar, MessageBarActions, MessageBarBody } from "@fluentui/react-components";
 import type { ReactNode } from "react";
-import { en } from "../i18n/en";
+import { shell as en } from "../i18n/en.shell";
 
 /** Props of RetryMessage. */
 export interface RetryMessageProps {

@@ -2,20 +2,14 @@
  * Display formats for dates and masked secrets, in the host's locale (Teams gives one; else the browser's).
  */
 import { en } from "../i18n/en";
-
-let locale: string | undefined;
-
-/** Sets the locale used by the formatters (from the Teams context). */
-export function setFormatLocale(value: string | undefined): void {
-  locale = value;
-}
+import { formatLocale } from "./locale";
 
 function safeFormat(iso: string | undefined, options: Intl.DateTimeFormatOptions): string {
   if (!iso) return en.app.none;
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   try {
-    return new Intl.DateTimeFormat(locale, options).format(date);
+    return new Intl.DateTimeFormat(formatLocale(), options).format(date);
   } catch {
     // An unknown locale tag from the host: fall back to the browser's.
     return new Intl.DateTimeFormat(undefined, options).format(date);
