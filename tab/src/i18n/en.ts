@@ -4,7 +4,7 @@
  * Interpolated messages are functions; everything else is a plain string.
  */
 
-import { shell } from "./en.shell";
+import { shell } from "./en.shell.js";
 
 const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
 
