@@ -322,6 +322,52 @@ export interface ReadinessReportsTable {
   report: string;
 }
 
+/**
+ * `fleet_runs` (migration 0014): one re-validation run of the fleet with its counters; at most one `running` row
+ * (unique partial index).
+ */
+export interface FleetRunsTable {
+  id: string;
+  /** running, completed, cancelled, failed. */
+  status: string;
+  /** manual, scheduled. */
+  trigger: string;
+  actor: string;
+  total: number;
+  done: number;
+  failed: number;
+  unknown: number;
+  started_at: string;
+  finished_at: string | null;
+  cancelled_by: string | null;
+}
+
+/** `fleet_run_tenants` (migration 0014): a run's tenants, the unit a server copy claims (a lease). */
+export interface FleetRunTenantsTable {
+  run_id: string;
+  /** The service's tenant, lower-cased. */
+  tenant_id: string;
+  /** open, done. */
+  state: string;
+  claimed_by: string | null;
+  lease_until: string | null;
+  /** Throttled: not claimed again before this time (Retry-After). */
+  not_before: string | null;
+}
+
+/** `fleet_run_items` (migration 0014): a run's services, pending, started (before the validation) or done. */
+export interface FleetRunItemsTable {
+  run_id: string;
+  service_id: string;
+  tenant_id: string;
+  /** pending, started, done. */
+  state: string;
+  attempts: number;
+  started_at: string | null;
+  /** ok, failed, unknown, skipped. */
+  outcome: string | null;
+}
+
 export interface Database {
   customers: CustomersTable;
   services: ServicesTable;
@@ -341,4 +387,7 @@ export interface Database {
   secret_rotations: SecretRotationsTable;
   provisioning_runs: ProvisioningRunsTable;
   readiness_reports: ReadinessReportsTable;
+  fleet_runs: FleetRunsTable;
+  fleet_run_tenants: FleetRunTenantsTable;
+  fleet_run_items: FleetRunItemsTable;
 }

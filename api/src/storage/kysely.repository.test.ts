@@ -191,6 +191,9 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "bot_service_operators",
           "bot_service_watch",
           "customers",
+          "fleet_run_items",
+          "fleet_run_tenants",
+          "fleet_runs",
           "idempotency_keys",
           "invitations",
           "kysely_migration",
@@ -220,6 +223,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "0011_secret_rotations",
           "0012_readiness_reports",
           "0013_certificate_credentials",
+          "0014_fleet_runs",
         ]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {

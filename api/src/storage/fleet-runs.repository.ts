@@ -1,0 +1,362 @@
+/**
+ * The fleet's re-validation runs (`fleet_runs`, `fleet_run_tenants`, `fleet_run_items`, migration 0014) over Kysely,
+ * on SQLite and PostgreSQL. The fleet runner (api/src/fleet/) shares one run between server copies through it:
+ * - `create` inserts the run (one `running` row at most: a unique partial index) and its items with one
+ *   INSERT … SELECT over `services`, then one row per tenant; nothing is loaded into memory.
+ * - `claimTenants` leases a batch of open tenants to a copy (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so copies never
+ *   wait on each other; SQLite has one writer anyway). A tenant is claimable when no lease runs on it and its
+ *   Retry-After (`not_before`) has passed: a copy that died leaves its tenants to the others once its lease lapses.
+ * - `beginNext` renews the tenant's lease and marks its next service `started` before the validation; `complete`
+ *   marks it `done` and counts it in the run in one transaction. A `started` item found by a new holder of the
+ *   tenant (its copy died mid-validation) is never validated again: `resolveStale` closes it with the outcome the
+ *   service row recorded after it started, else `unknown`.
+ * Counters live in the run's row (updated in the done step), so progress is one primary-key read.
+ */
+import type { Kysely, Selectable } from "kysely";
+import { sql } from "kysely";
+import type { Database, FleetRunsTable } from "./database.types.js";
+import { FLEET_RUNS_RUNNING_UQ } from "./migrations/0014_fleet_runs.js";
+import { uniqueViolation } from "./rows.js";
+
+/** A run as stored. */
+export interface FleetRunRecord {
+  id: string;
+  status: "running" | "completed" | "cancelled" | "failed";
+  trigger: "manual" | "scheduled";
+  actor: string;
+  total: number;
+  done: number;
+  failed: number;
+  unknown: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** How one service of a run ended. */
+export type FleetItemOutcome = "ok" | "failed" | "unknown" | "skipped";
+
+/** The next service of a claimed tenant, marked started. */
+export interface StartedItem {
+  serviceId: string;
+  /** Tries so far, this one included. */
+  attempts: number;
+}
+
+/** What `openState` tells the runner when it has nothing to claim. */
+export interface FleetOpenState {
+  status: FleetRunRecord["status"] | undefined;
+  /** Tenants not done yet (claimed, waiting for Retry-After, or free). */
+  open: number;
+  /** The earliest Retry-After among open tenants nobody holds, when any. */
+  nextNotBefore?: string;
+}
+
+/** The store as the fleet runner uses it. */
+export interface FleetRunStore {
+  /**
+   * Creates a running run over every service, or over `serviceIds` (those that still exist). Answers the running
+   * run instead (`created: false`) when one is running already.
+   */
+  create(
+    run: { id: string; trigger: FleetRunRecord["trigger"]; actor: string; startedAt: string },
+    serviceIds?: readonly string[],
+  ): Promise<{ run: FleetRunRecord; created: boolean }>;
+  get(id: string): Promise<FleetRunRecord | undefined>;
+  /** The running run, when there is one. */
+  running(): Promise<FleetRunRecord | undefined>;
+  /** Leases up to `limit` claimable tenants of a running run to `copy` until `leaseUntil`. */
+  claimTenants(runId: string, copy: string, limit: number, at: string, leaseUntil: string): Promise<string[]>;
+  /**
+   * Closes the `started` items of a tenant `copy` now holds (left by a copy that died): done with the outcome the
+   * service row recorded at or after the item started, else `unknown`. Answers how many it closed.
+   */
+  resolveStale(runId: string, tenantId: string, copy: string): Promise<number>;
+  /**
+   * Renews `copy`'s lease on the tenant and marks its next pending service started. `lost` when the copy no longer
+   * holds the tenant or the run stopped running; undefined when the tenant has no pending service left.
+   */
+  beginNext(
+    runId: string,
+    tenantId: string,
+    copy: string,
+    at: string,
+    leaseUntil: string,
+  ): Promise<StartedItem | "lost" | undefined>;
+  /** Marks a started service done with its outcome and counts it in the run (one transaction); false if not started. */
+  complete(runId: string, serviceId: string, outcome: FleetItemOutcome): Promise<boolean>;
+  /**
+   * A throttled answer: the service goes back to pending and the tenant is released until `notBefore`, so another
+   * claim (by any copy) takes it up after the Retry-After.
+   */
+  defer(runId: string, tenantId: string, serviceId: string, copy: string, notBefore: string): Promise<void>;
+  /** Closes the tenant when none of its services is left; else releases it. */
+  finishTenant(runId: string, tenantId: string, copy: string): Promise<void>;
+  /** Releases the tenant (a copy stopping): another copy may claim it at once. */
+  release(runId: string, tenantId: string, copy: string): Promise<void>;
+  openState(runId: string, at: string): Promise<FleetOpenState>;
+  /** Ends a running run with `status`; false when it was not running. */
+  finish(runId: string, status: "completed" | "cancelled" | "failed", at: string, by?: string): Promise<boolean>;
+  /** Drops the tenants and items of runs that finished before `before` (their counters stay). */
+  prune(before: string): Promise<void>;
+}
+
+const toRecord = (row: Selectable<FleetRunsTable>): FleetRunRecord => ({
+  id: row.id,
+  status: row.status as FleetRunRecord["status"],
+  trigger: row.trigger as FleetRunRecord["trigger"],
+  actor: row.actor,
+  total: Number(row.total),
+  done: Number(row.done),
+  failed: Number(row.failed),
+  unknown: Number(row.unknown),
+  startedAt: row.started_at,
+  finishedAt: row.finished_at,
+});
+
+/** Service ids per INSERT of a scheduled run (well under both engines' bound-parameter limits). */
+const ID_CHUNK = 500;
+
+/** Creates the store over `db`. */
+export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite" | "postgres"): FleetRunStore {
+  const pg = engine === "postgres";
+  const get = async (id: string) => {
+    const row = await db.selectFrom("fleet_runs").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  };
+  const running = async () => {
+    const row = await db.selectFrom("fleet_runs").selectAll().where("status", "=", "running").executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  };
+
+  const complete = async (runId: string, serviceId: string, outcome: FleetItemOutcome): Promise<boolean> =>
+    db.transaction().execute(async (tx) => {
+      const marked = await tx
+        .updateTable("fleet_run_items")
+        .set({ state: "done", outcome })
+        .where("run_id", "=", runId)
+        .where("service_id", "=", serviceId)
+        .where("state", "=", "started")
+        .executeTakeFirst();
+      if (Number(marked.numUpdatedRows) !== 1) return false;
+      await tx
+        .updateTable("fleet_runs")
+        .set((eb) => ({
+          done: eb("done", "+", 1),
+          ...(outcome === "failed" ? { failed: eb("failed", "+", 1) } : {}),
+          ...(outcome === "unknown" ? { unknown: eb("unknown", "+", 1) } : {}),
+        }))
+        .where("id", "=", runId)
+        .execute();
+      return true;
+    });
+
+  return {
+    get,
+    running,
+
+    async create(run, serviceIds) {
+      try {
+        const created = await db.transaction().execute(async (tx) => {
+          await tx
+            .insertInto("fleet_runs")
+            .values({
+              id: run.id,
+              status: "running",
+              trigger: run.trigger,
+              actor: run.actor,
+              total: 0,
+              done: 0,
+              failed: 0,
+              unknown: 0,
+              started_at: run.startedAt,
+              finished_at: null,
+              cancelled_by: null,
+            })
+            .execute();
+          const insertItems = (ids?: readonly string[]) =>
+            sql`insert into fleet_run_items (run_id, service_id, tenant_id, state, attempts)
+              select cast(${run.id} as text), id, lower(m365_tenant_id), 'pending', 0 from services
+              ${ids ? sql`where id in (${sql.join(ids.map((id) => sql`${id}`))})` : sql``}`.execute(tx);
+          if (serviceIds === undefined) await insertItems();
+          else
+            for (let i = 0; i < serviceIds.length; i += ID_CHUNK) await insertItems(serviceIds.slice(i, i + ID_CHUNK));
+          await sql`insert into fleet_run_tenants (run_id, tenant_id, state)
+            select run_id, tenant_id, 'open' from fleet_run_items where run_id = ${run.id} group by run_id, tenant_id`.execute(
+            tx,
+          );
+          const { total } = await tx
+            .selectFrom("fleet_run_items")
+            .select((eb) => eb.fn.countAll<number>().as("total"))
+            .where("run_id", "=", run.id)
+            .executeTakeFirstOrThrow();
+          await tx
+            .updateTable("fleet_runs")
+            .set({ total: Number(total) })
+            .where("id", "=", run.id)
+            .execute();
+          return tx.selectFrom("fleet_runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow();
+        });
+        return { run: toRecord(created), created: true };
+      } catch (error) {
+        const violated = uniqueViolation(error);
+        if (violated !== FLEET_RUNS_RUNNING_UQ && violated !== "fleet_runs.status") throw error;
+        const current = await running();
+        // It finished between the violation and the read: the caller may try again.
+        if (!current) throw error;
+        return { run: current, created: false };
+      }
+    },
+
+    async claimTenants(runId, copy, limit, at, leaseUntil) {
+      if (limit <= 0) return [];
+      const rows = await sql<{ tenant_id: string }>`
+        update fleet_run_tenants set claimed_by = ${copy}, lease_until = ${leaseUntil}
+        where run_id = ${runId} and tenant_id in (
+          select tenant_id from fleet_run_tenants
+          where run_id = ${runId} and state = 'open'
+            and (lease_until is null or lease_until < ${at})
+            and (not_before is null or not_before <= ${at})
+            and exists (select 1 from fleet_runs where id = ${runId} and status = 'running')
+          order by tenant_id limit ${limit}
+          ${pg ? sql`for update skip locked` : sql``})
+        returning tenant_id`.execute(db);
+      return rows.rows.map((r) => r.tenant_id);
+    },
+
+    async resolveStale(runId, tenantId, copy) {
+      const stale = await db
+        .selectFrom("fleet_run_items as i")
+        .innerJoin("fleet_run_tenants as t", (join) =>
+          join.onRef("t.run_id", "=", "i.run_id").onRef("t.tenant_id", "=", "i.tenant_id"),
+        )
+        .leftJoin("services as s", "s.id", "i.service_id")
+        .select(["i.service_id", "i.started_at", "s.m365_last_validated_at", "s.m365_last_validation_ok"])
+        .where("i.run_id", "=", runId)
+        .where("i.tenant_id", "=", tenantId)
+        .where("i.state", "=", "started")
+        .where("t.claimed_by", "=", copy)
+        .execute();
+      let closed = 0;
+      for (const row of stale) {
+        const recorded =
+          row.m365_last_validated_at !== null &&
+          row.started_at !== null &&
+          row.m365_last_validated_at >= row.started_at &&
+          row.m365_last_validation_ok !== null;
+        const outcome: FleetItemOutcome = recorded
+          ? Number(row.m365_last_validation_ok) === 1
+            ? "ok"
+            : "failed"
+          : "unknown";
+        if (await complete(runId, row.service_id, outcome)) closed++;
+      }
+      return closed;
+    },
+
+    async beginNext(runId, tenantId, copy, at, leaseUntil) {
+      const renewed = await sql`
+        update fleet_run_tenants set lease_until = ${leaseUntil}
+        where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy}
+          and exists (select 1 from fleet_runs where id = ${runId} and status = 'running')`.execute(db);
+      if (Number(renewed.numAffectedRows ?? 0) !== 1) return "lost";
+      const started = await sql<{ service_id: string; attempts: number }>`
+        update fleet_run_items set state = 'started', started_at = ${at}, attempts = attempts + 1
+        where run_id = ${runId} and state = 'pending' and service_id = (
+          select service_id from fleet_run_items
+          where run_id = ${runId} and tenant_id = ${tenantId} and state = 'pending'
+          order by service_id limit 1)
+        returning service_id, attempts`.execute(db);
+      const row = started.rows[0];
+      return row ? { serviceId: row.service_id, attempts: Number(row.attempts) } : undefined;
+    },
+
+    complete,
+
+    async defer(runId, tenantId, serviceId, copy, notBefore) {
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable("fleet_run_items")
+          .set({ state: "pending" })
+          .where("run_id", "=", runId)
+          .where("service_id", "=", serviceId)
+          .where("state", "=", "started")
+          .execute();
+        await tx
+          .updateTable("fleet_run_tenants")
+          .set({ claimed_by: null, lease_until: null, not_before: notBefore })
+          .where("run_id", "=", runId)
+          .where("tenant_id", "=", tenantId)
+          .where("claimed_by", "=", copy)
+          .execute();
+      });
+    },
+
+    async finishTenant(runId, tenantId, copy) {
+      await sql`
+        update fleet_run_tenants
+        set state = case when exists (
+              select 1 from fleet_run_items
+              where run_id = ${runId} and tenant_id = ${tenantId} and state <> 'done') then 'open' else 'done' end,
+            claimed_by = null, lease_until = null
+        where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy}`.execute(db);
+    },
+
+    async release(runId, tenantId, copy) {
+      await db
+        .updateTable("fleet_run_tenants")
+        .set({ claimed_by: null, lease_until: null })
+        .where("run_id", "=", runId)
+        .where("tenant_id", "=", tenantId)
+        .where("claimed_by", "=", copy)
+        .execute();
+    },
+
+    async openState(runId, at) {
+      const run = await get(runId);
+      const row = await db
+        .selectFrom("fleet_run_tenants")
+        .select((eb) => [
+          eb.fn.countAll<number>().as("open"),
+          eb.fn
+            .min(
+              eb
+                .case()
+                .when(
+                  eb.and([
+                    eb.or([eb("lease_until", "is", null), eb("lease_until", "<", at)]),
+                    eb("not_before", ">", at),
+                  ]),
+                )
+                .then(eb.ref("not_before"))
+                .end(),
+            )
+            .as("next"),
+        ])
+        .where("run_id", "=", runId)
+        .where("state", "=", "open")
+        .executeTakeFirstOrThrow();
+      const next = row.next as string | null;
+      return { status: run?.status, open: Number(row.open), ...(next ? { nextNotBefore: next } : {}) };
+    },
+
+    async finish(runId, status, at, by) {
+      const result = await db
+        .updateTable("fleet_runs")
+        .set({ status, finished_at: at, ...(by ? { cancelled_by: by } : {}) })
+        .where("id", "=", runId)
+        .where("status", "=", "running")
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async prune(before) {
+      const old = db
+        .selectFrom("fleet_runs")
+        .select("id")
+        .where("status", "<>", "running")
+        .where("finished_at", "<", before);
+      await db.deleteFrom("fleet_run_items").where("run_id", "in", old).execute();
+      await db.deleteFrom("fleet_run_tenants").where("run_id", "in", old).execute();
+    },
+  };
+}
