@@ -1,68 +1,187 @@
 /**
- * Shapes of the HTTP API (docs/api.md). Types only: the API builds them, the tab and the bot read them.
+ * Shapes of the HTTP API (docs/api.md) as zod schemas, and their types under the names the tab and the bot read.
+ * The API's OpenAPI description (GET /api/openapi.json) is generated from these schemas, so each shape is written
+ * once. index.ts re-exports this module's types only (`export type *`): the tab never bundles these schema values;
+ * the API imports them from `@dr/contract/schemas`.
  */
-import type { CheckCode, CheckId, CheckStatus } from "./checks.js";
-import type { Cloud, InputProblem, LicenseType } from "./inputs.schema.js";
+import { z } from "zod";
+import { CHECK_CODES, CHECK_IDS, CHECK_STATUSES, type CheckCode, NETWORK_CODES, SKIPPED_CODE } from "./checks.js";
+import { CLOUDS, LICENSE_TYPES } from "./inputs.schema.js";
+
+/** Technical facts as an open object: AADSTS number, HTTP status, correlation id, timings. Never a secret. */
+const detailSchema = z.record(z.string(), z.unknown());
+
+/** Every code a validation check can carry. */
+const checkCodeSchema = z.enum([
+  ...new Set<CheckCode>([...Object.values(CHECK_CODES).flat(), ...NETWORK_CODES, SKIPPED_CODE]),
+] as readonly CheckCode[]);
 
 /** One check of a validation run. */
-export interface Check {
-  id: CheckId;
-  status: CheckStatus;
-  code?: CheckCode;
-  /** What happened, for the operator. */
-  message: string;
-  /** What to do about it. */
-  remedy?: string;
-  /** Technical facts: AADSTS number, HTTP status, correlation id, network cause, timings. Never a secret. */
-  detail?: Record<string, unknown>;
-  durationMs: number;
-}
+export const checkSchema = z
+  .object({
+    id: z.enum(CHECK_IDS),
+    status: z.enum(CHECK_STATUSES),
+    code: checkCodeSchema.optional(),
+    message: z.string().describe("What happened, for the operator."),
+    remedy: z.string().describe("What to do about it.").optional(),
+    detail: detailSchema
+      .describe("Technical facts: AADSTS number, HTTP status, correlation id, network cause, timings. Never a secret.")
+      .optional(),
+    durationMs: z.number(),
+  })
+  .describe("One check of a validation run.");
+/** One check of a validation run. */
+export type Check = z.infer<typeof checkSchema>;
 
 /** The customer tenant as read during validation. */
-export interface TenantInfo {
-  id: string;
-  displayName: string;
-  domains: string[];
-  initialDomain: string;
-  defaultDomain?: string;
-}
+export const tenantInfoSchema = z
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    domains: z.array(z.string()),
+    initialDomain: z.string(),
+    defaultDomain: z.string().optional(),
+  })
+  .describe("The customer tenant as read during validation.");
+/** The customer tenant as read during validation. */
+export type TenantInfo = z.infer<typeof tenantInfoSchema>;
 
 /** What was learnt of the entered credential (a client secret or a certificate). */
-export interface SecretInfo {
-  /** First three characters of the secret, as Graph calls it; "" for a certificate. */
-  hint: string;
-  /** The kind of credential; absent means a secret (reports from before certificates). */
-  credentialType?: "secret" | "certificate";
-  /** For a certificate: its SHA-1 thumbprint, hex upper case, as the Entra admin center's "Thumbprint" column. */
-  thumbprint?: string;
-  /** For a certificate: its subject, e.g. `CN=contoso-dr`. */
-  subject?: string;
-  keyId?: string;
-  expiresAt?: string;
-  daysUntilExpire?: number;
-}
+export const secretInfoSchema = z
+  .object({
+    hint: z.string().describe('First three characters of the secret, as Graph calls it; "" for a certificate.'),
+    credentialType: z
+      .enum(["secret", "certificate"])
+      .describe("The kind of credential; absent means a secret (reports from before certificates).")
+      .optional(),
+    thumbprint: z
+      .string()
+      .describe("For a certificate: its SHA-1 thumbprint, hex upper case, as the Entra admin center's Thumbprint.")
+      .optional(),
+    subject: z.string().describe("For a certificate: its subject, e.g. `CN=contoso-dr`.").optional(),
+    keyId: z.string().optional(),
+    expiresAt: z.string().optional(),
+    daysUntilExpire: z.number().optional(),
+  })
+  .describe("What was learnt of the entered credential (a client secret or a certificate).");
+/** What was learnt of the entered credential (a client secret or a certificate). */
+export type SecretInfo = z.infer<typeof secretInfoSchema>;
 
 /** Permissions seen in the app-only Graph token. */
-export interface PermissionsInfo {
-  granted: string[];
-  missing: string[];
-  /** Names (or ids, when unknown) of directory roles assigned to the app. */
-  directoryRoles: string[];
-  /** Link the customer admin opens to grant admin consent. */
-  adminConsentUrl?: string;
-}
+export const permissionsInfoSchema = z
+  .object({
+    granted: z.array(z.string()),
+    missing: z.array(z.string()),
+    directoryRoles: z
+      .array(z.string())
+      .describe("Names (or ids, when unknown) of directory roles assigned to the app."),
+    adminConsentUrl: z.string().describe("Link the customer admin opens to grant admin consent.").optional(),
+  })
+  .describe("Permissions seen in the app-only Graph token.");
+/** Permissions seen in the app-only Graph token. */
+export type PermissionsInfo = z.infer<typeof permissionsInfoSchema>;
 
 /** The result of one validation run. `ok` when no check is `fail` or `unknown`. */
-export interface ValidationReport {
-  ok: boolean;
-  checks: Check[];
-  cloud: Cloud;
-  tenant?: TenantInfo;
-  secret?: SecretInfo;
-  permissions?: PermissionsInfo;
-  startedAt: string;
-  durationMs: number;
-}
+export const validationReportSchema = z
+  .object({
+    ok: z.boolean(),
+    checks: z.array(checkSchema),
+    cloud: z.enum(CLOUDS),
+    tenant: tenantInfoSchema.optional(),
+    secret: secretInfoSchema.optional(),
+    permissions: permissionsInfoSchema.optional(),
+    startedAt: z.string(),
+    durationMs: z.number(),
+  })
+  .describe("The result of one validation run. `ok` when no check is `fail` or `unknown`.");
+/** The result of one validation run. `ok` when no check is `fail` or `unknown`. */
+export type ValidationReport = z.infer<typeof validationReportSchema>;
+
+/** One problem of a request body, as it appears in problem+json `errors`. */
+export const inputProblemSchema = z.object({
+  path: z.string().describe("Dotted path of the field, e.g. `m365.tenantId`; empty for the body itself."),
+  code: z.string(),
+  message: z.string(),
+});
+
+/**
+ * The codes of a rotation's refusals and warnings: the same list as `ROTATION_CODES` of provisioning.schema.ts
+ * (written out here because that module imports this one's types).
+ */
+export const rotationProblemCodeSchema = z.enum([
+  "rotation_not_permitted",
+  "rotation_in_progress",
+  "rotation_failed",
+  "rotation_old_secret_kept",
+]);
+/** The codes of a rotation's refusals and warnings. */
+export type RotationProblemCode = z.infer<typeof rotationProblemCodeSchema>;
+
+/** The `code` words of a problem document (docs/api.md). */
+export const PROBLEM_CODES = [
+  "validation_failed",
+  "name_taken",
+  "not_found",
+  "unauthenticated",
+  "forbidden",
+  "credentials_invalid",
+  "rate_limited",
+  "payload_too_large",
+  "unsupported_media_type",
+  "subdomain_taken",
+  "precondition_failed",
+  "misdirected_request",
+  "internal",
+  "provisioning_not_configured",
+  "provisioning_not_waiting",
+  "provisioning_running",
+  "provisioning_used",
+  "sign_in_again",
+  "provisioning_failed",
+  ...rotationProblemCodeSchema.options,
+] as const;
+
+/** On a `rotation_failed` problem: how far the rotation came; the old secret is kept (never a secret). */
+export const rotationFailureSchema = z
+  .object({
+    id: z.string(),
+    step: z
+      .string()
+      .describe("The step that failed: token, permission, read_app, add_password, replication, validate, switch."),
+    oldSecretKept: z.literal(true),
+    newKeyId: z.string().describe("The new password's keyId, when one was added.").optional(),
+    newPasswordRemoved: z
+      .boolean()
+      .describe("When one was added: whether it was removed again (false: remove it in the Entra admin center).")
+      .optional(),
+  })
+  .describe("On a `rotation_failed` problem: how far the rotation came; the old secret is kept.");
+/** On a `rotation_failed` problem: how far the rotation came. */
+export type RotationFailure = z.infer<typeof rotationFailureSchema>;
+
+/** An RFC 9457 problem document as the API sends it. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    code: z.enum(PROBLEM_CODES),
+    errors: z.array(inputProblemSchema).optional(),
+    remedy: z
+      .string()
+      .describe("What to do about it, where the problem has one remedy (the rotation problems).")
+      .optional(),
+    report: validationReportSchema.optional(),
+    rotation: rotationFailureSchema.describe("On `rotation_failed`: how far the rotation came.").optional(),
+    retryAfterSeconds: z
+      .number()
+      .describe("On a `problem` event of a validation stream for `rate_limited`: the Retry-After, seconds.")
+      .optional(),
+  })
+  .describe("An RFC 9457 problem document (application/problem+json). Never a stack trace or a secret.");
+/** An RFC 9457 problem document as the API sends it. */
+export type Problem = z.infer<typeof problemSchema>;
 
 /**
  * Events of a streamed validation (`Accept: text/event-stream` on POST /api/validation, POST
@@ -75,213 +194,210 @@ export type ValidationEvent =
   | { event: "problem"; data: Problem };
 
 /** Answer of the list endpoints: GET /api/customers, GET /api/services, GET /api/services/{id}/audit. */
+export const itemListSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+/** Answer of the list endpoints. */
 export interface ItemList<T> {
   items: T[];
 }
 
 /** A customer of the provider. */
-export interface Customer {
-  id: string;
-  name: string;
-  contactEmail?: string;
-  note?: string;
-  createdAt: string;
-}
+export const customerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    contactEmail: z.string().optional(),
+    note: z.string().optional(),
+    createdAt: z.string(),
+  })
+  .describe("A customer of the provider.");
+/** A customer of the provider. */
+export type Customer = z.infer<typeof customerSchema>;
 
 /** Status of a service, derived from its last validation and its secret's expiry. */
-export type ServiceStatus = "connected" | "expiring" | "auth_failed" | "not_validated";
+export const serviceStatusSchema = z
+  .enum(["connected", "expiring", "auth_failed", "not_validated"])
+  .describe("Status of a service, derived from its last validation and its secret's expiry.");
+/** Status of a service. */
+export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
+
+/** The M365 block of a service: the App registration's identifiers and the credential's hint, never the secret. */
+export const serviceM365Schema = z.object({
+  cloud: z.enum(CLOUDS),
+  tenantId: z.string(),
+  tenantName: z.string().optional(),
+  clientId: z.string(),
+  credentialType: z.enum(["secret", "certificate"]).describe("Which credential the service holds."),
+  secretHint: z.string().describe('The secret\'s first three characters; "" for a certificate.'),
+  certificateThumbprint: z
+    .string()
+    .describe("For a certificate: its SHA-1 thumbprint, hex upper case (the Entra admin center's Thumbprint).")
+    .optional(),
+  certificateSubject: z.string().describe("For a certificate: its subject, e.g. `CN=contoso-dr`.").optional(),
+  secretExpiresAt: z
+    .string()
+    .describe(
+      "When the credential expires: the secret's passwordCredential endDateTime; for a certificate, the matching keyCredential's endDateTime, else the certificate's notAfter.",
+    )
+    .optional(),
+  daysUntilExpire: z.number().optional(),
+  userName: z.string(),
+  lastValidatedAt: z.string().optional(),
+  lastValidationOk: z.boolean().optional(),
+  selfRotation: z
+    .boolean()
+    .describe(
+      "True when the last validation's app-only token carried Application.ReadWrite.OwnedBy (or .All): the product may rotate the secret itself. Absent otherwise.",
+    )
+    .optional(),
+});
 
 /** A Direct Routing service of a customer. */
-export interface Service {
-  id: string;
-  type: "direct-routing";
-  customerId: string;
-  customerName: string;
-  shortName: string;
-  fullName?: string;
-  licenseType: LicenseType;
-  licensedUsers: number;
-  status: ServiceStatus;
-  createdAt: string;
-  createdBy: string;
-  m365: {
-    cloud: Cloud;
-    tenantId: string;
-    tenantName?: string;
-    clientId: string;
-    /** Which credential the service holds. */
-    credentialType: "secret" | "certificate";
-    /** The secret's first three characters; "" for a certificate. */
-    secretHint: string;
-    /** For a certificate: its SHA-1 thumbprint, hex upper case (the Entra admin center's "Thumbprint"). Never the key. */
-    certificateThumbprint?: string;
-    /** For a certificate: its subject, e.g. `CN=contoso-dr`. */
-    certificateSubject?: string;
-    /**
-     * When the credential expires: the secret's passwordCredential endDateTime; for a certificate, the matching
-     * keyCredential's endDateTime, else the certificate's notAfter.
-     */
-    secretExpiresAt?: string;
-    daysUntilExpire?: number;
-    userName: string;
-    lastValidatedAt?: string;
-    lastValidationOk?: boolean;
-    /**
-     * True when the last validation's app-only token carried Application.ReadWrite.OwnedBy (or .All): the product
-     * may rotate the secret itself (docs/api.md, "Secret rotation"); whether the app owns itself, Graph decides at
-     * rotation time. Absent otherwise.
-     */
-    selfRotation?: boolean;
-  };
-  directRouting?: { m365Domain?: string; sbcRegion?: string; sbcFqdn?: string; subdomainLabel?: string };
-}
+export const serviceSchema = z
+  .object({
+    id: z.string(),
+    type: z.literal("direct-routing"),
+    customerId: z.string(),
+    customerName: z.string(),
+    shortName: z.string(),
+    fullName: z.string().optional(),
+    licenseType: z.enum(LICENSE_TYPES),
+    licensedUsers: z.number().int(),
+    status: serviceStatusSchema,
+    createdAt: z.string(),
+    createdBy: z.string(),
+    m365: serviceM365Schema,
+    directRouting: z
+      .object({
+        m365Domain: z.string().optional(),
+        sbcRegion: z.string().optional(),
+        sbcFqdn: z.string().optional(),
+        subdomainLabel: z.string().optional(),
+      })
+      .optional(),
+  })
+  .describe("A Direct Routing service of a customer.");
+/** A Direct Routing service of a customer. */
+export type Service = z.infer<typeof serviceSchema>;
 
 /** A validation run as listed in a service's history. */
-export interface ValidationSummary {
-  id: string;
-  at: string;
-  actor: string;
-  /** create | manual | secret_replace | scheduled */
-  trigger: string;
-  ok: boolean;
-  checks: { id: string; status: string; code?: string }[];
-  durationMs: number;
-}
+export const validationSummarySchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.string(),
+    trigger: z.string().describe("create | manual | secret_replace | scheduled"),
+    ok: z.boolean(),
+    checks: z.array(z.object({ id: z.string(), status: z.string(), code: z.string().optional() })),
+    durationMs: z.number(),
+  })
+  .describe("A validation run as listed in a service's history.");
+/** A validation run as listed in a service's history. */
+export type ValidationSummary = z.infer<typeof validationSummarySchema>;
 
 /** GET /api/services/{id}/m365: the M365 Configuration page. */
-export type M365Settings = Service["m365"] & {
-  tenantDomains: string[];
-  secretKeyId?: string;
-  lastValidatedBy?: string;
-  permissions: { granted: string[]; missing: string[]; directoryRoles: string[] };
-  history: ValidationSummary[];
-  /** When the product last rotated the secret (POST /api/services/{id}/m365/rotate or the schedule). */
-  lastRotatedAt?: string;
-};
-
-/**
- * The codes of a rotation's refusals and warnings: the same list as `ROTATION_CODES` of provisioning.schema.ts
- * (written out here because that module imports this one's types).
- */
-export type RotationProblemCode =
-  | "rotation_not_permitted"
-  | "rotation_in_progress"
-  | "rotation_failed"
-  | "rotation_old_secret_kept";
+export const m365SettingsSchema = serviceM365Schema
+  .extend({
+    tenantDomains: z.array(z.string()),
+    secretKeyId: z.string().optional(),
+    lastValidatedBy: z.string().optional(),
+    permissions: z.object({
+      granted: z.array(z.string()),
+      missing: z.array(z.string()),
+      directoryRoles: z.array(z.string()),
+    }),
+    history: z.array(validationSummarySchema).describe("Newest first."),
+    lastRotatedAt: z
+      .string()
+      .describe("When the product last rotated the secret (POST /api/services/{id}/m365/rotate or the schedule).")
+      .optional(),
+  })
+  .describe("The M365 Configuration page of a service.");
+/** GET /api/services/{id}/m365: the M365 Configuration page. */
+export type M365Settings = z.infer<typeof m365SettingsSchema>;
 
 /** A warning of a rotation that switched the secret, e.g. `rotation_old_secret_kept` (never a secret). */
-export interface RotationWarning {
-  code: RotationProblemCode;
-  message: string;
-  remedy: string;
-  /** Technical facts: the keyId of the old secret, Graph's status and code. */
-  detail?: Record<string, unknown>;
-}
+export const rotationWarningSchema = z.object({
+  code: rotationProblemCodeSchema,
+  message: z.string(),
+  remedy: z.string(),
+  detail: detailSchema.describe("Technical facts: the keyId of the old secret, Graph's status and code.").optional(),
+});
+/** A warning of a rotation that switched the secret. */
+export type RotationWarning = z.infer<typeof rotationWarningSchema>;
 
 /** What a rotation did (hints and keyIds only, never a secret). */
-export interface RotationInfo {
-  /** The rotation's id (its row in the rotation journal, its audit rows). */
-  id: string;
-  /** How it was started: by an operator (the route, the bot's button) or by the schedule. */
-  trigger: "manual" | "scheduled";
-  oldSecretHint: string;
-  /** The old secret's passwordCredential keyId, when known. */
-  oldKeyId?: string;
-  /** True when the old password was removed from the App registration (false: see `warnings`). */
-  oldSecretRemoved: boolean;
-  newSecretHint: string;
-  newKeyId: string;
-  newSecretExpiresAt: string;
-  rotatedAt: string;
-  /** Passwords an earlier, interrupted rotation had left on the app and this one removed (keyIds). */
-  orphansRemoved?: string[];
-  warnings: RotationWarning[];
-}
+export const rotationInfoSchema = z
+  .object({
+    id: z.string().describe("The rotation's id (its row in the rotation journal, its audit rows)."),
+    trigger: z
+      .enum(["manual", "scheduled"])
+      .describe("How it was started: by an operator (the route, the bot's button) or by the schedule."),
+    oldSecretHint: z.string(),
+    oldKeyId: z.string().describe("The old secret's passwordCredential keyId, when known.").optional(),
+    oldSecretRemoved: z
+      .boolean()
+      .describe("True when the old password was removed from the App registration (false: see `warnings`)."),
+    newSecretHint: z.string(),
+    newKeyId: z.string(),
+    newSecretExpiresAt: z.string(),
+    rotatedAt: z.string(),
+    orphansRemoved: z
+      .array(z.string())
+      .describe("Passwords an earlier, interrupted rotation had left on the app and this one removed (keyIds).")
+      .optional(),
+    warnings: z.array(rotationWarningSchema),
+  })
+  .describe("What a rotation did (hints and keyIds only, never a secret).");
+/** What a rotation did. */
+export type RotationInfo = z.infer<typeof rotationInfoSchema>;
 
 /** Answer of POST /api/services/{id}/m365/rotate: the new secret's validation report, and what the rotation did. */
-export interface RotationReport extends ValidationReport {
-  rotation: RotationInfo;
-}
-
-/** On a `rotation_failed` problem: how far the rotation came; the old secret is kept (never a secret). */
-export interface RotationFailure {
-  id: string;
-  /** The step that failed: token, permission, read_app, add_password, replication, validate, switch. */
-  step: string;
-  oldSecretKept: true;
-  /** The new password's keyId, when one was added. */
-  newKeyId?: string;
-  /** When one was added: whether it was removed again (false: remove it in the Entra admin center). */
-  newPasswordRemoved?: boolean;
-}
+export const rotationReportSchema = validationReportSchema
+  .extend({ rotation: rotationInfoSchema })
+  .describe("The new secret's validation report, and what the rotation did.");
+/** Answer of POST /api/services/{id}/m365/rotate. */
+export type RotationReport = z.infer<typeof rotationReportSchema>;
 
 /** An audit event (never a secret). */
-export interface AuditEvent {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  serviceId?: string;
-  outcome: string;
-  detail?: Record<string, unknown>;
-}
+export const auditEventSchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    serviceId: z.string().optional(),
+    outcome: z.string(),
+    detail: detailSchema.optional(),
+  })
+  .describe("An audit event (never a secret).");
+/** An audit event (never a secret). */
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+/** A problem of a proposed name or label. */
+const nameProblemSchema = z.object({ code: z.string(), message: z.string() });
 
 /** GET /api/services/name-check. */
-export interface NameCheck {
-  name: string;
-  ok: boolean;
-  problems: { code: string; message: string }[];
-}
+export const nameCheckSchema = z
+  .object({ name: z.string(), ok: z.boolean(), problems: z.array(nameProblemSchema) })
+  .describe("Is this short name well-formed and free?");
+/** GET /api/services/name-check. */
+export type NameCheck = z.infer<typeof nameCheckSchema>;
 
 /** Answer of GET /api/services/subdomain-check: is this SBC sub-domain label well-formed and free? */
-export interface SubdomainCheck {
-  label: string;
-  /** `<label>.<SBC base domain>`. */
-  fqdn: string;
-  ok: boolean;
-  problems: { code: string; message: string }[];
-}
+export const subdomainCheckSchema = z
+  .object({
+    label: z.string(),
+    fqdn: z.string().describe("`<label>.<SBC base domain>`."),
+    ok: z.boolean(),
+    problems: z.array(nameProblemSchema),
+  })
+  .describe("Is this SBC sub-domain label well-formed and free?");
+/** Answer of GET /api/services/subdomain-check. */
+export type SubdomainCheck = z.infer<typeof subdomainCheckSchema>;
 
 /** Answer of GET /api/health. */
-export interface Health {
-  status: "ok";
-  mode: "sandbox" | "live";
-  version: string;
-}
-
-/** An RFC 9457 problem document as the API sends it. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  code:
-    | "validation_failed"
-    | "name_taken"
-    | "not_found"
-    | "unauthenticated"
-    | "forbidden"
-    | "credentials_invalid"
-    | "rate_limited"
-    | "payload_too_large"
-    | "unsupported_media_type"
-    | "subdomain_taken"
-    | "precondition_failed"
-    | "misdirected_request"
-    | "internal"
-    | "provisioning_not_configured"
-    | "provisioning_not_waiting"
-    | "provisioning_running"
-    | "provisioning_used"
-    | "sign_in_again"
-    | "provisioning_failed"
-    | RotationProblemCode;
-  errors?: InputProblem[];
-  /** What to do about it, where the problem has one remedy (the rotation problems). */
-  remedy?: string;
-  report?: ValidationReport;
-  /** On `rotation_failed`: how far the rotation came. */
-  rotation?: RotationFailure;
-  /** On a `problem` event of a validation stream for `rate_limited`: the Retry-After a JSON answer carries, seconds. */
-  retryAfterSeconds?: number;
-}
+export const healthSchema = z
+  .object({ status: z.literal("ok"), mode: z.enum(["sandbox", "live"]), version: z.string() })
+  .describe("Liveness and the mode.");
+/** Answer of GET /api/health. */
+export type Health = z.infer<typeof healthSchema>;

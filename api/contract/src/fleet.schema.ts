@@ -4,7 +4,7 @@
  * OpenAPI description is generated from them; the types below are what the tab and the bot read.
  */
 import { z } from "zod";
-import type { Service } from "./dto.js";
+import type { fleetSummarySchema } from "./answers.schema.js";
 
 /** How many days ahead the expiry timeline reaches. */
 export const FLEET_TIMELINE_DAYS = 90;
@@ -76,9 +76,4 @@ export type FleetRunStarted = z.infer<typeof fleetRunStartedSchema>;
  * The answer of GET /api/fleet. `attention` lists the services that need an operator, the worst first: auth_failed,
  * then expiring (soonest expiry first), then not_validated; at most FLEET_ATTENTION_LIMIT of them.
  */
-export interface FleetSummary {
-  counts: FleetCounts;
-  /** FLEET_TIMELINE_DAYS / 7 rounded up weeks, the first starting today (UTC); credentials already expired are not in it. */
-  expiries: FleetExpiryWeek[];
-  attention: Service[];
-}
+export type FleetSummary = z.infer<typeof fleetSummarySchema>;

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { CERTIFICATE_PROBLEM_TEXTS, type CertificateProblemCode } from "./checks.js";
+import type { inputProblemSchema } from "./dto.js";
 
 /** A problem with one value: a stable machine word and an operator-facing sentence. */
 export interface FieldProblem {
@@ -395,13 +396,8 @@ export const credentialsSchema = z
 /** Credentials after every rule passed. */
 export type Credentials = z.infer<typeof credentialsSchema>;
 
-/** One problem of a request body, as it appears in problem+json `errors`. */
-export interface InputProblem {
-  /** Dotted path of the field, e.g. `m365.tenantId`; empty for the body itself. */
-  path: string;
-  code: string;
-  message: string;
-}
+/** One problem of a request body, as it appears in problem+json `errors`: the field's dotted path, a code, a message. */
+export type InputProblem = z.infer<typeof inputProblemSchema>;
 
 /** Turns a zod error into problems with the field path, a stable code and the message. */
 export function problemsFromZodError(error: z.ZodError): InputProblem[] {

@@ -4,7 +4,13 @@
  * the API answers, shared by the API, the tab, the customer's page and the bot.
  */
 import { z } from "zod";
-import { CLOUDS, type Cloud, credentialsShape } from "./inputs.schema.js";
+import type {
+  invitationSchema,
+  invitationWithUrlSchema,
+  invitePublicSchema,
+  outboxMessageSchema,
+} from "./answers.schema.js";
+import { CLOUDS, credentialsShape } from "./inputs.schema.js";
 import { idSchema } from "./onboarding.schema.js";
 
 /** An invitation's states: sent -> opened -> completed -> used; or expired, revoked. */
@@ -55,49 +61,13 @@ export const inviteValidationSchema = z.strictObject({ ...credentialsShape, clou
 export type InviteValidationBody = z.input<typeof inviteValidationSchema>;
 
 /** An invitation as the operator sees it: never the link (except in the create/resend answer), never a secret. */
-export interface Invitation {
-  id: string;
-  customerId: string;
-  customerName: string;
-  email?: string;
-  cloud: Cloud;
-  status: InvitationStatus;
-  createdAt: string;
-  createdBy: string;
-  expiresAt: string;
-  emailSent: boolean;
-  /** Why the mail was not sent (no secret, no address of the SMTP server's credentials). */
-  emailError?: string;
-  note?: string;
-  openedAt?: string;
-  completedAt?: string;
-  /** The tenant the customer's admin validated. */
-  tenant?: { id: string; displayName?: string };
-  /** The service made from it (status `used`). */
-  serviceId?: string;
-}
+export type Invitation = z.infer<typeof invitationSchema>;
 
 /** The create and resend answers: the invitation and its link, shown only here. */
-export interface InvitationWithUrl extends Invitation {
-  url: string;
-}
+export type InvitationWithUrl = z.infer<typeof invitationWithUrlSchema>;
 
 /** GET /api/invite/{token}: what the customer's page may know (no operator data). */
-export interface InvitePublic {
-  providerName: string;
-  providerSupportEmail?: string;
-  customerName: string;
-  expiresAt: string;
-  cloud: Cloud;
-  status: "sent" | "opened";
-}
+export type InvitePublic = z.infer<typeof invitePublicSchema>;
 
 /** GET /api/outbox (sandbox only): one mail the built-in outbox kept instead of sending. */
-export interface OutboxMessage {
-  id: string;
-  at: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-}
+export type OutboxMessage = z.infer<typeof outboxMessageSchema>;

@@ -5,7 +5,13 @@
  * the shapes the API answers, shared by the API, the tab, the customer's page and the bot.
  */
 import { z } from "zod";
-import type { Problem, ValidationReport } from "./dto.js";
+import type {
+  provisionedObjectSchema,
+  provisioningResultSchema,
+  provisioningRunSchema,
+  provisioningStepSchema,
+  sandboxAdminSchema,
+} from "./answers.schema.js";
 import { CLOUDS } from "./inputs.schema.js";
 import { idSchema } from "./onboarding.schema.js";
 
@@ -51,19 +57,7 @@ export const PROVISIONING_STEP_STATUSES = ["pending", "running", "pass", "warn",
 export type ProvisioningStepStatus = (typeof PROVISIONING_STEP_STATUSES)[number];
 
 /** One step of a run, shaped like a validation check (status, code, message, remedy). Never a secret. */
-export interface ProvisioningStep {
-  id: ProvisioningStepId;
-  status: ProvisioningStepStatus;
-  /** Stable code when the step failed or warned, e.g. `insufficient_privileges`, `consent_blocked`. */
-  code?: string;
-  /** What happened, for the admin or the operator. */
-  message: string;
-  /** What to do about it. */
-  remedy?: string;
-  /** Technical facts: Graph error code, HTTP status, request id, attempts. Never a secret or a token. */
-  detail?: Record<string, unknown>;
-  durationMs?: number;
-}
+export type ProvisioningStep = z.infer<typeof provisioningStepSchema>;
 
 /** Kinds of directory objects a run creates (each listed, so a failed run leaves nothing unreported). */
 export const PROVISIONING_OBJECT_KINDS = [
@@ -78,63 +72,13 @@ export const PROVISIONING_OBJECT_KINDS = [
 export type ProvisioningObjectKind = (typeof PROVISIONING_OBJECT_KINDS)[number];
 
 /** One object the run created in the customer's tenant. */
-export interface ProvisionedObject {
-  kind: ProvisioningObjectKind;
-  /** The object's id (for a password: its keyId; never its value). */
-  id: string;
-  displayName: string;
-  /** Set once "Remove what was created" removed it. */
-  removed?: boolean;
-}
+export type ProvisionedObject = z.infer<typeof provisionedObjectSchema>;
 
 /** What a successful run produced: the new App registration's identifiers and its secret's hint, never the secret. */
-export interface ProvisioningResult {
-  tenantId: string;
-  clientId: string;
-  /** The application's object id (Graph `id`), used to rotate its secret. */
-  applicationObjectId: string;
-  secretHint: string;
-  secretExpiresAt: string;
-  /** True when the app owns itself with Application.ReadWrite.OwnedBy: the product rotates its secret. */
-  selfRotation: boolean;
-  report: ValidationReport;
-}
+export type ProvisioningResult = z.infer<typeof provisioningResultSchema>;
 
 /** A provisioning run. */
-export interface ProvisioningRun {
-  id: string;
-  status: ProvisioningStatus;
-  /** Who started it: an operator for a customer, or the customer's admin from an invitation page. */
-  origin: "operator" | "invitation";
-  customerId: string;
-  cloud: (typeof CLOUDS)[number];
-  appName: string;
-  assignTeamsAdministrator: boolean;
-  allowSelfRotation: boolean;
-  secretLifetimeDays: number;
-  /** While waiting for sign-in: the code to enter, the page to enter it on, and Microsoft's own sentence. */
-  userCode?: string;
-  verificationUri?: string;
-  signInMessage?: string;
-  /** When the sign-in code expires. */
-  expiresAt: string;
-  /** The tenant the admin signed into, once known. */
-  tenant?: { id: string; displayName?: string };
-  /** Who signed in (their user principal name), once known. */
-  signedInAs?: string;
-  steps: ProvisioningStep[];
-  created: ProvisionedObject[];
-  result?: ProvisioningResult;
-  /** Why the run ended when it did not end `done`, as a problem the UI shows. */
-  problem?: Problem;
-  /** Whether "Remove what was created" can still run (the admin's sign-in is still held and something is left). */
-  cleanupAvailable: boolean;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  /** The service made from this run, once `POST /api/services` used it. */
-  serviceId?: string;
-}
+export type ProvisioningRun = z.infer<typeof provisioningRunSchema>;
 
 /** Events of GET /api/provisioning/{id} with `Accept: text/event-stream`: the whole run after every change. */
 export type ProvisioningEvent = { event: "run"; data: ProvisioningRun };
@@ -187,14 +131,7 @@ export type StartInviteProvisioningBody = z.input<typeof startInviteProvisioning
  * sign-in at microsoft.com/devicelogin). `action` approve signs in as `userPrincipalName`; decline and expire show
  * those endings.
  */
-export interface SandboxAdmin {
-  scenario: string;
-  label: string;
-  description: string;
-  /** Null for the pseudo-entries that sign nobody in (decline, expire). */
-  userPrincipalName: string | null;
-  action: "approve" | "decline" | "expire";
-}
+export type SandboxAdmin = z.infer<typeof sandboxAdminSchema>;
 
 /** Body of POST /api/sandbox/device-sign-in (sandbox mode only). */
 export const sandboxDeviceSignInSchema = z.strictObject({

@@ -4,7 +4,8 @@
  * the body of the wizard's POST /api/readiness.
  */
 import { z } from "zod";
-import type { CheckStatus, NETWORK_CODES, SKIPPED_CODE } from "./checks.js";
+import type { readinessCheckSchema, readinessReportSchema } from "./answers.schema.js";
+import type { NETWORK_CODES, SKIPPED_CODE } from "./checks.js";
 import { credentialsShape } from "./inputs.schema.js";
 import { subdomainLabelSchema } from "./onboarding.schema.js";
 
@@ -43,28 +44,10 @@ export type ReadinessCode =
   | typeof SKIPPED_CODE;
 
 /** One readiness check, as a validation check but with its own ids and codes. */
-export interface ReadinessCheck {
-  id: ReadinessCheckId;
-  status: CheckStatus;
-  code?: ReadinessCode;
-  /** What happened, for the operator. */
-  message: string;
-  /** What to do about it. */
-  remedy?: string;
-  /** Technical facts (HTTP status, request id, the TXT record, SKU counts). Never a secret. */
-  detail?: Record<string, unknown>;
-  durationMs: number;
-}
+export type ReadinessCheck = z.infer<typeof readinessCheckSchema>;
 
 /** A readiness report. `ok` when no check is `fail` or `unknown`. Readiness never changes the credential status. */
-export interface ReadinessReport {
-  ok: boolean;
-  checks: ReadinessCheck[];
-  /** The SBC FQDN the domain and user checks looked for (`<label>.<SBC_BASE_DOMAIN>`), when the service has one. */
-  sbcFqdn?: string;
-  startedAt: string;
-  durationMs: number;
-}
+export type ReadinessReport = z.infer<typeof readinessReportSchema>;
 
 /**
  * Body of POST /api/readiness (the wizard, before the service exists): the credentials with the same input rules as

@@ -14,6 +14,7 @@ import type { ReadinessService } from "../readiness/readiness.service.js";
 import type { SecretRotation } from "../rotation/secret-rotation.js";
 import { contentSecurityPolicy } from "./csp.js";
 import { registerCustomerRoutes } from "./customers.routes.js";
+import { registerDocsRoutes } from "./docs.routes.js";
 import { registerFleetRoutes } from "./fleet.routes.js";
 import { registerFleetRunRoutes } from "./fleet-runs.routes.js";
 import { registerHealthRoutes } from "./health.routes.js";
@@ -114,6 +115,19 @@ export interface ServerDeps {
   fleetSummary?: FleetSummaryService;
 }
 
+/** A route as registered: its method and its Fastify URL (`:id` parameters, `*` wildcards). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const registered = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route a built app registered (HEAD included), for the OpenAPI coverage test (api/test/openapi.test.ts). */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return registered.get(app) ?? [];
+}
+
 /** Creates the app with every route registered; the caller listens. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -125,6 +139,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Every request's logger writes the request with its URL redacted (an invitation token never reaches the log).
     childLoggerFactory: (logger, bindings, options) =>
       logger.child(bindings, { ...options, serializers: { ...options.serializers, req: loggedRequest } }),
+  });
+  const routes: RegisteredRoute[] = [];
+  registered.set(app, routes);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
   installProblemHandler(app);
   const csp = { value: contentSecurityPolicy([]) };
@@ -164,6 +183,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   registerHealthRoutes(app, { mode: deps.mode, version: deps.version });
   registerMetricsRoutes(app, deps.metrics);
+  registerDocsRoutes(app, { version: deps.version, authMode: deps.settings.authMode });
   registerValidationRoutes(app, { onboarding: deps.onboarding, auth: deps.auth });
   registerCustomerRoutes(app, { onboarding: deps.onboarding, auth: deps.auth });
   registerServiceRoutes(app, {

@@ -1,0 +1,86 @@
+/**
+ * The API's description (docs/api.md, "OpenAPI description"): GET /api/openapi.json, the OpenAPI 3.1 document
+ * generated from the contract's schemas, and GET /api/docs, a Swagger UI reference page over it. Swagger UI's files
+ * come from the swagger-ui-dist package through this server (no CDN); the page has its own Content-Security-Policy:
+ * own origin only, never framed.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { NotFoundError } from "../errors.js";
+import { contentSecurityPolicy } from "./csp.js";
+import { buildOpenApiDocument, type DocumentOptions } from "./openapi/document.js";
+
+/** The reference page: Swagger UI's style sheet and bundle, and our start-up script, all from this origin. */
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Direct Routing onboarding API</title>
+<link rel="stylesheet" href="/api/docs/swagger-ui.css">
+</head>
+<body>
+<main id="swagger-ui"></main>
+<script src="/api/docs/swagger-ui-bundle.js"></script>
+<script src="/api/docs/init.js"></script>
+</body>
+</html>
+`;
+
+/**
+ * Starts Swagger UI on the document. No validator badge (it would call validator.swagger.io), no "Try it out"
+ * requests anywhere but this origin (the document's only server is `/`).
+ */
+const INIT = `window.ui = SwaggerUIBundle({
+  url: "/api/openapi.json",
+  dom_id: "#swagger-ui",
+  validatorUrl: null,
+  deepLinking: true,
+  docExpansion: "list",
+  defaultModelsExpandDepth: 0,
+});
+`;
+
+/** The files the page loads, by the name it asks for. */
+function assets(): Map<string, { type: string; body: Buffer | string }> {
+  const dir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+  return new Map<string, { type: string; body: Buffer | string }>([
+    ["swagger-ui.css", { type: "text/css; charset=utf-8", body: readFileSync(join(dir, "swagger-ui.css")) }],
+    [
+      "swagger-ui-bundle.js",
+      { type: "text/javascript; charset=utf-8", body: readFileSync(join(dir, "swagger-ui-bundle.js")) },
+    ],
+    ["init.js", { type: "text/javascript; charset=utf-8", body: INIT }],
+  ]);
+}
+
+/** Registers GET /api/openapi.json, GET /api/docs and the page's files. */
+export function registerDocsRoutes(app: FastifyInstance, options: DocumentOptions): void {
+  const document = JSON.stringify(buildOpenApiDocument(options));
+  let files: ReturnType<typeof assets> | undefined;
+  // The page's own policy replaces the tab's (route hooks run after the app's shared onSend hook).
+  const csp = contentSecurityPolicy([], "none");
+  const docsPage = {
+    onSend: async (_request: FastifyRequest, reply: FastifyReply) => {
+      reply.header("content-security-policy", csp);
+      reply.header("x-frame-options", "DENY");
+    },
+  };
+
+  app.get("/api/openapi.json", async (_request, reply) =>
+    reply.header("cache-control", "no-cache").type("application/json; charset=utf-8").send(document),
+  );
+
+  app.get("/api/docs", docsPage, async (_request, reply) =>
+    reply.header("cache-control", "no-cache").type("text/html; charset=utf-8").send(PAGE),
+  );
+
+  app.get("/api/docs/:file", docsPage, async (request, reply) => {
+    files ??= assets();
+    const file = files.get(String((request.params as { file?: unknown }).file ?? ""));
+    if (!file) throw new NotFoundError("The API reference page has no such file.");
+    return reply.header("cache-control", "no-cache").type(file.type).send(file.body);
+  });
+}
