@@ -10,6 +10,7 @@ import { createDevAuthenticator, createEntraAuthenticator } from "./auth/operato
 import { createOperatorDirectory } from "./auth/operator-directory.js";
 import { type BotModule, createBotModule } from "./bot/bot.wiring.js";
 import type { Config } from "./config.js";
+import { createFleetRunner, type FleetRunner } from "./fleet/fleet.runner.js";
 import { createFleetSummary } from "./fleet/fleet.summary.js";
 import { buildServer } from "./http/server.js";
 import { createInvitationCredentials } from "./invitations/invitation-credentials.js";
@@ -26,7 +27,13 @@ import { createEmulatorTls, startEmulatorServer } from "./m365/emulator/emulator
 import { createUndiciDispatch } from "./m365/http/undici.dispatch.js";
 import { createValidator } from "./m365/validator.js";
 import { createMailer, type Mailer } from "./mail/mailer.js";
-import { countedDispatch, countedValidator, createMetrics, observeScheduler } from "./metrics/metrics.js";
+import {
+  countedDispatch,
+  countedValidator,
+  createMetrics,
+  fleetObserver,
+  schedulerObserver,
+} from "./metrics/metrics.js";
 import { createOnboardingService } from "./onboarding/onboarding.service.js";
 import { createProvisioningService, type ProvisioningService } from "./provisioning/provisioning.service.js";
 import { createProvisioningCredentials } from "./provisioning/provisioning-credentials.js";
@@ -38,6 +45,7 @@ import { createLocalSecretStore } from "./secrets/local-secret-store.js";
 import type { SecretStore } from "./secrets/secret-store.types.js";
 import { createBotStateRepository } from "./storage/bot-state.repository.js";
 import { openDatabase } from "./storage/database.js";
+import { createFleetRunsRepository } from "./storage/fleet-runs.repository.js";
 import { createFleetSummaryRepository } from "./storage/fleet-summary.repository.js";
 import { createInvitationsRepository } from "./storage/invitations.repository.js";
 import { createKyselyRepository } from "./storage/kysely.repository.js";
@@ -70,6 +78,8 @@ export interface RunningApp {
   provisioning: ProvisioningService;
   /** Direct Routing readiness (docs/api.md, "Readiness"). */
   readiness: ReadinessService;
+  /** The fleet re-validation runner (docs/api.md, "Fleet re-validation"). */
+  fleetRunner: FleetRunner;
   close(): Promise<void>;
 }
 
@@ -90,6 +100,17 @@ export interface StartOptions {
   extraCaPem?: string[];
   /** Bot reminders: start the scheduler's timer (default: when REVALIDATION_INTERVAL_MS > 0). Tests run passes by hand. */
   botScheduler?: boolean;
+  /**
+   * The fleet runner's settings (tests): this copy's lease name, how long a claimed tenant stays this copy's without
+   * a renewal, how often it looks for a running run, retries within a run, and whether its timer runs (default on).
+   */
+  fleet?: {
+    copyId?: string;
+    leaseMs?: number;
+    pollMs?: number;
+    retry?: { maxAttempts?: number; maxDeferMs?: number };
+    watch?: boolean;
+  };
   /**
    * How long a bot turn that asks Microsoft waits before it answers with a working card, ms (default 800). Tests of
    * other things set it long, so their invokes answer with the result whatever the machine's load.
@@ -290,7 +311,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       limit: config.validationRateLimitPerMinute,
       ...(options.now ? { now: () => (options.now as () => Date)().getTime() } : {}),
     }),
-    notifier: () => botModule?.rotationNotifier,
+    // Metrics on: every rotation, scheduled or by hand, is counted by outcome as it is told.
+    notifier: () => {
+      const told = botModule?.rotationNotifier;
+      if (!metrics) return told;
+      return {
+        async rotationFinished(notice) {
+          metrics.rotation(notice.outcome);
+          await told?.rotationFinished(notice);
+        },
+      };
+    },
     ...(options.now ? { now: options.now } : {}),
     log: logger,
   });
@@ -348,6 +379,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const entraAuth = config.auth.mode === "entra" && config.auth.tenantId && config.auth.clientId;
   // Entra mode: each verified sign-in is remembered with its permissions, for the bot's own role checks.
   const directory = entraAuth ? createOperatorDirectory(createOperatorRolesRepository(database.db)) : undefined;
+  // The fleet re-validation runner (docs/api.md, "Fleet re-validation") serves the scheduled passes and "Validate
+  // all"; its per-service step is the bot scheduler's (rotation when due, validation, reminders), bound below.
+  let fleetRunner: FleetRunner | undefined;
   const bot = createBotModule({
     config,
     onboarding,
@@ -356,13 +390,54 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     readiness,
     secrets,
     db: database.db,
+    fleet: {
+      async runScheduled(serviceIds) {
+        if (!fleetRunner) return;
+        // A run already running (Validate all, another copy's pass) covers these services too: it is awaited.
+        const { runId } = await fleetRunner.start("scheduled", "scheduler", { serviceIds });
+        await fleetRunner.waitFor(runId);
+      },
+    },
+    ...(metrics ? { reminderObserver: schedulerObserver(metrics) } : {}),
     ...(directory ? { directory } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.botAnswerBudgetMs !== undefined ? { answerBudgetMs: options.botAnswerBudgetMs } : {}),
     log: logger,
   });
   botModule = bot;
-  if (metrics) observeScheduler(bot.scheduler, metrics);
+  const runner = createFleetRunner({
+    store: createFleetRunsRepository(database.db, database.engine),
+    step: async (serviceId, context) => {
+      const result = await bot.scheduler.revalidateService(serviceId, {
+        trigger: context.trigger,
+        actor: context.actor,
+      });
+      return {
+        outcome: result.outcome,
+        ...(result.retryAfterSeconds !== undefined ? { retryAfterMs: result.retryAfterSeconds * 1000 } : {}),
+      };
+    },
+    concurrency: config.bot.revalidationConcurrency,
+    // A claimed tenant outlives its slowest service (a validation's timeouts and retries, or a rotation waiting for
+    // replication) before another copy may take it over.
+    leaseMs:
+      options.fleet?.leaseMs ??
+      Math.max(
+        120_000,
+        config.provisioning.replicationTimeoutMs + 4 * (config.m365.timeoutMs + config.m365.retryBudgetMs),
+      ),
+    ...(options.fleet?.copyId ? { copyId: options.fleet.copyId } : {}),
+    ...(options.fleet?.pollMs ? { pollMs: options.fleet.pollMs } : {}),
+    ...(options.fleet?.retry ? { retry: options.fleet.retry } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(metrics ? { observer: fleetObserver(metrics) } : {}),
+    // A manual run's reminders go out when it ends (a scheduled pass ends with its own delivery step).
+    onRunEnded: async (run) => {
+      if (run.trigger === "manual") await bot.scheduler.deliverNow();
+    },
+    log: logger,
+  });
+  fleetRunner = runner;
   const app = await buildServer({
     logger,
     onboarding,
@@ -416,6 +491,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     ...(config.m365.mode === "sandbox" && mailer.outbox ? { outbox: mailer.outbox } : {}),
     provisioning,
     readiness,
+    fleetRuns: runner,
     fleetSummary: createFleetSummary({
       store: createFleetSummaryRepository(database.db),
       clock,
@@ -441,6 +517,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   // Expired invitations drop their sealed credentials: now, then every minute (and lazily on each read).
   const stopSweeper = invitations.startSweeper(options.invitationSweepMs ?? 60_000);
   if (options.botScheduler ?? config.bot.revalidationIntervalMs > 0) bot.scheduler.start();
+  // Every copy looks for a running run (another copy's, or one left by a copy that stopped) and works on it.
+  if (options.fleet?.watch ?? true) runner.watch();
   const url = address.replace("[::1]", "localhost");
   return {
     app,
@@ -451,8 +529,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     mailer,
     provisioning,
     readiness,
+    fleetRunner: runner,
     async close() {
       stopSweeper();
+      // The runner first: the validations in flight finish, and a pass waiting for its run stops waiting.
+      await runner.stop();
       await bot.scheduler.stop();
       // Waiting sign-ins stop polling, running runs stop at their next wait, their event streams end.
       await provisioning.drain();

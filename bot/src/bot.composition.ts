@@ -33,7 +33,12 @@ import type {
 } from "./ports.js";
 import { enqueueForRecipients } from "./reminders/recipients.js";
 import { storeRotation } from "./reminders/reminder.delivery.js";
-import { createReminderScheduler, type ReminderScheduler } from "./reminders/reminder.scheduler.js";
+import {
+  createReminderScheduler,
+  type ReminderScheduler,
+  type ReminderSchedulerDeps,
+  type RevalidationRunPort,
+} from "./reminders/reminder.scheduler.js";
 import { createSendPacer } from "./reminders/send-pacer.js";
 import type { ConversationRef, InboundTurn } from "./turn.types.js";
 
@@ -57,6 +62,10 @@ export interface BotDeps {
     tickMs?: number;
     /** Rotate self-rotating secrets this many days before expiry (ROTATE_BEFORE_DAYS); 0 or absent: never. */
     rotateBeforeDays?: number;
+    /** The server's fleet runner: the scheduled passes run through it (reminder.scheduler.ts). */
+    fleet?: RevalidationRunPort;
+    /** Told of each pass and each delivery step outside a pass (metrics). */
+    observer?: ReminderSchedulerDeps["observer"];
   };
   /** Dialogs untouched for this long are deleted with their sealed secrets, ms. Default 24 h. */
   dialogTtlMs?: number;
@@ -448,6 +457,8 @@ export function createBot(deps: BotDeps): Bot {
     retryMs: deps.reminders.retryMs,
     ...(deps.reminders.tickMs !== undefined ? { tickMs: deps.reminders.tickMs } : {}),
     ...(deps.reminders.rotateBeforeDays !== undefined ? { rotateBeforeDays: deps.reminders.rotateBeforeDays } : {}),
+    ...(deps.reminders.fleet ? { fleet: deps.reminders.fleet } : {}),
+    ...(deps.reminders.observer ? { observer: deps.reminders.observer } : {}),
     ...(allowed !== undefined ? { allowedTenantId: allowed } : {}),
     async housekeeping() {
       await ready;

@@ -58,7 +58,11 @@ export interface OnboardingPort {
   getM365Settings(id: string): Promise<M365Settings | undefined>;
   validateCredentials(input: ValidationRequest, actor: string): Promise<PortResult<ValidationReport>>;
   createService(input: CreateServiceInput, actor: string, idempotencyKey: string): Promise<PortResult<Service>>;
-  validateService(id: string, actor: string): Promise<PortResult<ValidationReport>>;
+  /**
+   * Validates the stored credential. `scheduled` (the fleet runner's steps): not counted against the operator's
+   * validation rate limit, since the runner paces each tenant itself (docs/api.md, "Fleet re-validation").
+   */
+  validateService(id: string, actor: string, options?: { scheduled?: boolean }): Promise<PortResult<ValidationReport>>;
   /** Replaces the service's credential: a new client secret, or a certificate in its place (docs/api.md, "Credentials"). */
   replaceSecret(
     id: string,

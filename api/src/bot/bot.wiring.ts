@@ -7,11 +7,13 @@
  */
 import {
   type Bot,
+  type BotDeps,
   type BotStateStore,
   createBot,
   type InvitationsPort,
   type OnboardingPort,
   type PortFailure,
+  type RevalidationRunPort,
   type SecretSealer,
 } from "@dr/bot";
 import { INVITATION_DEFAULT_DAYS, invitationSubPageId, teamsTabDeepLink } from "@dr/contract";
@@ -116,7 +118,8 @@ export function onboardingPort(
     validateCredentials: (input, actor) => attempt(() => onboarding.validateCredentials(input, actor)),
     createService: (input, actor, key) =>
       attempt(async () => (await onboarding.createService(input, actor, key)).service),
-    validateService: (id, actor) => attempt(() => onboarding.validateService(id, actor)),
+    validateService: (id, actor, options) =>
+      attempt(() => onboarding.validateService(id, actor, options?.scheduled ? { scheduled: true } : {})),
     replaceSecret: (id, credential, actor) => attempt(() => onboarding.replaceSecret(id, credential, actor)),
     ...(rotation
       ? {
@@ -189,6 +192,10 @@ export interface BotModuleDeps {
   now?: () => Date;
   /** How long a turn that asks Microsoft waits before answering with a working card, ms (bot default 800). */
   answerBudgetMs?: number;
+  /** The fleet runner the scheduled passes run through (docs/api.md, "Fleet re-validation"). */
+  fleet?: RevalidationRunPort;
+  /** Told of each scheduler pass and each delivery step outside a pass (metrics). */
+  reminderObserver?: BotDeps["reminders"]["observer"];
   log: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
 }
 
@@ -253,6 +260,8 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
       concurrency: bot.revalidationConcurrency,
       retryMs: bot.revalidationRetryMs,
       rotateBeforeDays: deps.config.rotateBeforeDays,
+      ...(deps.fleet ? { fleet: deps.fleet } : {}),
+      ...(deps.reminderObserver ? { observer: deps.reminderObserver } : {}),
     },
     log: deps.log,
   });

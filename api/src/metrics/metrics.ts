@@ -3,7 +3,7 @@
  * process), the default process metrics under `dr_`, and the product's counters. Labels are low-cardinality only:
  * never a tenant id, client id, secret, customer or service name.
  */
-import type { Check, ValidationReport } from "@dr/contract";
+import type { Check, FleetRun, ValidationReport } from "@dr/contract";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Dispatch } from "../m365/http/dispatch.types.js";
 import type { Validator } from "../m365/validator.js";
@@ -13,12 +13,8 @@ export type ValidationTrigger = "onboarding" | "rotation" | "provisioning";
 
 /** A pass of the reminder scheduler, as far as metrics read it (bot/src/reminders/reminder.scheduler.ts RunSummary). */
 export interface SchedulerPass {
-  validated: number;
-  unknown: number;
   sent: number;
   failedSends: number;
-  rotated: number;
-  rotationFailed: number;
 }
 
 /** The product's metrics and their text rendering. */
@@ -30,8 +26,14 @@ export interface Metrics {
   reminders(counts: { sent: number; failedSends: number }): void;
   /** An audited invitation change (`invitation.create`, …): counted by event when it succeeded. */
   invitation(audit: { action: string; outcome: string }): void;
-  /** A finished scheduler pass: its re-validation progress, and its rotations. */
+  /** A finished scheduler pass: its reminder sends. */
   schedulerPass(pass: SchedulerPass): void;
+  /** A finished secret rotation, scheduled or by hand. */
+  rotation(outcome: "rotated" | "failed"): void;
+  /** The progress of the fleet re-validation run this copy watches (the gauges show the latest run). */
+  fleetRun(run: FleetRun): void;
+  /** A run this copy saw end: counted by trigger and status. */
+  fleetRunEnded(run: FleetRun): void;
   /** Content-Type and body of GET /metrics. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -90,15 +92,27 @@ export function createMetrics(): Metrics {
     "Invitation changes by event (created, resent, opened, completed, revoked, expired).",
     ["event"],
   );
-  const rotations = counter("dr_rotations_total", "Scheduled secret rotations by outcome (rotated, failed).", [
-    "outcome",
-  ]);
+  const rotations = counter(
+    "dr_rotations_total",
+    "Secret rotations, scheduled or by hand, by outcome (rotated, failed).",
+    ["outcome"],
+  );
   const revalidation = new Gauge({
     name: "dr_revalidation_services",
-    help: "Services of the last re-validation pass by state (done, unknown, total).",
+    help: "Services of the latest fleet re-validation run by state (total, done, failed, unknown).",
     labelNames: ["state"] as const,
     registers,
   });
+  const runs = counter("dr_revalidation_runs_total", "Fleet re-validation runs ended, by trigger and status.", [
+    "trigger",
+    "status",
+  ]);
+  const setRun = (run: FleetRun) => {
+    revalidation.set({ state: "total" }, run.total);
+    revalidation.set({ state: "done" }, run.done);
+    revalidation.set({ state: "failed" }, run.failed);
+    revalidation.set({ state: "unknown" }, run.unknown);
+  };
   const countReminders = (counts: { sent: number; failedSends: number }) => {
     if (counts.sent > 0) reminders.inc({ result: "sent" }, counts.sent);
     if (counts.failedSends > 0) reminders.inc({ result: "failed" }, counts.failedSends);
@@ -121,11 +135,14 @@ export function createMetrics(): Metrics {
     },
     schedulerPass(pass) {
       countReminders(pass);
-      if (pass.rotated > 0) rotations.inc({ outcome: "rotated" }, pass.rotated);
-      if (pass.rotationFailed > 0) rotations.inc({ outcome: "failed" }, pass.rotationFailed);
-      revalidation.set({ state: "done" }, pass.validated);
-      revalidation.set({ state: "unknown" }, pass.unknown);
-      revalidation.set({ state: "total" }, pass.validated + pass.unknown);
+    },
+    rotation(outcome) {
+      rotations.inc({ outcome });
+    },
+    fleetRun: setRun,
+    fleetRunEnded(run) {
+      setRun(run);
+      runs.inc({ trigger: run.trigger, status: run.status });
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
@@ -166,26 +183,18 @@ export function countedValidator(
   };
 }
 
-/** A scheduler whose passes and sends outside a pass feed the metrics (its methods wrapped in place). */
-export function observeScheduler<P extends SchedulerPass, D extends { sent: number; failedSends: number }>(
-  scheduler: { runOnce(): Promise<P>; deliverNow(): Promise<D> },
-  metrics: Pick<Metrics, "schedulerPass" | "reminders">,
-): void {
-  const runOnce = scheduler.runOnce.bind(scheduler);
-  const deliverNow = scheduler.deliverNow.bind(scheduler);
-  // A tick during a long pass gets the same pass (the same summary): it is counted once.
-  const counted = new WeakSet<object>();
-  scheduler.runOnce = async () => {
-    const pass = await runOnce();
-    if (!counted.has(pass)) {
-      counted.add(pass);
-      metrics.schedulerPass(pass);
-    }
-    return pass;
-  };
-  scheduler.deliverNow = async () => {
-    const counts = await deliverNow();
-    metrics.reminders(counts);
-    return counts;
-  };
+/** The reminder scheduler's observer: each pass's and each lone delivery step's sends. */
+export function schedulerObserver(metrics: Pick<Metrics, "schedulerPass" | "reminders">): {
+  pass(summary: SchedulerPass): void;
+  delivered(counts: { sent: number; failedSends: number }): void;
+} {
+  return { pass: (summary) => metrics.schedulerPass(summary), delivered: (counts) => metrics.reminders(counts) };
+}
+
+/** The fleet runner's observer: the latest run's progress and each run's end. */
+export function fleetObserver(metrics: Pick<Metrics, "fleetRun" | "fleetRunEnded">): {
+  progress(run: FleetRun): void;
+  finished(run: FleetRun): void;
+} {
+  return { progress: (run) => metrics.fleetRun(run), finished: (run) => metrics.fleetRunEnded(run) };
 }

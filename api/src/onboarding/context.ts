@@ -119,11 +119,15 @@ export interface OnboardingContext {
   ): Promise<void>;
   toService(record: ServiceRecord, at: Date): Service;
   mustGetService(id: string): Promise<ServiceRecord>;
-  /** Every validation goes through here: rate limit, run, learn the tenant. */
+  /**
+   * Every validation goes through here: rate limit, run, learn the tenant. `unmetered`: a stored credential
+   * re-validated by the fleet runner, which paces each tenant itself, is not counted against the rate limit.
+   */
   runValidation(
     actor: string,
     input: Parameters<Validator["validate"]>[0],
     options?: Parameters<Validator["validate"]>[1],
+    gate?: { unmetered?: boolean },
   ): Promise<ValidationReport>;
 }
 

@@ -68,7 +68,12 @@ export interface OnboardingService {
   /** The M365 settings with the service's version, for an ETag. */
   getM365SettingsVersioned(id: string): Promise<{ settings: M365Settings; version: number }>;
   /** Validate Authentication: re-runs every check with the stored secret and records the outcome. */
-  validateService(id: string, actor: string, options?: StreamOptions): Promise<ValidationReport>;
+  /** `scheduled`: the fleet runner's re-validation, not counted against the validation rate limit. */
+  validateService(
+    id: string,
+    actor: string,
+    options?: StreamOptions & { scheduled?: boolean },
+  ): Promise<ValidationReport>;
   /** Validates a new secret or certificate; replaces the stored credential only when the report is ok. */
   replaceSecret(
     id: string,

@@ -40,7 +40,11 @@ export function createM365Commands(ctx: OnboardingContext) {
       return { settings, version: record.version };
     },
 
-    async validateService(id: string, actor: string, options: StreamOptions = {}): Promise<ValidationReport> {
+    async validateService(
+      id: string,
+      actor: string,
+      options: StreamOptions & { scheduled?: boolean } = {},
+    ): Promise<ValidationReport> {
       const record = await mustGetService(id);
       const stored = await deps.repo.getServiceSecret(id);
       if (!stored) throw new NotFoundError(`The service ${id} has no stored secret.`);
@@ -55,7 +59,8 @@ export function createM365Commands(ctx: OnboardingContext) {
           ...credentialBody(credential),
           cloud: record.m365.cloud,
         },
-        options,
+        options.onCheck ? { onCheck: options.onCheck } : {},
+        { unmetered: options.scheduled === true },
       );
       const at = now().toISOString();
       await deps.repo.transaction(async (tx) => {
@@ -65,7 +70,11 @@ export function createM365Commands(ctx: OnboardingContext) {
         // stored, so it goes to the history only and never touches the new secret's status or expiry.
         const still = await tx.getServiceSecret(id);
         const superseded = still?.sealedAtVersion !== stored.sealedAtVersion;
-        if (!superseded) {
+        // A run Microsoft could not answer (throttled, unreachable: no check failed) says nothing about the
+        // credential: it goes to the history and the service keeps its status, so an Entra outage never turns a
+        // service to auth_failed (docs/api.md, "Fleet re-validation").
+        const answered = report.ok || report.checks.some((c) => c.status === "fail");
+        if (!superseded && answered) {
           await tx.updateService({
             ...current,
             m365: applyReport(current.m365, report, actor, at),

@@ -11,6 +11,13 @@
  * customers and secret hints) go only to that tenant's conversations. A self-rotating secret within ROTATE_BEFORE_DAYS
  * of its expiry is rotated first (docs/api.md, "Secret rotation"), so a rotated secret is not reminded about; the
  * server claims each rotation once across copies and tells its outcome through the same outbox.
+ *
+ * With a fleet runner (`fleet`, the server's; docs/api.md, "Fleet re-validation"), a pass does not validate by
+ * itself: it starts a `scheduled` run over its due services and waits for its end, and the runner calls
+ * `revalidateService` (rotation when due, the validation, the reminder decision) per service, one request at a time
+ * per tenant, across server copies. The same step serves the operator's "Validate all" (a `manual` run), except the
+ * Direct Routing readiness report: it stays with the scheduled runs (and the service page), off the manual run's
+ * critical path.
  */
 import type { Service, ValidationReport } from "@dr/contract";
 import type { ReminderReason } from "../cards/reminder.card.js";
@@ -30,6 +37,26 @@ import { createSendPacer, type SendPacer } from "./send-pacer.js";
 
 /** The actor scheduled validations are recorded under. */
 export const SCHEDULER_ACTOR = "scheduler";
+
+/** The server's fleet runner as the scheduler uses it: a scheduled run over the due services, awaited to its end. */
+export interface RevalidationRunPort {
+  runScheduled(serviceIds: readonly string[]): Promise<void>;
+}
+
+/** How one service's re-validation ended, for the fleet runner. */
+export interface ServiceRevalidation {
+  /** `skipped`: the service is gone, or another copy rotates it. */
+  outcome: "ok" | "failed" | "unknown" | "skipped";
+  /** A throttled answer's Retry-After, seconds: the runner tries the service again after it. */
+  retryAfterSeconds?: number;
+}
+
+/** Which run a step serves. */
+export interface RevalidationContext {
+  trigger: "manual" | "scheduled";
+  /** Recorded as the validation's actor (the operator of a manual run; "scheduler"). */
+  actor: string;
+}
 
 /** Dependencies and settings of the scheduler. */
 export interface ReminderSchedulerDeps {
@@ -58,6 +85,10 @@ export interface ReminderSchedulerDeps {
   rotateBeforeDays?: number;
   /** Run at the start of every pass (the bot's sweep of expired dialogs); its failure is logged, not fatal. */
   housekeeping?: () => Promise<void>;
+  /** The fleet runner (see the module comment); absent: the pass validates its due services itself. */
+  fleet?: RevalidationRunPort;
+  /** Told of each pass's summary and each delivery step outside a pass (metrics). */
+  observer?: { pass(summary: RunSummary): void; delivered(counts: DeliveryCounts): void };
   log?: { info(o: object, m?: string): void; warn(o: object, m?: string): void };
 }
 
@@ -85,6 +116,11 @@ export interface ReminderScheduler {
   stop(): Promise<void>;
   /** Sends the outbox's due rows now (after a notice was queued outside a pass); never rejects. */
   deliverNow(): Promise<DeliveryCounts>;
+  /**
+   * The fleet runner's per-service step: rotates the secret when due, validates, and claims the reminders owed;
+   * readiness only for scheduled runs. Counted in the running pass's summary, if any.
+   */
+  revalidateService(serviceId: string, context: RevalidationContext): Promise<ServiceRevalidation>;
 }
 
 /** Creates the scheduler. */
@@ -176,35 +212,47 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     }
   }
 
-  async function processService(service: Service, summary: RunSummary): Promise<void> {
+  async function processService(
+    service: Service,
+    summary: RunSummary,
+    context: RevalidationContext = { trigger: "scheduled", actor: SCHEDULER_ACTOR },
+  ): Promise<ServiceRevalidation> {
     const now = deps.now();
     const rotated = await rotateIfDue(service, summary, now);
-    if (rotated === "skip") return;
+    if (rotated === "skip") return { outcome: "skipped" };
+    // The stored secret is validated (no guessing possible): the runner paces the tenants, not the operator limit.
     const result = rotated
       ? ({ ok: true, value: rotated } as const)
-      : await deps.onboarding.validateService(service.id, SCHEDULER_ACTOR);
+      : await deps.onboarding.validateService(service.id, context.actor, { scheduled: true });
     if (!result.ok) {
+      if (result.kind === "not_found") return { outcome: "skipped" };
       if (result.kind === "rate_limited") {
         retryAt.set(service.id, now.getTime() + Math.max(deps.retryMs, (result.retryAfterSeconds ?? 0) * 1000));
         summary.unknown++;
+        return {
+          outcome: "unknown",
+          ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}),
+        };
       }
-      return;
+      return { outcome: "unknown" };
     }
     const report = result.value;
     const outcome = outcomeOf(report);
     if (outcome === "unknown") {
+      // Never a failure, never a reminder (an Entra outage answers every service so): tried again later.
       retryAt.set(service.id, now.getTime() + deps.retryMs);
       summary.unknown++;
-      return;
+      const retryAfterSeconds = throttledFor(report);
+      return { outcome: "unknown", ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) };
     }
     retryAt.delete(service.id);
     summary.validated++;
     // Credentials that pass are checked for Direct Routing readiness too: a report kept on the service, never a
-    // reminder, and never a change to the credential status (docs/product.md section 10).
-    if (outcome === "ok") await checkReadiness(service.id);
+    // reminder, and never a change to the credential status (docs/product.md section 10). Scheduled runs only.
+    if (outcome === "ok" && context.trigger === "scheduled") await checkReadiness(service.id);
     const settings = await deps.onboarding.getM365Settings(service.id);
     const fresh = await deps.onboarding.getService(service.id);
-    if (!settings || !fresh) return;
+    if (!settings || !fresh) return { outcome };
     const secretId = settings.secretKeyId ?? `hint:${settings.secretHint}`;
     const bucket = settings.secretExpiresAt ? expiryThreshold(daysUntil(settings.secretExpiresAt, now)) : undefined;
     let reason: ReminderReason | undefined;
@@ -231,23 +279,14 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
       summary.resolved += resolved;
     }
     if (reason && threshold) await remind(report, reason, { serviceId: service.id, secretId, threshold }, summary, now);
+    return { outcome };
   }
 
+  /** The summary of the pass running now, which the fleet runner's steps add to; else a throwaway one. */
+  let passSummary: RunSummary | undefined;
+
   async function run(): Promise<RunSummary> {
-    const summary: RunSummary = {
-      validated: 0,
-      unknown: 0,
-      queued: 0,
-      resolved: 0,
-      rotated: 0,
-      rotationFailed: 0,
-      sent: 0,
-      dropped: 0,
-      failedSends: 0,
-      retrying: 0,
-      opened: 0,
-      deferred: 0,
-    };
+    const summary = emptySummary();
     try {
       await deps.housekeeping?.();
     } catch (error) {
@@ -255,14 +294,26 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     }
     const now = deps.now();
     const due = (await deps.onboarding.listServices()).filter((s) => isDue(s, now));
-    await pool(due, deps.concurrency, async (service) => {
+    if (deps.fleet) {
+      // The fleet runner validates them (and any copy's runner helps); this pass's steps count in its summary.
+      passSummary = summary;
       try {
-        await processService(service, summary);
+        if (due.length > 0) await deps.fleet.runScheduled(due.map((s) => s.id));
       } catch (error) {
-        // One service's trouble must not stop the others; it is due again on the next tick.
-        deps.log?.warn({ serviceId: service.id, err: (error as Error)?.message }, "scheduled validation failed");
+        deps.log?.warn({ err: (error as Error)?.message }, "scheduled fleet run failed");
+      } finally {
+        passSummary = undefined;
       }
-    });
+    } else {
+      await pool(due, deps.concurrency, async (service) => {
+        try {
+          await processService(service, summary);
+        } catch (error) {
+          // One service's trouble must not stop the others; it is due again on the next tick.
+          deps.log?.warn({ serviceId: service.id, err: (error as Error)?.message }, "scheduled validation failed");
+        }
+      });
+    }
     try {
       // Every pass ends with the delivery step: this pass's reminders, and retries that are due now.
       await delivery.deliverDue(summary);
@@ -272,6 +323,7 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     if (due.length > 0 || summary.sent + summary.failedSends + summary.dropped > 0) {
       deps.log?.info({ due: due.length, ...summary }, "scheduled validation pass");
     }
+    deps.observer?.pass(summary);
     return summary;
   }
 
@@ -303,8 +355,47 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
       } catch (error) {
         deps.log?.warn({ err: (error as Error)?.message }, "reminder delivery step failed");
       }
+      deps.observer?.delivered(counts);
       return counts;
+    },
+    async revalidateService(serviceId, context) {
+      const service = await deps.onboarding.getService(serviceId);
+      if (!service) return { outcome: "skipped" };
+      return processService(service, passSummary ?? emptySummary(), context);
     },
   };
   return scheduler;
+}
+
+/** A summary with every count at zero. */
+function emptySummary(): RunSummary {
+  return {
+    validated: 0,
+    unknown: 0,
+    queued: 0,
+    resolved: 0,
+    rotated: 0,
+    rotationFailed: 0,
+    sent: 0,
+    dropped: 0,
+    failedSends: 0,
+    retrying: 0,
+    opened: 0,
+    deferred: 0,
+  };
+}
+
+/**
+ * The longest Retry-After among a report's unanswered checks (429 throttled, 503 unavailable), seconds; undefined
+ * when none asked to wait.
+ */
+export function throttledFor(report: ValidationReport): number | undefined {
+  let longest: number | undefined;
+  for (const check of report.checks) {
+    if (check.status !== "unknown") continue;
+    const seconds = (check.detail as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0)
+      longest = Math.max(longest ?? 0, seconds);
+  }
+  return longest;
 }
