@@ -5,8 +5,10 @@
  * contract schema comes back unchanged: no field missing, none extra).
  */
 
+import { fleetRunSchema, fleetRunStartedSchema } from "@dr/contract";
 import {
   customerSchema,
+  fleetSummarySchema,
   healthSchema,
   itemListSchema,
   m365SettingsSchema,
@@ -139,6 +141,12 @@ describe("GET /api/openapi.json", () => {
     await exact(`/api/services/${service.id}`, serviceSchema);
     await exact(`/api/services/${service.id}/m365`, m365SettingsSchema);
     await exact(`/api/services/${service.id}/m365/validate`, validationReportSchema, "POST");
+    await exact("/api/fleet", fleetSummarySchema);
+    const started = await exact("/api/fleet/revalidation", fleetRunStartedSchema, "POST");
+    expect(started.status).toBe(202);
+    const { runId } = started.json as { runId: string };
+    await exact(`/api/fleet/revalidation/${runId}`, fleetRunSchema);
+    await exact(`/api/fleet/revalidation/${runId}/cancel`, fleetRunSchema, "POST");
     const missing = await exact(`/api/services/${crypto.randomUUID()}`, problemSchema);
     expect(missing.status).toBe(404);
     expect(missing.headers.get("content-type")).toMatch(/^application\/problem\+json/);

@@ -195,7 +195,6 @@ export function buildOpenApiDocument(options: DocumentOptions): Json {
   }
   return {
     openapi: "3.1.1",
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     info: {
       title: "Direct Routing onboarding API",
       version: options.version,
