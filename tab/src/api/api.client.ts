@@ -154,12 +154,12 @@ export interface ApiClient {
   /** Any JSON call on the API (the provisioning and sandbox ports are built on it; see provisioning.api.ts). */
   request<T>(method: string, path: string, init?: { body?: unknown } & CallOptions): Promise<T>;
   /**
-   * GET `path` as an event stream of `run` events (a provisioning run after every change) until the server ends
-   * it; each run goes to `onRun`, and the last one is answered (undefined when none came). A JSON answer counts as
-   * one run. Only the answer's headers are under the request timeout: the stream itself may last as long as the
-   * run (it is ended by `signal`).
+   * GET `path` as an event stream of a run's state after every change until the server ends it: each event but
+   * `problem` (a provisioning run's `run`, a fleet run's `progress` and `end`) goes to `onRun`, and the last one is
+   * answered (undefined when none came). A JSON answer counts as one run. Only the answer's headers are under the
+   * request timeout: the stream itself may last as long as the run (it is ended by `signal`).
    */
-  streamRun(path: string, onRun: (run: ProvisioningRun) => void, o?: CallOptions): Promise<ProvisioningRun | undefined>;
+  streamRun<T = ProvisioningRun>(path: string, onRun: (run: T) => void, o?: CallOptions): Promise<T | undefined>;
   /** The streaming primitive behind the three validations. */
   streamValidation(
     method: "POST" | "PUT",
@@ -327,11 +327,11 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     }
   }
 
-  async function streamRun(
+  async function streamRun<T = ProvisioningRun>(
     path: string,
-    onRun: (run: ProvisioningRun) => void,
+    onRun: (run: T) => void,
     o: CallOptions = {},
-  ): Promise<ProvisioningRun | undefined> {
+  ): Promise<T | undefined> {
     const d = deadline(o.timeoutMs ?? REQUEST_TIMEOUT_MS, o.signal);
     let answered = false;
     try {
@@ -347,17 +347,14 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
       d.stopTimer();
       const type = response.headers.get("content-type") ?? "";
       if (!type.includes("text/event-stream") || !response.body) {
-        const run = (await response.json()) as ProvisioningRun;
+        const run = (await response.json()) as T;
         onRun(run);
         return run;
       }
-      let last: ProvisioningRun | undefined;
+      let last: T | undefined;
       let problem: ApiProblem | undefined;
       const parser = createEventStreamParser(({ event, data }) => {
-        if (event === "run") {
-          last = JSON.parse(data) as ProvisioningRun;
-          onRun(last);
-        } else if (event === "problem") {
+        if (event === "problem") {
           const p = JSON.parse(data) as Partial<Problem>;
           problem = new ApiProblem({
             status: p.status ?? 500,
@@ -365,6 +362,9 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
             title: p.title,
             detail: p.detail,
           });
+        } else {
+          last = JSON.parse(data) as T;
+          onRun(last);
         }
       });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -28,6 +28,7 @@ const pages = {
   portal: preloadable(() => import("../portal/portal.page")),
   config: preloadable(() => import("../pages/config.page")),
   outbox: preloadable(() => import("../outbox/outbox.page")),
+  fleet: preloadable(() => import("../fleet/fleet.page")),
   provisioning: preloadable(() => import("../provisioning/provisioning.page")),
 };
 const ServicesPage = pages.services.Component;
@@ -35,6 +36,7 @@ const WizardPage = pages.wizard.Component;
 const PortalPage = pages.portal.Component;
 const ConfigPage = pages.config.Component;
 const OutboxPage = pages.outbox.Component;
+const FleetPage = pages.fleet.Component;
 const ProvisioningPage = pages.provisioning.Component;
 /** Loaded before the first render when the server is in sandbox mode (see boot-settings.ts). */
 export const sandboxBanner = preloadable(() => import("./sandbox-banner"));
@@ -141,6 +143,7 @@ export function App() {
             {route.name === "portal" && <PortalPage id={route.id} />}
             {route.name === "config" && <ConfigPage />}
             {route.name === "outbox" && <OutboxPage />}
+            {route.name === "fleet" && <FleetPage />}
             {route.name === "provisioning" && <ProvisioningPage {...(route.id ? { id: route.id } : {})} />}
             {route.name === "not-found" && (
               <>

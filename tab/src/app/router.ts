@@ -12,6 +12,8 @@ export type Route =
   | { name: "portal"; id: string }
   | { name: "config" }
   | { name: "outbox" }
+  /** The fleet at a glance (tab/src/fleet/). */
+  | { name: "fleet" }
   /** Automatic App registration: the form (no id), or one run followed live. */
   | { name: "provisioning"; id?: string }
   | { name: "not-found" };
@@ -60,6 +62,7 @@ export function matchRoute(pathname: string): Route {
   if (path === "/services/new") return { name: "wizard" };
   if (path === "/config") return { name: "config" };
   if (path === "/outbox") return { name: "outbox" };
+  if (path === "/fleet") return { name: "fleet" };
   if (path === "/provisioning/new") return { name: "provisioning" };
   const run = /^\/provisioning\/([^/]+)$/.exec(path);
   if (run?.[1]) return { name: "provisioning", id: decodeURIComponent(run[1]) };
@@ -83,6 +86,8 @@ export const paths = {
   provisioning: (runId: string) => `/provisioning/${encodeURIComponent(runId)}`,
   /** Sandbox mode: the mails the built-in outbox kept. */
   outbox: () => "/outbox",
+  /** The fleet page. */
+  fleet: () => "/fleet",
   portal: (id: string, tab?: string) => `/services/${encodeURIComponent(id)}${tab ? `?tab=${tab}` : ""}`,
 };
 

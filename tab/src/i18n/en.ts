@@ -88,6 +88,53 @@ export const en = {
     /** Number of services shown, announced politely. */
     count: (n: number) => `${n} ${plural(n, "service", "services")}`,
   },
+  /** The fleet page (tab/src/fleet/): the whole fleet at a glance and "Validate all". */
+  fleet: {
+    title: "Fleet",
+    /** The services page's link to the fleet page. */
+    link: "Fleet overview",
+    loading: "Loading the fleet…",
+    loadError: "Could not load the fleet.",
+    countsLabel: "Services by status",
+    /** A count's link to the services list filtered by that status. */
+    countLink: (n: number, status: string) => `${n} ${plural(n, "service", "services")}: ${status}, show them`,
+    timelineTitle: "Credential expiries, next 90 days",
+    timelineIntro: "Client secrets and certificates expiring in each of the next 13 weeks, by the service's status.",
+    chartLoading: "Loading the chart…",
+    chartLoadError: "The chart could not be loaded; the table shows the same numbers.",
+    /** The chart's accessible title. */
+    chartLabel: "Bar chart: credentials expiring per week over the next 90 days, stacked by service status",
+    showTable: "Show as table",
+    weekOf: (date: string) => `Week of ${date}`,
+    tableCaption: "Credentials expiring per week, by service status",
+    tableWeek: "Week starting",
+    tableTotal: "Total",
+    xAxis: "Week starting",
+    yAxis: "Credentials expiring",
+    attentionTitle: "Needs attention",
+    attentionLabel: "Services needing attention",
+    attentionEmpty: "No service needs attention: every service is connected.",
+    attentionMore: (shown: number) => `The ${shown} most urgent are shown; the services list has them all.`,
+    validateAll: "Validate all",
+    validateAllHint: "Validates every service again with its stored credentials, a few at a time.",
+    starting: "Starting…",
+    cancel: "Cancel",
+    cancelling: "Cancelling…",
+    progressLabel: "Validation of all services",
+    /** Progress numbers, announced politely. */
+    progress: (done: number, total: number) => `${done} of ${total} validated`,
+    failed: (n: number) => `${n} failed`,
+    unknown: (n: number) => `${n} not answered`,
+    runStatus: {
+      running: "Running",
+      completed: "Finished",
+      cancelled: "Cancelled",
+      failed: "Stopped by an error",
+    },
+    runEnded: (status: string, done: number, total: number, failed: number, unknown: number) =>
+      `${status}: ${done} of ${total} validated, ${failed} failed, ${unknown} not answered.`,
+    runError: "Validate all could not be started or followed.",
+  },
   wizard: {
     title: "Add Direct Routing service",
     notAllowed:

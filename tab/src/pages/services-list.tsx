@@ -48,10 +48,12 @@ export interface ServicesListProps {
   status: ServiceStatus | undefined;
   /** Opens the wizard (the empty state's button); absent when the operator may not onboard. */
   onAdd?: () => void;
+  /** The list's accessible name (default: the services page's). */
+  label?: string;
 }
 
 /** The list or the empty state (default export for React.lazy). */
-export default function ServicesList({ items, status, onAdd }: ServicesListProps) {
+export default function ServicesList({ items, status, onAdd, label }: ServicesListProps) {
   const styles = useStyles();
   const shared = useSharedStyles();
 
@@ -73,7 +75,7 @@ export default function ServicesList({ items, status, onAdd }: ServicesListProps
   if (items.length === 0) return <Body1>{en.services.emptyFiltered}</Body1>;
 
   return (
-    <ul className={styles.list} aria-label={en.services.listLabel}>
+    <ul className={styles.list} aria-label={label ?? en.services.listLabel}>
       {items.map((service) => (
         <li key={service.id} className={`${shared.surface} ${styles.item}`} data-service={service.shortName}>
           <div className={styles.name}>

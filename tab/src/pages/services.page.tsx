@@ -21,6 +21,7 @@ import type { ApiProblem } from "../api/api.client";
 import { useApp, useCan } from "../app/app.context";
 import { useFlash } from "../app/flash";
 import { navigate, paths, setQueryParam, useLocation } from "../app/router";
+import { AppLink } from "../components/app-link";
 import { RetryMessage } from "../components/retry-message";
 import { useSharedStyles } from "../components/shared.styles";
 import { en } from "../i18n/en";
@@ -112,7 +113,10 @@ export default function ServicesPage() {
   return (
     <div className={styles.page}>
       <div className={styles.header}>
-        <h1 className={styles.h1}>{en.services.title}</h1>
+        <div className={styles.headerActions}>
+          <h1 className={styles.h1}>{en.services.title}</h1>
+          <AppLink href={paths.fleet()}>{en.fleet.link}</AppLink>
+        </div>
         {can("operate") && (
           <div className={styles.headerActions}>
             <Button
