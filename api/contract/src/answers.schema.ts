@@ -1,9 +1,9 @@
 /**
- * Answers of the invitation, provisioning, readiness, settings and fleet routes as zod schemas (docs/api.md). The
- * domain modules (invitations.schema.ts, provisioning.schema.ts, readiness.schema.ts, settings.ts, fleet.schema.ts)
- * name their types from these schemas; the API's OpenAPI description is generated from them. Like dto.ts, this
- * module is not re-exported as values by index.ts, so the tab never bundles it: the API imports it from
- * `@dr/contract/schemas`.
+ * Answers of the invitation, provisioning, readiness, settings and fleet routes as zod schemas (docs/api.md), and
+ * their types under the names the tab and the bot read (Invitation, ProvisioningRun, ReadinessReport, TabSettings,
+ * FleetSummary, ...). The API's OpenAPI description is generated from the schemas. Like dto.ts, index.ts re-exports
+ * this module's types only, so the tab never bundles these values: the API imports them from `@dr/contract/schemas`.
+ * The ids, statuses and codes come from the domain modules, which import nothing back from here.
  */
 import { z } from "zod";
 import { CHECK_STATUSES, NETWORK_CODES, SKIPPED_CODE } from "./checks.js";
@@ -49,11 +49,15 @@ export const invitationSchema = z
     serviceId: z.string().describe("The service made from it (status `used`).").optional(),
   })
   .describe("An invitation as the operator sees it: never the link, never a secret.");
+/** An invitation as the operator sees it: never the link (except in the create/resend answer), never a secret. */
+export type Invitation = z.infer<typeof invitationSchema>;
 
 /** The create and resend answers: the invitation and its link, shown only here. */
 export const invitationWithUrlSchema = invitationSchema
   .extend({ url: z.string().describe("The invitation link, shown only in the create and resend answers.") })
   .describe("The invitation and its link, shown only here.");
+/** The create and resend answers: the invitation and its link, shown only here. */
+export type InvitationWithUrl = z.infer<typeof invitationWithUrlSchema>;
 
 /** GET /api/invite/{token}: what the customer's page may know (no operator data). */
 export const invitePublicSchema = z
@@ -66,6 +70,8 @@ export const invitePublicSchema = z
     status: z.enum(["sent", "opened"]),
   })
   .describe("What the customer's page may know (no operator data).");
+/** GET /api/invite/{token}: what the customer's page may know (no operator data). */
+export type InvitePublic = z.infer<typeof invitePublicSchema>;
 
 /** GET /api/outbox (sandbox only): one mail the built-in outbox kept instead of sending. */
 export const outboxMessageSchema = z
@@ -78,6 +84,8 @@ export const outboxMessageSchema = z
     html: z.string(),
   })
   .describe("One mail the sandbox outbox kept instead of sending.");
+/** GET /api/outbox (sandbox only): one mail the built-in outbox kept instead of sending. */
+export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
 
 // --- Provisioning ---
 
@@ -99,6 +107,8 @@ export const provisioningStepSchema = z
     durationMs: z.number().optional(),
   })
   .describe("One step of a provisioning run. Never a secret.");
+/** One step of a run, shaped like a validation check (status, code, message, remedy). Never a secret. */
+export type ProvisioningStep = z.infer<typeof provisioningStepSchema>;
 
 /** One object the run created in the customer's tenant. */
 export const provisionedObjectSchema = z
@@ -109,6 +119,8 @@ export const provisionedObjectSchema = z
     removed: z.boolean().describe('Set once "Remove what was created" removed it.').optional(),
   })
   .describe("One object the run created in the customer's tenant.");
+/** One object the run created in the customer's tenant. */
+export type ProvisionedObject = z.infer<typeof provisionedObjectSchema>;
 
 /** What a successful run produced: the new App registration's identifiers and its secret's hint, never the secret. */
 export const provisioningResultSchema = z
@@ -124,6 +136,8 @@ export const provisioningResultSchema = z
     report: validationReportSchema,
   })
   .describe("What a successful run produced; never the secret.");
+/** What a successful run produced: the new App registration's identifiers and its secret's hint, never the secret. */
+export type ProvisioningResult = z.infer<typeof provisioningResultSchema>;
 
 /** A provisioning run. */
 export const provisioningRunSchema = z
@@ -158,6 +172,11 @@ export const provisioningRunSchema = z
     serviceId: z.string().describe("The service made from this run, once `POST /api/services` used it.").optional(),
   })
   .describe("A provisioning run (automatic App registration).");
+/** A provisioning run. */
+export type ProvisioningRun = z.infer<typeof provisioningRunSchema>;
+
+/** Events of GET /api/provisioning/{id} with `Accept: text/event-stream`: the whole run after every change. */
+export type ProvisioningEvent = { event: "run"; data: ProvisioningRun };
 
 /** A sandbox account that "signs in" with a device code (sandbox mode only). */
 export const sandboxAdminSchema = z
@@ -172,6 +191,8 @@ export const sandboxAdminSchema = z
     action: z.enum(["approve", "decline", "expire"]),
   })
   .describe('A sandbox account that "signs in" with a device code (sandbox mode only).');
+/** A sandbox account that "signs in" with a device code (sandbox mode only; `action` approve signs in as `userPrincipalName`). */
+export type SandboxAdmin = z.infer<typeof sandboxAdminSchema>;
 
 /** Answer of POST /api/sandbox/device-sign-in. */
 export const sandboxSignInResultSchema = z.object({ ok: z.literal(true), tenantId: z.string().optional() });
@@ -208,6 +229,8 @@ export const readinessCheckSchema = z
     durationMs: z.number(),
   })
   .describe("One readiness check.");
+/** One readiness check, as a validation check but with its own ids and codes. */
+export type ReadinessCheck = z.infer<typeof readinessCheckSchema>;
 
 /** A readiness report. `ok` when no check is `fail` or `unknown`. Readiness never changes the credential status. */
 export const readinessReportSchema = z
@@ -222,6 +245,8 @@ export const readinessReportSchema = z
     durationMs: z.number(),
   })
   .describe("A Direct Routing readiness report. `ok` when no check is `fail` or `unknown`.");
+/** A readiness report. `ok` when no check is `fail` or `unknown`. Readiness never changes the credential status. */
+export type ReadinessReport = z.infer<typeof readinessReportSchema>;
 
 // --- Settings ---
 
@@ -236,6 +261,8 @@ export const tabSettingsSchema = z.object({
     .describe("The provider's SBC base domain; a service's SBC is `<sub-domain label>.<sbcBaseDomain>`."),
   sbcRegions: z.array(z.string()).describe("The SBC regions the operator may choose from."),
 });
+/** The server-wide part of GET /api/settings: what the tab needs to render. */
+export type TabSettings = z.infer<typeof tabSettingsSchema>;
 
 /** Answer of GET /api/settings: the settings plus the signed-in operator and what their app roles allow. */
 export const operatorSettingsSchema = tabSettingsSchema
@@ -245,6 +272,8 @@ export const operatorSettingsSchema = tabSettingsSchema
       .describe("The server enforces these permissions; the tab offers only the actions they allow."),
   })
   .describe("What the tab needs to render, and the signed-in operator with their permissions.");
+/** Answer of GET /api/settings: the settings plus the signed-in operator and what their app roles allow. */
+export type OperatorSettings = z.infer<typeof operatorSettingsSchema>;
 
 /** What one sandbox scenario's (fictitious) credentials are: enough to try it in the tab or the bot. */
 export const sandboxCredentialsSchema = z.object({
@@ -261,16 +290,22 @@ export const sandboxCredentialsSchema = z.object({
   cloud: z.enum(CLOUDS).describe("The cloud the scenario's tenant lives in."),
   description: z.string().describe("What the scenario shows the operator."),
 });
+/** What one sandbox scenario's (fictitious) credentials are: enough to try it in the tab or the bot. */
+export type SandboxCredentials = z.infer<typeof sandboxCredentialsSchema>;
 
 /** One demo tenant of sandbox mode, as the banner lists it. */
 export const sandboxTenantSchema = sandboxCredentialsSchema.extend({
   scenario: z.string().describe("The scenario's name (e.g. `valid`, `missing-permissions`)."),
 });
+/** One demo tenant of sandbox mode, as the banner lists it. */
+export type SandboxTenant = z.infer<typeof sandboxTenantSchema>;
 
 /** Answer of GET /api/sandbox (sandbox mode only; 404 otherwise). */
 export const sandboxTenantsSchema = z
   .object({ tenants: z.array(sandboxTenantSchema) })
   .describe("The sandbox's demo tenants and their fictitious credentials (sandbox mode only).");
+/** Answer of GET /api/sandbox (sandbox mode only; 404 otherwise). */
+export type SandboxTenants = z.infer<typeof sandboxTenantsSchema>;
 
 // --- Fleet ---
 
@@ -291,3 +326,5 @@ export const fleetSummarySchema = z
       .describe("The services that need an operator, the worst first: auth_failed, expiring, not_validated."),
   })
   .describe("The fleet at a glance: counts by status, the expiry timeline, the services that need attention.");
+/** The answer of GET /api/fleet (see fleetSummarySchema). */
+export type FleetSummary = z.infer<typeof fleetSummarySchema>;

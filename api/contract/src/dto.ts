@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { CHECK_CODES, CHECK_IDS, CHECK_STATUSES, type CheckCode, NETWORK_CODES, SKIPPED_CODE } from "./checks.js";
-import { CLOUDS, LICENSE_TYPES } from "./inputs.schema.js";
+import { CLOUDS, inputProblemSchema, LICENSE_TYPES } from "./inputs.schema.js";
 
 /** Technical facts as an open object: AADSTS number, HTTP status, correlation id, timings. Never a secret. */
 const detailSchema = z.record(z.string(), z.unknown());
@@ -96,13 +96,6 @@ export const validationReportSchema = z
   .describe("The result of one validation run. `ok` when no check is `fail` or `unknown`.");
 /** The result of one validation run. `ok` when no check is `fail` or `unknown`. */
 export type ValidationReport = z.infer<typeof validationReportSchema>;
-
-/** One problem of a request body, as it appears in problem+json `errors`. */
-export const inputProblemSchema = z.object({
-  path: z.string().describe("Dotted path of the field, e.g. `m365.tenantId`; empty for the body itself."),
-  code: z.string(),
-  message: z.string(),
-});
 
 /**
  * The codes of a rotation's refusals and warnings: the same list as `ROTATION_CODES` of provisioning.schema.ts

@@ -4,7 +4,6 @@
  * OpenAPI description is generated from them; the types below are what the tab and the bot read.
  */
 import { z } from "zod";
-import type { fleetSummarySchema } from "./answers.schema.js";
 
 /** How many days ahead the expiry timeline reaches. */
 export const FLEET_TIMELINE_DAYS = 90;
@@ -72,8 +71,4 @@ export type FleetRun = z.infer<typeof fleetRunSchema>;
 /** 202 answer of POST /api/fleet/revalidation. */
 export type FleetRunStarted = z.infer<typeof fleetRunStartedSchema>;
 
-/**
- * The answer of GET /api/fleet. `attention` lists the services that need an operator, the worst first: auth_failed,
- * then expiring (soonest expiry first), then not_validated; at most FLEET_ATTENTION_LIMIT of them.
- */
-export type FleetSummary = z.infer<typeof fleetSummarySchema>;
+// The answer of GET /api/fleet (FleetSummary, which lists Services) is a zod schema in answers.schema.ts.

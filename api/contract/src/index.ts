@@ -1,4 +1,5 @@
 /** Shared contract of the API, the tab and the bot: input schemas, check ids and codes, DTO types. */
+export type * from "./answers.schema.js";
 export * from "./checks.js";
 export * from "./clouds.js";
 export * from "./deep-links.js";

@@ -4,12 +4,6 @@
  * the API answers, shared by the API, the tab, the customer's page and the bot.
  */
 import { z } from "zod";
-import type {
-  invitationSchema,
-  invitationWithUrlSchema,
-  invitePublicSchema,
-  outboxMessageSchema,
-} from "./answers.schema.js";
 import { CLOUDS, credentialsShape } from "./inputs.schema.js";
 import { idSchema } from "./onboarding.schema.js";
 
@@ -60,14 +54,4 @@ export const inviteValidationSchema = z.strictObject({ ...credentialsShape, clou
 /** Body of POST /api/invite/{token}/validation as the customer's page sends it. */
 export type InviteValidationBody = z.input<typeof inviteValidationSchema>;
 
-/** An invitation as the operator sees it: never the link (except in the create/resend answer), never a secret. */
-export type Invitation = z.infer<typeof invitationSchema>;
-
-/** The create and resend answers: the invitation and its link, shown only here. */
-export type InvitationWithUrl = z.infer<typeof invitationWithUrlSchema>;
-
-/** GET /api/invite/{token}: what the customer's page may know (no operator data). */
-export type InvitePublic = z.infer<typeof invitePublicSchema>;
-
-/** GET /api/outbox (sandbox only): one mail the built-in outbox kept instead of sending. */
-export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
+// The answers (Invitation, InvitationWithUrl, InvitePublic, OutboxMessage) are zod schemas in answers.schema.ts.

@@ -5,13 +5,6 @@
  * the shapes the API answers, shared by the API, the tab, the customer's page and the bot.
  */
 import { z } from "zod";
-import type {
-  provisionedObjectSchema,
-  provisioningResultSchema,
-  provisioningRunSchema,
-  provisioningStepSchema,
-  sandboxAdminSchema,
-} from "./answers.schema.js";
 import { CLOUDS } from "./inputs.schema.js";
 import { idSchema } from "./onboarding.schema.js";
 
@@ -56,9 +49,6 @@ export const PROVISIONING_STEP_STATUSES = ["pending", "running", "pass", "warn",
 /** How a step stands. */
 export type ProvisioningStepStatus = (typeof PROVISIONING_STEP_STATUSES)[number];
 
-/** One step of a run, shaped like a validation check (status, code, message, remedy). Never a secret. */
-export type ProvisioningStep = z.infer<typeof provisioningStepSchema>;
-
 /** Kinds of directory objects a run creates (each listed, so a failed run leaves nothing unreported). */
 export const PROVISIONING_OBJECT_KINDS = [
   "application",
@@ -70,18 +60,6 @@ export const PROVISIONING_OBJECT_KINDS = [
 ] as const;
 /** One kind. */
 export type ProvisioningObjectKind = (typeof PROVISIONING_OBJECT_KINDS)[number];
-
-/** One object the run created in the customer's tenant. */
-export type ProvisionedObject = z.infer<typeof provisionedObjectSchema>;
-
-/** What a successful run produced: the new App registration's identifiers and its secret's hint, never the secret. */
-export type ProvisioningResult = z.infer<typeof provisioningResultSchema>;
-
-/** A provisioning run. */
-export type ProvisioningRun = z.infer<typeof provisioningRunSchema>;
-
-/** Events of GET /api/provisioning/{id} with `Accept: text/event-stream`: the whole run after every change. */
-export type ProvisioningEvent = { event: "run"; data: ProvisioningRun };
 
 /** Default and longest lifetime of a provisioned secret, days. */
 export const PROVISIONING_DEFAULT_SECRET_DAYS = 180;
@@ -126,13 +104,6 @@ export type StartInviteProvisioningInput = z.infer<typeof startInviteProvisionin
 /** Body of POST /api/invite/{token}/provisioning as the customer's page sends it. */
 export type StartInviteProvisioningBody = z.input<typeof startInviteProvisioningSchema>;
 
-/**
- * A sandbox account that "signs in" with a device code (sandbox mode only: it stands for the admin's browser
- * sign-in at microsoft.com/devicelogin). `action` approve signs in as `userPrincipalName`; decline and expire show
- * those endings.
- */
-export type SandboxAdmin = z.infer<typeof sandboxAdminSchema>;
-
 /** Body of POST /api/sandbox/device-sign-in (sandbox mode only). */
 export const sandboxDeviceSignInSchema = z.strictObject({
   userCode: z
@@ -163,3 +134,6 @@ export type RotationCode = (typeof ROTATION_CODES)[number];
  * (PROVISIONING_CLIENT_ID in sandbox mode when unset). Not an app anywhere but in the emulator.
  */
 export const SANDBOX_PROVISIONING_CLIENT_ID = "5c9a0b4e-2f4d-4a63-9d3e-7b1f6c2a8e41";
+
+// The run and its parts (ProvisioningRun, ProvisioningStep, ProvisionedObject, ProvisioningResult, SandboxAdmin) are
+// zod schemas in answers.schema.ts.

@@ -4,7 +4,6 @@
  * the body of the wizard's POST /api/readiness.
  */
 import { z } from "zod";
-import type { readinessCheckSchema, readinessReportSchema } from "./answers.schema.js";
 import type { NETWORK_CODES, SKIPPED_CODE } from "./checks.js";
 import { credentialsShape } from "./inputs.schema.js";
 import { subdomainLabelSchema } from "./onboarding.schema.js";
@@ -43,12 +42,6 @@ export type ReadinessCode =
   | (typeof NETWORK_CODES)[number]
   | typeof SKIPPED_CODE;
 
-/** One readiness check, as a validation check but with its own ids and codes. */
-export type ReadinessCheck = z.infer<typeof readinessCheckSchema>;
-
-/** A readiness report. `ok` when no check is `fail` or `unknown`. Readiness never changes the credential status. */
-export type ReadinessReport = z.infer<typeof readinessReportSchema>;
-
 /**
  * Body of POST /api/readiness (the wizard, before the service exists): the credentials with the same input rules as
  * POST /api/validation, and the SBC sub-domain label the service will get.
@@ -61,3 +54,5 @@ export const readinessRequestSchema = z.strictObject({
 export type ReadinessRequest = z.infer<typeof readinessRequestSchema>;
 /** Body of POST /api/readiness as a client sends it (`cloud` may be left out). */
 export type ReadinessRequestBody = z.input<typeof readinessRequestSchema>;
+
+// The report (ReadinessCheck, ReadinessReport) is a zod schema in answers.schema.ts.
