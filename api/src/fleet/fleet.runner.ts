@@ -163,6 +163,12 @@ export function createFleetRunner(deps: FleetRunnerDeps): FleetRunner {
         await store.finishTenant(runId, tenantId, copy);
         return;
       }
+      if (abandoned) return;
+      if (stopping) {
+        // Stopped between the claim and the call: the service goes back, untouched, for any copy to take.
+        await store.defer(runId, tenantId, item.serviceId, copy, now().toISOString());
+        return;
+      }
       let result: FleetStepResult;
       try {
         result = await deps.step(item.serviceId, context);
@@ -361,7 +367,7 @@ export function createFleetRunner(deps: FleetRunnerDeps): FleetRunner {
 
     async stop(options = {}) {
       stopping = true;
-      abandoned = options.abandon === true;
+      abandoned ||= options.abandon === true;
       if (timer) clearInterval(timer);
       timer = undefined;
       for (const wake of [...wakers]) wake();
