@@ -8,6 +8,7 @@ describe("matchRoute", () => {
     expect(matchRoute("/config")).toEqual({ name: "config" });
     expect(matchRoute("/outbox")).toEqual({ name: "outbox" });
     expect(matchRoute("/outbox/")).toEqual({ name: "outbox" });
+    expect(matchRoute("/fleet")).toEqual({ name: "fleet" });
     expect(matchRoute("/provisioning/new")).toEqual({ name: "provisioning" });
     expect(matchRoute("/provisioning/0b7d6e3c-4d7e-4f8a-9d1c-2a3b4c5d6e7f")).toEqual({
       name: "provisioning",
@@ -75,6 +76,7 @@ describe("paths", () => {
     expect(matchRoute(paths.wizard())).toEqual({ name: "wizard" });
     expect(matchRoute(paths.services())).toEqual({ name: "services" });
     expect(matchRoute(paths.outbox())).toEqual({ name: "outbox" });
+    expect(matchRoute(paths.fleet())).toEqual({ name: "fleet" });
     expect(matchRoute(paths.provisioningNew())).toEqual({ name: "provisioning" });
     for (const id of ["abc", "a/b c", "ünï"]) {
       expect(matchRoute(paths.provisioning(id))).toEqual({ name: "provisioning", id });
