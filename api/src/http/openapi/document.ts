@@ -129,7 +129,9 @@ function operationObject(op: Operation, options: DocumentOptions): Json {
         : {}),
     };
   }
-  for (const [status, codes] of Object.entries({ ...op.problems, 500: ["internal"] })) {
+  // AUTH_MODE=dev serves loopback Host names only (docs/api.md): any other gets 421.
+  const devOnly = options.authMode === "dev" ? { 421: ["misdirected_request"] } : {};
+  for (const [status, codes] of Object.entries({ ...op.problems, ...devOnly, 500: ["internal"] })) {
     responses[status] = problemAnswer(codes);
   }
   const { security, note } = securityOf(op, options.authMode);

@@ -431,8 +431,7 @@ export const OPERATIONS: readonly Operation[] = [
       },
     },
     problems: problems(OPERATOR, BY_ID, RATE, {
-      409: ["rotation_not_permitted", "rotation_in_progress"],
-      502: ["rotation_failed"],
+      409: ["rotation_not_permitted", "rotation_in_progress", "rotation_failed"],
     }),
   },
   {
@@ -594,7 +593,7 @@ export const OPERATIONS: readonly Operation[] = [
     params: TOKEN,
     body: "StartInviteProvisioningBody",
     answers: { 201: { description: "The run.", schema: "ProvisioningRun" } },
-    problems: problems(BODY, INVITE, { 409: ["provisioning_running"], 503: ["provisioning_not_configured"] }),
+    problems: problems(BODY, INVITE, { 409: ["provisioning_running", "provisioning_not_configured"] }),
   },
   {
     method: "get",
@@ -639,7 +638,7 @@ export const OPERATIONS: readonly Operation[] = [
     access: operate,
     body: "StartProvisioningBody",
     answers: { 201: { description: "The run.", schema: "ProvisioningRun" } },
-    problems: problems(OPERATOR, BODY, { 404: ["not_found"], 503: ["provisioning_not_configured"] }),
+    problems: problems(OPERATOR, BODY, { 404: ["not_found"], 409: ["provisioning_not_configured"] }),
   },
   {
     method: "get",
@@ -672,7 +671,7 @@ export const OPERATIONS: readonly Operation[] = [
     access: operate,
     params: RUN_ID,
     answers: { 200: { description: "The run.", schema: "ProvisioningRun" } },
-    problems: problems(OPERATOR, BY_ID, { 409: ["provisioning_running", "sign_in_again"] }),
+    problems: problems(OPERATOR, BY_ID, { 409: ["provisioning_running", "provisioning_used", "sign_in_again"] }),
   },
   // --- Fleet ---
   {
