@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { CHECK_CODES, CHECK_IDS, CHECK_STATUSES, type CheckCode, NETWORK_CODES, SKIPPED_CODE } from "./checks.js";
-import { CLOUDS, inputProblemSchema, LICENSE_TYPES } from "./inputs.schema.js";
+import { inputProblemSchema } from "./input-problem.schema.js";
+import { CLOUDS, LICENSE_TYPES } from "./inputs.schema.js";
 
 /** Technical facts as an open object: AADSTS number, HTTP status, correlation id, timings. Never a secret. */
 const detailSchema = z.record(z.string(), z.unknown());

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { CERTIFICATE_PROBLEM_TEXTS, type CertificateProblemCode } from "./checks.js";
+import type { inputProblemSchema } from "./input-problem.schema.js";
 
 /** A problem with one value: a stable machine word and an operator-facing sentence. */
 export interface FieldProblem {
@@ -395,15 +396,6 @@ export const credentialsSchema = z
 /** Credentials after every rule passed. */
 export type Credentials = z.infer<typeof credentialsSchema>;
 
-/**
- * One problem of a request body, as it appears in problem+json `errors` (the OpenAPI description's Problem). Marked
- * pure so a bundle that does not use the schema (the tab reads only the type) drops it.
- */
-export const inputProblemSchema = /* @__PURE__ */ z.object({
-  path: z.string().describe("Dotted path of the field, e.g. `m365.tenantId`; empty for the body itself."),
-  code: z.string(),
-  message: z.string(),
-});
 /** One problem of a request body, as it appears in problem+json `errors`: the field's dotted path, a code, a message. */
 export type InputProblem = z.infer<typeof inputProblemSchema>;
 

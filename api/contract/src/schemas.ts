@@ -4,3 +4,4 @@
  */
 export * from "./answers.schema.js";
 export * from "./dto.js";
+export * from "./input-problem.schema.js";
