@@ -23,6 +23,32 @@ export interface KyselyRepositoryOptions {
 export const TENANT_ALIASES_KEPT = 10_000;
 
 /**
+ * The hottest reads (a service and its secret: twice each per validation), built and compiled once per engine and
+ * shape with one placeholder parameter; each call runs the compiled SQL with its own value. Building the 32-column
+ * select anew cost more CPU than SQLite spent running it (the fleet probe, docs/operations.md "Benchmarks"). The SQL
+ * depends only on the dialect, so every repository (a transaction's too) shares them.
+ */
+const compiledReads = new Map<string, CompiledQuery<unknown>>();
+const PLACEHOLDER = "\u0000";
+
+function compiledOnce<R>(key: string, build: () => CompiledQuery<R>): CompiledQuery<R> {
+  let compiled = compiledReads.get(key) as CompiledQuery<R> | undefined;
+  if (compiled === undefined) {
+    compiled = build();
+    if (compiled.parameters.length !== 1 || compiled.parameters[0] !== PLACEHOLDER) {
+      throw new Error(`compiled read ${key} must take exactly its one parameter`);
+    }
+    compiledReads.set(key, compiled);
+  }
+  return compiled;
+}
+
+/** The compiled read with its placeholder replaced by `value`. */
+function withParameter<R>(compiled: CompiledQuery<R>, value: unknown): CompiledQuery<R> {
+  return { ...compiled, parameters: [value] };
+}
+
+/**
  * A repository over `db` (a Kysely instance or a transaction). `engine` is kept for engine-specific behaviour and is
  * handed on to transaction-bound repositories, with the options.
  */
@@ -117,11 +143,15 @@ export function createKyselyRepository(
     },
 
     async getService(id, options = {}) {
-      let query = selectServices().where("services.id", "=", id);
       // PostgreSQL: hold the service row until the transaction ends, so read-check-write sequences (If-Match, "is
       // this still the secret that was validated?") cannot interleave. SQLite runs one write transaction at a time.
-      if (options.forUpdate && engine === "postgres") query = query.forUpdate("services");
-      const row = await query.executeTakeFirst();
+      const forUpdate = options.forUpdate === true && engine === "postgres";
+      const build = () => {
+        const query = selectServices().where("services.id", "=", PLACEHOLDER);
+        return (forUpdate ? query.forUpdate("services") : query).compile();
+      };
+      const compiled = compiledOnce(`${engine}:getService:${forUpdate}`, build);
+      const row = (await db.executeQuery(withParameter(compiled, id))).rows[0];
       return row && toService(row);
     },
 
@@ -174,11 +204,9 @@ export function createKyselyRepository(
     },
 
     async getServiceSecret(serviceId) {
-      const row = await db
-        .selectFrom("service_secrets")
-        .selectAll()
-        .where("service_id", "=", serviceId)
-        .executeTakeFirst();
+      const build = () => db.selectFrom("service_secrets").selectAll().where("service_id", "=", PLACEHOLDER).compile();
+      const compiled = compiledOnce(`${engine}:getServiceSecret`, build);
+      const row = (await db.executeQuery(withParameter(compiled, serviceId))).rows[0];
       if (!row) return undefined;
       return {
         serviceId: row.service_id,
