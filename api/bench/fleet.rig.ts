@@ -118,7 +118,10 @@ export async function startEmulatorProcess(options: {
 export interface ProductProcess {
   url: string;
   pid: number;
+  /** The last of what it printed. */
   output(): string;
+  /** Validations it logged ("credential validation finished" lines). */
+  validations(): number;
   /** Peak resident set so far, MB (VmHWM). */
   peakRssMb(): number;
   stop(): Promise<void>;
@@ -151,12 +154,15 @@ export async function spawnProduct(env: Record<string, string>, nodeArgs: string
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.length > 1_000_000) output = output.slice(-500_000);
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
+  const keep = (text: string) => {
+    output += text;
+    if (output.length > 400_000) output = output.slice(-200_000);
+  };
+  child.stdout?.on("data", (chunk: Buffer) => keep(chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => keep(chunk.toString()));
+  let validations = 0;
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+    if (line.includes('"event":"validation"')) validations++;
   });
   const match = await waitForLine(child, /running at (http:\/\/\S+)/, "server", 60_000);
   const pid = child.pid ?? 0;
@@ -165,6 +171,7 @@ export async function spawnProduct(env: Record<string, string>, nodeArgs: string
     url: match[1] ?? "",
     pid,
     output: () => output,
+    validations: () => validations,
     peakRssMb: () => {
       const now = peakRssMb(pid);
       if (!Number.isNaN(now)) peak = Math.max(peak, now);
