@@ -154,7 +154,7 @@ describe("the fleet page", () => {
     await expectNoSeriousAxe(page, "fleet page, table");
   });
 
-  it("follows the dark theme: the bars take the dark theme's colours, axe-clean", async () => {
+  it("follows the dark and contrast themes: the bars take the theme's colours, axe-clean", async () => {
     const light = await suite.newPage();
     await openFleet(light, "?theme=default");
     const dark = await suite.newPage({ dark: true });
@@ -165,6 +165,11 @@ describe("the fleet page", () => {
     expect(darkFill).toBeTruthy();
     expect(darkFill).not.toBe(lightFill);
     await expectNoSeriousAxe(dark, "fleet page, dark");
+    // Teams' high-contrast theme: the chart still draws its bars, and axe is clean.
+    const contrast = await suite.newPage({ dark: true });
+    await openFleet(contrast, "?theme=contrast");
+    expect(await expiringFill(contrast)).toBeTruthy();
+    await expectNoSeriousAxe(contrast, "fleet page, contrast");
   });
 
   it("runs Validate all to the end with live progress, then shows the new counts", async () => {
