@@ -113,6 +113,33 @@ describe("GET /api/openapi.json", () => {
     expect(doc.paths["/api/validation"]?.post?.responses["200"]?.content).toHaveProperty("text/event-stream");
   });
 
+  it("serves the reference page's files from this server, with its own CSP, and 404 for any other name", async () => {
+    const page = await fetch(`${app.url}/api/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("content-security-policy")).not.toContain("https:");
+    const html = await page.text();
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(refs.length).toBe(3);
+    for (const ref of refs) {
+      expect(ref.startsWith("/api/docs/"), ref).toBe(true);
+      const file = await fetch(`${app.url}${ref}`);
+      expect(file.status, ref).toBe(200);
+      expect(file.headers.get("content-type")).toMatch(/^text\/(javascript|css)/);
+      // Read every body: an unread one keeps its connection busy, and the server's close waits for it.
+      expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(100);
+      const etag = file.headers.get("etag") ?? "";
+      expect(etag).not.toBe("");
+      const again = await fetch(`${app.url}${ref}`, { headers: { "if-none-match": etag } });
+      expect(again.status).toBe(304);
+      await again.arrayBuffer();
+    }
+    const missing = await fetch(`${app.url}/api/docs/..%2Fpackage.json`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    expect(problemSchema.parse(await missing.json()).code).toBe("not_found");
+  });
+
   it("never carries a secret: not the sandbox's fictitious secrets, not the metrics token", () => {
     for (const credentials of Object.values(SANDBOX)) {
       if (credentials.clientSecret) expect(text).not.toContain(credentials.clientSecret);
