@@ -21,6 +21,7 @@ import {
 import { compileErrors, validate as validateOpenApi } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
+import { buildOpenApiDocument } from "../src/http/openapi/document.js";
 import { registeredRoutes } from "../src/http/server.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
 import { apiCaller, onboardThroughApi, startTestApp, type TestApp } from "./helpers.js";
@@ -177,5 +178,21 @@ describe("GET /api/openapi.json", () => {
     const missing = await exact(`/api/services/${crypto.randomUUID()}`, problemSchema);
     expect(missing.status).toBe(404);
     expect(missing.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe("the document in AUTH_MODE=entra", () => {
+  it("offers only the Teams SSO bearer token to operators, and no dev-mode 421", async () => {
+    const doc = buildOpenApiDocument({ version: "1.2.3", authMode: "entra" }) as unknown as Doc;
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+      "botFramework",
+      "metricsToken",
+      "operatorToken",
+    ]);
+    expect(doc.paths["/api/services/{id}"]?.patch?.security).toEqual([{ operatorToken: [] }]);
+    expect(doc.paths["/api/services/{id}"]?.patch).toHaveProperty("x-permission", "admin");
+    expect(doc.paths["/api/services"]?.get?.responses).not.toHaveProperty("421");
+    const result = await validateOpenApi(structuredClone(doc) as never);
+    if (!result.valid) throw new Error(compileErrors(result));
   });
 });
