@@ -25,6 +25,7 @@ import {
 } from "@dr/contract";
 import {
   auditEventSchema,
+  checkSchema,
   customerSchema,
   fleetSummarySchema,
   healthSchema,
@@ -38,6 +39,7 @@ import {
   outboxMessageSchema,
   type PROBLEM_CODES,
   provisioningRunSchema,
+  readinessCheckSchema,
   readinessReportSchema,
   rotationReportSchema,
   sandboxAdminSchema,
@@ -54,7 +56,8 @@ export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
 /**
  * The answer schemas by the name they get under `components.schemas`, and the request bodies likewise. A schema is
- * written once in the contract; here it only gets its public name.
+ * written once in the contract; here it only gets its public name. A named schema inside another is a `$ref` (so a
+ * shared part, such as Check or Service, is named here even when no operation answers it alone).
  */
 export const ANSWER_SCHEMAS = {
   Health: healthSchema,
@@ -65,8 +68,10 @@ export const ANSWER_SCHEMAS = {
   NameCheck: nameCheckSchema,
   SubdomainCheck: subdomainCheckSchema,
   M365Settings: m365SettingsSchema,
+  Check: checkSchema,
   ValidationReport: validationReportSchema,
   RotationReport: rotationReportSchema,
+  AuditEvent: auditEventSchema,
   AuditEventList: itemListSchema(auditEventSchema),
   OperatorSettings: operatorSettingsSchema,
   SandboxTenants: sandboxTenantsSchema,
@@ -74,9 +79,12 @@ export const ANSWER_SCHEMAS = {
   InvitationWithUrl: invitationWithUrlSchema,
   InvitationList: itemListSchema(invitationSchema),
   InvitePublic: invitePublicSchema,
+  OutboxMessage: outboxMessageSchema,
   OutboxMessageList: itemListSchema(outboxMessageSchema),
   ProvisioningRun: provisioningRunSchema,
+  ReadinessCheck: readinessCheckSchema,
   ReadinessReport: readinessReportSchema,
+  SandboxAdmin: sandboxAdminSchema,
   SandboxAdminList: itemListSchema(sandboxAdminSchema),
   SandboxSignInResult: sandboxSignInResultSchema,
   FleetSummary: fleetSummarySchema,
