@@ -172,6 +172,38 @@ describe("the fleet page", () => {
     await expectNoSeriousAxe(contrast, "fleet page, contrast");
   });
 
+  it("attaches to a run already going (another operator's) and cancels it", async () => {
+    // Microsoft answers slowly (6 s a validation): the run is still going while the page attaches and cancels.
+    const tenants = suite.app().sandbox?.emulator.tenants ?? [];
+    const slowed = tenants.filter((t) => SCENARIOS.some((s) => SANDBOX[s.scenario]?.tenantId === t.id));
+    const slow = { kind: "latency", ms: 2000 } as const;
+    for (const t of slowed) t.faults = { ...t.faults, openid: slow, token: slow, organization: slow };
+    try {
+      const page = await suite.newPage();
+      await openFleet(page);
+      const started = await apiCaller(() => suite.app().url, { operator: "bob@provider.example" })(
+        "POST",
+        "/api/fleet/revalidation",
+      );
+      expect(started.status, started.text).toBe(202);
+      const { runId } = started.json as { runId: string };
+      const answer = page.waitForResponse((r) => r.url().endsWith("/api/fleet/revalidation"));
+      await page.getByRole("button", { name: en.fleet.validateAll }).click();
+      expect(((await (await answer).json()) as { runId: string }).runId).toBe(runId);
+      const numbers = page.locator("[data-run]");
+      await expect.poll(() => numbers.getAttribute("data-run")).toBe("running");
+      await page.getByRole("button", { name: en.fleet.cancel }).click();
+      await expect.poll(() => numbers.getAttribute("data-run"), { timeout: 30_000 }).toBe("cancelled");
+      expect(await numbers.textContent()).toContain(en.fleet.runStatus.cancelled);
+      expect(await page.getByRole("button", { name: en.fleet.cancel }).count()).toBe(0);
+    } finally {
+      for (const t of slowed) {
+        const { openid: _o, token: _t, organization: _g, ...rest } = t.faults ?? {};
+        t.faults = rest;
+      }
+    }
+  });
+
   it("runs Validate all to the end with live progress, then shows the new counts", async () => {
     const page = await suite.newPage();
     await openFleet(page);
