@@ -226,11 +226,16 @@ export function createFleetRunner(deps: FleetRunnerDeps): FleetRunner {
     if (stopping) return Promise.resolve();
     let task = working.get(runId);
     if (!task) {
+      // With an observer (metrics), the copy watches the progress of the run it works on.
+      const unwatch = deps.observer ? runner.subscribe(runId, () => undefined) : () => undefined;
       task = work(runId)
         .catch((error) => {
           deps.log?.warn({ runId, err: (error as Error)?.message }, "fleet run work failed; the next tick resumes it");
         })
-        .finally(() => working.delete(runId));
+        .finally(() => {
+          unwatch();
+          working.delete(runId);
+        });
       working.set(runId, task);
     }
     return task;
