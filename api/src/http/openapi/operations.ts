@@ -772,8 +772,16 @@ export const OPERATIONS: readonly Operation[] = [
         description: "The activity was handled (invokes answer with their result).",
         content: { type: "application/json", description: "An invoke response, or empty" },
       },
+      400: {
+        description: "The activity's serviceUrl is not a Bot Connector host of this cloud (not problem+json).",
+        content: {
+          type: "application/json",
+          description: '{ "error": { "code": "ServiceUrlNotAllowed", "message" } }',
+        },
+      },
+      401: { description: "No valid Bot Framework token (answered by the Bot Framework SDK, not problem+json)." },
     },
-    problems: { 401: ["unauthenticated"] },
+    problems: {},
   },
   // --- Pages ---
   {
