@@ -14,7 +14,7 @@
  * Settings: BENCH_SERVICES_TENANTS (2000), BENCH_APPS_PER_TENANT (5), BENCH_LATENCY_MS (50),
  * BENCH_CONCURRENCY (32), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres: where the fresh database is
  * created), BENCH_FLEET_CASES (sqlite-1,postgres-1,postgres-2), BENCH_TSX=1 (run the server through tsx rather than
- * the compiled build).
+ * the compiled build), BENCH_CPU_PROF=dir (each server writes its CPU profile there).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -34,6 +34,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const CASES = (process.env.BENCH_FLEET_CASES ?? "sqlite-1,postgres-1,postgres-2").split(",").map((c) => c.trim());
 const SEED = "fleet-bench";
+/** BENCH_CPU_PROF=dir: each server writes a CPU profile there (node --cpu-prof). */
+const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const OPERATOR = { "x-dev-user": "bench.operator@provider.example" };
 /** Targets (issue 15, point 3). */
 const RATIO_TARGET = 1.25;
@@ -141,19 +143,22 @@ async function runCase(
     );
     for (let i = 0; i < copies; i++) {
       servers.push(
-        await spawnProduct({
-          M365_MODE: "live",
-          M365_LOGIN_URL: emulator.url,
-          M365_GRAPH_URL: emulator.url,
-          NODE_EXTRA_CA_CERTS: caFile,
-          // Each copy its own data directory; on PostgreSQL they share the database and the key.
-          DATA_DIR: copies === 1 ? dir : join(dir, `copy-${i + 1}`),
-          SECRET_KEY: secretKeyBase64,
-          REVALIDATION_CONCURRENCY: String(CONCURRENCY),
-          // As deployed: info lines to stdout (the bench drains them).
-          LOG_LEVEL: "info",
-          ...(database ? { DATABASE_URL: database.url } : {}),
-        }),
+        await spawnProduct(
+          {
+            M365_MODE: "live",
+            M365_LOGIN_URL: emulator.url,
+            M365_GRAPH_URL: emulator.url,
+            NODE_EXTRA_CA_CERTS: caFile,
+            // Each copy its own data directory; on PostgreSQL they share the database and the key.
+            DATA_DIR: copies === 1 ? dir : join(dir, `copy-${i + 1}`),
+            SECRET_KEY: secretKeyBase64,
+            REVALIDATION_CONCURRENCY: String(CONCURRENCY),
+            // As deployed: info lines to stdout (the bench drains them).
+            LOG_LEVEL: "info",
+            ...(database ? { DATABASE_URL: database.url } : {}),
+          },
+          PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+        ),
       );
     }
     const first = servers[0];
