@@ -131,7 +131,10 @@ const schema = z
       emptyToUndefined,
       z.coerce.number().int().min(0).max(2_592_000_000).default(86_400_000),
     ),
-    /** Bot reminders: scheduled validations running at once. Default 4. */
+    /**
+     * The fleet runner (docs/api.md, "Fleet re-validation"): tenants validated at once by this copy, one service at a
+     * time per tenant, for the schedule and Validate all. Default 4.
+     */
     REVALIDATION_CONCURRENCY: z.preprocess(emptyToUndefined, positiveInt("REVALIDATION_CONCURRENCY", 64).default(4)),
     /** Bot reminders: delay before a throttled or unanswered validation is tried again, ms. Default 1 h. */
     REVALIDATION_RETRY_MS: z.preprocess(
