@@ -6,15 +6,17 @@
  * the expiry chart (an SVG with the bars) in light and dark with the theme's colours, its table alternative, and
  * the services needing attention, the worst first; it is axe-clean in both themes. The chart's chunk is loaded by
  * the fleet page and not by the services page. "Validate all" runs to the end over the event stream, progress
- * reaching 3 of 3 with the disabled app failed. With UPDATE_SCREENSHOTS=1 the light page goes to
+ * reaching 3 of 3 with the disabled app failed; a run already going is attached to and cancelled. With Teams SSO
+ * roles, a Reader sees the fleet without "Validate all". With UPDATE_SCREENSHOTS=1 the light page goes to
  * docs/images/fleet.png (the README's).
  */
 import { join } from "node:path";
-import type { Page } from "playwright-core";
-import { beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { en } from "../../tab/src/i18n/en.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
-import { browserSuite, expectNoSeriousAxe } from "./browser.js";
+import { browserSuite, expectNoSeriousAxe, launchBrowser } from "./browser.js";
+import { type EntraSetup, startEntraSetup } from "./entra.js";
 import { apiCaller, onboardThroughApi, ROOT } from "./helpers.js";
 
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, "docs", "images") : undefined;
@@ -218,5 +220,56 @@ describe("the fleet page", () => {
     // The summary was read again: still one failed (the app stays disabled), one expiring, one connected.
     expect(await page.getByRole("button", { name: en.fleet.validateAll }).isEnabled()).toBe(true);
     await expectNoSeriousAxe(page, "fleet page after Validate all");
+  });
+});
+
+describe("the fleet page with Teams SSO roles", () => {
+  let setup: EntraSetup;
+  let browser: Browser;
+  beforeAll(async () => {
+    setup = await startEntraSetup({ REVALIDATION_INTERVAL_MS: "0", ROTATE_BEFORE_DAYS: "0" });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await setup?.close();
+  });
+
+  /** The fleet page inside a stand-in Teams host whose getAuthToken answers a token with `roles`. */
+  async function fleetAs(roles: string[]): Promise<Page> {
+    const token = await setup.ssoToken({ roles });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.addInitScript((t: string) => {
+      (window as unknown as Record<string, unknown>).__drTeamsHost = {
+        inTeams: true,
+        init: async () => ({ inTeams: true, theme: "default" }),
+        onThemeChange: () => undefined,
+        getAuthToken: async () => t,
+        enableTabConfiguration: async () => true,
+      };
+    }, token);
+    await page.goto(`${setup.app.url}/fleet`);
+    await page.getByRole("list", { name: en.fleet.countsLabel }).waitFor();
+    return page;
+  }
+
+  it("answers GET /api/fleet to any signed-in operator, 401 without a token", async () => {
+    const reader = await setup.ssoToken({ roles: ["Onboarding.Reader"] });
+    const read = await fetch(`${setup.app.url}/api/fleet`, { headers: { authorization: `Bearer ${reader}` } });
+    expect(read.status).toBe(200);
+    const anonymous = await fetch(`${setup.app.url}/api/fleet`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it("shows a Reader the fleet without Validate all, and an Operator with it", async () => {
+    const reader = await fleetAs(["Onboarding.Reader"]);
+    await reader.getByRole("heading", { name: en.fleet.attentionTitle }).waitFor();
+    expect(await reader.getByRole("button", { name: en.fleet.validateAll }).count()).toBe(0);
+    await reader.context().close();
+    const operator = await fleetAs(["Onboarding.Operator"]);
+    await operator.getByRole("button", { name: en.fleet.validateAll }).waitFor();
+    await operator.context().close();
   });
 });
