@@ -125,6 +125,9 @@ describe.each(ENGINES)("GET /metrics with METRICS_TOKEN on $name", (engine) => {
     nowMs += 25 * 3_600_000;
     const pass = await app.bot.scheduler.runOnce();
     expect(pass.validated + pass.unknown).toBe(1);
+    // A rotation by hand: the valid app may not rotate its own secret (no OwnedBy), a failed rotation.
+    const rotate = await postJson(`${app.url}/api/services/${service.id}/m365/rotate`, {});
+    expect(rotate.status, rotate.text).toBe(409);
 
     const response = await scrape(app.url, `Bearer ${TOKEN}`);
     expect(response.status).toBe(200);
@@ -158,9 +161,16 @@ describe.each(ENGINES)("GET /metrics with METRICS_TOKEN on $name", (engine) => {
     expect(total(samples, "dr_invitations_total", { event: "created" })).toBe(1);
     expect(total(samples, "dr_invitations_total", { event: "revoked" })).toBe(1);
     expect(total(samples, "dr_invitations_total", { event: "completed" })).toBe(0);
-    // The scheduler's pass: one service, done.
+    // The scheduler's pass, a scheduled fleet run: one service, done; the run counted once when it ended.
     expect(total(samples, "dr_revalidation_services", { state: "total" })).toBe(1);
-    expect(total(samples, "dr_revalidation_services", { state: "done" })).toBe(pass.validated);
+    expect(total(samples, "dr_revalidation_services", { state: "done" })).toBe(1);
+    expect(total(samples, "dr_revalidation_services", { state: "failed" })).toBe(0);
+    expect(total(samples, "dr_revalidation_services", { state: "unknown" })).toBe(pass.unknown);
+    expect(total(samples, "dr_revalidation_runs_total", { trigger: "scheduled", status: "completed" })).toBe(1);
+    expect(total(samples, "dr_revalidation_runs_total")).toBe(1);
+    // Rotations by hand count too.
+    expect(total(samples, "dr_rotations_total", { outcome: "failed" })).toBe(1);
+    expect(total(samples, "dr_rotations_total", { outcome: "rotated" })).toBe(0);
     // The default process metrics, under the dr_ prefix.
     expect(samples.some((s) => s.name === "dr_process_cpu_user_seconds_total")).toBe(true);
 
