@@ -32,7 +32,7 @@ const PAGE = `<!doctype html>
 
 /**
  * Starts Swagger UI on the document. No validator badge (it would call validator.swagger.io), no "Try it out"
- * requests anywhere but this origin (the document's only server is `/`).
+ * requests anywhere but this origin (the document names no other server).
  */
 const INIT = `window.ui = SwaggerUIBundle({
   url: "/api/openapi.json",

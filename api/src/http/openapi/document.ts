@@ -203,7 +203,8 @@ export function buildOpenApiDocument(options: DocumentOptions): Json {
       description:
         "Validate and store a customer tenant's App registration credentials for Microsoft Teams Direct Routing. Every non-2xx answer is application/problem+json (RFC 9457) with a stable `code`; no answer ever contains a client secret. Generated from the contract's zod schemas (docs/api.md).",
     },
-    servers: [{ url: "/" }],
+    // No `servers`: the default is this server's own origin ("Try it out" calls nothing else), and Swagger UI then
+    // shows no server picker (an unlabelled select).
     tags: [...new Set(OPERATIONS.map((op) => op.tag))].map((name) => ({ name })),
     paths,
     components: { schemas, securitySchemes },
