@@ -156,6 +156,16 @@ describe("the fleet page", () => {
     await expectNoSeriousAxe(page, "fleet page, table");
   });
 
+  it("shows the table with a warning when the chart's code cannot load", async () => {
+    const page = await suite.newPage();
+    await page.route(/expiry-chart-[^/]*\.js$/, (route) => route.abort());
+    await page.goto(`${suite.app().url}/fleet`);
+    await page.getByText(en.fleet.chartLoadError).waitFor();
+    const table = page.getByRole("table", { name: en.fleet.tableCaption });
+    expect(await table.locator("tbody tr").count()).toBe(13);
+    expect(await page.getByRole("list", { name: en.fleet.attentionLabel }).locator("li").count()).toBe(2);
+  });
+
   it("follows the dark and contrast themes: the bars take the theme's colours, axe-clean", async () => {
     const light = await suite.newPage();
     await openFleet(light, "?theme=default");

@@ -19,12 +19,11 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { ArrowSyncRegular, DismissRegular } from "@fluentui/react-icons";
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { Component, lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import type { ApiProblem } from "../api/api.client";
 import { useApp, useCan } from "../app/app.context";
 import { paths } from "../app/router";
 import { AppLink } from "../components/app-link";
-import { PageErrorBoundary } from "../components/page-error-boundary";
 import { RetryMessage } from "../components/retry-message";
 import { ScrollingTable } from "../components/scrolling-table";
 import { useSharedStyles } from "../components/shared.styles";
@@ -105,6 +104,19 @@ function ExpiryTable({ weeks }: { weeks: FleetSummary["expiries"] }) {
       }))}
     />
   );
+}
+
+/** Around the chart: when its code cannot load (network, or a newer build), the table takes its place. */
+class ChartBoundary extends Component<{ children: ReactNode; fallback: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+
+  override render(): ReactNode {
+    return this.state.failed ? this.props.fallback : this.props.children;
+  }
 }
 
 /** "Validate all": the button, then the run's progress with Cancel, then how it ended. */
@@ -228,11 +240,20 @@ export default function FleetPage() {
             {asTable ? (
               <ExpiryTable weeks={summary.expiries} />
             ) : (
-              <PageErrorBoundary>
+              <ChartBoundary
+                fallback={
+                  <>
+                    <MessageBar intent="warning">
+                      <MessageBarBody>{en.fleet.chartLoadError}</MessageBarBody>
+                    </MessageBar>
+                    <ExpiryTable weeks={summary.expiries} />
+                  </>
+                }
+              >
                 <Suspense fallback={<Spinner size="small" label={en.fleet.chartLoading} />}>
                   <ExpiryChart weeks={summary.expiries} />
                 </Suspense>
-              </PageErrorBoundary>
+              </ChartBoundary>
             )}
           </section>
 
