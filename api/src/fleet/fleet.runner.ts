@@ -156,8 +156,13 @@ export function createFleetRunner(deps: FleetRunnerDeps): FleetRunner {
   /** Works one claimed tenant's services one at a time until none is left, it is deferred, or the claim is lost. */
   async function workTenant(runId: string, context: FleetStepContext, tenantId: string): Promise<void> {
     await store.resolveStale(runId, tenantId, copy);
+    // The claim set the lease; it is renewed once a third of it has passed (a service takes far less).
+    let renewedAt = now().getTime();
     while (!stopping) {
-      const item = await store.beginNext(runId, tenantId, copy, now().toISOString(), leaseUntil());
+      const at = now();
+      const renew = at.getTime() - renewedAt >= leaseMs / 3;
+      const item = await store.beginNext(runId, tenantId, copy, at.toISOString(), renew ? leaseUntil() : undefined);
+      if (renew) renewedAt = at.getTime();
       if (item === "lost") return;
       if (item === undefined) {
         await store.finishTenant(runId, tenantId, copy);

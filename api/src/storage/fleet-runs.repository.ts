@@ -6,11 +6,13 @@
  * - `claimTenants` leases a batch of open tenants to a copy (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so copies never
  *   wait on each other; SQLite has one writer anyway). A tenant is claimable when no lease runs on it and its
  *   Retry-After (`not_before`) has passed: a copy that died leaves its tenants to the others once its lease lapses.
- * - `beginNext` renews the tenant's lease and marks its next service `started` before the validation; `complete`
- *   marks it `done` and counts it in the run in one transaction. A `started` item found by a new holder of the
+ * - `beginNext` marks the tenant's next service `started` before the validation, in one statement that also checks
+ *   the copy still holds the tenant and the run still runs (the lease is renewed every third of its length);
+ *   `complete` marks it `done` with its outcome, in one statement. A `started` item found by a new holder of the
  *   tenant (its copy died mid-validation) is never validated again: `resolveStale` closes it with the outcome the
  *   service row recorded after it started, else `unknown`.
- * Counters live in the run's row (updated in the done step), so progress is one primary-key read.
+ * Progress is an aggregate over the run's items (index on run_id), so no row is written by every copy for every
+ * service; when a run ends its counts are kept in its row, which outlives its items (`prune`).
  */
 import type { Kysely, Selectable } from "kysely";
 import { sql } from "kysely";
@@ -72,17 +74,18 @@ export interface FleetRunStore {
    */
   resolveStale(runId: string, tenantId: string, copy: string): Promise<number>;
   /**
-   * Renews `copy`'s lease on the tenant and marks its next pending service started. `lost` when the copy no longer
-   * holds the tenant or the run stopped running; undefined when the tenant has no pending service left.
+   * Marks the tenant's next pending service started, while `copy` holds the tenant and the run runs; renews the lease
+   * to `leaseUntil` first when given. `lost` when the copy no longer holds the tenant or the run stopped running;
+   * undefined when the tenant has no pending service left.
    */
   beginNext(
     runId: string,
     tenantId: string,
     copy: string,
     at: string,
-    leaseUntil: string,
+    leaseUntil?: string,
   ): Promise<StartedItem | "lost" | undefined>;
-  /** Marks a started service done with its outcome and counts it in the run (one transaction); false if not started. */
+  /** Marks a started service done with its outcome; false if it was not started (another copy closed it). */
   complete(runId: string, serviceId: string, outcome: FleetItemOutcome): Promise<boolean>;
   /**
    * A throttled answer: the service goes back to pending and the tenant is released until `notBefore`, so another
@@ -94,7 +97,7 @@ export interface FleetRunStore {
   /** Releases the tenant (a copy stopping): another copy may claim it at once. */
   release(runId: string, tenantId: string, copy: string): Promise<void>;
   openState(runId: string, at: string): Promise<FleetOpenState>;
-  /** Ends a running run with `status`; false when it was not running. */
+  /** Ends a running run with `status`, keeping its counts in its row; false when it was not running. */
   finish(runId: string, status: "completed" | "cancelled" | "failed", at: string, by?: string): Promise<boolean>;
   /** Drops the tenants and items of runs that finished before `before` (their counters stay). */
   prune(before: string): Promise<void>;
@@ -119,36 +122,52 @@ const ID_CHUNK = 500;
 /** Creates the store over `db`. */
 export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite" | "postgres"): FleetRunStore {
   const pg = engine === "postgres";
+  /** The run's counts from its items: done, and of them failed and unknown. */
+  const counts = async (runId: string) => {
+    const result = await sql<{
+      items: number | string;
+      done: number | string | null;
+      failed: number | string | null;
+      unknown: number | string | null;
+    }>`
+      select count(*) as items,
+        sum(case when state = 'done' then 1 else 0 end) as done,
+        sum(case when outcome = 'failed' then 1 else 0 end) as failed,
+        sum(case when outcome = 'unknown' then 1 else 0 end) as unknown
+      from fleet_run_items where run_id = ${runId}`.execute(db);
+    const row = result.rows[0];
+    return {
+      items: Number(row?.items ?? 0),
+      done: Number(row?.done ?? 0),
+      failed: Number(row?.failed ?? 0),
+      unknown: Number(row?.unknown ?? 0),
+    };
+  };
+  /** The row, with the live counts while its items are there (a pruned run keeps the counts of its end). */
+  const withCounts = async (row: Selectable<FleetRunsTable>): Promise<FleetRunRecord> => {
+    const record = toRecord(row);
+    const live = await counts(row.id);
+    return live.items > 0 ? { ...record, done: live.done, failed: live.failed, unknown: live.unknown } : record;
+  };
   const get = async (id: string) => {
     const row = await db.selectFrom("fleet_runs").selectAll().where("id", "=", id).executeTakeFirst();
-    return row ? toRecord(row) : undefined;
+    return row ? withCounts(row) : undefined;
   };
   const running = async () => {
     const row = await db.selectFrom("fleet_runs").selectAll().where("status", "=", "running").executeTakeFirst();
-    return row ? toRecord(row) : undefined;
+    return row ? withCounts(row) : undefined;
   };
 
-  const complete = async (runId: string, serviceId: string, outcome: FleetItemOutcome): Promise<boolean> =>
-    db.transaction().execute(async (tx) => {
-      const marked = await tx
-        .updateTable("fleet_run_items")
-        .set({ state: "done", outcome })
-        .where("run_id", "=", runId)
-        .where("service_id", "=", serviceId)
-        .where("state", "=", "started")
-        .executeTakeFirst();
-      if (Number(marked.numUpdatedRows) !== 1) return false;
-      await tx
-        .updateTable("fleet_runs")
-        .set((eb) => ({
-          done: eb("done", "+", 1),
-          ...(outcome === "failed" ? { failed: eb("failed", "+", 1) } : {}),
-          ...(outcome === "unknown" ? { unknown: eb("unknown", "+", 1) } : {}),
-        }))
-        .where("id", "=", runId)
-        .execute();
-      return true;
-    });
+  const complete = async (runId: string, serviceId: string, outcome: FleetItemOutcome): Promise<boolean> => {
+    const marked = await db
+      .updateTable("fleet_run_items")
+      .set({ state: "done", outcome })
+      .where("run_id", "=", runId)
+      .where("service_id", "=", serviceId)
+      .where("state", "=", "started")
+      .executeTakeFirst();
+    return Number(marked.numUpdatedRows) === 1;
+  };
 
   return {
     get,
@@ -196,7 +215,7 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
             .execute();
           return tx.selectFrom("fleet_runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow();
         });
-        return { run: toRecord(created), created: true };
+        return { run: await withCounts(created), created: true };
       } catch (error) {
         const violated = uniqueViolation(error);
         if (violated !== FLEET_RUNS_RUNNING_UQ && violated !== "fleet_runs.status") throw error;
@@ -254,22 +273,31 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
     },
 
     async beginNext(runId, tenantId, copy, at, leaseUntil) {
-      const renewed = await sql`
-        update fleet_run_tenants set lease_until = ${leaseUntil}
-        where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy}
-          and exists (select 1 from fleet_runs where id = ${runId} and status = 'running')`.execute(db);
-      if (Number(renewed.numAffectedRows ?? 0) !== 1) return "lost";
-      // Any pending service of the tenant: no ORDER BY, so the lookup stays on fleet_run_items_tenant_idx (an ORDER BY
-      // service_id led SQLite to walk the run's whole primary key instead: ~5 ms per service at 10,000, the fleet bench).
+      if (leaseUntil !== undefined) {
+        const renewed = await sql`
+          update fleet_run_tenants set lease_until = ${leaseUntil}
+          where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy}`.execute(db);
+        if (Number(renewed.numAffectedRows ?? 0) !== 1) return "lost";
+      }
       const started = await sql<{ service_id: string; attempts: number }>`
         update fleet_run_items set state = 'started', started_at = ${at}, attempts = attempts + 1
         where run_id = ${runId} and state = 'pending' and service_id = (
           select service_id from fleet_run_items
           where run_id = ${runId} and tenant_id = ${tenantId} and state = 'pending'
-          limit 1)
+          order by service_id limit 1)
+          and exists (select 1 from fleet_run_tenants
+            where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy})
+          and exists (select 1 from fleet_runs where id = ${runId} and status = 'running')
         returning service_id, attempts`.execute(db);
       const row = started.rows[0];
-      return row ? { serviceId: row.service_id, attempts: Number(row.attempts) } : undefined;
+      if (row) return { serviceId: row.service_id, attempts: Number(row.attempts) };
+      // Nothing started: the tenant has no pending service, or the copy lost it, or the run stopped.
+      const held = await sql<{ n: number | string }>`
+        select count(*) as n from fleet_run_tenants t join fleet_runs r on r.id = t.run_id
+        where t.run_id = ${runId} and t.tenant_id = ${tenantId} and t.claimed_by = ${copy} and r.status = 'running'`.execute(
+        db,
+      );
+      return Number(held.rows[0]?.n ?? 0) === 1 ? undefined : "lost";
     },
 
     complete,
@@ -314,7 +342,7 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
     },
 
     async openState(runId, at) {
-      const run = await get(runId);
+      const run = await db.selectFrom("fleet_runs").select("status").where("id", "=", runId).executeTakeFirst();
       const row = await db
         .selectFrom("fleet_run_tenants")
         .select((eb) => [
@@ -338,13 +366,25 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
         .where("state", "=", "open")
         .executeTakeFirstOrThrow();
       const next = row.next as string | null;
-      return { status: run?.status, open: Number(row.open), ...(next ? { nextNotBefore: next } : {}) };
+      return {
+        status: run?.status as FleetRunRecord["status"] | undefined,
+        open: Number(row.open),
+        ...(next ? { nextNotBefore: next } : {}),
+      };
     },
 
     async finish(runId, status, at, by) {
+      const final = await counts(runId);
       const result = await db
         .updateTable("fleet_runs")
-        .set({ status, finished_at: at, ...(by ? { cancelled_by: by } : {}) })
+        .set({
+          status,
+          finished_at: at,
+          done: final.done,
+          failed: final.failed,
+          unknown: final.unknown,
+          ...(by ? { cancelled_by: by } : {}),
+        })
         .where("id", "=", runId)
         .where("status", "=", "running")
         .executeTakeFirst();
