@@ -44,6 +44,41 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((r): r is string => typeof r === "string") : [];
 }
 
+/**
+ * Tokens whose signature and audience already verified, per signing key and audience set, with their claims: a
+ * client sends one token with several Graph requests in a row, and the RSA verification is the costliest part of a
+ * Graph answer here. A hit still checks the token's lifetime at the request's time, as jose does (`exp` not past,
+ * `nbf` not ahead). Bounded: the oldest entries are dropped first.
+ */
+const verifiedTokens = new WeakMap<object, Map<string, Record<string, unknown>>>();
+const VERIFIED_TOKENS_KEPT = 2048;
+
+function cachedClaims(
+  state: EmulatorState,
+  key: string,
+  now: Date,
+): { payload: Record<string, unknown> } | { refusal: "expired" | "invalid" } | undefined {
+  const payload = verifiedTokens.get(state.publicKey)?.get(key);
+  if (payload === undefined) return undefined;
+  const at = Math.floor(now.getTime() / 1000);
+  if (typeof payload.exp === "number" && payload.exp <= at) return { refusal: "expired" };
+  if (typeof payload.nbf === "number" && payload.nbf > at) return { refusal: "invalid" };
+  return { payload };
+}
+
+function rememberClaims(state: EmulatorState, key: string, payload: Record<string, unknown>): void {
+  let kept = verifiedTokens.get(state.publicKey);
+  if (kept === undefined) {
+    kept = new Map();
+    verifiedTokens.set(state.publicKey, kept);
+  }
+  kept.set(key, payload);
+  if (kept.size > VERIFIED_TOKENS_KEPT) {
+    const oldest = kept.keys().next().value;
+    if (oldest !== undefined) kept.delete(oldest);
+  }
+}
+
 /** Checks the bearer token as Graph would; returns the caller or the 401 answer. */
 export async function authenticate(
   state: EmulatorState,
@@ -54,13 +89,21 @@ export async function authenticate(
   const token = match?.[1] ?? "";
   if (token === "") return graphUnauthorized(g, "Access token is empty.");
   let payload: Record<string, unknown>;
+  // This Graph host's own resource only: a token for another cloud's Graph is refused (docs/entra.md section 1).
+  const audience = [...g.host.graphResources.flatMap((r) => [r, `${r}/`]), GRAPH_APP_ID];
+  const cacheKey = `${audience.join(" ")}|${token}`;
+  const cached = cachedClaims(state, cacheKey, g.now);
   try {
-    ({ payload } = await jwtVerify(token, state.publicKey, {
-      algorithms: ["RS256"],
-      // This Graph host's own resource only: a token for another cloud's Graph is refused (docs/entra.md section 1).
-      audience: [...g.host.graphResources.flatMap((r) => [r, `${r}/`]), GRAPH_APP_ID],
-      currentDate: g.now,
-    }));
+    if (cached !== undefined && "refusal" in cached) {
+      return cached.refusal === "expired"
+        ? graphUnauthorized(g, "Lifetime validation failed, the token is expired.")
+        : graphUnauthorized(g, "Access token validation failure.");
+    }
+    if (cached !== undefined) payload = cached.payload;
+    else {
+      ({ payload } = await jwtVerify(token, state.publicKey, { algorithms: ["RS256"], audience, currentDate: g.now }));
+      rememberClaims(state, cacheKey, payload);
+    }
   } catch (err: unknown) {
     if (err instanceof joseErrors.JWTExpired) {
       return graphUnauthorized(g, "Lifetime validation failed, the token is expired.");
