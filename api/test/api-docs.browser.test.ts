@@ -1,10 +1,11 @@
 /**
  * GET /api/docs in the real browser (docs/api.md, "OpenAPI description"): Swagger UI, served by the server itself,
  * loads the generated document and lists the operations, under the page's own Content-Security-Policy, with no
- * request to any host but the server's own loopback address and no console error (a CSP refusal is one).
+ * request to any host but the server's own loopback address, no console error (a CSP refusal is one), and no serious
+ * axe violation (docs.css raises Swagger UI's badge contrast; no deep links, which nest a link in a button).
  */
 import { expect, it } from "vitest";
-import { browserSuite } from "./browser.js";
+import { browserSuite, expectNoSeriousAxe } from "./browser.js";
 
 const suite = browserSuite({});
 
@@ -39,16 +40,19 @@ it("shows the operations of the generated document, loading nothing from elsewhe
   const operations = await page.locator(".opblock").count();
   expect(operations).toBeGreaterThan(40);
 
+  await expectNoSeriousAxe(page, "/api/docs, the operations listed");
+
   // Opening an operation shows its answers, the problem codes among them.
   await page.getByText("Onboard a service", { exact: true }).first().click();
   await page
     .getByText(/Problem: name_taken, subdomain_taken/)
     .first()
     .waitFor();
+  await expectNoSeriousAxe(page, "/api/docs, an operation open");
 
   const origin = new URL(suite.app().url).origin;
   const elsewhere = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith("data:"));
   expect(elsewhere).toEqual([]);
   expect(requests).toContain(`${origin}/api/openapi.json`);
   expect(errors).toEqual([]);
-});
+}, 120_000);

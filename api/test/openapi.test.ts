@@ -121,7 +121,7 @@ describe("GET /api/openapi.json", () => {
     expect(page.headers.get("content-security-policy")).not.toContain("https:");
     const html = await page.text();
     const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
-    expect(refs.length).toBe(3);
+    expect(refs.length).toBe(4);
     for (const ref of refs) {
       expect(ref.startsWith("/api/docs/"), ref).toBe(true);
       const file = await fetch(`${app.url}${ref}`);

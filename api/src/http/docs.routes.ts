@@ -21,6 +21,7 @@ const PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Direct Routing onboarding API</title>
 <link rel="stylesheet" href="/api/docs/swagger-ui.css">
+<link rel="stylesheet" href="/api/docs/docs.css">
 </head>
 <body>
 <main id="swagger-ui"></main>
@@ -38,10 +39,29 @@ const INIT = `window.ui = SwaggerUIBundle({
   url: "/api/openapi.json",
   dom_id: "#swagger-ui",
   validatorUrl: null,
-  deepLinking: true,
+  deepLinking: false,
+  syntaxHighlight: false,
   docExpansion: "list",
   defaultModelsExpandDepth: 0,
 });
+`;
+
+/**
+ * Swagger UI's badges, links and Authorize button in colours with at least 4.5:1 contrast to their text (WCAG AA),
+ * and its examples wrapped rather than scrolled (a scrolling box would need keyboard focus).
+ */
+const CSS = `.swagger-ui .info .title small { background: #4f5666; }
+.swagger-ui .info .title small.version-stamp { background-color: #3f6b00; }
+.swagger-ui .info a { color: #0b5cad; }
+.swagger-ui .btn.authorize { border-color: #14693f; color: #14693f; }
+.swagger-ui .btn.authorize svg { color: #14693f; }
+.swagger-ui .opblock.opblock-get .opblock-summary-method { background: #0b5cad; }
+.swagger-ui .opblock.opblock-post .opblock-summary-method { background: #14693f; }
+.swagger-ui .opblock.opblock-put .opblock-summary-method { background: #8a4b00; }
+.swagger-ui .opblock.opblock-delete .opblock-summary-method { background: #b3261e; }
+.swagger-ui .opblock.opblock-patch .opblock-summary-method { background: #0b6b57; }
+.swagger-ui .parameter__in { color: #4f5666; }
+.swagger-ui .highlight-code > .microlight { overflow: visible; max-height: none; white-space: pre-wrap; word-break: break-word; }
 `;
 
 /** One file of the page: its type, its bytes and their ETag. */
@@ -63,6 +83,7 @@ function assets(): Map<string, Asset> {
   return new Map<string, Asset>([
     ["swagger-ui.css", asset("text/css; charset=utf-8", readFileSync(join(dir, "swagger-ui.css")))],
     ["swagger-ui-bundle.js", asset("text/javascript; charset=utf-8", readFileSync(join(dir, "swagger-ui-bundle.js")))],
+    ["docs.css", asset("text/css; charset=utf-8", CSS)],
     ["init.js", asset("text/javascript; charset=utf-8", INIT)],
   ]);
 }

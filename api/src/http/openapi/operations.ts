@@ -255,7 +255,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "A script or style sheet of the reference page",
     tag: "Service",
     access: { kind: "public" },
-    params: { file: { description: "swagger-ui-bundle.js, swagger-ui.css or init.js." } },
+    params: { file: { description: "swagger-ui-bundle.js, swagger-ui.css, docs.css or init.js." } },
     answers: { 200: { description: "The file.", content: { type: "text/javascript", description: "or text/css" } } },
     problems: { 404: ["not_found"] },
   },
