@@ -19,7 +19,7 @@
  * Direct Routing readiness report: it stays with the scheduled runs (and the service page), off the manual run's
  * critical path.
  */
-import type { Service, ValidationReport } from "@dr/contract";
+import type { M365Settings, Service, ValidationReport } from "@dr/contract";
 import type { ReminderReason } from "../cards/reminder.card.js";
 import type { BotStateStore, OnboardingPort, ReminderKey } from "../ports.js";
 import type { OutboundPort } from "../turn.types.js";
@@ -250,11 +250,17 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     // Credentials that pass are checked for Direct Routing readiness too: a report kept on the service, never a
     // reminder, and never a change to the credential status (docs/product.md section 10). Scheduled runs only.
     if (outcome === "ok" && context.trigger === "scheduled") await checkReadiness(service.id);
-    const settings = await deps.onboarding.getM365Settings(service.id);
     const fresh = await deps.onboarding.getService(service.id);
-    if (!settings || !fresh) return { outcome };
-    const secretId = settings.secretKeyId ?? `hint:${settings.secretHint}`;
-    const bucket = settings.secretExpiresAt ? expiryThreshold(daysUntil(settings.secretExpiresAt, now)) : undefined;
+    if (!fresh) return { outcome };
+    // The M365 settings (the secret's keyId, for the reminder keys) are read only when a reminder is owed or one sent
+    // earlier may be resolved: most services of a fleet run need neither.
+    let settings: M365Settings | undefined;
+    const settingsOf = async () => {
+      settings ??= await deps.onboarding.getM365Settings(service.id);
+      return settings;
+    };
+    const expiresAt = fresh.m365.secretExpiresAt;
+    const bucket = expiresAt ? expiryThreshold(daysUntil(expiresAt, now)) : undefined;
     let reason: ReminderReason | undefined;
     let threshold: string | undefined;
     if (bucket === "expired" || (outcome === "failed" && failedForExpiry(report))) {
@@ -271,14 +277,22 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     if (outcome === "ok") {
       await deps.store.putLastOk(service.id, now.toISOString());
       // Reminders sent earlier whose cause is gone now say so, for everyone who sees them.
-      const resolved = await resolveSentReminders(
-        { store: deps.store, outbound: deps.outbound, pacer, now: deps.now, ...(deps.log ? { log: deps.log } : {}) },
-        fresh,
-        settings,
-      );
-      summary.resolved += resolved;
+      const sent = (await deps.store.listReminderDeliveries(service.id)).some((row) => row.state === "sent");
+      const current = sent ? await settingsOf() : undefined;
+      if (current) {
+        summary.resolved += await resolveSentReminders(
+          { store: deps.store, outbound: deps.outbound, pacer, now: deps.now, ...(deps.log ? { log: deps.log } : {}) },
+          fresh,
+          current,
+        );
+      }
     }
-    if (reason && threshold) await remind(report, reason, { serviceId: service.id, secretId, threshold }, summary, now);
+    if (reason && threshold) {
+      const current = await settingsOf();
+      if (!current) return { outcome };
+      const secretId = current.secretKeyId ?? `hint:${current.secretHint}`;
+      await remind(report, reason, { serviceId: service.id, secretId, threshold }, summary, now);
+    }
     return { outcome };
   }
 
