@@ -311,11 +311,11 @@ export function createFleetRunner(deps: FleetRunnerDeps): FleetRunner {
         const created = {
           listeners,
           nudge: () => {
-            // At most one read per 100 ms however fast services finish.
+            // At most one read per 250 ms however fast services finish.
             soon ??= setTimeout(() => {
               soon = undefined;
               void read();
-            }, 100);
+            }, 250);
           },
           close: () => {
             clearInterval(poll);

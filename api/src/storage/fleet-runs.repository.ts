@@ -243,6 +243,15 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
     },
 
     async resolveStale(runId, tenantId, copy) {
+      // Almost always none: only a copy that died leaves a started service behind.
+      const any = await db
+        .selectFrom("fleet_run_items")
+        .select("service_id")
+        .where("run_id", "=", runId)
+        .where("tenant_id", "=", tenantId)
+        .where("state", "=", "started")
+        .executeTakeFirst();
+      if (!any) return 0;
       const stale = await db
         .selectFrom("fleet_run_items as i")
         .innerJoin("fleet_run_tenants as t", (join) =>
