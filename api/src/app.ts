@@ -44,7 +44,7 @@ import { reconcileSecretKeys } from "./secrets/key-rotation.js";
 import { createLocalSecretStore } from "./secrets/local-secret-store.js";
 import type { SecretStore } from "./secrets/secret-store.types.js";
 import { createBotStateRepository } from "./storage/bot-state.repository.js";
-import { openDatabase } from "./storage/database.js";
+import { DEFAULT_POOL_MAX, openDatabase } from "./storage/database.js";
 import { createFleetRunsRepository } from "./storage/fleet-runs.repository.js";
 import { createFleetSummaryRepository } from "./storage/fleet-summary.repository.js";
 import { createInvitationsRepository } from "./storage/invitations.repository.js";
@@ -201,6 +201,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     dataDir: config.dataDir,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+    // One connection per tenant the fleet runner works on at once, and some for the API (storage/database.ts).
+    poolMax: Math.max(DEFAULT_POOL_MAX, config.bot.revalidationConcurrency + 8),
     logger,
   });
   closers.push(database.close);

@@ -29,7 +29,16 @@ export interface OpenDatabaseOptions {
   logger?: { info(o: object, m?: string): void };
   /** Replaces the migration set (tests of a migration over data written by the earlier ones). */
   migrations?: Readonly<Record<string, Migration>>;
+  /**
+   * Most PostgreSQL connections of this server, default 10. The server asks for its fleet re-validation concurrency
+   * plus a few for the API: each tenant worked on at once holds a connection for its statements, and a pool smaller
+   * than that made API reads wait past the connection timeout during a run (the fleet bench).
+   */
+  poolMax?: number;
 }
+
+/** Default of {@link OpenDatabaseOptions.poolMax}. */
+export const DEFAULT_POOL_MAX = 10;
 
 /** An open, migrated database. */
 export interface DatabaseHandle {
@@ -127,7 +136,7 @@ function openPostgres(
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    max: 10,
+    max: options.poolMax ?? DEFAULT_POOL_MAX,
     connectionTimeoutMillis: 5000,
     // Set at connection start-up, so every pooled connection sees the schema and the timeout before its first
     // query (a SET issued on 'connect' would race the first query). The migrator creates the schema when absent;
