@@ -498,6 +498,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       store: createFleetSummaryRepository(database.db),
       clock,
       sbcBaseDomain: config.sbc.baseDomain,
+      running: () => runner.running(),
     }),
     ...(metrics && config.metricsToken
       ? { metrics: { token: config.metricsToken, render: () => metrics.render() } }

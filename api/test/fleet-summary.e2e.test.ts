@@ -2,12 +2,14 @@
  * GET /api/fleet end to end (docs/api.md, "Fleet") on each database engine: the real server over HTTP, on a
  * database seeded with services whose expiries sit on and beside every cut-off of the status rule and of the weeks.
  * The database's counts, weeks and attention list must equal what the one status rule (deriveStatus, byAttention)
- * says service by service; the attention list stops at FLEET_ATTENTION_LIMIT.
+ * says service by service; the attention list stops at FLEET_ATTENTION_LIMIT. While a re-validation run is running
+ * the answer carries it (`run`, as GET /api/fleet/revalidation/{runId} answers it), and not once it has ended.
  */
 import { randomUUID } from "node:crypto";
-import { FLEET_ATTENTION_LIMIT, type FleetSummary, type ServiceStatus } from "@dr/contract";
+import { FLEET_ATTENTION_LIMIT, type FleetRun, type FleetSummary, type ServiceStatus } from "@dr/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { byAttention, deriveStatus } from "../src/onboarding/status.js";
+import { createFleetRunsRepository } from "../src/storage/fleet-runs.repository.js";
 import { createKyselyRepository } from "../src/storage/kysely.repository.js";
 import type { ServiceRecord } from "../src/storage/repository.types.js";
 import { ENGINES } from "./engines.js";
@@ -112,9 +114,10 @@ describe.each(ENGINES)("GET /api/fleet on $name", (engine) => {
     } finally {
       await handle.close();
     }
+    // No copy works on runs by itself (fleet.watch false): a run written to the database stays running until cancelled.
     app = await startTestApp(
       { ...database.env },
-      { botScheduler: false, now: () => new Date(NOW), ...database.appOptions },
+      { botScheduler: false, now: () => new Date(NOW), fleet: { watch: false }, ...database.appOptions },
     );
   });
   afterAll(async () => {
@@ -183,6 +186,34 @@ describe.each(ENGINES)("GET /api/fleet on $name", (engine) => {
     expect(expiring.map((s) => s.m365.daysUntilExpire)).toEqual(
       [...expiring.map((s) => s.m365.daysUntilExpire)].sort((a = 0, b = 0) => a - b),
     );
+  });
+
+  it("carries the run in progress while one runs, and no run once it has ended", async () => {
+    const before = (await call("GET", "/api/fleet")).json as FleetSummary;
+    expect(before).not.toHaveProperty("run");
+    // A run another copy started and has not finished: written to the database, not worked on by this server.
+    const runId = randomUUID();
+    const handle = await database.open();
+    try {
+      const created = await createFleetRunsRepository(handle.db, handle.engine).create(
+        { id: runId, trigger: "manual", actor: "bob@provider.example", startedAt: NOW.toISOString() },
+        records.slice(0, 5).map((r) => r.id),
+      );
+      expect(created.created).toBe(true);
+    } finally {
+      await handle.close();
+    }
+    const during = (await call("GET", "/api/fleet")).json as FleetSummary;
+    const progress = (await call("GET", `/api/fleet/revalidation/${runId}`)).json as FleetRun;
+    expect(during.run).toEqual(progress);
+    expect(during.run).toMatchObject({ runId, status: "running", trigger: "manual", total: 5, done: 0 });
+    // The rest of the answer is unchanged by the run.
+    expect({ ...during, run: undefined }).toEqual({ ...before, run: undefined });
+    const cancelled = await call("POST", `/api/fleet/revalidation/${runId}/cancel`);
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect((cancelled.json as FleetRun).status).toBe("cancelled");
+    const after = (await call("GET", "/api/fleet")).json as FleetSummary;
+    expect(after).not.toHaveProperty("run");
   });
 
   it("answers an empty fleet with zeros and 13 empty weeks", async () => {

@@ -6,7 +6,8 @@
  * the expiry chart (an SVG with the bars) in light and dark with the theme's colours, its table alternative, and
  * the services needing attention, the worst first; it is axe-clean in both themes. The chart's chunk is loaded by
  * the fleet page and not by the services page. "Validate all" runs to the end over the event stream, progress
- * reaching 3 of 3 with the disabled app failed; a run already going is attached to and cancelled. With Teams SSO
+ * reaching 3 of 3 with the disabled app failed; a run already going is followed by a page opened during it (without
+ * Validate all), attached to by Validate all, and cancelled. With Teams SSO
  * roles, a Reader sees the fleet without "Validate all". With UPDATE_SCREENSHOTS=1 the light page goes to
  * docs/images/fleet.png (the README's).
  */
@@ -184,7 +185,7 @@ describe("the fleet page", () => {
     await expectNoSeriousAxe(contrast, "fleet page, contrast");
   });
 
-  it("attaches to a run already going (another operator's) and cancels it", async () => {
+  it("follows a run already going (another operator's) on opening, attaches on Validate all, and cancels it", async () => {
     // Microsoft answers slowly (6 s a validation): the run is still going while the page attaches and cancels.
     const tenants = suite.app().sandbox?.emulator.tenants ?? [];
     const slowed = tenants.filter((t) => SCENARIOS.some((s) => SANDBOX[s.scenario]?.tenantId === t.id));
@@ -199,15 +200,28 @@ describe("the fleet page", () => {
       );
       expect(started.status, started.text).toBe(202);
       const { runId } = started.json as { runId: string };
+      // A page opened now follows the run at once (GET /api/fleet's `run`), without Validate all.
+      const fresh = await suite.newPage();
+      const stream = fresh.waitForRequest((r) => r.url().endsWith(`/api/fleet/revalidation/${runId}`));
+      await openFleet(fresh);
+      await stream;
+      const freshNumbers = fresh.locator("[data-run]");
+      await expect.poll(() => freshNumbers.getAttribute("data-run")).toBe("running");
+      expect(await fresh.locator("[data-progress]").getAttribute("data-progress")).toMatch(/^[0-3]\/3$/);
+      expect(await fresh.getByRole("button", { name: en.fleet.validateAll }).isDisabled()).toBe(true);
+      expect(await fresh.getByRole("button", { name: en.fleet.cancel }).count()).toBe(1);
+      // The page opened before the run attaches on Validate all: the POST answers the running run's id.
       const answer = page.waitForResponse((r) => r.url().endsWith("/api/fleet/revalidation"));
       await page.getByRole("button", { name: en.fleet.validateAll }).click();
       expect(((await (await answer).json()) as { runId: string }).runId).toBe(runId);
       const numbers = page.locator("[data-run]");
       await expect.poll(() => numbers.getAttribute("data-run")).toBe("running");
-      await page.getByRole("button", { name: en.fleet.cancel }).click();
+      await fresh.getByRole("button", { name: en.fleet.cancel }).click();
+      await expect.poll(() => freshNumbers.getAttribute("data-run"), { timeout: 30_000 }).toBe("cancelled");
       await expect.poll(() => numbers.getAttribute("data-run"), { timeout: 30_000 }).toBe("cancelled");
       expect(await numbers.textContent()).toContain(en.fleet.runStatus.cancelled);
       expect(await page.getByRole("button", { name: en.fleet.cancel }).count()).toBe(0);
+      expect(await fresh.getByRole("button", { name: en.fleet.cancel }).count()).toBe(0);
     } finally {
       for (const t of slowed) {
         const { openid: _o, token: _t, organization: _g, ...rest } = t.faults ?? {};

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { CHECK_STATUSES, NETWORK_CODES, SKIPPED_CODE } from "./checks.js";
 import { problemSchema, serviceSchema, validationReportSchema } from "./dto.js";
-import { fleetCountsSchema, fleetExpiryWeekSchema } from "./fleet.schema.js";
+import { fleetCountsSchema, fleetExpiryWeekSchema, fleetRunSchema } from "./fleet.schema.js";
 import { CLOUDS } from "./inputs.schema.js";
 import { INVITATION_STATUSES } from "./invitations.schema.js";
 import {
@@ -311,7 +311,8 @@ export type SandboxTenants = z.infer<typeof sandboxTenantsSchema>;
 
 /**
  * The answer of GET /api/fleet. `attention` lists the services that need an operator, the worst first: auth_failed,
- * then expiring (soonest expiry first), then not_validated; at most FLEET_ATTENTION_LIMIT of them.
+ * then expiring (soonest expiry first), then not_validated; at most FLEET_ATTENTION_LIMIT of them. `run` is the
+ * re-validation run in progress, so a page opened during one follows it at once.
  */
 export const fleetSummarySchema = z
   .object({
@@ -324,7 +325,14 @@ export const fleetSummarySchema = z
     attention: z
       .array(serviceSchema)
       .describe("The services that need an operator, the worst first: auth_failed, expiring, not_validated."),
+    run: fleetRunSchema
+      .optional()
+      .describe(
+        "The re-validation run running now (Validate all, or the schedule's), as GET /api/fleet/revalidation/{runId} answers it; absent when none runs.",
+      ),
   })
-  .describe("The fleet at a glance: counts by status, the expiry timeline, the services that need attention.");
+  .describe(
+    "The fleet at a glance: counts by status, the expiry timeline, the services that need attention, and the run in progress.",
+  );
 /** The answer of GET /api/fleet (see fleetSummarySchema). */
 export type FleetSummary = z.infer<typeof fleetSummarySchema>;

@@ -69,6 +69,8 @@ export interface FleetRunner {
     options?: { serviceIds?: readonly string[] },
   ): Promise<{ runId: string; created: boolean }>;
   get(runId: string): Promise<FleetRun | undefined>;
+  /** The run running now (any copy's), if any. */
+  running(): Promise<FleetRun | undefined>;
   /** Cancels a running run (no more claims; validations in flight finish); answers the run, or undefined if unknown. */
   cancel(runId: string, actor: string): Promise<FleetRun | undefined>;
   /** The run's progress as it changes (this copy's work and, read from storage, other copies'); returns unsubscribe. */
@@ -263,6 +265,11 @@ export function createFleetRunner(deps: FleetRunnerDeps): FleetRunner {
 
     async get(runId) {
       const record = await store.get(runId);
+      return record ? toFleetRun(record) : undefined;
+    },
+
+    async running() {
+      const record = await store.running();
       return record ? toFleetRun(record) : undefined;
     },
 

@@ -2,13 +2,15 @@
  * The fleet at a glance (GET /api/fleet, docs/api.md; docs/product.md section 11): services by status, the
  * credentials expiring in each of the next weeks, and the services that need attention, the worst first. The
  * database does the counting (storage/fleet-summary.repository.ts); this file gives it the one status rule
- * (onboarding/status.ts STATUS_RULE) with its cut-offs resolved at `now`, and the week boundaries.
+ * (onboarding/status.ts STATUS_RULE) with its cut-offs resolved at `now`, and the week boundaries. The run in
+ * progress, when one runs, comes with it, so the fleet page follows it on opening (docs/api.md, "Fleet").
  */
 import {
   FLEET_ATTENTION_LIMIT,
   FLEET_TIMELINE_DAYS,
   type FleetCounts,
   type FleetExpiryWeek,
+  type FleetRun,
   type FleetSummary,
   type ServiceStatus,
 } from "@dr/contract";
@@ -56,6 +58,8 @@ export interface FleetSummaryDeps {
   clock: () => Date;
   /** For the services' SBC FQDN, as the services list shows it. */
   sbcBaseDomain: string;
+  /** The re-validation run running now (the fleet runner's), if any. */
+  running?: () => Promise<FleetRun | undefined>;
 }
 
 /** Creates the fleet summary. */
@@ -73,6 +77,7 @@ export function createFleetSummary(deps: FleetSummaryDeps): FleetSummaryService 
         soonestFirst: "expiring",
         limit: FLEET_ATTENTION_LIMIT,
       });
+      const run = await deps.running?.();
       const counts = zeroCounts();
       for (const r of rows.counts) if (isStatus(r.status)) counts[r.status] += r.count;
       const expiries: FleetExpiryWeek[] = bounds.slice(0, FLEET_WEEKS).map((start) => ({
@@ -90,6 +95,7 @@ export function createFleetSummary(deps: FleetSummaryDeps): FleetSummaryService 
         counts,
         expiries,
         attention: rows.attention.map((s) => toServiceDto(s, now, deps.sbcBaseDomain)),
+        ...(run?.status === "running" ? { run } : {}),
       };
     },
   };

@@ -119,30 +119,36 @@ class ChartBoundary extends Component<{ children: ReactNode; fallback: ReactNode
   }
 }
 
-/** "Validate all": the button, then the run's progress with Cancel, then how it ended. */
-function ValidateAll({ state }: { state: ReturnType<typeof useFleetRun> }) {
+/**
+ * "Validate all": the button, then the run's progress with Cancel, then how it ended. Without `operate` (a Reader),
+ * the progress of a run going on only.
+ */
+function ValidateAll({ state, operate }: { state: ReturnType<typeof useFleetRun>; operate: boolean }) {
   const shared = useSharedStyles();
   const styles = useStyles();
   const { run, problem, starting, cancelling } = state;
   const running = run?.status === "running";
+  if (!operate && !run) return null;
   return (
     <section className={styles.section} aria-label={en.fleet.progressLabel}>
-      <div className={shared.actions}>
-        <Button
-          appearance="primary"
-          icon={<ArrowSyncRegular />}
-          disabled={starting || running}
-          onClick={state.start}
-          title={en.fleet.validateAllHint}
-        >
-          {starting ? en.fleet.starting : en.fleet.validateAll}
-        </Button>
-        {running && (
-          <Button icon={<DismissRegular />} disabled={cancelling} onClick={state.cancel}>
-            {cancelling ? en.fleet.cancelling : en.fleet.cancel}
+      {operate && (
+        <div className={shared.actions}>
+          <Button
+            appearance="primary"
+            icon={<ArrowSyncRegular />}
+            disabled={starting || running}
+            onClick={state.start}
+            title={en.fleet.validateAllHint}
+          >
+            {starting ? en.fleet.starting : en.fleet.validateAll}
           </Button>
-        )}
-      </div>
+          {running && (
+            <Button icon={<DismissRegular />} disabled={cancelling} onClick={state.cancel}>
+              {cancelling ? en.fleet.cancelling : en.fleet.cancel}
+            </Button>
+          )}
+        </div>
+      )}
       {run && (
         <ProgressBar
           value={run.total === 0 ? (running ? 0 : 1) : run.done / run.total}
@@ -205,6 +211,12 @@ export default function FleetPage() {
   const refresh = useCallback((_run: FleetRun) => setReload((n) => n + 1), []);
   const retry = useCallback(() => setReload((n) => n + 1), []);
   const run = useFleetRun(fleet, refresh);
+  // A run going on when the page opened (another operator's, the schedule's) is followed at once.
+  const { attach } = run;
+  const going = summary?.run;
+  useEffect(() => {
+    if (going?.status === "running") attach(going);
+  }, [going, attach]);
   const needing = summary ? summary.counts.auth_failed + summary.counts.expiring + summary.counts.not_validated : 0;
 
   return (
@@ -214,7 +226,7 @@ export default function FleetPage() {
         <AppLink href={paths.services()}>{en.app.backToServices}</AppLink>
       </div>
 
-      {can("operate") && <ValidateAll state={run} />}
+      <ValidateAll state={run} operate={can("operate")} />
 
       {error && (
         <RetryMessage onRetry={retry}>

@@ -2,7 +2,9 @@
  * "Validate all": starts a fleet re-validation run (POST /api/fleet/revalidation, which answers the running run's
  * id when one runs already, so a second operator attaches to it) and follows it over the event stream until it
  * ends, reading it again and re-opening the stream when the connection drops. The run's id is kept for the tab's
- * session, so coming back to the page attaches to a run still going. `onEnded` runs once per run that ends here.
+ * session, so coming back to the page attaches to a run still going; `attach` follows a run the page learnt of
+ * otherwise (GET /api/fleet's `run`: another operator's, or the schedule's). `onEnded` runs once per run that ends
+ * here.
  */
 import type { FleetRun } from "@dr/contract";
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -22,6 +24,8 @@ export interface FleetRunState {
   cancelling: boolean;
   start(): void;
   cancel(): void;
+  /** Follows `found` (a running run) unless it is the one followed already. */
+  attach(found: FleetRun): void;
 }
 
 function remembered(): string | undefined {
@@ -138,5 +142,15 @@ export function useFleetRun(api: FleetApi, onEnded: (run: FleetRun) => void): Fl
     });
   }, [api, runId]);
 
-  return { run, problem, starting, cancelling, start, cancel };
+  const followed = useRef(runId);
+  followed.current = runId;
+  const attach = useCallback((found: FleetRun) => {
+    if (found.status !== "running" || followed.current === found.runId) return;
+    followed.current = found.runId;
+    setRun(found);
+    setCancelling(false);
+    setRunId(found.runId);
+  }, []);
+
+  return { run, problem, starting, cancelling, start, cancel, attach };
 }
