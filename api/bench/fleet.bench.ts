@@ -11,11 +11,10 @@
  * independently of the product (apps that were issued more than one token during the run), besides the services
  * the run left without any token. Targets: ratio <= 1.25, peak RSS <= 300 MB, 0 duplicates.
  *
- * Settings: BENCH_SERVICES_TENANTS (2000), BENCH_APPS_PER_TENANT (5), BENCH_LATENCY_MS (50),
+ * Settings: BENCH_FLEET_TENANTS (2000), BENCH_APPS_PER_TENANT (5), BENCH_LATENCY_MS (50),
  * BENCH_CONCURRENCY (32), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres: where the fresh database is
  * created), BENCH_FLEET_CASES (sqlite-1,postgres-1,postgres-2), BENCH_TSX=1 (run the server through tsx rather than
- * the compiled build), BENCH_CPU_PROF=dir (each server writes its CPU profile there), BENCH_SERVER_NODE_OPTIONS
- * (NODE_OPTIONS for the servers, for experiments).
+ * the compiled build), BENCH_CPU_PROF=dir (each server writes its CPU profile there).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -157,8 +156,6 @@ async function runCase(
             // As deployed: info lines to stdout (the bench drains them).
             LOG_LEVEL: "info",
             ...(database ? { DATABASE_URL: database.url } : {}),
-            // An experiment's V8 settings for the servers (e.g. --max-old-space-size=192), never the default.
-            ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
           },
           PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [],
         ),
