@@ -393,10 +393,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     secrets,
     db: database.db,
     fleet: {
-      async runScheduled(serviceIds) {
+      async runScheduled(first, more) {
         if (!fleetRunner) return;
-        // A run already running (Validate all, another copy's pass) covers these services too: it is awaited.
-        const { runId } = await fleetRunner.start("scheduled", "scheduler", { serviceIds });
+        // The later pages of due services are added before the run is released to the workers. A run already
+        // running (Validate all, another copy's pass) covers these services too: it is awaited.
+        const { runId } = await fleetRunner.start("scheduled", "scheduler", { serviceIds: first, more });
         await fleetRunner.waitFor(runId);
       },
     },

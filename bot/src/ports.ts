@@ -54,6 +54,11 @@ export interface OnboardingPort {
   createCustomer(input: CreateCustomerInput, actor: string): Promise<PortResult<Customer>>;
   nameCheck(name: string): Promise<NameCheck>;
   listServices(): Promise<readonly Service[]>;
+  /**
+   * One page of the services' validation times, in id order after `after` (at most `limit`): what the scheduler's
+   * due selection needs, read page by page so a pass never holds the whole fleet in memory.
+   */
+  listValidationTimes(page: { after?: string; limit: number }): Promise<readonly ServiceValidationTime[]>;
   getService(id: string): Promise<Service | undefined>;
   getM365Settings(id: string): Promise<M365Settings | undefined>;
   validateCredentials(input: ValidationRequest, actor: string): Promise<PortResult<ValidationReport>>;
@@ -86,6 +91,12 @@ export interface OnboardingPort {
    * the bot answers `invite` with "not available here" and offers no pending invitation in the wizard.
    */
   invitations?: InvitationsPort;
+}
+
+/** A service's id and when it was last validated (absent: never), as the scheduler's due selection reads them. */
+export interface ServiceValidationTime {
+  id: string;
+  lastValidatedAt?: string;
 }
 
 /** Options of {@link OnboardingPort.rotateSecret}. */

@@ -39,6 +39,7 @@ import { botDialogAad } from "../secrets/associated-data.js";
 import type { SealedSecret, SecretStore } from "../secrets/secret-store.types.js";
 import { createBotStateRepository } from "../storage/bot-state.repository.js";
 import type { Database } from "../storage/database.types.js";
+import { createValidationTimesReader, type ValidationTimesReader } from "../storage/validation-times.repository.js";
 
 /** The shape of a sealed secret as stored in dialog state (checked before opening). */
 const sealedSchema = z.strictObject({
@@ -102,9 +103,13 @@ async function orUndefined<T>(fn: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** The OnboardingService (and the secret rotation, when the server has it) as the bot's OnboardingPort. */
+/**
+ * The OnboardingService (and the secret rotation, when the server has it) as the bot's OnboardingPort; the
+ * scheduler's due selection reads the services' validation times page by page from storage (`validationTimes`).
+ */
 export function onboardingPort(
   onboarding: OnboardingService,
+  validationTimes: ValidationTimesReader,
   rotation?: SecretRotation,
   readiness?: ReadinessService,
 ): OnboardingPort {
@@ -113,6 +118,7 @@ export function onboardingPort(
     createCustomer: (input, actor) => attempt(() => onboarding.createCustomer(input, actor)),
     nameCheck: (name) => onboarding.nameCheck(name),
     listServices: () => onboarding.listServices(),
+    listValidationTimes: (page) => validationTimes(page),
     getService: (id) => orUndefined(() => onboarding.getService(id)),
     getM365Settings: (id) => orUndefined(() => onboarding.getM365Settings(id)),
     validateCredentials: (input, actor) => attempt(() => onboarding.validateCredentials(input, actor)),
@@ -221,7 +227,7 @@ export function createBotModule(deps: BotModuleDeps): BotModule {
   const { bot } = deps.config;
   const built = createBot({
     onboarding: {
-      ...onboardingPort(deps.onboarding, deps.rotation, deps.readiness),
+      ...onboardingPort(deps.onboarding, createValidationTimesReader(deps.db), deps.rotation, deps.readiness),
       ...(deps.invitations ? { invitations: invitationsPort(deps.invitations, deps.onboarding) } : {}),
     },
     store,

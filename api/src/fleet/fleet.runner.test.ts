@@ -312,6 +312,88 @@ describe.each(ENGINES)("fleet runner on $name", (engine) => {
     expect(tenantPeak).toBe(1);
   });
 
+  it("fills a scheduled run page by page before any copy claims it, and counts each service once", async () => {
+    const handle = await open();
+    const owner = await seed(handle, 4, 3);
+    const ids = [...owner.keys()];
+    const rec = recordingStep(owner, 5);
+    const runner = runnerOn(handle, { step: rec.step, concurrency: 2, copyId: "copy-a" });
+    const other = runnerOn(await open(), { step: rec.step, concurrency: 2, copyId: "copy-b" });
+    let pagesGiven = 0;
+    let joined: Promise<void> | undefined;
+    let runningWhileFilling: FleetRun | undefined;
+    async function* more() {
+      for (const page of [ids.slice(3, 6), [], ids.slice(5, 9), [randomUUID()], ids.slice(9)]) {
+        // Another copy looks for work meanwhile: the run is running, but nothing is claimed until it is filled.
+        joined ??= other.tick();
+        await sleep(60);
+        runningWhileFilling ??= await other.running();
+        expect(rec.calls.size).toBe(0);
+        pagesGiven++;
+        yield page;
+      }
+    }
+    const started = await runner.start("scheduled", "scheduler", { serviceIds: ids.slice(0, 3), more: more() });
+    expect(started.created).toBe(true);
+    expect(pagesGiven).toBe(5);
+    expect(runningWhileFilling).toMatchObject({ runId: started.runId, status: "running" });
+    const run = await runner.waitFor(started.runId);
+    await joined;
+    // Every service once (the page overlap and an unknown id add nothing), shared by both copies' workers.
+    expect(run).toMatchObject({ status: "completed", total: 12, done: 12 });
+    expect(rec.calls.size).toBe(12);
+    expect([...rec.calls.values()].every((n) => n === 1)).toBe(true);
+    expect(rec.peaks().tenantPeak).toBe(1);
+    // While it fills, a second start answers it; its pages are not read.
+    let read = false;
+    async function* unread() {
+      read = true;
+      yield ids;
+    }
+    const filling = runner.start("scheduled", "scheduler", {
+      serviceIds: ids.slice(0, 1),
+      more: (async function* () {
+        await sleep(100);
+        yield ids.slice(1, 2);
+      })(),
+    });
+    await sleep(30);
+    const second = await other.start("scheduled", "scheduler", { serviceIds: ids.slice(2, 3), more: unread() });
+    const first = await filling;
+    expect(second).toEqual({ runId: first.runId, created: false });
+    expect(read).toBe(false);
+    expect(await runner.waitFor(first.runId)).toMatchObject({ status: "completed", total: 2, done: 2 });
+  });
+
+  it("goes on with the services added so far when the filling copy dies (its lease lapses)", async () => {
+    const handle = await open();
+    const owner = await seed(handle, 3, 2);
+    const ids = [...owner.keys()];
+    const rec = recordingStep(owner, 5);
+    const dying = runnerOn(handle, { step: rec.step, concurrency: 2, copyId: "copy-a", leaseMs: 300 });
+    const survivor = runnerOn(await open(), { step: rec.step, concurrency: 2, copyId: "copy-b", leaseMs: 300 });
+    async function* hangs() {
+      yield ids.slice(2, 4);
+      // The copy dies here: the rest of the pages never come.
+      await new Promise(() => undefined);
+    }
+    void dying.start("scheduled", "scheduler", { serviceIds: ids.slice(0, 2), more: hangs() });
+    let runId: string | undefined;
+    while (!runId) {
+      runId = (await survivor.running())?.runId;
+      await sleep(10);
+    }
+    const run = await Promise.race([
+      (async () => {
+        await survivor.tick();
+        return survivor.waitFor(runId as string);
+      })(),
+      sleep(10_000).then(() => undefined),
+    ]);
+    expect(run).toMatchObject({ status: "completed", total: 4, done: 4 });
+    expect(rec.calls.size).toBe(4);
+  });
+
   it("tells subscribers the progress until the end, from storage too", async () => {
     const handle = await open();
     const owner = await seed(handle, 2, 3);

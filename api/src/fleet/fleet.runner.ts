@@ -12,7 +12,8 @@
  *   that dies leaves its tenants to the others once its lease lapses; a service it had started is never validated
  *   again in the run.
  * - Nothing grows with the number of services: items are created with one INSERT … SELECT, claimed in batches, and
- *   progress is the run row's counters.
+ *   progress is an aggregate over them. A scheduled run takes its due services page by page (`more`): the run is
+ *   created with the first page and filled with the others before any copy claims a tenant of it.
  */
 import { randomUUID } from "node:crypto";
 import type { FleetRun, FleetRunTrigger } from "@dr/contract";
@@ -61,12 +62,14 @@ export interface FleetRunnerDeps {
 export interface FleetRunner {
   /**
    * Starts a run over every service (manual) or the given ones (scheduled); while a run is running, answers that
-   * one: `{ runId, created: false }`.
+   * one: `{ runId, created: false }`. With `more` (the later pages of the due services), the created run is filled
+   * with them before it is released to the copies' workers (resolving then); a run that was not created leaves
+   * `more` unread.
    */
   start(
     trigger: FleetRunTrigger,
     actor: string,
-    options?: { serviceIds?: readonly string[] },
+    options?: { serviceIds?: readonly string[]; more?: AsyncIterable<readonly string[]> },
   ): Promise<{ runId: string; created: boolean }>;
   get(runId: string): Promise<FleetRun | undefined>;
   /** The run running now (any copy's), if any. */
@@ -214,7 +217,7 @@ export function createFleetRunner(deps: FleetRunnerDeps): FleetRunner {
       if (active.size === 0) {
         const state = await store.openState(runId, now().toISOString());
         if (state.status !== "running") return;
-        if (state.open === 0) {
+        if (state.open === 0 && !state.filling) {
           if (await store.finish(runId, "completed", now().toISOString())) await ended(await store.get(runId));
           return;
         }
@@ -252,10 +255,25 @@ export function createFleetRunner(deps: FleetRunnerDeps): FleetRunner {
     async start(trigger, actor, options = {}) {
       const at = now();
       await store.prune(new Date(at.getTime() - PRUNE_AFTER_MS).toISOString());
-      const { run, created } = await store.create(
+      const { more } = options;
+      let { run, created } = await store.create(
         { id: randomUUID(), trigger, actor, startedAt: at.toISOString() },
         options.serviceIds,
+        more ? { fillingUntil: leaseUntil() } : {},
       );
+      if (created && more) {
+        try {
+          for await (const page of more) {
+            if (stopping || !(await store.addItems(run.id, page, leaseUntil()))) break;
+          }
+        } catch (error) {
+          // The run goes on with the services added so far; the others are still due at the next pass.
+          deps.log?.warn({ runId: run.id, err: (error as Error)?.message }, "fleet run filling stopped");
+        } finally {
+          await store.finishFilling(run.id);
+        }
+        run = (await store.get(run.id)) ?? run;
+      }
       if (created)
         deps.log?.info({ runId: run.id, trigger, actor, total: run.total }, "fleet re-validation run started");
       deps.observer?.progress(toFleetRun(run));

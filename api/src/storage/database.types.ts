@@ -340,6 +340,8 @@ export interface FleetRunsTable {
   started_at: string;
   finished_at: string | null;
   cancelled_by: string | null;
+  /** While a copy adds a scheduled run's services page by page: its lease (migration 0015); else null. */
+  filling_until: string | null;
 }
 
 /** `fleet_run_tenants` (migration 0014): a run's tenants, the unit a server copy claims (a lease). */

@@ -13,6 +13,10 @@
  *   service row recorded after it started, else `unknown`.
  * Progress is an aggregate over the run's items (index on run_id), so no row is written by every copy for every
  * service; when a run ends its counts are kept in its row, which outlives its items (`prune`).
+ * A scheduled run over the due services is filled page by page (migration 0015): `create` with `fillingUntil` (the
+ * filling copy's lease) and the first page, `addItems` per further page (renewing the lease), `finishFilling` at the
+ * end. While it fills, no tenant is claimed and the run cannot complete; if the filling copy dies, its lease lapses
+ * and the run goes on with the services added so far.
  */
 import type { Kysely, Selectable } from "kysely";
 import { sql } from "kysely";
@@ -51,6 +55,8 @@ export interface FleetOpenState {
   open: number;
   /** The earliest Retry-After among open tenants nobody holds, when any. */
   nextNotBefore?: string;
+  /** A copy still adds the run's services (its filling lease runs): the run is not over, whatever `open` says. */
+  filling: boolean;
 }
 
 /** The store as the fleet runner uses it. */
@@ -62,7 +68,15 @@ export interface FleetRunStore {
   create(
     run: { id: string; trigger: FleetRunRecord["trigger"]; actor: string; startedAt: string },
     serviceIds?: readonly string[],
+    options?: { fillingUntil?: string },
   ): Promise<{ run: FleetRunRecord; created: boolean }>;
+  /**
+   * Adds services (those that exist and are not in the run yet) to a run being filled, renewing the filling lease to
+   * `fillingUntil`; false (nothing added) when the run no longer runs or is not being filled.
+   */
+  addItems(runId: string, serviceIds: readonly string[], fillingUntil: string): Promise<boolean>;
+  /** Ends the filling: the run's tenants may be claimed, and the run may complete. */
+  finishFilling(runId: string): Promise<void>;
   get(id: string): Promise<FleetRunRecord | undefined>;
   /** The running run, when there is one. */
   running(): Promise<FleetRunRecord | undefined>;
@@ -119,6 +133,30 @@ const toRecord = (row: Selectable<FleetRunsTable>): FleetRunRecord => ({
 /** Service ids per INSERT of a scheduled run (well under both engines' bound-parameter limits). */
 const ID_CHUNK = 500;
 
+/**
+ * Inserts the run's items for every service, or for `ids` (those that exist and are not in the run yet). The SELECT
+ * always has a WHERE: SQLite reads `ON CONFLICT` after a bare `FROM` as a join's `ON`.
+ */
+const insertItems = (db: Kysely<Database>, runId: string, ids?: readonly string[]) =>
+  sql`insert into fleet_run_items (run_id, service_id, tenant_id, state, attempts)
+    select cast(${runId} as text), id, lower(m365_tenant_id), 'pending', 0 from services
+    ${ids ? sql`where id in (${sql.join(ids.map((id) => sql`${id}`))})` : sql`where 1 = 1`}
+    on conflict (run_id, service_id) do nothing`.execute(db);
+
+/** Sets the run's `total` to its items. */
+const updateTotal = async (db: Kysely<Database>, runId: string) => {
+  const { total } = await db
+    .selectFrom("fleet_run_items")
+    .select((eb) => eb.fn.countAll<number>().as("total"))
+    .where("run_id", "=", runId)
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable("fleet_runs")
+    .set({ total: Number(total) })
+    .where("id", "=", runId)
+    .execute();
+};
+
 /** Creates the store over `db`. */
 export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite" | "postgres"): FleetRunStore {
   const pg = engine === "postgres";
@@ -173,7 +211,7 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
     get,
     running,
 
-    async create(run, serviceIds) {
+    async create(run, serviceIds, options = {}) {
       try {
         const created = await db.transaction().execute(async (tx) => {
           await tx
@@ -190,29 +228,18 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
               started_at: run.startedAt,
               finished_at: null,
               cancelled_by: null,
+              filling_until: options.fillingUntil ?? null,
             })
             .execute();
-          const insertItems = (ids?: readonly string[]) =>
-            sql`insert into fleet_run_items (run_id, service_id, tenant_id, state, attempts)
-              select cast(${run.id} as text), id, lower(m365_tenant_id), 'pending', 0 from services
-              ${ids ? sql`where id in (${sql.join(ids.map((id) => sql`${id}`))})` : sql``}`.execute(tx);
-          if (serviceIds === undefined) await insertItems();
+          if (serviceIds === undefined) await insertItems(tx, run.id);
           else
-            for (let i = 0; i < serviceIds.length; i += ID_CHUNK) await insertItems(serviceIds.slice(i, i + ID_CHUNK));
+            for (let i = 0; i < serviceIds.length; i += ID_CHUNK)
+              await insertItems(tx, run.id, serviceIds.slice(i, i + ID_CHUNK));
           await sql`insert into fleet_run_tenants (run_id, tenant_id, state)
             select run_id, tenant_id, 'open' from fleet_run_items where run_id = ${run.id} group by run_id, tenant_id`.execute(
             tx,
           );
-          const { total } = await tx
-            .selectFrom("fleet_run_items")
-            .select((eb) => eb.fn.countAll<number>().as("total"))
-            .where("run_id", "=", run.id)
-            .executeTakeFirstOrThrow();
-          await tx
-            .updateTable("fleet_runs")
-            .set({ total: Number(total) })
-            .where("id", "=", run.id)
-            .execute();
+          await updateTotal(tx, run.id);
           return tx.selectFrom("fleet_runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow();
         });
         return { run: await withCounts(created), created: true };
@@ -226,6 +253,37 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
       }
     },
 
+    async addItems(runId, serviceIds, fillingUntil) {
+      if (serviceIds.length === 0) return true;
+      return db.transaction().execute(async (tx) => {
+        // The lease first: the run row stays locked (PostgreSQL) until the items are in, so it cannot end meanwhile.
+        const renewed = await tx
+          .updateTable("fleet_runs")
+          .set({ filling_until: fillingUntil })
+          .where("id", "=", runId)
+          .where("status", "=", "running")
+          .where("filling_until", "is not", null)
+          .executeTakeFirst();
+        if (Number(renewed.numUpdatedRows) !== 1) return false;
+        for (let i = 0; i < serviceIds.length; i += ID_CHUNK) {
+          const ids = serviceIds.slice(i, i + ID_CHUNK);
+          await insertItems(tx, runId, ids);
+          // A tenant that had ended (only after a lapsed filling lease) is open again for its new services.
+          await sql`insert into fleet_run_tenants (run_id, tenant_id, state)
+            select run_id, tenant_id, 'open' from fleet_run_items
+            where run_id = ${runId} and service_id in (${sql.join(ids.map((id) => sql`${id}`))})
+            group by run_id, tenant_id
+            on conflict (run_id, tenant_id) do update set state = 'open'`.execute(tx);
+        }
+        await updateTotal(tx, runId);
+        return true;
+      });
+    },
+
+    async finishFilling(runId) {
+      await db.updateTable("fleet_runs").set({ filling_until: null }).where("id", "=", runId).execute();
+    },
+
     async claimTenants(runId, copy, limit, at, leaseUntil) {
       if (limit <= 0) return [];
       // Any claimable tenants, in no order: the lookup stays on fleet_run_tenants_open_idx (run_id, state).
@@ -236,7 +294,8 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
           where run_id = ${runId} and state = 'open'
             and (lease_until is null or lease_until < ${at})
             and (not_before is null or not_before <= ${at})
-            and exists (select 1 from fleet_runs where id = ${runId} and status = 'running')
+            and exists (select 1 from fleet_runs where id = ${runId} and status = 'running'
+              and (filling_until is null or filling_until < ${at}))
           limit ${limit}
           ${pg ? sql`for update skip locked` : sql``})
         returning tenant_id`.execute(db);
@@ -354,7 +413,12 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
     },
 
     async openState(runId, at) {
-      const run = await db.selectFrom("fleet_runs").select("status").where("id", "=", runId).executeTakeFirst();
+      // The run row before the tenants: a filling that ended before this read added its tenants before it ended.
+      const run = await db
+        .selectFrom("fleet_runs")
+        .select(["status", "filling_until"])
+        .where("id", "=", runId)
+        .executeTakeFirst();
       const row = await db
         .selectFrom("fleet_run_tenants")
         .select((eb) => [
@@ -382,6 +446,7 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
         status: run?.status as FleetRunRecord["status"] | undefined,
         open: Number(row.open),
         ...(next ? { nextNotBefore: next } : {}),
+        filling: run?.filling_until != null && run.filling_until >= at,
       };
     },
 
@@ -399,6 +464,12 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
         })
         .where("id", "=", runId)
         .where("status", "=", "running")
+        // A run being filled completes only after its filling (a cancel may end it at any time).
+        .where((eb) =>
+          status === "completed"
+            ? eb.or([eb("filling_until", "is", null), eb("filling_until", "<", at)])
+            : eb.lit(true),
+        )
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },

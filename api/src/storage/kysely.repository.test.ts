@@ -224,6 +224,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
           "0012_readiness_reports",
           "0013_certificate_credentials",
           "0014_fleet_runs",
+          "0015_fleet_run_filling",
         ]);
         await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
       } finally {

@@ -24,6 +24,7 @@ import { m0011_secret_rotations } from "./migrations/0011_secret_rotations.js";
 import { m0012_readiness_reports } from "./migrations/0012_readiness_reports.js";
 import { m0013_certificate_credentials } from "./migrations/0013_certificate_credentials.js";
 import { m0014_fleet_runs } from "./migrations/0014_fleet_runs.js";
+import { m0015_fleet_run_filling } from "./migrations/0015_fleet_run_filling.js";
 
 /** Every migration, by sortable name. Append a new one at the end, with the next number. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -41,6 +42,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0012_readiness_reports": m0012_readiness_reports,
   "0013_certificate_credentials": m0013_certificate_credentials,
   "0014_fleet_runs": m0014_fleet_runs,
+  "0015_fleet_run_filling": m0015_fleet_run_filling,
 };
 
 /** A provider over `MIGRATIONS` (or another set, for tests), so no file system lookup happens at start-up. */

@@ -12,8 +12,12 @@
  * of its expiry is rotated first (docs/api.md, "Secret rotation"), so a rotated secret is not reminded about; the
  * server claims each rotation once across copies and tells its outcome through the same outbox.
  *
+ * A pass selects the due services page by page in id order (OnboardingPort.listValidationTimes: the id and the last
+ * validation time only, `duePageSize` at a time), so its memory does not grow with the fleet.
+ *
  * With a fleet runner (`fleet`, the server's; docs/api.md, "Fleet re-validation"), a pass does not validate by
- * itself: it starts a `scheduled` run over its due services and waits for its end, and the runner calls
+ * itself: it starts a `scheduled` run over its due services (the first page of them, then the later pages added
+ * before the run is released) and waits for its end, and the runner calls
  * `revalidateService` (rotation when due, the validation, the reminder decision) per service, one request at a time
  * per tenant, across server copies. The same step serves the operator's "Validate all" (a `manual` run), except the
  * Direct Routing readiness report: it stays with the scheduled runs (and the service page), off the manual run's
@@ -21,7 +25,7 @@
  */
 import type { M365Settings, Service, ValidationReport } from "@dr/contract";
 import type { ReminderReason } from "../cards/reminder.card.js";
-import type { BotStateStore, OnboardingPort, ReminderKey } from "../ports.js";
+import type { BotStateStore, OnboardingPort, ReminderKey, ServiceValidationTime } from "../ports.js";
 import type { OutboundPort } from "../turn.types.js";
 import { enqueueForRecipients, type RecipientDeps } from "./recipients.js";
 import {
@@ -38,9 +42,17 @@ import { createSendPacer, type SendPacer } from "./send-pacer.js";
 /** The actor scheduled validations are recorded under. */
 export const SCHEDULER_ACTOR = "scheduler";
 
+/** Services read per page of a pass's due selection (`duePageSize`). */
+export const DUE_PAGE_SIZE = 500;
+
 /** The server's fleet runner as the scheduler uses it: a scheduled run over the due services, awaited to its end. */
 export interface RevalidationRunPort {
-  runScheduled(serviceIds: readonly string[]): Promise<void>;
+  /**
+   * Starts a scheduled run over `first` (the first page of due services, never empty), adds the later pages of
+   * `more` before the run is released to the workers, and waits for the run's end. When a run is running already
+   * (Validate all, another copy's pass), that one is awaited and `more` is left unread.
+   */
+  runScheduled(first: readonly string[], more: AsyncIterable<readonly string[]>): Promise<void>;
 }
 
 /** How one service's re-validation ended, for the fleet runner. */
@@ -85,6 +97,8 @@ export interface ReminderSchedulerDeps {
   rotateBeforeDays?: number;
   /** Run at the start of every pass (the bot's sweep of expired dialogs); its failure is logged, not fatal. */
   housekeeping?: () => Promise<void>;
+  /** Services read per page of the due selection (default DUE_PAGE_SIZE). */
+  duePageSize?: number;
   /** The fleet runner (see the module comment); absent: the pass validates its due services itself. */
   fleet?: RevalidationRunPort;
   /** Told of each pass's summary and each delivery step outside a pass (metrics). */
@@ -145,10 +159,10 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     ...(deps.allowedTenantId !== undefined ? { allowedTenantId: deps.allowedTenantId } : {}),
   };
 
-  const isDue = (service: Service, now: Date): boolean => {
+  const isDue = (service: ServiceValidationTime, now: Date): boolean => {
     const retry = retryAt.get(service.id);
     if (retry !== undefined) return retry <= now.getTime();
-    const last = service.m365.lastValidatedAt;
+    const last = service.lastValidatedAt;
     if (!last) return true;
     // Any validation since the slot counts (the tab's, another copy's): the service is fresh until the next slot.
     return Date.parse(last) < currentSlot(service.id, now, deps.intervalMs);
@@ -299,6 +313,26 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
   /** The summary of the pass running now, which the fleet runner's steps add to; else a throwaway one. */
   let passSummary: RunSummary | undefined;
 
+  /**
+   * The due services' ids at `now`, a page at a time in id order (pages with none due are skipped); `selected.due`
+   * counts the ids yielded.
+   */
+  async function* duePages(now: Date, selected: { due: number }): AsyncGenerator<string[]> {
+    const limit = Math.max(1, Math.floor(deps.duePageSize ?? DUE_PAGE_SIZE));
+    let after: string | undefined;
+    for (;;) {
+      const page = await deps.onboarding.listValidationTimes({ ...(after !== undefined ? { after } : {}), limit });
+      const due = page.filter((s) => isDue(s, now)).map((s) => s.id);
+      if (due.length > 0) {
+        selected.due += due.length;
+        yield due;
+      }
+      const last = page[page.length - 1];
+      if (page.length < limit || !last) return;
+      after = last.id;
+    }
+  }
+
   async function run(): Promise<RunSummary> {
     const summary = emptySummary();
     try {
@@ -307,35 +341,46 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
       deps.log?.warn({ err: (error as Error)?.message }, "bot housekeeping failed");
     }
     const now = deps.now();
-    const due = (await deps.onboarding.listServices()).filter((s) => isDue(s, now));
+    const selected = { due: 0 };
+    const pages = duePages(now, selected);
     if (deps.fleet) {
       // The fleet runner validates them (and any copy's runner helps); this pass's steps count in its summary.
       passSummary = summary;
       try {
-        if (due.length > 0) await deps.fleet.runScheduled(due.map((s) => s.id));
+        const first = await pages.next();
+        if (!first.done) await deps.fleet.runScheduled(first.value, pages);
       } catch (error) {
         deps.log?.warn({ err: (error as Error)?.message }, "scheduled fleet run failed");
       } finally {
         passSummary = undefined;
+        await pages.return(undefined);
       }
     } else {
-      await pool(due, deps.concurrency, async (service) => {
-        try {
-          await processService(service, summary);
-        } catch (error) {
-          // One service's trouble must not stop the others; it is due again on the next tick.
-          deps.log?.warn({ serviceId: service.id, err: (error as Error)?.message }, "scheduled validation failed");
+      try {
+        for await (const ids of pages) {
+          await pool(ids, deps.concurrency, async (id) => {
+            try {
+              const service = await deps.onboarding.getService(id);
+              if (service) await processService(service, summary);
+            } catch (error) {
+              // One service's trouble must not stop the others; it is due again on the next tick.
+              deps.log?.warn({ serviceId: id, err: (error as Error)?.message }, "scheduled validation failed");
+            }
+          });
         }
-      });
+      } catch (error) {
+        deps.log?.warn({ err: (error as Error)?.message }, "scheduled due selection failed");
+      }
     }
+    const due = selected.due;
     try {
       // Every pass ends with the delivery step: this pass's reminders, and retries that are due now.
       await delivery.deliverDue(summary);
     } catch (error) {
       deps.log?.warn({ err: (error as Error)?.message }, "reminder delivery step failed");
     }
-    if (due.length > 0 || summary.sent + summary.failedSends + summary.dropped > 0) {
-      deps.log?.info({ due: due.length, ...summary }, "scheduled validation pass");
+    if (due > 0 || summary.sent + summary.failedSends + summary.dropped > 0) {
+      deps.log?.info({ due, ...summary }, "scheduled validation pass");
     }
     deps.observer?.pass(summary);
     return summary;
