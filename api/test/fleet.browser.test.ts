@@ -8,14 +8,19 @@
  * the fleet page and not by the services page. "Validate all" runs to the end over the event stream, progress
  * reaching 3 of 3 with the disabled app failed; a run already going is followed by a page opened during it (without
  * Validate all), attached to by Validate all, and cancelled. With Teams SSO
- * roles, a Reader sees the fleet without "Validate all". With UPDATE_SCREENSHOTS=1 the light page goes to
+ * roles, a Reader sees the fleet without "Validate all", and a run going on as progress only (no Cancel). With UPDATE_SCREENSHOTS=1 the light page goes to
  * docs/images/fleet.png (the README's).
  */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { en } from "../../tab/src/i18n/en.js";
 import { SANDBOX } from "../src/m365/emulator/emulator.fixtures.js";
+import { openDatabase } from "../src/storage/database.js";
+import { createFleetRunsRepository } from "../src/storage/fleet-runs.repository.js";
 import { browserSuite, expectNoSeriousAxe, launchBrowser } from "./browser.js";
 import { type EntraSetup, startEntraSetup } from "./entra.js";
 import { apiCaller, onboardThroughApi, ROOT } from "./helpers.js";
@@ -250,13 +255,15 @@ describe("the fleet page", () => {
 describe("the fleet page with Teams SSO roles", () => {
   let setup: EntraSetup;
   let browser: Browser;
+  const dataDir = mkdtempSync(join(tmpdir(), "dr-fleet-roles-"));
   beforeAll(async () => {
-    setup = await startEntraSetup({ REVALIDATION_INTERVAL_MS: "0", ROTATE_BEFORE_DAYS: "0" });
+    setup = await startEntraSetup({ REVALIDATION_INTERVAL_MS: "0", ROTATE_BEFORE_DAYS: "0", DATA_DIR: dataDir });
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await setup?.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** The fleet page inside a stand-in Teams host whose getAuthToken answers a token with `roles`. */
@@ -295,5 +302,34 @@ describe("the fleet page with Teams SSO roles", () => {
     const operator = await fleetAs(["Onboarding.Operator"]);
     await operator.getByRole("button", { name: en.fleet.validateAll }).waitFor();
     await operator.context().close();
+  });
+
+  it("shows a Reader a run going on as progress only, with no Cancel", async () => {
+    // A run another copy is still filling (its lease far ahead): running until cancelled.
+    const runId = randomUUID();
+    const handle = await openDatabase({ dataDir });
+    try {
+      const created = await createFleetRunsRepository(handle.db, handle.engine).create(
+        { id: runId, trigger: "scheduled", actor: "scheduler", startedAt: new Date().toISOString() },
+        [],
+        { fillingUntil: new Date(Date.now() + 3_600_000).toISOString() },
+      );
+      expect(created.created).toBe(true);
+    } finally {
+      await handle.close();
+    }
+    try {
+      const reader = await fleetAs(["Onboarding.Reader"]);
+      const numbers = reader.locator("[data-run]");
+      await expect.poll(() => numbers.getAttribute("data-run")).toBe("running");
+      expect(await reader.locator("[data-progress]").getAttribute("data-progress")).toBe("0/0");
+      expect(await reader.getByRole("progressbar", { name: en.fleet.progressLabel }).count()).toBe(1);
+      expect(await reader.getByRole("button", { name: en.fleet.validateAll }).count()).toBe(0);
+      expect(await reader.getByRole("button", { name: en.fleet.cancel }).count()).toBe(0);
+      await expectNoSeriousAxe(reader, "fleet page, a Reader during a run");
+      await reader.context().close();
+    } finally {
+      expect((await setup.app.fleetRunner.cancel(runId, "test"))?.status).toBe("cancelled");
+    }
   });
 });
