@@ -163,10 +163,22 @@ export function createFleetRunner(deps: FleetRunnerDeps): FleetRunner {
     await store.resolveStale(runId, tenantId, copy);
     // The claim set the lease; it is renewed once a third of it has passed (a service takes far less).
     let renewedAt = now().getTime();
+    /** The service just finished: marked done in the transaction that starts the next one (one commit per service). */
+    let finished: { serviceId: string; outcome: FleetStepResult["outcome"] } | undefined;
     while (!stopping) {
       const at = now();
       const renew = at.getTime() - renewedAt >= leaseMs / 3;
-      const item = await store.beginNext(runId, tenantId, copy, at.toISOString(), renew ? leaseUntil() : undefined);
+      const previous = finished;
+      finished = undefined;
+      const item = await store.beginNext(
+        runId,
+        tenantId,
+        copy,
+        at.toISOString(),
+        renew ? leaseUntil() : undefined,
+        previous,
+      );
+      if (previous) nudge(runId);
       if (renew) renewedAt = at.getTime();
       if (item === "lost") return;
       if (item === undefined) {
@@ -192,10 +204,14 @@ export function createFleetRunner(deps: FleetRunnerDeps): FleetRunner {
         await store.defer(runId, tenantId, item.serviceId, copy, decision.notBefore.toISOString());
         return;
       }
-      await store.complete(runId, item.serviceId, decision.outcome);
+      finished = { serviceId: item.serviceId, outcome: decision.outcome };
+    }
+    if (abandoned) return;
+    if (finished) {
+      await store.complete(runId, finished.serviceId, finished.outcome);
       nudge(runId);
     }
-    if (!abandoned) await store.release(runId, tenantId, copy);
+    await store.release(runId, tenantId, copy);
   }
 
   /** Works on a running run until it has no work left for this copy (or the runner stops). */

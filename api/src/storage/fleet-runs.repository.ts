@@ -90,7 +90,8 @@ export interface FleetRunStore {
   /**
    * Marks the tenant's next pending service started, while `copy` holds the tenant and the run runs; renews the lease
    * to `leaseUntil` first when given. `lost` when the copy no longer holds the tenant or the run stopped running;
-   * undefined when the tenant has no pending service left.
+   * undefined when the tenant has no pending service left. `previous` (the tenant's service this copy just finished)
+   * is marked done in the same transaction first, whatever the answer: one commit per service instead of two.
    */
   beginNext(
     runId: string,
@@ -98,6 +99,7 @@ export interface FleetRunStore {
     copy: string,
     at: string,
     leaseUntil?: string,
+    previous?: { serviceId: string; outcome: FleetItemOutcome },
   ): Promise<StartedItem | "lost" | undefined>;
   /** Marks a started service done with its outcome; false if it was not started (another copy closed it). */
   complete(runId: string, serviceId: string, outcome: FleetItemOutcome): Promise<boolean>;
@@ -196,8 +198,13 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
     return row ? withCounts(row) : undefined;
   };
 
-  const complete = async (runId: string, serviceId: string, outcome: FleetItemOutcome): Promise<boolean> => {
-    const marked = await db
+  const completeOn = async (
+    on: Kysely<Database>,
+    runId: string,
+    serviceId: string,
+    outcome: FleetItemOutcome,
+  ): Promise<boolean> => {
+    const marked = await on
       .updateTable("fleet_run_items")
       .set({ state: "done", outcome })
       .where("run_id", "=", runId)
@@ -205,6 +212,46 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
       .where("state", "=", "started")
       .executeTakeFirst();
     return Number(marked.numUpdatedRows) === 1;
+  };
+  const complete = (runId: string, serviceId: string, outcome: FleetItemOutcome) =>
+    completeOn(db, runId, serviceId, outcome);
+
+  /** beginNext's statements on `on` (the database, or the transaction that also completes the previous service). */
+  const beginOn = async (
+    on: Kysely<Database>,
+    runId: string,
+    tenantId: string,
+    copy: string,
+    at: string,
+    leaseUntil?: string,
+  ): Promise<StartedItem | "lost" | undefined> => {
+    if (leaseUntil !== undefined) {
+      const renewed = await sql`
+        update fleet_run_tenants set lease_until = ${leaseUntil}
+        where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy}`.execute(on);
+      if (Number(renewed.numAffectedRows ?? 0) !== 1) return "lost";
+    }
+    // Any pending service of the tenant: no ORDER BY, so the lookup stays on fleet_run_items_tenant_idx (an ORDER BY
+    // service_id led SQLite to walk the run's whole primary key instead: ~5 ms per service at 10,000, the fleet bench).
+    const started = await sql<{ service_id: string; attempts: number }>`
+      update fleet_run_items set state = 'started', started_at = ${at}, attempts = attempts + 1
+      where run_id = ${runId} and state = 'pending' and service_id = (
+        select service_id from fleet_run_items
+        where run_id = ${runId} and tenant_id = ${tenantId} and state = 'pending'
+        limit 1)
+        and exists (select 1 from fleet_run_tenants
+          where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy})
+        and exists (select 1 from fleet_runs where id = ${runId} and status = 'running')
+      returning service_id, attempts`.execute(on);
+    const row = started.rows[0];
+    if (row) return { serviceId: row.service_id, attempts: Number(row.attempts) };
+    // Nothing started: the tenant has no pending service, or the copy lost it, or the run stopped.
+    const held = await sql<{ n: number | string }>`
+      select count(*) as n from fleet_run_tenants t join fleet_runs r on r.id = t.run_id
+      where t.run_id = ${runId} and t.tenant_id = ${tenantId} and t.claimed_by = ${copy} and r.status = 'running'`.execute(
+      on,
+    );
+    return Number(held.rows[0]?.n ?? 0) === 1 ? undefined : "lost";
   };
 
   return {
@@ -341,34 +388,12 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
       return closed;
     },
 
-    async beginNext(runId, tenantId, copy, at, leaseUntil) {
-      if (leaseUntil !== undefined) {
-        const renewed = await sql`
-          update fleet_run_tenants set lease_until = ${leaseUntil}
-          where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy}`.execute(db);
-        if (Number(renewed.numAffectedRows ?? 0) !== 1) return "lost";
-      }
-      // Any pending service of the tenant: no ORDER BY, so the lookup stays on fleet_run_items_tenant_idx (an ORDER BY
-      // service_id led SQLite to walk the run's whole primary key instead: ~5 ms per service at 10,000, the fleet bench).
-      const started = await sql<{ service_id: string; attempts: number }>`
-        update fleet_run_items set state = 'started', started_at = ${at}, attempts = attempts + 1
-        where run_id = ${runId} and state = 'pending' and service_id = (
-          select service_id from fleet_run_items
-          where run_id = ${runId} and tenant_id = ${tenantId} and state = 'pending'
-          limit 1)
-          and exists (select 1 from fleet_run_tenants
-            where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy})
-          and exists (select 1 from fleet_runs where id = ${runId} and status = 'running')
-        returning service_id, attempts`.execute(db);
-      const row = started.rows[0];
-      if (row) return { serviceId: row.service_id, attempts: Number(row.attempts) };
-      // Nothing started: the tenant has no pending service, or the copy lost it, or the run stopped.
-      const held = await sql<{ n: number | string }>`
-        select count(*) as n from fleet_run_tenants t join fleet_runs r on r.id = t.run_id
-        where t.run_id = ${runId} and t.tenant_id = ${tenantId} and t.claimed_by = ${copy} and r.status = 'running'`.execute(
-        db,
-      );
-      return Number(held.rows[0]?.n ?? 0) === 1 ? undefined : "lost";
+    async beginNext(runId, tenantId, copy, at, leaseUntil, previous) {
+      if (!previous) return beginOn(db, runId, tenantId, copy, at, leaseUntil);
+      return db.transaction().execute(async (tx) => {
+        await completeOn(tx, runId, previous.serviceId, previous.outcome);
+        return beginOn(tx, runId, tenantId, copy, at, leaseUntil);
+      });
     },
 
     complete,
