@@ -100,12 +100,42 @@ function secret(value: string, keyId: string, endDays: number, extra: Partial<Se
 }
 
 /**
- * The certificate scenarios' certificates (docs/entra.md section 13), made at start-up: never a key in a file. Each
- * is valid from a day before now until `days` days from now.
+ * The certificate scenarios' certificates (docs/entra.md section 13), made when first read: never a key in a file.
+ * Each is valid from a day before its making until `days` days after. Made on first read, not at import: this module
+ * is imported in live mode too (the server's sandbox wiring), where an RSA key pair for each of the seven would cost
+ * seconds of CPU at every start for certificates nobody reads.
  */
 function sandboxCertificate(name: string, days: number): MadeCertificate {
-  const now = Date.now();
-  return makeCertificate(`${name}-direct-routing`, new Date(now - DAY), new Date(now + days * DAY));
+  let made: MadeCertificate | undefined;
+  const make = (): MadeCertificate => {
+    if (made === undefined) {
+      const now = Date.now();
+      made = makeCertificate(`${name}-direct-routing`, new Date(now - DAY), new Date(now + days * DAY));
+    }
+    return made;
+  };
+  return Object.freeze({
+    get certPem() {
+      return make().certPem;
+    },
+    get keyPem() {
+      return make().keyPem;
+    },
+    get thumbprintSha1Base64() {
+      return make().thumbprintSha1Base64;
+    },
+  });
+}
+
+/** An app's uploaded certificate whose PEM is read from `made` only when it is used (see sandboxCertificate). */
+function uploaded(keyId: string, made: MadeCertificate, dates: { startDays?: number; endDays?: number } = {}) {
+  return {
+    keyId,
+    get certPem() {
+      return made.certPem;
+    },
+    ...dates,
+  };
 }
 const DAY = 86_400_000;
 const CERT_VALID = sandboxCertificate("treyresearch", 300);
@@ -313,7 +343,7 @@ const SPECS: ScenarioSpec[] = [
     appId: "3a61cc7a-4f66-4fda-852c-38159b5d2fc0",
     appName: "Trey Research Direct Routing",
     secrets: [secret("n738Q~qa_ddpR5_DXva1YkJmR~WXZ9~LKtKpI9Kb", "931bcd6d-e66a-417d-bfec-444e98fb31eb", 250)],
-    app: { certificates: [{ keyId: "0a176e89-e045-46cb-bade-9b00d1bff632", certPem: CERT_VALID.certPem }] },
+    app: { certificates: [uploaded("0a176e89-e045-46cb-bade-9b00d1bff632", CERT_VALID)] },
     paste: CERT_VALID,
   },
   {
@@ -326,7 +356,7 @@ const SPECS: ScenarioSpec[] = [
     appId: "603600cd-1e62-4d97-b2cb-776d91d700ae",
     appName: "Lucerne Direct Routing",
     secrets: [],
-    app: { certificates: [{ keyId: "8732f9ae-c6bc-4b75-9f7e-5af3d892618c", certPem: CERT_REGISTERED.certPem }] },
+    app: { certificates: [uploaded("8732f9ae-c6bc-4b75-9f7e-5af3d892618c", CERT_REGISTERED)] },
     paste: CERT_UNREGISTERED,
   },
   {
@@ -339,9 +369,7 @@ const SPECS: ScenarioSpec[] = [
     appName: "Coho Winery Direct Routing",
     secrets: [],
     app: {
-      certificates: [
-        { keyId: "1852ff9a-66ab-4717-bc8f-fabb8a724696", certPem: CERT_EXPIRING.certPem, startDays: -1, endDays: 10 },
-      ],
+      certificates: [uploaded("1852ff9a-66ab-4717-bc8f-fabb8a724696", CERT_EXPIRING, { startDays: -1, endDays: 10 })],
     },
     paste: CERT_EXPIRING,
   },
@@ -361,7 +389,7 @@ const SPECS: ScenarioSpec[] = [
     cloud: "usgov-gcchigh",
     regionScope: "USGov",
     secrets: [],
-    app: { certificates: [{ keyId: "217138bb-dc75-4acc-bb77-8a5c88b6dce7", certPem: CERT_GCC_HIGH.certPem }] },
+    app: { certificates: [uploaded("217138bb-dc75-4acc-bb77-8a5c88b6dce7", CERT_GCC_HIGH)] },
     paste: CERT_GCC_HIGH,
   },
   {
@@ -376,7 +404,7 @@ const SPECS: ScenarioSpec[] = [
     cloud: "usgov-dod",
     regionScope: "USGov",
     secrets: [],
-    app: { certificates: [{ keyId: "e5a577ed-bd21-4337-8c18-e1d3a3327cac", certPem: CERT_DOD.certPem }] },
+    app: { certificates: [uploaded("e5a577ed-bd21-4337-8c18-e1d3a3327cac", CERT_DOD)] },
     paste: CERT_DOD,
   },
   {
@@ -393,7 +421,7 @@ const SPECS: ScenarioSpec[] = [
     // (unverified) As china-valid.
     regionScope: "AS",
     secrets: [],
-    app: { certificates: [{ keyId: "1ee5e886-9cb1-42a4-8a00-c08ac51850ea", certPem: CERT_CHINA.certPem }] },
+    app: { certificates: [uploaded("1ee5e886-9cb1-42a4-8a00-c08ac51850ea", CERT_CHINA)] },
     paste: CERT_CHINA,
   },
   {
@@ -859,10 +887,14 @@ export const SANDBOX: Readonly<Record<string, SandboxCredentials>> = Object.free
         tenantDomain: `${spec.name}.${spec.initialDomainSuffix ?? "onmicrosoft.com"}`,
         clientId: spec.appId,
         clientSecret: first?.value ?? "",
-        ...(spec.paste ? { clientCertificatePem: pemBundle(spec.paste) } : {}),
         cloud: spec.cloud ?? "global",
         description: spec.description,
       };
+      // The bundle is made when first read (sandboxCertificate), still an enumerable property of the frozen value.
+      const paste = spec.paste;
+      if (paste !== undefined) {
+        Object.defineProperty(creds, "clientCertificatePem", { enumerable: true, get: () => pemBundle(paste) });
+      }
       return [spec.scenario, Object.freeze(creds)];
     }),
   ),
