@@ -7,8 +7,9 @@
  *   wait on each other; SQLite has one writer anyway). A tenant is claimable when no lease runs on it and its
  *   Retry-After (`not_before`) has passed: a copy that died leaves its tenants to the others once its lease lapses.
  * - `beginNext` marks the tenant's next service `started` before the validation, in one statement that also checks
- *   the copy still holds the tenant and the run still runs (the lease is renewed every third of its length);
- *   `complete` marks it `done` with its outcome, in one statement. A `started` item found by a new holder of the
+ *   the copy still holds the tenant and the run still runs (the lease is renewed every third of its length); the same
+ *   UPDATE marks the tenant's previous service `done` with its outcome (`complete` does it alone for the last one),
+ *   so a service costs the runner one statement and one commit. A `started` item found by a new holder of the
  *   tenant (its copy died mid-validation) is never validated again: `resolveStale` closes it with the outcome the
  *   service row recorded after it started, else `unknown`.
  * Progress is an aggregate over the run's items (index on run_id), so no row is written by every copy for every
@@ -91,7 +92,7 @@ export interface FleetRunStore {
    * Marks the tenant's next pending service started, while `copy` holds the tenant and the run runs; renews the lease
    * to `leaseUntil` first when given. `lost` when the copy no longer holds the tenant or the run stopped running;
    * undefined when the tenant has no pending service left. `previous` (the tenant's service this copy just finished)
-   * is marked done in the same transaction first, whatever the answer: one commit per service instead of two.
+   * is marked done in the same statement, whatever the answer: one statement and one commit per service, not two.
    */
   beginNext(
     runId: string,
@@ -198,13 +199,8 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
     return row ? withCounts(row) : undefined;
   };
 
-  const completeOn = async (
-    on: Kysely<Database>,
-    runId: string,
-    serviceId: string,
-    outcome: FleetItemOutcome,
-  ): Promise<boolean> => {
-    const marked = await on
+  const complete = async (runId: string, serviceId: string, outcome: FleetItemOutcome): Promise<boolean> => {
+    const marked = await db
       .updateTable("fleet_run_items")
       .set({ state: "done", outcome })
       .where("run_id", "=", runId)
@@ -213,45 +209,44 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
       .executeTakeFirst();
     return Number(marked.numUpdatedRows) === 1;
   };
-  const complete = (runId: string, serviceId: string, outcome: FleetItemOutcome) =>
-    completeOn(db, runId, serviceId, outcome);
 
-  /** beginNext's statements on `on` (the database, or the transaction that also completes the previous service). */
-  const beginOn = async (
-    on: Kysely<Database>,
+  /**
+   * Marks the tenant's next pending service started (while `copy` holds the tenant and the run runs) and, in the same
+   * UPDATE, the `previous` service done (whatever the claim): one statement and one commit per service. The rows are
+   * found by primary key: the previous service, and the tenant's first pending one (no ORDER BY, so that lookup stays
+   * on fleet_run_items_tenant_idx; an ORDER BY service_id led SQLite to walk the run's whole primary key instead, ~5 ms
+   * per service at 10,000, the fleet bench).
+   */
+  const startNext = async (
     runId: string,
     tenantId: string,
     copy: string,
     at: string,
-    leaseUntil?: string,
-  ): Promise<StartedItem | "lost" | undefined> => {
-    if (leaseUntil !== undefined) {
-      const renewed = await sql`
-        update fleet_run_tenants set lease_until = ${leaseUntil}
-        where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy}`.execute(on);
-      if (Number(renewed.numAffectedRows ?? 0) !== 1) return "lost";
-    }
-    // Any pending service of the tenant: no ORDER BY, so the lookup stays on fleet_run_items_tenant_idx (an ORDER BY
-    // service_id led SQLite to walk the run's whole primary key instead: ~5 ms per service at 10,000, the fleet bench).
-    const started = await sql<{ service_id: string; attempts: number }>`
-      update fleet_run_items set state = 'started', started_at = ${at}, attempts = attempts + 1
-      where run_id = ${runId} and state = 'pending' and service_id = (
-        select service_id from fleet_run_items
+    previous?: { serviceId: string; outcome: FleetItemOutcome },
+  ): Promise<StartedItem | undefined> => {
+    const next = sql`(select service_id from fleet_run_items
         where run_id = ${runId} and tenant_id = ${tenantId} and state = 'pending'
-        limit 1)
+        limit 1)`;
+    const start = sql`state = 'pending'
         and exists (select 1 from fleet_run_tenants
           where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy})
-        and exists (select 1 from fleet_runs where id = ${runId} and status = 'running')
-      returning service_id, attempts`.execute(on);
-    const row = started.rows[0];
-    if (row) return { serviceId: row.service_id, attempts: Number(row.attempts) };
-    // Nothing started: the tenant has no pending service, or the copy lost it, or the run stopped.
-    const held = await sql<{ n: number | string }>`
-      select count(*) as n from fleet_run_tenants t join fleet_runs r on r.id = t.run_id
-      where t.run_id = ${runId} and t.tenant_id = ${tenantId} and t.claimed_by = ${copy} and r.status = 'running'`.execute(
-      on,
-    );
-    return Number(held.rows[0]?.n ?? 0) === 1 ? undefined : "lost";
+        and exists (select 1 from fleet_runs where id = ${runId} and status = 'running')`;
+    const rows = previous
+      ? await sql<{ service_id: string; attempts: number; state: string }>`
+          update fleet_run_items set
+            state = case when state = 'started' then 'done' else 'started' end,
+            outcome = case when state = 'started' then ${previous.outcome} else outcome end,
+            started_at = case when state = 'started' then started_at else ${at} end,
+            attempts = case when state = 'started' then attempts else attempts + 1 end
+          where run_id = ${runId} and service_id in (${previous.serviceId}, ${next})
+            and ((service_id = ${previous.serviceId} and state = 'started') or (${start}))
+          returning service_id, attempts, state`.execute(db)
+      : await sql<{ service_id: string; attempts: number; state: string }>`
+          update fleet_run_items set state = 'started', started_at = ${at}, attempts = attempts + 1
+          where run_id = ${runId} and service_id = ${next} and ${start}
+          returning service_id, attempts, state`.execute(db);
+    const row = rows.rows.find((r) => r.state === "started");
+    return row ? { serviceId: row.service_id, attempts: Number(row.attempts) } : undefined;
   };
 
   return {
@@ -389,11 +384,24 @@ export function createFleetRunsRepository(db: Kysely<Database>, engine: "sqlite"
     },
 
     async beginNext(runId, tenantId, copy, at, leaseUntil, previous) {
-      if (!previous) return beginOn(db, runId, tenantId, copy, at, leaseUntil);
-      return db.transaction().execute(async (tx) => {
-        await completeOn(tx, runId, previous.serviceId, previous.outcome);
-        return beginOn(tx, runId, tenantId, copy, at, leaseUntil);
-      });
+      if (leaseUntil !== undefined) {
+        const renewed = await sql`
+          update fleet_run_tenants set lease_until = ${leaseUntil}
+          where run_id = ${runId} and tenant_id = ${tenantId} and claimed_by = ${copy}`.execute(db);
+        if (Number(renewed.numAffectedRows ?? 0) !== 1) {
+          if (previous) await complete(runId, previous.serviceId, previous.outcome);
+          return "lost";
+        }
+      }
+      const started = await startNext(runId, tenantId, copy, at, previous);
+      if (started) return started;
+      // Nothing started: the tenant has no pending service, or the copy lost it, or the run stopped.
+      const held = await sql<{ n: number | string }>`
+        select count(*) as n from fleet_run_tenants t join fleet_runs r on r.id = t.run_id
+        where t.run_id = ${runId} and t.tenant_id = ${tenantId} and t.claimed_by = ${copy} and r.status = 'running'`.execute(
+        db,
+      );
+      return Number(held.rows[0]?.n ?? 0) === 1 ? undefined : "lost";
     },
 
     complete,
