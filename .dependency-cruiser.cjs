@@ -64,6 +64,17 @@ module.exports = {
       to: { path: "^api/src/" },
     },
     {
+      name: "tab-takes-no-answer-schemas",
+      comment:
+        "The answer schemas (@dr/contract/schemas: the API's OpenAPI description) are values the tab has no use for; it reads the answers' types through @dr/contract, so no page bundles them (docs/architecture.md, \"Tab bundle budget\").",
+      severity: "error",
+      from: { path: "^tab/" },
+      to: {
+        path: "^api/contract/src/(schemas|answers\\.schema|dto|input-problem\\.schema)\\.ts$",
+        dependencyTypesNot: ["type-only"],
+      },
+    },
+    {
       name: "invite-page-stays-outside-teams",
       comment:
         "The customer's invitation page (tab/src/invite) runs outside Teams: no teams-js, nothing of the tab's Teams host or app shell. Shared pure parts (contract, API client, components) are fine. api/test/invite.page.browser.test.ts also checks the built page's scripts for teams-js.",
