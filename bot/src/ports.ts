@@ -48,6 +48,13 @@ export interface PortFailure {
 /** A value, or the API's refusal. */
 export type PortResult<T> = { ok: true; value: T } | PortFailure;
 
+/** A service as a validation's recording left it (OnboardingPort.validateService, `onRecorded`). */
+export interface RecordedService {
+  service: Service;
+  /** The stored secret's key id, when known; else reminders key the secret by its hint. */
+  secretKeyId?: string;
+}
+
 /** The OnboardingService, as the bot uses it. `actor` is the operator (or "scheduler"). */
 export interface OnboardingPort {
   listCustomers(): Promise<Customer[]>;
@@ -66,8 +73,14 @@ export interface OnboardingPort {
   /**
    * Validates the stored credential. `scheduled` (the fleet runner's steps): not counted against the operator's
    * validation rate limit, since the runner paces each tenant itself (docs/api.md, "Fleet re-validation").
+   * `onRecorded`: told the service as the transaction that recorded the outcome left it, so the caller need not read
+   * it (or its settings, for the secret's key id) again.
    */
-  validateService(id: string, actor: string, options?: { scheduled?: boolean }): Promise<PortResult<ValidationReport>>;
+  validateService(
+    id: string,
+    actor: string,
+    options?: { scheduled?: boolean; onRecorded?: (recorded: RecordedService) => void },
+  ): Promise<PortResult<ValidationReport>>;
   /** Replaces the service's credential: a new client secret, or a certificate in its place (docs/api.md, "Credentials"). */
   replaceSecret(
     id: string,

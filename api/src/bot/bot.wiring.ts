@@ -125,7 +125,12 @@ export function onboardingPort(
     createService: (input, actor, key) =>
       attempt(async () => (await onboarding.createService(input, actor, key)).service),
     validateService: (id, actor, options) =>
-      attempt(() => onboarding.validateService(id, actor, options?.scheduled ? { scheduled: true } : {})),
+      attempt(() =>
+        onboarding.validateService(id, actor, {
+          ...(options?.scheduled ? { scheduled: true } : {}),
+          ...(options?.onRecorded ? { onRecorded: options.onRecorded } : {}),
+        }),
+      ),
     replaceSecret: (id, credential, actor) => attempt(() => onboarding.replaceSecret(id, credential, actor)),
     ...(rotation
       ? {

@@ -104,6 +104,16 @@ export interface StreamOptions {
   onCheck?: (check: Check) => void;
 }
 
+/**
+ * The service as a validation of its stored credential left it, from the transaction that recorded the outcome: the
+ * fleet runner's step decides the reminders on it instead of reading the service and its settings again.
+ */
+export interface RecordedValidation {
+  service: Service;
+  /** The stored secret's key id, when known (the reminder keys' secret id; else the secret hint). */
+  secretKeyId?: string;
+}
+
 /** The shared parts. */
 export interface OnboardingContext {
   deps: OnboardingDeps;

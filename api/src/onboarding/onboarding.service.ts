@@ -28,13 +28,18 @@ import {
 import { NotFoundError } from "../errors.js";
 import type { CredentialBody } from "../m365/credentials/credential.js";
 import type { CustomerRecord, ServiceRecord } from "../storage/repository.types.js";
-import { createOnboardingContext, type OnboardingDeps, type StreamOptions } from "./context.js";
+import {
+  createOnboardingContext,
+  type OnboardingDeps,
+  type RecordedValidation,
+  type StreamOptions,
+} from "./context.js";
 import { assertVersion, type IfVersion, reportDetail, toAuditEvent, toCustomer } from "./records.js";
 import { createServiceCommand, subdomainTakenMessage } from "./service-create.js";
 import { createM365Commands } from "./service-m365.js";
 import { byAttention, deriveStatus, nextDerivedChange } from "./status.js";
 
-export type { OnboardingDeps, StreamOptions } from "./context.js";
+export type { OnboardingDeps, RecordedValidation, StreamOptions } from "./context.js";
 export type { IfVersion } from "./records.js";
 
 /** What the onboarding service offers. */
@@ -68,11 +73,14 @@ export interface OnboardingService {
   /** The M365 settings with the service's version, for an ETag. */
   getM365SettingsVersioned(id: string): Promise<{ settings: M365Settings; version: number }>;
   /** Validate Authentication: re-runs every check with the stored secret and records the outcome. */
-  /** `scheduled`: the fleet runner's re-validation, not counted against the validation rate limit. */
+  /**
+   * `scheduled`: the fleet runner's re-validation, not counted against the validation rate limit. `onRecorded`: told
+   * the service as the recording transaction left it (the runner's reminder decision reads nothing again).
+   */
   validateService(
     id: string,
     actor: string,
-    options?: StreamOptions & { scheduled?: boolean },
+    options?: StreamOptions & { scheduled?: boolean; onRecorded?: (recorded: RecordedValidation) => void },
   ): Promise<ValidationReport>;
   /** Validates a new secret or certificate; replaces the stored credential only when the report is ok. */
   replaceSecret(

@@ -15,7 +15,7 @@ import {
 } from "../m365/credentials/credential.js";
 import { serviceSecretAad } from "../secrets/associated-data.js";
 import type { ServiceRecord } from "../storage/repository.types.js";
-import type { OnboardingContext, StreamOptions } from "./context.js";
+import type { OnboardingContext, RecordedValidation, StreamOptions } from "./context.js";
 import { applyReport, assertVersion, type IfVersion, reportDetail, toSummary, validationRecord } from "./records.js";
 
 /** Creates the M365 commands over the shared parts. */
@@ -43,7 +43,7 @@ export function createM365Commands(ctx: OnboardingContext) {
     async validateService(
       id: string,
       actor: string,
-      options: StreamOptions & { scheduled?: boolean } = {},
+      options: StreamOptions & { scheduled?: boolean; onRecorded?: (recorded: RecordedValidation) => void } = {},
     ): Promise<ValidationReport> {
       const record = await mustGetService(id);
       const stored = await deps.repo.getServiceSecret(id);
@@ -63,7 +63,7 @@ export function createM365Commands(ctx: OnboardingContext) {
         { unmetered: options.scheduled === true },
       );
       const at = now().toISOString();
-      await deps.repo.transaction(async (tx) => {
+      const recorded = await deps.repo.transaction(async (tx): Promise<ServiceRecord> => {
         const current = await tx.getService(id, { forUpdate: true });
         if (!current) throw new NotFoundError(`No service with id ${id}.`);
         // A slow run can be overtaken by a secret replacement: its result describes a secret that is no longer
@@ -74,19 +74,26 @@ export function createM365Commands(ctx: OnboardingContext) {
         // credential: it goes to the history and the service keeps its status, so an Entra outage never turns a
         // service to auth_failed (docs/api.md, "Fleet re-validation").
         const answered = report.ok || report.checks.some((c) => c.status === "fail");
-        if (!superseded && answered) {
-          await tx.updateService({
-            ...current,
-            m365: applyReport(current.m365, report, actor, at),
-            version: current.version + 1,
-            updatedAt: at,
-          });
-        }
+        const after =
+          !superseded && answered
+            ? {
+                ...current,
+                m365: applyReport(current.m365, report, actor, at),
+                version: current.version + 1,
+                updatedAt: at,
+              }
+            : current;
+        if (after !== current) await tx.updateService(after);
         await tx.insertValidation(validationRecord(id, actor, superseded ? "superseded" : "manual", report));
         await audit(tx, actor, "service.validate", report.ok ? "success" : "failure", id, {
           ...reportDetail(report),
           ...(superseded ? { superseded: true } : {}),
         });
+        return after;
+      });
+      options.onRecorded?.({
+        service: toService(recorded, now()),
+        ...(recorded.m365.secretKeyId ? { secretKeyId: recorded.m365.secretKeyId } : {}),
       });
       return report;
     },

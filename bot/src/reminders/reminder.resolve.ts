@@ -23,6 +23,9 @@ export interface ResolveDeps {
   log?: { warn(o: object, m?: string): void };
 }
 
+/** What names a service's current secret in the reminder keys: its key id, else its hint. */
+export type SecretOfService = Pick<M365Settings, "secretKeyId" | "secretHint">;
+
 /**
  * After a validation that succeeded: replaces the messages of the service's sent reminders whose cause is gone.
  * Answers how many messages were replaced.
@@ -30,7 +33,7 @@ export interface ResolveDeps {
 export async function resolveSentReminders(
   deps: ResolveDeps,
   service: Service,
-  settings: M365Settings,
+  settings: SecretOfService,
 ): Promise<number> {
   const currentSecret = settings.secretKeyId ?? `hint:${settings.secretHint}`;
   let updated = 0;

@@ -23,9 +23,9 @@
  * Direct Routing readiness report: it stays with the scheduled runs (and the service page), off the manual run's
  * critical path.
  */
-import type { M365Settings, Service, ValidationReport } from "@dr/contract";
+import type { Service, ValidationReport } from "@dr/contract";
 import type { ReminderReason } from "../cards/reminder.card.js";
-import type { BotStateStore, OnboardingPort, ReminderKey, ServiceValidationTime } from "../ports.js";
+import type { BotStateStore, OnboardingPort, RecordedService, ReminderKey, ServiceValidationTime } from "../ports.js";
 import type { OutboundPort } from "../turn.types.js";
 import { enqueueForRecipients, type RecipientDeps } from "./recipients.js";
 import {
@@ -35,7 +35,7 @@ import {
   type ReminderDeliveryDeps,
   storeReason,
 } from "./reminder.delivery.js";
-import { resolveSentReminders } from "./reminder.resolve.js";
+import { resolveSentReminders, type SecretOfService } from "./reminder.resolve.js";
 import { currentSlot, daysUntil, expiryThreshold, failedForExpiry, outcomeOf, rotationDue } from "./reminder.rules.js";
 import { createSendPacer, type SendPacer } from "./send-pacer.js";
 
@@ -235,9 +235,16 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     const rotated = await rotateIfDue(service, summary, now);
     if (rotated === "skip") return { outcome: "skipped" };
     // The stored secret is validated (no guessing possible): the runner paces the tenants, not the operator limit.
+    // The service as the validation recorded it: the reminder decision below reads neither it nor its settings again.
+    let recorded: RecordedService | undefined;
     const result = rotated
       ? ({ ok: true, value: rotated } as const)
-      : await deps.onboarding.validateService(service.id, context.actor, { scheduled: true });
+      : await deps.onboarding.validateService(service.id, context.actor, {
+          scheduled: true,
+          onRecorded: (r) => {
+            recorded = r;
+          },
+        });
     if (!result.ok) {
       if (result.kind === "not_found") return { outcome: "skipped" };
       if (result.kind === "rate_limited") {
@@ -264,11 +271,13 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps): ReminderSc
     // Credentials that pass are checked for Direct Routing readiness too: a report kept on the service, never a
     // reminder, and never a change to the credential status (docs/product.md section 10). Scheduled runs only.
     if (outcome === "ok" && context.trigger === "scheduled") await checkReadiness(service.id);
-    const fresh = await deps.onboarding.getService(service.id);
+    const fresh = recorded?.service ?? (await deps.onboarding.getService(service.id));
     if (!fresh) return { outcome };
-    // The M365 settings (the secret's keyId, for the reminder keys) are read only when a reminder is owed or one sent
-    // earlier may be resolved: most services of a fleet run need neither.
-    let settings: M365Settings | undefined;
+    // The secret's key id (for the reminder keys) comes with the recorded service; after a rotation the M365 settings
+    // are read, and only when a reminder is owed or one sent earlier may be resolved: most services need neither.
+    let settings: SecretOfService | undefined = recorded
+      ? { secretHint: fresh.m365.secretHint, ...(recorded.secretKeyId ? { secretKeyId: recorded.secretKeyId } : {}) }
+      : undefined;
     const settingsOf = async () => {
       settings ??= await deps.onboarding.getM365Settings(service.id);
       return settings;
