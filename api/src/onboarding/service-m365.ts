@@ -14,9 +14,22 @@ import {
   storedCredentialText,
 } from "../m365/credentials/credential.js";
 import { serviceSecretAad } from "../secrets/associated-data.js";
-import type { ServiceRecord } from "../storage/repository.types.js";
+import type { Repository, ServiceRecord, ServiceSecretRecord } from "../storage/repository.types.js";
 import type { OnboardingContext, RecordedValidation, StreamOptions } from "./context.js";
 import { applyReport, assertVersion, type IfVersion, reportDetail, toSummary, validationRecord } from "./records.js";
+
+/** The service with its stored secret: one read where the repository offers it, else two. */
+async function withSecret(
+  repo: Repository,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<{ service: ServiceRecord; secret?: ServiceSecretRecord } | undefined> {
+  if (repo.getServiceWithSecret) return repo.getServiceWithSecret(id, options);
+  const service = await repo.getService(id, options);
+  if (!service) return undefined;
+  const secret = await repo.getServiceSecret(id);
+  return { service, ...(secret ? { secret } : {}) };
+}
 
 /** Creates the M365 commands over the shared parts. */
 export function createM365Commands(ctx: OnboardingContext) {
@@ -45,8 +58,9 @@ export function createM365Commands(ctx: OnboardingContext) {
       actor: string,
       options: StreamOptions & { scheduled?: boolean; onRecorded?: (recorded: RecordedValidation) => void } = {},
     ): Promise<ValidationReport> {
-      const record = await mustGetService(id);
-      const stored = await deps.repo.getServiceSecret(id);
+      const read = await withSecret(deps.repo, id);
+      if (!read) throw new NotFoundError(`No service with id ${id}.`);
+      const { service: record, secret: stored } = read;
       if (!stored) throw new NotFoundError(`The service ${id} has no stored secret.`);
       const text = deps.secrets.open(stored.sealed, serviceSecretAad(id, stored.sealedAtVersion));
       // The stored secret, or the stored certificate with its key (docs/entra.md section 13).
@@ -64,11 +78,11 @@ export function createM365Commands(ctx: OnboardingContext) {
       );
       const at = now().toISOString();
       const recorded = await deps.repo.transaction(async (tx): Promise<ServiceRecord> => {
-        const current = await tx.getService(id, { forUpdate: true });
-        if (!current) throw new NotFoundError(`No service with id ${id}.`);
+        const locked = await withSecret(tx, id, { forUpdate: true });
+        if (!locked) throw new NotFoundError(`No service with id ${id}.`);
+        const { service: current, secret: still } = locked;
         // A slow run can be overtaken by a secret replacement: its result describes a secret that is no longer
         // stored, so it goes to the history only and never touches the new secret's status or expiry.
-        const still = await tx.getServiceSecret(id);
         const superseded = still?.sealedAtVersion !== stored.sealedAtVersion;
         // A run Microsoft could not answer (throttled, unreachable: no check failed) says nothing about the
         // credential: it goes to the history and the service keeps its status, so an Entra outage never turns a

@@ -203,6 +203,37 @@ export function createKyselyRepository(
       return result.numDeletedRows > 0n;
     },
 
+    async getServiceWithSecret(id, options = {}) {
+      const forUpdate = options.forUpdate === true && engine === "postgres";
+      const build = () => {
+        const query = selectServices()
+          .leftJoin("service_secrets", "service_secrets.service_id", "services.id")
+          .select([
+            "service_secrets.envelope as secret_envelope",
+            "service_secrets.sealed_at_version as secret_sealed_at_version",
+          ])
+          .where("services.id", "=", PLACEHOLDER);
+        // Only the service row is locked (the secret's is on the nullable side of the join).
+        return (forUpdate ? query.forUpdate("services") : query).compile();
+      };
+      const compiled = compiledOnce(`${engine}:getServiceWithSecret:${forUpdate}`, build);
+      const row = (await db.executeQuery(withParameter(compiled, id))).rows[0];
+      if (!row) return undefined;
+      const { secret_envelope, secret_sealed_at_version, ...service } = row;
+      return {
+        service: toService(service),
+        ...(secret_envelope !== null && secret_sealed_at_version !== null
+          ? {
+              secret: {
+                serviceId: id,
+                sealed: JSON.parse(secret_envelope) as SealedSecret,
+                sealedAtVersion: secret_sealed_at_version,
+              },
+            }
+          : {}),
+      };
+    },
+
     async getServiceSecret(serviceId) {
       const build = () => db.selectFrom("service_secrets").selectAll().where("service_id", "=", PLACEHOLDER).compile();
       const compiled = compiledOnce(`${engine}:getServiceSecret`, build);

@@ -175,6 +175,14 @@ export interface Repository {
   deleteService(id: string): Promise<boolean>;
 
   getServiceSecret(serviceId: string): Promise<ServiceSecretRecord | undefined>;
+  /**
+   * The service with its stored secret in one read (a validation of the stored credential); `forUpdate` as in
+   * getService. Optional: without it, getService and getServiceSecret.
+   */
+  getServiceWithSecret?(
+    id: string,
+    options?: { forUpdate?: boolean },
+  ): Promise<{ service: ServiceRecord; secret?: ServiceSecretRecord } | undefined>;
   /** Inserts or replaces the secret of a service. */
   putServiceSecret(secret: ServiceSecretRecord): Promise<void>;
 
