@@ -313,6 +313,21 @@ describe.each(ENGINES)("storage on $name", (engine) => {
     expect(await repo.getServiceSecret(s.id)).toEqual({ serviceId: s.id, sealed, sealedAtVersion: 1 });
   });
 
+  it("reads a service with its secret in one call, as getService and getServiceSecret answer them", async () => {
+    const s = service(cust.id);
+    await repo.insertService(s);
+    const service0 = await repo.getService(s.id);
+    // No secret yet: the service alone.
+    expect(await repo.getServiceWithSecret?.(s.id)).toEqual({ service: service0 });
+    await repo.putServiceSecret({ serviceId: s.id, sealed, sealedAtVersion: 3 });
+    const secret = await repo.getServiceSecret(s.id);
+    expect(secret).toEqual({ serviceId: s.id, sealed, sealedAtVersion: 3 });
+    expect(await repo.getServiceWithSecret?.(s.id)).toEqual({ service: service0, secret });
+    const locked = await repo.transaction((tx) => tx.getServiceWithSecret?.(s.id, { forUpdate: true }));
+    expect(locked).toEqual({ service: service0, secret });
+    expect(await repo.getServiceWithSecret?.("no-such-service")).toBeUndefined();
+  });
+
   it("updates the mutable columns and leaves the identity alone", async () => {
     const s = service(cust.id, { shortName: "Upd8" });
     await repo.insertService(s);
