@@ -126,7 +126,8 @@ function hostOf(url: string): string {
 
 /** Parses a body as JSON when it is JSON; undefined otherwise. */
 function parseJson(text: string): unknown {
-  const start = text.trimStart()[0];
+  // The first character that is not white space, without copying the body as trimStart() would.
+  const start = /\S/.exec(text)?.[0];
   if (start !== "{" && start !== "[") return undefined;
   try {
     return JSON.parse(text);

@@ -58,3 +58,35 @@ describe("createUndiciDispatch with a host map", () => {
     expect(JSON.parse(answer.body).issuer).toBe(`${server.url}/${GOV.tenantId}/v2.0`);
   });
 });
+
+describe("createUndiciDispatch's body reading", () => {
+  it("reads a whole answer, cuts one longer than maxBodyBytes, and the dispatch still serves the next request", async () => {
+    if (GOV === undefined) throw new Error("no gcc-high scenario");
+    const url = `${server.url}/${GOV.tenantId}/v2.0/.well-known/openid-configuration`;
+    const small = createUndiciDispatch({ extraCaPem: [server.caPem], maxBodyBytes: 64 });
+    try {
+      const whole = await get(url);
+      expect(whole.body.length).toBeGreaterThan(64);
+      const cut = await small.dispatch({ method: "GET", url, headers: {} }, AbortSignal.timeout(5000));
+      expect(cut.status).toBe(200);
+      expect(cut.body.length).toBeLessThanOrEqual(64);
+      expect(whole.body.startsWith(cut.body)).toBe(true);
+      const again = await get(url);
+      expect(again.body).toBe(whole.body);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("rejects when the request is aborted before the answer", async () => {
+    if (GOV === undefined) throw new Error("no gcc-high scenario");
+    const controller = new AbortController();
+    controller.abort(new Error("stop"));
+    await expect(
+      mapped.dispatch(
+        { method: "GET", url: `${server.url}/${GOV.tenantId}/v2.0/.well-known/openid-configuration`, headers: {} },
+        controller.signal,
+      ),
+    ).rejects.toThrow();
+  });
+});
