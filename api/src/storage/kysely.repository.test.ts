@@ -323,7 +323,7 @@ describe.each(ENGINES)("storage on $name", (engine) => {
     const secret = await repo.getServiceSecret(s.id);
     expect(secret).toEqual({ serviceId: s.id, sealed, sealedAtVersion: 3 });
     expect(await repo.getServiceWithSecret?.(s.id)).toEqual({ service: service0, secret });
-    const locked = await repo.transaction((tx) => tx.getServiceWithSecret?.(s.id, { forUpdate: true }));
+    const locked = await repo.transaction(async (tx) => tx.getServiceWithSecret?.(s.id, { forUpdate: true }));
     expect(locked).toEqual({ service: service0, secret });
     expect(await repo.getServiceWithSecret?.("no-such-service")).toBeUndefined();
   });
