@@ -53,7 +53,9 @@ describe("readiness checker when Microsoft cannot be asked", () => {
   it("entra_timeout: both token requests hang (scenario token-hang); the Graph checks are not run", async () => {
     const started = Date.now();
     const report = await readiness("token-hang", "contoso");
-    expect(Date.now() - started).toBeLessThan(2000);
+    // The emulator never answers: only the 300 ms request timeout can end the wait. The bound is loose on purpose
+    // (a busy 2-core CI machine took 2.5 s); what it proves is that the hang was cut, not how fast.
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(outcomes(report)).toEqual({
       teams_admin_role: "unknown:entra_timeout",
       teams_admin_api: "unknown:entra_timeout",

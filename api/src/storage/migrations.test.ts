@@ -4,11 +4,17 @@
  * api/test/engines.ts: SQLite always, PostgreSQL when TEST_DATABASE_URL is set.
  */
 import { randomUUID } from "node:crypto";
-import { type Kysely, sql } from "kysely";
+import {
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  sql,
+} from "kysely";
 import { describe, expect, it } from "vitest";
 import { ENGINES } from "../../test/engines.js";
 import type { Database } from "./database.types.js";
-import { MIGRATIONS } from "./migrations.js";
+import { MIGRATIONS, migrateToLatest } from "./migrations.js";
 
 const BEFORE_0005 = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < "0005"));
 
@@ -61,3 +67,63 @@ describe.each(ENGINES)("migration 0005_subdomain_unique on $name", (engine) => {
     }
   });
 });
+
+describe.each(ENGINES.filter((e) => e.name === "postgres"))(
+  "migrations on $name while a schema is dropped",
+  (engine) => {
+    /**
+     * Kysely's migration setup lists every schema's tables with has_schema_privilege by name; another schema dropped
+     * meanwhile makes it fail with 3F000. The fault is injected on the setup's first queries (a plugin throwing the
+     * error PostgreSQL sends), since the race itself cannot be timed from a test.
+     */
+    function schemaGoneOnFirst(times: number): KyselyPlugin & { thrown: number } {
+      const plugin = {
+        thrown: 0,
+        transformQuery: (args: PluginTransformQueryArgs) => args.node,
+        transformResult: async (args: PluginTransformResultArgs) => {
+          if (plugin.thrown < times) {
+            plugin.thrown++;
+            throw Object.assign(new Error('schema "t_dropped" does not exist'), { code: "3F000" });
+          }
+          return args.result;
+        },
+      };
+      return plugin;
+    }
+
+    it("tries the setup again and migrates", async () => {
+      const database = engine.setup("dr-mig-");
+      try {
+        const bare = await database.open({ migrations: {} });
+        const plugin = schemaGoneOnFirst(2);
+        const applied = await migrateToLatest(bare.db.withPlugin(plugin) as Kysely<unknown>, {
+          engine: "postgres",
+          ...(database.schema ? { schema: database.schema } : {}),
+        });
+        expect(plugin.thrown).toBe(2);
+        expect(applied).toEqual(Object.keys(MIGRATIONS).sort());
+        await bare.close();
+      } finally {
+        await database.cleanup();
+      }
+    });
+
+    it("gives up after three tries, naming the setup", async () => {
+      const database = engine.setup("dr-mig-");
+      try {
+        const bare = await database.open({ migrations: {} });
+        const plugin = schemaGoneOnFirst(3);
+        await expect(
+          migrateToLatest(bare.db.withPlugin(plugin) as Kysely<unknown>, {
+            engine: "postgres",
+            ...(database.schema ? { schema: database.schema } : {}),
+          }),
+        ).rejects.toThrow("database migration (setup) failed");
+        expect(plugin.thrown).toBe(3);
+        await bare.close();
+      } finally {
+        await database.cleanup();
+      }
+    });
+  },
+);

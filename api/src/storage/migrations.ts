@@ -68,7 +68,14 @@ export async function migrateToLatest(db: Kysely<unknown>, options: MigrateOptio
   const provider = codeMigrationProvider(options.migrations);
   if (options.engine === "postgres") {
     const migrator = new Migrator({ db, provider, migrationTableSchema: options.schema ?? "public" });
-    return report(await migrator.migrateToLatest(), options.logger);
+    // Kysely's setup lists the tables of every schema the role may use (has_schema_privilege by name), so a schema
+    // dropped meanwhile by someone else makes that listing fail with 3F000 before anything was changed. That
+    // listing is read-only: try it again (twice at most) rather than refuse to start.
+    for (let attempt = 1; ; attempt++) {
+      const result = await migrator.migrateToLatest();
+      if (attempt < 3 && (result.results ?? []).length === 0 && isSchemaGone(result.error)) continue;
+      return report(result, options.logger);
+    }
   }
   return db.connection().execute(async (conn) => {
     // IMMEDIATE takes the write lock now, so two processes cannot both decide a migration is pending.
@@ -82,6 +89,11 @@ export async function migrateToLatest(db: Kysely<unknown>, options: MigrateOptio
       throw error;
     }
   });
+}
+
+/** PostgreSQL's invalid_schema_name (3F000): a schema named in the query does not exist (any more). */
+function isSchemaGone(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "3F000";
 }
 
 /** Logs what was applied and turns the migrator's `{ error }` result into a throw. */
